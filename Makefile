@@ -1,0 +1,44 @@
+# Backprop, step by step. `make lab` opens the course, `make test` runs the suite.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+ARGS   ?=
+# Jupyter refuses to run as root unless told it is on purpose.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help lab test bench clean-venv
+
+help:
+	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
+	@echo "make test    run the whole test suite"
+	@echo "make bench   print the benchmark tables"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install whenever pyproject.toml changes.
+$(VENV)/.installed-lab: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	@touch $@
+
+lab: $(VENV)/.installed-lab
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons $(ROOT_FLAG) $(ARGS)
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -n auto $(ARGS)
+
+bench: $(VENV)/.installed-bench
+	$(PY) -m benchmarks $(ARGS)
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,95 @@
+r"""Activation functions and their derivatives, side by side.
+
+Each activation :math:`a = f(z)` is paired with its derivative
+:math:`f'(z)`, taken at the **net input** ``z`` (not at the activation ``a``:
+seed 003 slips here, and lesson 05 shows what that costs).
+
+All functions work elementwise on arrays of any shape and return float64.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+ArrayFn = Callable[[np.ndarray], np.ndarray]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+
+    Computed from :math:`e^{-|z|}`, which never overflows, so that
+    ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1 without warnings.
+
+    Parameters
+    ----------
+    z : ndarray, any shape
+        Net input.
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))  # in (0, 1]: no overflow for any z
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    r""":math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`, at the net input ``z``."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z: np.ndarray) -> np.ndarray:
+    r"""Hyperbolic tangent :math:`\tanh(z)`."""
+    return np.tanh(np.asarray(z, dtype=np.float64))
+
+
+def tanh_prime(z: np.ndarray) -> np.ndarray:
+    r""":math:`\tanh'(z) = 1 - \tanh^2(z)`."""
+    t = np.tanh(np.asarray(z, dtype=np.float64))
+    return 1.0 - t * t
+
+
+def relu(z: np.ndarray) -> np.ndarray:
+    r"""Rectified linear unit :math:`\max(0, z)`."""
+    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+
+
+def relu_prime(z: np.ndarray) -> np.ndarray:
+    r"""1 where :math:`z > 0`, else 0 (the kink at 0 gets 0)."""
+    return (np.asarray(z) > 0).astype(np.float64)
+
+
+def identity(z: np.ndarray) -> np.ndarray:
+    """:math:`f(z) = z`: a linear neuron (seed 000 has no activation)."""
+    return np.asarray(z, dtype=np.float64)
+
+
+def identity_prime(z: np.ndarray) -> np.ndarray:
+    """:math:`f'(z) = 1`."""
+    return np.ones_like(np.asarray(z, dtype=np.float64))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    r"""Softmax over the last axis, :math:`e^{z_j} / \sum_k e^{z_k}`.
+
+    Shifted by the row maximum first, so large ``z`` never overflows. Not
+    elementwise: it is only used as the output of a cross-entropy network,
+    where the pair has the simple delta ``a - target``.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+#: name -> (activation, derivative at the net input). Softmax has no
+#: elementwise derivative; the cross-entropy loss supplies its delta.
+ACTIVATIONS: dict[str, tuple[ArrayFn, ArrayFn | None]] = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "identity": (identity, identity_prime),
+    "softmax": (softmax, None),
+}

@@ -1,0 +1,84 @@
+"""The worked examples the course is built on, as networks ready to run.
+
+Each function returns fresh arrays, so a lesson can train its copy freely.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Network
+
+
+def step_by_step() -> tuple[Network, np.ndarray, np.ndarray]:
+    """Seed 000: a linear 2-2-1 network without activation or bias.
+
+    Returns ``(net, x, target)`` with x = (2, 3), target = (1,),
+    W1 = [[.11, .21], [.12, .08]] (w1, w2 into h1; w3, w4 into h2) and
+    W2 = [[.14, .15]] (w5, w6).
+    """
+    net = Network(
+        weights=[[[0.11, 0.21], [0.12, 0.08]], [[0.14, 0.15]]],
+        biases=None,
+        activations=["identity", "identity"],
+    )
+    return net, np.array([2.0, 3.0]), np.array([1.0])
+
+
+def mazur() -> tuple[Network, np.ndarray, np.ndarray]:
+    """Seed 002: a sigmoid 2-2-2 network with biases 0.35 and 0.60.
+
+    Returns ``(net, x, target)`` with x = (0.05, 0.10) and target = (0.01, 0.99).
+    The seed trains with learning rate 0.5 and leaves the biases alone.
+    """
+    net = Network(
+        weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+        biases=[[0.35, 0.35], [0.60, 0.60]],
+        activations=["sigmoid", "sigmoid"],
+    )
+    return net, np.array([0.05, 0.10]), np.array([0.01, 0.99])
+
+
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def xor(seed: int | None = None) -> tuple[Network, np.ndarray, np.ndarray]:
+    """Seed 003: a sigmoid 2-2-1 network for XOR.
+
+    Parameters
+    ----------
+    seed : int or None
+        None: the seed's weights, W1 = [[-4, -4], [-1, 1]], b1 = (-1, 2),
+        W2 = [[-3, -2]], b2 = (3,). An int: every weight and bias drawn
+        uniformly from [-4, 4] without 0, as the seed starts.
+
+    Returns
+    -------
+    net : Network
+    X : ndarray, shape (4, 2)
+        The four input pairs.
+    Y : ndarray, shape (4, 1)
+        Their XOR.
+    """
+    if seed is None:
+        weights = [[[-4.0, -4.0], [-1.0, 1.0]], [[-3.0, -2.0]]]
+        biases = [[-1.0, 2.0], [3.0]]
+    else:
+        rng = np.random.default_rng(seed)
+        draw = lambda *shape: _nonzero_uniform(rng, 4.0, shape)  # noqa: E731
+        weights, biases = [draw(2, 2), draw(1, 2)], [draw(2), draw(1)]
+    net = Network(weights=weights, biases=biases, activations=["sigmoid", "sigmoid"])
+    return net, XOR_INPUTS.copy(), XOR_TARGETS.copy()
+
+
+def _nonzero_uniform(rng: np.random.Generator, bound: float, shape) -> np.ndarray:
+    values = rng.uniform(-bound, bound, size=shape)
+    while np.any(values == 0.0):  # [-4, 4] without 0; a drawn 0 is astronomically rare
+        values[values == 0.0] = rng.uniform(-bound, bound, size=int(np.sum(values == 0.0)))
+    return values
+
+
+def house_price() -> dict:
+    """Seed 001: a house worth $100,000 that a network prices at $150,000."""
+    actual, predicted = 100_000.0, 150_000.0
+    return {"actual": actual, "predicted": predicted, "difference": predicted - actual}

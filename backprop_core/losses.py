@@ -1,0 +1,55 @@
+r"""Losses and their gradients with respect to the network output.
+
+Both losses are summed over output neurons and averaged over the samples of
+a batch; a single sample (1-D arrays) is a batch of one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_TINY = 1e-300  # keeps log() finite when a probability underflows to 0
+
+
+def _n_samples(output: np.ndarray) -> int:
+    return 1 if output.ndim == 1 else output.shape[0]
+
+
+def half_squared_error(output: np.ndarray, target: np.ndarray) -> float:
+    r""":math:`E = \tfrac12 \sum_j (t_j - y_j)^2`, mean over the batch.
+
+    The ½ is there so that the derivative has no stray 2:
+    :math:`\partial E / \partial y_j = y_j - t_j`.
+
+    Parameters
+    ----------
+    output : ndarray, shape (n_out,) or (N, n_out)
+    target : ndarray, same shape as ``output``
+
+    Returns
+    -------
+    float
+    """
+    diff = np.asarray(target, dtype=np.float64) - np.asarray(output, dtype=np.float64)
+    return float(0.5 * np.sum(diff * diff) / _n_samples(diff))
+
+
+def half_squared_error_gradient(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    r""":math:`\partial E / \partial y = (y - t) / N`, same shape as ``output``."""
+    output = np.asarray(output, dtype=np.float64)
+    return (output - target) / _n_samples(output)
+
+
+def cross_entropy(output: np.ndarray, target: np.ndarray) -> float:
+    r""":math:`E = -\sum_j t_j \log y_j`, mean over the batch.
+
+    ``output`` holds probabilities (a softmax); ``target`` one-hot rows.
+    """
+    output = np.asarray(output, dtype=np.float64)
+    return float(-np.sum(target * np.log(np.maximum(output, _TINY))) / _n_samples(output))
+
+
+#: name -> (loss, gradient with respect to the output)
+LOSSES = {
+    "half_squared_error": (half_squared_error, half_squared_error_gradient),
+    "cross_entropy": (cross_entropy, None),  # paired with softmax: delta = (y - t) / N
+}

@@ -1,0 +1,146 @@
+"""Training loops: online, batch and minibatch gradient descent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import _validation as check
+from .losses import LOSSES
+from .network import Network
+
+MODES = ("online", "batch", "minibatch")
+
+
+@dataclass
+class History:
+    """What :func:`train` measured.
+
+    Attributes
+    ----------
+    losses : ndarray, shape (epochs,)
+        ``losses[k]`` is the loss measured by epoch k's forward passes, each
+        taken *before* its own update (the mean over the epoch's passes when
+        there are several). So ``losses[0]`` is the untrained network's loss,
+        and the loss after the last update is not in here: ask the network.
+    mode, learning_rate, batch_size : as passed to :func:`train`
+    """
+
+    losses: np.ndarray
+    mode: str
+    learning_rate: float
+    batch_size: int
+    epochs_run: int = field(default=0)
+
+
+def minibatches(X, Y, batch_size: int, rng: np.random.Generator | int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(X_batch, Y_batch)`` pairs that cover every sample once.
+
+    Parameters
+    ----------
+    X : ndarray, shape (N, n_in)
+    Y : ndarray, shape (N, n_out)
+    batch_size : int >= 1
+        The last batch is smaller when N is not a multiple of it.
+    rng : numpy Generator, int seed, or None
+        Shuffles the order of the samples; None keeps it.
+
+    Yields
+    ------
+    X_batch : ndarray, shape (B, n_in)
+    Y_batch : ndarray, shape (B, n_out)
+    """
+    batch_size = check.check_positive_int("batch_size", batch_size)
+    X = check.as_float_array("X", X, ndim=2)
+    Y = check.as_float_array("Y", Y, ndim=2)
+    if len(X) != len(Y):
+        raise ValueError(f"X and Y must hold the same number of samples, got {len(X)} and {len(Y)}")
+    order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        rows = order[start : start + batch_size]
+        yield X[rows], Y[rows]
+
+
+def train(
+    net: Network,
+    X,
+    Y,
+    learning_rate: float = 0.5,
+    epochs: int = 1,
+    mode: str = "online",
+    batch_size: int | None = None,
+    update_biases: bool = True,
+    shuffle: bool = True,
+    seed: int | None = 0,
+    callback: Callable[[int, Network, float], bool | None] | None = None,
+) -> History:
+    """Train ``net`` in place by gradient descent.
+
+    Parameters
+    ----------
+    net : Network
+    X : array_like, shape (N, n_in), or (n_in,) for one sample
+    Y : array_like, shape (N, n_out), or (n_out,) for one sample
+    learning_rate : float > 0
+    epochs : int >= 1
+        Passes over the whole data set.
+    mode : {"online", "batch", "minibatch"}
+        "online" updates after every sample, "batch" once per epoch on the
+        mean gradient, "minibatch" after every ``batch_size`` samples.
+    batch_size : int >= 1, only for "minibatch" (default 32)
+    update_biases : bool
+        False keeps the biases as they are (seed 002).
+    shuffle : bool
+        Visit the samples in a new random order every epoch ("online" and
+        "minibatch"); the order is fixed by ``seed``, so a run repeats exactly.
+    seed : int or None
+    callback : callable(epoch, net, loss) -> bool or None, optional
+        Called after every epoch; returning True stops training early.
+
+    Returns
+    -------
+    History
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a Network, got {type(net).__name__}")
+    learning_rate = check.check_positive_number("learning_rate", learning_rate)
+    epochs = check.check_positive_int("epochs", epochs)
+    mode = check.check_choice("mode", mode, MODES)
+    X = np.atleast_2d(net.check_input(X, "X"))
+    Y = net.check_target(np.atleast_2d(check.as_float_array("Y", Y, ndim=(1, 2))), (X.shape[0], net.n_out), "Y")
+    if mode == "minibatch":
+        batch_size = 32 if batch_size is None else check.check_positive_int("batch_size", batch_size)
+    elif batch_size is not None:
+        raise ValueError(f"batch_size goes with mode='minibatch' only, got batch_size={batch_size!r} with mode={mode!r}")
+    else:
+        batch_size = 1 if mode == "online" else len(X)
+    rng = np.random.default_rng(seed) if shuffle and mode != "batch" and len(X) > 1 else None
+
+    loss_fn = LOSSES[net.loss_name][0]
+    losses = np.empty(epochs)
+    run = 0
+    for epoch in range(epochs):
+        losses[epoch] = _run_epoch(net, X, Y, batch_size, rng, learning_rate, update_biases, loss_fn)
+        run = epoch + 1
+        if callback is not None and callback(epoch, net, float(losses[epoch])):
+            break
+    return History(losses[:run], mode, learning_rate, batch_size, run)
+
+
+def _run_epoch(net, X, Y, batch_size, rng, learning_rate, update_biases, loss_fn) -> float:
+    """One pass over the data: the sample-weighted mean of the losses measured before each update."""
+    n = len(X)
+    order = rng.permutation(n) if rng is not None else None
+    total = 0.0
+    for start in range(0, n, batch_size):
+        if order is None:
+            xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
+        else:
+            rows = order[start : start + batch_size]
+            xb, yb = X[rows], Y[rows]
+        zs, activations = net._forward(xb)
+        total += loss_fn(activations[-1], yb) * len(xb)
+        gW, gb, _ = net._backward(xb, zs, activations, yb)
+        net._step(gW, gb if update_biases else None, learning_rate)
+    return total / n
