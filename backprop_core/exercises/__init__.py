@@ -1,0 +1,25 @@
+"""The catalogue of graded exercises, one module per lesson.
+
+Each :class:`Exercise` says what the student writes (``name``), the reference
+it is graded against, the random cases of each graded *property* (one hidden
+test cell, ``test_<name>_<property>``, per property), and the known mistakes
+as small buggy implementations. The grader names a mistake when a student's
+answer matches one; the tests turn every mistake into a wrong submission.
+
+Lesson modules register their exercises with :func:`register`; look them up
+with :func:`get` or list them with :func:`for_lesson`.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from ._base import Case, Exercise, Mistake, MISTAKES, get, for_lesson, register, all_exercises
+
+__all__ = ["Case", "Exercise", "Mistake", "MISTAKES", "get", "for_lesson", "register", "all_exercises"]
+
+# Import every lesson module (lesson01.py, lesson02.py, ...) so that its
+# exercises register themselves.
+for _info in pkgutil.iter_modules(__path__):
+    if _info.name.startswith("lesson"):
+        importlib.import_module(f"{__name__}.{_info.name}")

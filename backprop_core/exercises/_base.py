@@ -1,0 +1,120 @@
+"""Exercise records and the registry behind :mod:`backprop_core.exercises`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+# The known mistakes, named once: grader messages, the lesson 08 gallery and
+# the tests all use these labels.
+MISTAKES = {
+    "sigma_prime_of_activation": "σ′ applied to the activation a instead of the net input z",
+    "missing_transpose": "a missing transpose",
+    "wrong_sign": "the wrong sign of the update (w + α·∂E/∂w climbs the error instead of descending it)",
+    "updated_output_weights": "the updated instead of the old output weights used for the hidden layer",
+    "bias_not_summed": "the bias gradient not summed over the batch",
+    "missing_half": "a missing ½ in the squared error",
+    "missing_mean": "a missing mean over the batch",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One graded call: ``function(*args, **kwargs)`` and a short description."""
+
+    kwargs: dict
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: its key in :data:`MISTAKES` and a function that makes it.
+
+    ``function`` has the exercise's signature and uses nothing but ``np``, so
+    its source can stand in a student's solution cell (the tests do that).
+    ``properties``: the graded properties this mistake must fail (all where empty).
+    """
+
+    key: str
+    function: Callable
+    properties: tuple = ()
+
+    @property
+    def label(self) -> str:
+        return MISTAKES[self.key]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A function the student writes, and how it is graded.
+
+    Attributes
+    ----------
+    name : str
+        The function's name in the notebook, e.g. ``"output_delta"``.
+    lesson : str
+        Lesson id, e.g. ``"04-output-layer-gradients"``.
+    reference : callable
+        The reference implementation (same signature as the student's).
+    replaces : tuple of str
+        Dotted paths of the reference functions disabled while the student's
+        function runs (``"backprop_core.losses.half_squared_error"``,
+        ``"backprop_core.network.Network.loss"``). Aliases are disabled too.
+    properties : dict
+        Graded property -> ``cases(rng) -> list[Case]``. One hidden test cell
+        per property, grade id ``test_<name>_<property>``.
+    points : dict
+        Graded property -> points.
+    mistakes : tuple of Mistake
+    compare : callable(got, expected) -> str or None
+        None when ``got`` is right, else what is wrong in a few words;
+        default: same shape and numpy ``allclose`` (rtol 1e-6, atol 1e-9).
+    """
+
+    name: str
+    lesson: str
+    reference: Callable
+    replaces: tuple
+    properties: dict
+    points: dict
+    mistakes: tuple = ()
+    compare: Callable[[Any, Any], str | None] | None = None
+
+    def grade_id(self, prop: str) -> str:
+        return f"test_{self.name}_{prop}"
+
+
+_REGISTRY: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    if exercise.name in _REGISTRY:
+        raise ValueError(f"exercise name {exercise.name!r} is registered twice")
+    if set(exercise.points) != set(exercise.properties):
+        raise ValueError(f"exercise {exercise.name!r}: points and properties must name the same properties")
+    for mistake in exercise.mistakes:
+        if mistake.key not in MISTAKES:
+            raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")
+    _REGISTRY[exercise.name] = exercise
+    return exercise
+
+
+def get(name: str) -> Exercise:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"name must be a registered exercise ({', '.join(sorted(_REGISTRY))}), got {name!r}") from None
+
+
+def for_lesson(lesson: str) -> list[Exercise]:
+    return [e for e in _REGISTRY.values() if e.lesson == lesson]
+
+
+def all_exercises() -> list[Exercise]:
+    return list(_REGISTRY.values())
+
+
+def random_shape_rng(seed: int = 0) -> np.random.Generator:
+    """The generator the hidden tests use: fixed, so grading is repeatable."""
+    return np.random.default_rng(seed)
