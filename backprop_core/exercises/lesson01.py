@@ -53,3 +53,147 @@ register(
         ),
     )
 )
+
+
+# ----------------------------------------------------------------- linear_layer
+def linear_layer(x, W):
+    r"""Reference: the net input of a layer without bias, :math:`z = x W^\top`.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_in,) or (N, n_in)
+    W : ndarray, shape (n_out, n_in)
+
+    Returns
+    -------
+    ndarray, shape (n_out,) or (N, n_out)
+    """
+    return np.asarray(x, dtype=np.float64) @ np.asarray(W, dtype=np.float64).T
+
+
+def _layer_shapes(rng: np.random.Generator, count: int) -> list[tuple[int, int]]:
+    # Square layers first: only there does a forgotten transpose give numbers
+    # (elsewhere it raises), so the grader can name the mistake on case 1.
+    square = [(n, n) for n in rng.integers(2, 5, size=count // 3)]
+    other = []
+    while len(other) < count - len(square):
+        n_out, n_in = (int(v) for v in rng.integers(1, 6, size=2))
+        if n_out != n_in:
+            other.append((n_out, n_in))
+    return square + other
+
+
+def _layer_cases_single(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n_out, n_in in _layer_shapes(rng, 15):
+        x, W = rng.normal(size=n_in), rng.normal(size=(n_out, n_in))
+        cases.append(Case({"x": x, "W": W}, f"one sample, n_in={n_in}, n_out={n_out}"))
+    return cases
+
+
+def _layer_cases_batch(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for n_out, n_in in _layer_shapes(rng, 15):
+        n = int(rng.integers(2, 7))
+        x, W = rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in))
+        cases.append(Case({"x": x, "W": W}, f"a batch of N={n} samples, n_in={n_in}, n_out={n_out}"))
+    return cases
+
+
+def linear_layer_without_transpose(x, W):
+    return np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)
+
+
+register(
+    Exercise(
+        name="linear_layer",
+        lesson=LESSON,
+        reference=linear_layer,
+        replaces=(
+            "backprop_core.layers.dense_forward",
+            "backprop_core.network.Network.forward",
+            "backprop_core.network.Network._forward",
+        ),
+        properties={"one_sample": _layer_cases_single, "batch": _layer_cases_batch},
+        points={"one_sample": 1, "batch": 1},
+        mistakes=(Mistake("missing_transpose", linear_layer_without_transpose),),
+    )
+)
+
+
+# ----------------------------------------------------------------- forward_linear
+def forward_linear(x, W1, W2):
+    r"""Reference: forward pass of a linear two-layer network without biases (seed 000).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_in,) or (N, n_in)
+    W1 : ndarray, shape (n_hidden, n_in)
+    W2 : ndarray, shape (n_out, n_hidden)
+
+    Returns
+    -------
+    hidden : ndarray, shape (n_hidden,) or (N, n_hidden)
+        :math:`h = x W_1^\top`.
+    output : ndarray, shape (n_out,) or (N, n_out)
+        :math:`y = h W_2^\top`.
+    """
+    hidden = linear_layer(x, W1)
+    return hidden, linear_layer(hidden, W2)
+
+
+def compare_pair(got, expected) -> str | None:
+    """None when ``got`` is the pair ``(hidden, output)`` of ``expected``, else what differs."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"expected a pair (hidden, output), got {type(got).__name__}"
+    for what, g, e in zip(("hidden", "output"), got, expected):
+        g = np.asarray(g)
+        if g.shape != e.shape:
+            return f"{what} should have shape {e.shape}, got {g.shape}"
+        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
+            return f"{what} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
+    return None
+
+
+def _network_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
+    cases = []
+    for k in range(15):
+        # The first five are square (n_in = n_hidden = n_out): a forgotten
+        # transpose gives wrong numbers there instead of a shape error.
+        if k < 5:
+            n_in = n_hidden = n_out = int(rng.integers(2, 5))
+        else:
+            n_in, n_hidden, n_out = (int(v) for v in rng.integers(1, 6, size=3))
+        n = int(rng.integers(2, 7))
+        x = rng.normal(size=(n, n_in) if batch else n_in)
+        W1, W2 = rng.normal(size=(n_hidden, n_in)), rng.normal(size=(n_out, n_hidden))
+        where = f"a batch of N={n} samples" if batch else "one sample"
+        cases.append(Case({"x": x, "W1": W1, "W2": W2}, f"{where}, a {n_in}-{n_hidden}-{n_out} network"))
+    return cases
+
+
+def forward_linear_without_transpose(x, W1, W2):
+    hidden = np.asarray(x, dtype=float) @ np.asarray(W1, dtype=float)
+    return hidden, hidden @ np.asarray(W2, dtype=float)
+
+
+register(
+    Exercise(
+        name="forward_linear",
+        lesson=LESSON,
+        reference=forward_linear,
+        replaces=(
+            "backprop_core.layers.dense_forward",
+            "backprop_core.network.Network.forward",
+            "backprop_core.network.Network._forward",
+            "backprop_core.network.Network.loss",
+        ),
+        properties={
+            "one_sample": lambda rng: _network_cases(rng, batch=False),
+            "batch": lambda rng: _network_cases(rng, batch=True),
+        },
+        points={"one_sample": 1, "batch": 1},
+        mistakes=(Mistake("missing_transpose", forward_linear_without_transpose),),
+        compare=compare_pair,
+    )
+)

@@ -1,0 +1,209 @@
+"""Exercises of lesson 02-gradient-descent."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "02-gradient-descent"
+
+# A student who builds a Network could let it do the update for them.
+_UPDATES = ("backprop_core.network.Network.step", "backprop_core.network.Network._step")
+
+
+# ----------------------------------------------------------------- gradient_step
+def gradient_step(w, gradient, learning_rate):
+    r"""Reference: one step of gradient descent, :math:`w - \alpha\, \partial E / \partial w`.
+
+    Parameters
+    ----------
+    w : float or ndarray, any shape
+    gradient : float or ndarray, same shape as ``w``
+    learning_rate : float > 0
+
+    Returns
+    -------
+    float or ndarray, same shape as ``w`` (a new value; ``w`` is left alone)
+    """
+    return np.asarray(w, dtype=np.float64) - learning_rate * np.asarray(gradient, dtype=np.float64)
+
+
+def _step_cases_scalar(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for _ in range(15):
+        w, g, lr = float(rng.normal()), float(rng.normal()), float(rng.uniform(0.01, 2.0))
+        cases.append(Case({"w": w, "gradient": g, "learning_rate": lr}, f"one weight, learning rate {lr:.3g}"))
+    return cases
+
+
+def _step_cases_array(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for _ in range(15):
+        shape = tuple(int(v) for v in rng.integers(1, 5, size=int(rng.integers(1, 3))))
+        lr = float(rng.uniform(0.01, 2.0))
+        kwargs = {"w": rng.normal(size=shape), "gradient": rng.normal(size=shape), "learning_rate": lr}
+        cases.append(Case(kwargs, f"weights of shape {shape}, learning rate {lr:.3g}"))
+    return cases
+
+
+def gradient_step_uphill(w, gradient, learning_rate):
+    return np.asarray(w, dtype=float) + learning_rate * np.asarray(gradient, dtype=float)
+
+
+register(
+    Exercise(
+        name="gradient_step",
+        lesson=LESSON,
+        reference=gradient_step,
+        replaces=_UPDATES,
+        properties={"one_weight": _step_cases_scalar, "arrays": _step_cases_array},
+        points={"one_weight": 1, "arrays": 1},
+        mistakes=(Mistake("wrong_sign", gradient_step_uphill),),
+    )
+)
+
+
+# ----------------------------------------------------------------- linear_output_gradient
+def linear_output_gradient(hidden, output, target):
+    r"""Reference: :math:`\partial E / \partial W_2` of a linear output layer, one sample.
+
+    With :math:`y = W_2 h` and :math:`E = \tfrac12 \sum_j (t_j - y_j)^2`,
+    :math:`\partial E / \partial W_{2,jk} = (y_j - t_j)\, h_k`: an outer product.
+
+    Parameters
+    ----------
+    hidden : ndarray, shape (n_hidden,)
+    output : ndarray, shape (n_out,)
+    target : ndarray, shape (n_out,)
+
+    Returns
+    -------
+    ndarray, shape (n_out, n_hidden)
+    """
+    error = np.asarray(output, dtype=np.float64) - np.asarray(target, dtype=np.float64)
+    return np.outer(error, np.asarray(hidden, dtype=np.float64))
+
+
+def _gradient_cases(rng: np.random.Generator, several: bool) -> list[Case]:
+    cases = []
+    for k in range(15):
+        if several and k < 5:  # square first: a swapped outer product gives numbers, not a shape error
+            n_out = n_hidden = int(rng.integers(2, 5))
+        else:
+            n_out = int(rng.integers(2, 5)) if several else 1
+            n_hidden = int(rng.integers(2, 6))
+        kwargs = {"hidden": rng.normal(size=n_hidden), "output": rng.normal(size=n_out), "target": rng.normal(size=n_out)}
+        cases.append(Case(kwargs, f"{n_hidden} hidden neurons, {n_out} output{'s' if n_out > 1 else ''}"))
+    return cases
+
+
+def linear_output_gradient_wrong_sign(hidden, output, target):
+    return np.outer(np.asarray(target, dtype=float) - np.asarray(output, dtype=float), np.asarray(hidden, dtype=float))
+
+
+def linear_output_gradient_transposed(hidden, output, target):
+    return np.outer(np.asarray(hidden, dtype=float), np.asarray(output, dtype=float) - np.asarray(target, dtype=float))
+
+
+register(
+    Exercise(
+        name="linear_output_gradient",
+        lesson=LESSON,
+        reference=linear_output_gradient,
+        replaces=(
+            "backprop_core.network.Network.backward",
+            "backprop_core.network.Network._backward",
+            "backprop_core.layers.dense_backward",
+            "backprop_core.gradcheck.numerical_gradient",
+            "backprop_core.losses.half_squared_error_gradient",
+        ),
+        properties={
+            "one_output": lambda rng: _gradient_cases(rng, several=False),
+            "several_outputs": lambda rng: _gradient_cases(rng, several=True),
+        },
+        points={"one_output": 1, "several_outputs": 1},
+        mistakes=(
+            Mistake("wrong_sign", linear_output_gradient_wrong_sign),
+            Mistake("missing_transpose", linear_output_gradient_transposed),
+        ),
+    )
+)
+
+
+# ----------------------------------------------------------------- gradient_descent
+def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
+    r"""Reference: ``n_steps`` steps of :math:`w \leftarrow w - \alpha \nabla E(w)`, and the path.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        ``grad_fn(w)`` returns :math:`\nabla E(w)`, an ndarray of shape (n_weights,).
+    w_start : ndarray, shape (n_weights,)
+    learning_rate : float > 0
+    n_steps : int >= 0
+
+    Returns
+    -------
+    path : ndarray, shape (n_steps + 1, n_weights)
+        ``path[0]`` is ``w_start``, ``path[k]`` the weights after k steps.
+    """
+    w = np.array(w_start, dtype=np.float64)  # a copy: the caller's array stays put
+    path = [w.copy()]
+    for _ in range(n_steps):
+        w = w - learning_rate * np.asarray(grad_fn(w), dtype=np.float64)
+        path.append(w.copy())
+    return np.array(path)
+
+
+class _QuadraticGradient:
+    r"""The gradient :math:`A (w - c)` of :math:`E(w) = \tfrac12 (w - c)^\top A (w - c)` (numpy only)."""
+
+    def __init__(self, A: np.ndarray, c: np.ndarray) -> None:
+        self.A, self.c = A, c
+
+    def __call__(self, w):
+        return self.A @ (np.asarray(w, dtype=float) - self.c)
+
+    def __repr__(self) -> str:
+        return f"<gradient of ½(w − c)ᵀA(w − c), A={np.round(self.A, 3).tolist()}, c={np.round(self.c, 3).tolist()}>"
+
+
+def _descent_cases(rng: np.random.Generator, n_weights) -> list[Case]:
+    cases = []
+    for _ in range(10):
+        n = n_weights if n_weights else int(rng.integers(2, 5))
+        M = rng.normal(size=(n, n))
+        A = M @ M.T + 0.5 * np.eye(n)  # symmetric positive definite: a bowl
+        # A learning rate below 2 / (largest curvature) keeps the path finite.
+        lr = float(rng.uniform(0.1, 1.5) / np.linalg.eigvalsh(A).max())
+        steps = int(rng.integers(1, 12))
+        kwargs = {"grad_fn": _QuadraticGradient(A, rng.normal(size=n)), "w_start": rng.normal(size=n),
+                  "learning_rate": lr, "n_steps": steps}
+        cases.append(Case(kwargs, f"a bowl-shaped error of {n} weight{'s' if n > 1 else ''}, "
+                                  f"learning rate {lr:.3g}, {steps} steps"))
+    return cases
+
+
+def gradient_descent_uphill(grad_fn, w_start, learning_rate, n_steps):
+    w = np.array(w_start, dtype=float)
+    path = [w.copy()]
+    for _ in range(n_steps):
+        w = w + learning_rate * np.asarray(grad_fn(w), dtype=float)
+        path.append(w.copy())
+    return np.array(path)
+
+
+register(
+    Exercise(
+        name="gradient_descent",
+        lesson=LESSON,
+        reference=gradient_descent,
+        replaces=_UPDATES + ("backprop_core.training.train",),
+        properties={
+            "one_weight": lambda rng: _descent_cases(rng, 1),
+            "several_weights": lambda rng: _descent_cases(rng, None),
+        },
+        points={"one_weight": 1, "several_weights": 1},
+        mistakes=(Mistake("wrong_sign", gradient_descent_uphill),),
+    )
+)

@@ -1,0 +1,139 @@
+"""Exercises of lesson 03-chain-rule."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import activations
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "03-chain-rule"
+
+
+def _z_cases(rng: np.random.Generator, scale: float, what: str) -> list[Case]:
+    cases = []
+    for _ in range(12):
+        shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(0, 3))))
+        z = rng.uniform(-scale, scale, size=shape)
+        cases.append(Case({"z": z}, f"{what}, z of shape {shape}"))
+    return cases
+
+
+def _extreme_cases(rng: np.random.Generator) -> list[Case]:
+    # Exactly ±1000 and friends: a naive 1 / (1 + exp(-z)) overflows there.
+    fixed = [Case({"z": np.array([-1000.0, -745.0, -50.0, 0.0, 50.0, 745.0, 1000.0])}, "z from -1000 to 1000")]
+    return fixed + _z_cases(rng, 1000.0, "large |z| up to 1000")
+
+
+# ----------------------------------------------------------------- sigmoid
+register(
+    Exercise(
+        name="sigmoid",
+        lesson=LESSON,
+        reference=activations.sigmoid,
+        replaces=("backprop_core.activations.sigmoid",),
+        properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
+        points={"values": 1, "large_inputs": 1},
+    )
+)
+
+
+# ----------------------------------------------------------------- sigmoid_prime
+def sigmoid_prime_of_activation(z):
+    # sigma'(a) with a = sigma(z): the derivative taken at the wrong place.
+    s = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=float), -500, 500)))
+    ss = 1.0 / (1.0 + np.exp(-s))
+    return ss * (1.0 - ss)
+
+
+register(
+    Exercise(
+        name="sigmoid_prime",
+        lesson=LESSON,
+        reference=activations.sigmoid_prime,
+        replaces=("backprop_core.activations.sigmoid_prime",),
+        properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
+        points={"values": 1, "large_inputs": 1},
+        mistakes=(Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),),
+    )
+)
+
+
+# ----------------------------------------------------------------- central_difference
+def central_difference(f, x, h=1e-5):
+    r"""Reference: :math:`\big(f(x + h) - f(x - h)\big) / 2h`, the slope of ``f`` at ``x``.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one number returning one number.
+    x : float
+    h : float > 0
+
+    Returns
+    -------
+    float
+    """
+    return float((f(x + h) - f(x - h)) / (2.0 * h))
+
+
+class _Polynomial:
+    """A numpy-only function of one number (it must not use backprop_core: the grader disables parts of it)."""
+
+    def __init__(self, coefficients: np.ndarray) -> None:
+        self.coefficients = coefficients
+
+    def __call__(self, x):
+        return float(np.polyval(self.coefficients, x))
+
+    def __repr__(self) -> str:
+        return f"<polynomial with coefficients {np.round(self.coefficients, 3).tolist()}>"
+
+
+class _Curve:
+    def __init__(self, name: str, fn) -> None:
+        self.name, self.fn = name, fn
+
+    def __call__(self, x):
+        return float(self.fn(x))
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+_CURVES = (
+    _Curve("sin", np.sin),
+    _Curve("tanh", np.tanh),
+    _Curve("logistic 1/(1 + e^-x)", lambda x: 1.0 / (1.0 + np.exp(-x))),
+    _Curve("exp", np.exp),
+)
+
+
+def _polynomial_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for _ in range(12):
+        degree = int(rng.integers(2, 5))
+        x, h = float(rng.uniform(-2, 2)), float(10 ** rng.uniform(-3, -1))
+        f = _Polynomial(rng.normal(size=degree + 1))
+        cases.append(Case({"f": f, "x": x, "h": h}, f"a polynomial of degree {degree} at x={x:.3g}, h={h:.2g}"))
+    return cases
+
+
+def _curve_cases(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for k in range(12):
+        f = _CURVES[k % len(_CURVES)]
+        x, h = float(rng.uniform(-2, 2)), float(10 ** rng.uniform(-3, -1))
+        cases.append(Case({"f": f, "x": x, "h": h}, f"{f.name} at x={x:.3g}, h={h:.2g}"))
+    return cases
+
+
+register(
+    Exercise(
+        name="central_difference",
+        lesson=LESSON,
+        reference=central_difference,
+        replaces=("backprop_core.gradcheck.numerical_gradient", "backprop_core.gradcheck._numerical_gradient_of"),
+        properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
+        points={"polynomials": 1, "smooth_curves": 1},
+    )
+)
