@@ -16,6 +16,11 @@ MISTAKES = {
     "bias_not_summed": "the bias gradient not summed over the batch",
     "missing_half": "a missing ½ in the squared error",
     "missing_mean": "a missing mean over the batch",
+    "one_sided_difference": "a one-sided difference (f(w + h) − f(w)) / h instead of the central one",
+    "loss_after_update": "the loss measured after the update instead of before it (an off-by-one)",
+    "last_batch_dropped": "the last, smaller minibatch dropped",
+    "pairs_shuffled_separately": "inputs and targets shuffled separately, so samples lose their targets",
+    "absolute_instead_of_relative": "an absolute difference where a relative error belongs",
 }
 
 
