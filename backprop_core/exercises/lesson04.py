@@ -1,0 +1,210 @@
+r"""Exercises of lesson 04-output-layer-gradients.
+
+The student writes the three pieces that turn an output neuron's error into
+new weights for the output layer (sigmoid output, :math:`E = \tfrac12\sum (t - y)^2`):
+
+- ``output_delta(z, target)``: :math:`\delta = (\sigma(z) - t)\,\sigma'(z)`;
+- ``output_weight_gradient(delta, a_prev)``: :math:`\partial E/\partial W = \delta\, a_{prev}^\top`;
+- ``update_output_weights(W, delta, a_prev, learning_rate)``: :math:`W - \alpha\,\delta\, a_{prev}^\top`.
+
+The references below are written with ``backprop_core``'s own pieces; the
+mistakes are numpy-only stand-ins for what students get wrong.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validation as check
+from ..activations import sigmoid, sigmoid_prime
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "04-output-layer-gradients"
+
+# Any of these would hand the student the answer: disabled while their code runs.
+_BACKWARD_PATHS = (
+    "backprop_core.network.Network.backward",
+    "backprop_core.network.Network._backward",
+    "backprop_core.layers.dense_backward",
+)
+
+
+# ------------------------------------------------------------------ references
+def output_delta(z: np.ndarray, target: np.ndarray) -> np.ndarray:
+    r"""Delta of sigmoid output neurons under the half squared error.
+
+    .. math:: \delta_j = \frac{\partial E}{\partial z_j}
+              = (\sigma(z_j) - t_j)\,\sigma'(z_j)
+
+    Parameters
+    ----------
+    z : ndarray, shape (n_out,) or (N, n_out)
+        Net inputs of the output neurons.
+    target : ndarray, same shape as ``z``
+
+    Returns
+    -------
+    delta : ndarray, same shape as ``z``
+    """
+    z = check.as_float_array("z", z, ndim=(1, 2))
+    target = check.as_float_array("target", target, ndim=z.ndim)
+    check.check_shape("target", target, z.shape, "(the shape of z)")
+    return (sigmoid(z) - target) * sigmoid_prime(z)
+
+
+def output_weight_gradient(delta: np.ndarray, a_prev: np.ndarray) -> np.ndarray:
+    r""":math:`\partial E/\partial W_{jk} = \delta_j\, a_{prev,k}`: the outer product.
+
+    Parameters
+    ----------
+    delta : ndarray, shape (n_out,)
+        Deltas of the layer's neurons.
+    a_prev : ndarray, shape (n_in,)
+        Activations feeding the layer.
+
+    Returns
+    -------
+    ndarray, shape (n_out, n_in)
+        Row j: the gradient of the weights into neuron j.
+    """
+    delta = check.as_float_array("delta", delta, ndim=1)
+    a_prev = check.as_float_array("a_prev", a_prev, ndim=1)
+    return np.outer(delta, a_prev)
+
+
+def update_output_weights(W: np.ndarray, delta: np.ndarray, a_prev: np.ndarray, learning_rate: float) -> np.ndarray:
+    r"""One gradient-descent step on a layer: :math:`W - \alpha\, \delta\, a_{prev}^\top`.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_out, n_in)
+    delta : ndarray, shape (n_out,)
+    a_prev : ndarray, shape (n_in,)
+    learning_rate : float > 0
+
+    Returns
+    -------
+    ndarray, shape (n_out, n_in)
+        A new array; ``W`` is left alone.
+    """
+    W = check.as_float_array("W", W, ndim=2)
+    learning_rate = check.check_positive_number("learning_rate", learning_rate)
+    gradient = output_weight_gradient(delta, a_prev)
+    check.check_shape("W", W, gradient.shape, "(len(delta), len(a_prev))")
+    return W - learning_rate * gradient
+
+
+# --------------------------------------------------------------- random cases
+def _sizes(rng: np.random.Generator, square: bool) -> tuple[int, int]:
+    n_out = int(rng.integers(2 if square else 1, 6))
+    if square:  # at least 2x2: a 1x1 matrix is its own transpose
+        return n_out, n_out
+    n_in = int(rng.integers(1, 6))
+    while n_in == n_out:  # non-square, so that a transpose cannot hide
+        n_in = int(rng.integers(1, 6))
+    return n_out, n_in
+
+
+def _delta_cases_one_sample(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for _ in range(20):
+        n_out = int(rng.integers(1, 6))
+        z, target = rng.normal(0.0, 2.0, n_out), rng.uniform(0.0, 1.0, n_out)
+        cases.append(Case({"z": z, "target": target}, f"one sample, {n_out} output neurons"))
+    return cases
+
+
+def _delta_cases_batch(rng: np.random.Generator) -> list[Case]:
+    cases = []
+    for _ in range(10):
+        n, n_out = int(rng.integers(2, 7)), int(rng.integers(1, 5))
+        z, target = rng.normal(0.0, 2.0, (n, n_out)), rng.uniform(0.0, 1.0, (n, n_out))
+        cases.append(Case({"z": z, "target": target}, f"a batch of N={n} samples, {n_out} output neurons"))
+    return cases
+
+
+def _gradient_cases(square: bool):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        out = []
+        for _ in range(15):
+            n_out, n_in = _sizes(rng, square)
+            delta, a_prev = rng.normal(0.0, 0.3, n_out), rng.uniform(0.0, 1.0, n_in)
+            out.append(Case({"delta": delta, "a_prev": a_prev}, f"n_out={n_out}, n_in={n_in}"))
+        return out
+
+    cases.__name__ = f"_gradient_cases_{'square' if square else 'non_square'}"
+    return cases
+
+
+def _update_cases(rng: np.random.Generator) -> list[Case]:
+    out = []
+    for _ in range(20):
+        n_out, n_in = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+        kwargs = {
+            "W": rng.normal(0.0, 1.0, (n_out, n_in)),
+            "delta": rng.normal(0.0, 0.3, n_out),
+            "a_prev": rng.uniform(0.0, 1.0, n_in),
+            "learning_rate": float(rng.choice([0.05, 0.1, 0.5, 1.0, 2.0])),
+        }
+        out.append(Case(kwargs, f"n_out={n_out}, n_in={n_in}, learning_rate={kwargs['learning_rate']}"))
+    return out
+
+
+# ---------------------------------------------------------------- mistakes
+def delta_sigma_prime_of_activation(z, target):
+    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
+    s = 1.0 / (1.0 + np.exp(-a))  # sigma'(a): the derivative taken at the activation
+    return (a - np.asarray(target, float)) * s * (1.0 - s)
+
+
+def delta_wrong_sign(z, target):
+    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
+    return (np.asarray(target, float) - a) * a * (1.0 - a)
+
+
+def gradient_missing_transpose(delta, a_prev):
+    return np.outer(np.asarray(a_prev, float), np.asarray(delta, float))
+
+
+def update_wrong_sign(W, delta, a_prev, learning_rate):
+    return np.asarray(W, float) + learning_rate * np.outer(np.asarray(delta, float), np.asarray(a_prev, float))
+
+
+# ---------------------------------------------------------------- registry
+register(
+    Exercise(
+        name="output_delta",
+        lesson=LESSON,
+        reference=output_delta,
+        replaces=_BACKWARD_PATHS,
+        properties={"one_sample": _delta_cases_one_sample, "batch": _delta_cases_batch},
+        points={"one_sample": 2, "batch": 1},
+        mistakes=(
+            Mistake("sigma_prime_of_activation", delta_sigma_prime_of_activation),
+            Mistake("wrong_sign", delta_wrong_sign),
+        ),
+    )
+)
+
+register(
+    Exercise(
+        name="output_weight_gradient",
+        lesson=LESSON,
+        reference=output_weight_gradient,
+        replaces=_BACKWARD_PATHS,
+        properties={"square": _gradient_cases(square=True), "non_square": _gradient_cases(square=False)},
+        points={"square": 1, "non_square": 1},
+        mistakes=(Mistake("missing_transpose", gradient_missing_transpose),),
+    )
+)
+
+register(
+    Exercise(
+        name="update_output_weights",
+        lesson=LESSON,
+        reference=update_output_weights,
+        replaces=_BACKWARD_PATHS + ("backprop_core.network.Network.step", "backprop_core.network.Network._step"),
+        properties={"random_layers": _update_cases},
+        points={"random_layers": 2},
+        mistakes=(Mistake("wrong_sign", update_wrong_sign),),
+    )
+)

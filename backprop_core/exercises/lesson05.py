@@ -1,0 +1,222 @@
+r"""Exercises of lesson 05-hidden-layer-deltas.
+
+- ``hidden_delta(z, W_next, delta_next)``: a hidden neuron's delta,
+  :math:`\delta = \sigma'(z) \odot W_{next}^\top \delta_{next}`;
+- ``backprop_step(W1, b1, W2, b2, x, target, learning_rate)``: one full
+  gradient-descent step on a 2-layer sigmoid network (biases kept fixed, as in
+  seed 002), returning the new ``(W1, W2)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validation as check
+from ..activations import sigmoid_prime
+from ..network import Network
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "05-hidden-layer-deltas"
+
+# Any of these would hand the student the answer: disabled while their code runs.
+_BACKWARD_PATHS = (
+    "backprop_core.network.Network.backward",
+    "backprop_core.network.Network._backward",
+    "backprop_core.layers.dense_backward",
+)
+_STEP_PATHS = _BACKWARD_PATHS + (
+    "backprop_core.network.Network.step",
+    "backprop_core.network.Network._step",
+    "backprop_core.gradcheck.numerical_gradient",
+    "backprop_core.training.train",
+)
+
+
+# ------------------------------------------------------------------ references
+def hidden_delta(z: np.ndarray, W_next: np.ndarray, delta_next: np.ndarray) -> np.ndarray:
+    r"""Deltas of a sigmoid hidden layer, from the deltas of the layer after it.
+
+    .. math:: \delta_k = \sigma'(z_k) \sum_j W_{next,jk}\, \delta_{next,j}
+              \quad\text{i.e.}\quad
+              \delta = \sigma'(z) \odot W_{next}^\top \delta_{next}
+
+    Parameters
+    ----------
+    z : ndarray, shape (n_hidden,)
+        Net inputs of the hidden neurons.
+    W_next : ndarray, shape (n_next, n_hidden)
+        Weights from this layer into the next (row j: into neuron j).
+    delta_next : ndarray, shape (n_next,)
+        Deltas of the next layer.
+
+    Returns
+    -------
+    delta : ndarray, shape (n_hidden,)
+    """
+    z = check.as_float_array("z", z, ndim=1)
+    W_next = check.as_float_array("W_next", W_next, ndim=2)
+    delta_next = check.as_float_array("delta_next", delta_next, ndim=1)
+    check.check_shape("W_next", W_next, (delta_next.size, z.size), "(len(delta_next), len(z))")
+    return sigmoid_prime(z) * (W_next.T @ delta_next)
+
+
+def backprop_step(W1, b1, W2, b2, x, target, learning_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""One step of backpropagation and gradient descent on a 2-layer sigmoid network.
+
+    The biases take part in the forward pass but are not updated (seed 002).
+    Both layers' gradients are computed from the weights *before* the step.
+
+    Parameters
+    ----------
+    W1 : ndarray, shape (n_hidden, n_in)
+    b1 : ndarray, shape (n_hidden,)
+    W2 : ndarray, shape (n_out, n_hidden)
+    b2 : ndarray, shape (n_out,)
+    x : ndarray, shape (n_in,)
+    target : ndarray, shape (n_out,)
+    learning_rate : float > 0
+
+    Returns
+    -------
+    W1_new : ndarray, shape (n_hidden, n_in)
+    W2_new : ndarray, shape (n_out, n_hidden)
+    """
+    net = Network([W1, W2], [b1, b2], ["sigmoid", "sigmoid"])
+    learning_rate = check.check_positive_number("learning_rate", learning_rate)
+    grads = net.backward(net.forward(x), target)
+    return net.weights[0] - learning_rate * grads.weights[0], net.weights[1] - learning_rate * grads.weights[1]
+
+
+def _compare_weight_pair(got, expected) -> str | None:
+    """None when ``got`` is a pair of arrays close to ``expected``, else what is wrong."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"expected a pair (W1_new, W2_new), got {type(got).__name__}"
+    for name, g, e in zip(("W1_new", "W2_new"), got, expected):
+        g = np.asarray(g)
+        if g.shape != e.shape:
+            return f"{name} should have shape {e.shape}, got {g.shape}"
+        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
+            return f"{name} is off by up to {np.max(np.abs(g - e)):.3g}"
+    return None
+
+
+# --------------------------------------------------------------- random cases
+def _delta_cases(square: bool):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        out = []
+        for _ in range(15):
+            n_hidden = int(rng.integers(2, 6))  # a 1x1 W_next is its own transpose
+            n_next = n_hidden if square else int(rng.choice([n for n in range(1, 6) if n != n_hidden]))
+            kwargs = {
+                "z": rng.normal(0.0, 1.5, n_hidden),
+                "W_next": rng.normal(0.0, 1.0, (n_next, n_hidden)),
+                "delta_next": rng.normal(0.0, 0.2, n_next),
+            }
+            out.append(Case(kwargs, f"n_hidden={n_hidden}, n_next={n_next}"))
+        return out
+
+    cases.__name__ = f"_delta_cases_{'square' if square else 'non_square'}"
+    return cases
+
+
+def _step_cases(sizes):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        out = []
+        for _ in range(15):
+            n_in, n_hidden, n_out = sizes(rng)
+            kwargs = {
+                "W1": rng.normal(0.0, 1.0, (n_hidden, n_in)),
+                "b1": rng.normal(0.0, 0.5, n_hidden),
+                "W2": rng.normal(0.0, 1.0, (n_out, n_hidden)),
+                "b2": rng.normal(0.0, 0.5, n_out),
+                "x": rng.uniform(-1.0, 1.0, n_in),
+                "target": rng.uniform(0.0, 1.0, n_out),
+                "learning_rate": float(rng.choice([0.1, 0.5, 1.0, 2.0])),
+            }
+            out.append(Case(kwargs, f"a {n_in}-{n_hidden}-{n_out} network, learning_rate={kwargs['learning_rate']}"))
+        return out
+
+    return cases
+
+
+def _two_two_two(rng: np.random.Generator) -> tuple[int, int, int]:
+    return 2, 2, 2
+
+
+def _random_sizes(rng: np.random.Generator) -> tuple[int, int, int]:
+    return int(rng.integers(1, 5)), int(rng.integers(1, 5)), int(rng.integers(1, 4))
+
+
+# ---------------------------------------------------------------- mistakes
+def hidden_delta_sigma_prime_of_activation(z, W_next, delta_next):
+    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
+    s = 1.0 / (1.0 + np.exp(-a))  # sigma'(a): the derivative taken at the activation
+    return s * (1.0 - s) * (np.asarray(W_next, float).T @ np.asarray(delta_next, float))
+
+
+def hidden_delta_missing_transpose(z, W_next, delta_next):
+    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
+    # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
+    return a * (1.0 - a) * (np.asarray(W_next, float) @ np.asarray(delta_next, float))
+
+
+def step_updated_output_weights(W1, b1, W2, b2, x, target, learning_rate):
+    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    delta_out = (y - target) * y * (1.0 - y)
+    W2_new = W2 - learning_rate * np.outer(delta_out, h)
+    delta_hidden = h * (1.0 - h) * (W2_new.T @ delta_out)  # the new W2 leaks into the hidden layer
+    return W1 - learning_rate * np.outer(delta_hidden, x), W2_new
+
+
+def step_wrong_sign(W1, b1, W2, b2, x, target, learning_rate):
+    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    delta_out = (y - target) * y * (1.0 - y)
+    delta_hidden = h * (1.0 - h) * (W2.T @ delta_out)
+    return W1 + learning_rate * np.outer(delta_hidden, x), W2 + learning_rate * np.outer(delta_out, h)
+
+
+def step_sigma_prime_of_activation(W1, b1, W2, b2, x, target, learning_rate):
+    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    s_y, s_h = 1.0 / (1.0 + np.exp(-y)), 1.0 / (1.0 + np.exp(-h))  # sigma of the activations
+    delta_out = (y - target) * s_y * (1.0 - s_y)
+    delta_hidden = s_h * (1.0 - s_h) * (W2.T @ delta_out)
+    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
+
+
+# ---------------------------------------------------------------- registry
+register(
+    Exercise(
+        name="hidden_delta",
+        lesson=LESSON,
+        reference=hidden_delta,
+        replaces=_BACKWARD_PATHS,
+        properties={"square": _delta_cases(square=True), "non_square": _delta_cases(square=False)},
+        points={"square": 1, "non_square": 2},
+        mistakes=(
+            Mistake("sigma_prime_of_activation", hidden_delta_sigma_prime_of_activation),
+            Mistake("missing_transpose", hidden_delta_missing_transpose),
+        ),
+    )
+)
+
+register(
+    Exercise(
+        name="backprop_step",
+        lesson=LESSON,
+        reference=backprop_step,
+        replaces=_STEP_PATHS,
+        properties={"two_two_two": _step_cases(_two_two_two), "random_sizes": _step_cases(_random_sizes)},
+        points={"two_two_two": 1, "random_sizes": 2},
+        mistakes=(
+            Mistake("updated_output_weights", step_updated_output_weights),
+            Mistake("wrong_sign", step_wrong_sign),
+            Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
+        ),
+        compare=_compare_weight_pair,
+    )
+)
