@@ -1,0 +1,66 @@
+"""The project's own files: dependencies in step, layout as designed."""
+import pathlib
+import re
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    return {_name(r): r.replace(" ", "") for r in requirements}
+
+
+def _conda_requirements() -> dict[str, str]:
+    found, in_deps = {}, False
+    for line in (ROOT / "environment.yml").read_text().splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+            continue
+        entry = line.strip()
+        if not in_deps or not entry.startswith("- ") or entry.endswith(":"):
+            continue
+        requirement = entry[2:].strip()
+        if requirement.startswith("-e") or _name(requirement) in ("python", "pip"):
+            continue
+        # conda pins with a single '=' where pip uses '=='
+        found[_name(requirement)] = re.sub(r"(?<![<>=!])=(?!=)", "==", requirement).replace(" ", "")
+    return found
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject():
+    assert _conda_requirements() == _pyproject_requirements()
+
+
+def test_environment_yml_installs_the_package_editable():
+    assert "- -e ." in (ROOT / "environment.yml").read_text()
+
+
+def test_required_versions_from_the_issue():
+    requirements = _pyproject_requirements()
+    assert requirements["jupyterlab"] == "jupyterlab>=4.5,<5"
+    assert requirements["notebook"] == "notebook>=7.2,<8"
+    assert requirements["nbgrader"] == "nbgrader==0.9.6"
+    assert requirements["ipywidgets"] == "ipywidgets>=8.1"
+
+
+def test_nbgrader_directories():
+    config = (ROOT / "nbgrader_config.py").read_text()
+    assert 'source_directory = "solutions"' in config and 'release_directory = "lessons"' in config
+
+
+def test_instructor_state_is_ignored():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    for entry in ("submitted/", "autograded/", "feedback/", "gradebook.db"):
+        assert entry in ignored
+
+
+def test_ci_runs_make_test():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
