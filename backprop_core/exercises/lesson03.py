@@ -127,6 +127,10 @@ def _curve_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
+def central_difference_one_sided(f, x, h=1e-5):
+    return float((f(x + h) - f(x)) / h)
+
+
 register(
     Exercise(
         name="central_difference",
@@ -135,5 +139,6 @@ register(
         replaces=("backprop_core.gradcheck.numerical_gradient", "backprop_core.gradcheck._numerical_gradient_of"),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
+        mistakes=(Mistake("one_sided_difference", central_difference_one_sided),),
     )
 )
