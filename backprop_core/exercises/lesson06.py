@@ -1,0 +1,159 @@
+"""Exercises of lesson 06-matrix-form: one layer, forward and backward, over a batch."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import layers
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "06-matrix-form"
+
+# Everything that computes a layer's forward or backward pass for the student.
+_REFERENCES = (
+    "backprop_core.layers.dense_forward",
+    "backprop_core.layers.dense_backward",
+    "backprop_core.network.Network.forward",
+    "backprop_core.network.Network._forward",
+    "backprop_core.network.Network.backward",
+    "backprop_core.network.Network._backward",
+)
+
+
+def _layer_shapes(rng: np.random.Generator, k: int, n_samples: int | None = None) -> tuple[int, int, int]:
+    """(N, n_in, n_out); every third case square, where a forgotten transpose runs and gives wrong numbers."""
+    n = n_samples if n_samples is not None else int(rng.integers(2, 9))
+    if k % 3 == 0:
+        n_in = n_out = int(rng.integers(2, 5))
+    else:
+        n_in, n_out = (int(v) for v in rng.integers(1, 6, size=2))
+        if n_in == n_out:
+            n_out += 1
+    return n, n_in, n_out
+
+
+# ----------------------------------------------------------------- dense_forward
+def dense_forward(x, W, b):
+    r"""Reference: net input of one layer for a batch, :math:`z = x W^\top + b`.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, n_in)
+    W : ndarray, shape (n_out, n_in)
+    b : ndarray, shape (n_out,), or None for a layer without bias
+
+    Returns
+    -------
+    z : ndarray, shape (N, n_out)
+    """
+    return layers.dense_forward(np.asarray(x, float), np.asarray(W, float), None if b is None else np.asarray(b, float))[0]
+
+
+def _forward_cases(rng: np.random.Generator, with_bias: bool) -> list[Case]:
+    cases = []
+    for k in range(15):
+        n, n_in, n_out = _layer_shapes(rng, k)
+        x, W = rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in))
+        b = rng.normal(size=n_out) if with_bias else None
+        cases.append(Case({"x": x, "W": W, "b": b}, f"a batch of N={n}, n_in={n_in}, n_out={n_out}, {'with' if with_bias else 'without'} bias"))
+    return cases
+
+
+def dense_forward_without_transpose(x, W, b):
+    z = np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)
+    return z if b is None else z + np.asarray(b, dtype=float)
+
+
+register(
+    Exercise(
+        name="dense_forward",
+        lesson=LESSON,
+        reference=dense_forward,
+        replaces=_REFERENCES,
+        properties={
+            "with_bias": lambda rng: _forward_cases(rng, with_bias=True),
+            "without_bias": lambda rng: _forward_cases(rng, with_bias=False),
+        },
+        points={"with_bias": 1, "without_bias": 1},
+        mistakes=(Mistake("missing_transpose", dense_forward_without_transpose),),
+    )
+)
+
+
+# ----------------------------------------------------------------- dense_backward
+def dense_backward(dz, x, W):
+    r"""Reference: gradients through one layer :math:`z = x W^\top + b` for a batch.
+
+    Parameters
+    ----------
+    dz : ndarray, shape (N, n_out)
+        :math:`\partial E / \partial z`, one row per sample (any 1/N already in it).
+    x : ndarray, shape (N, n_in)
+        The layer's input.
+    W : ndarray, shape (n_out, n_in)
+
+    Returns
+    -------
+    dx : ndarray, shape (N, n_in)
+        :math:`dz\,W`.
+    dW : ndarray, shape (n_out, n_in)
+        :math:`dz^\top x`.
+    db : ndarray, shape (n_out,)
+        ``dz`` summed over the batch.
+    """
+    x, W = np.asarray(x, float), np.asarray(W, float)
+    return layers.dense_backward(np.asarray(dz, float), (x, W))
+
+
+_PARTS = ("dx", "dW", "db")
+
+
+def compare_triple(got, expected) -> str | None:
+    """None when ``got`` is the triple ``(dx, dW, db)`` of ``expected``, else what differs."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        return f"expected a triple (dx, dW, db), got {type(got).__name__}"
+    for what, g, e in zip(_PARTS, got, expected):
+        g = np.asarray(g, dtype=float)
+        if g.shape != e.shape:
+            return f"{what} should have shape {e.shape}, got {g.shape}"
+        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
+            return f"{what} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
+    return None
+
+
+def _backward_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
+    cases = []
+    for k in range(15):
+        n, n_in, n_out = _layer_shapes(rng, k, None if batch else 1)
+        dz, x, W = rng.normal(size=(n, n_out)), rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in))
+        cases.append(Case({"dz": dz, "x": x, "W": W}, f"a batch of N={n}, n_in={n_in}, n_out={n_out}"))
+    return cases
+
+
+def dense_backward_bias_averaged(dz, x, W):
+    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
+    return dz @ W, dz.T @ x, dz.mean(axis=0)
+
+
+def dense_backward_without_transpose(dz, x, W):
+    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
+    return dz @ W, x.T @ dz, dz.sum(axis=0)
+
+
+register(
+    Exercise(
+        name="dense_backward",
+        lesson=LESSON,
+        reference=dense_backward,
+        replaces=_REFERENCES,
+        properties={
+            "one_sample": lambda rng: _backward_cases(rng, batch=False),
+            "batch": lambda rng: _backward_cases(rng, batch=True),
+        },
+        points={"one_sample": 1, "batch": 2},
+        mistakes=(
+            Mistake("bias_not_summed", dense_backward_bias_averaged, properties=("batch",)),
+            Mistake("missing_transpose", dense_backward_without_transpose),
+        ),
+        compare=compare_triple,
+    )
+)

@@ -1,0 +1,209 @@
+"""Exercises of lesson 07-training: the online training loop and a minibatch iterator."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import training
+from ..network import Network
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "07-training"
+
+
+# ----------------------------------------------------------------- train_online
+def train_online(net, X, Y, learning_rate, epochs):
+    r"""Reference: online gradient descent, samples in their given order, biases learning too.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place.
+    X : ndarray, shape (N, n_in)
+    Y : ndarray, shape (N, n_out)
+    learning_rate : float > 0
+    epochs : int >= 1
+
+    Returns
+    -------
+    losses : ndarray, shape (epochs,)
+        ``losses[k]``: the mean over epoch k's samples of the loss each forward
+        pass measured *before* its own update.
+    """
+    return training.train(net, X, Y, learning_rate=learning_rate, epochs=epochs, mode="online", shuffle=False).losses
+
+
+def _train_cases(rng: np.random.Generator, hidden_pool: tuple, output_pool: tuple, rates: tuple) -> list[Case]:
+    cases = []
+    for _ in range(10):
+        n_in, n_hidden, n_out = int(rng.integers(1, 4)), int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        acts = [str(rng.choice(hidden_pool)), str(rng.choice(output_pool))]
+        net = Network(
+            [rng.normal(size=(n_hidden, n_in)), rng.normal(size=(n_out, n_hidden))],
+            [rng.normal(size=n_hidden), rng.normal(size=n_out)],
+            acts,
+        )
+        n, epochs = int(rng.integers(2, 6)), int(rng.integers(2, 7))
+        X, Y = rng.uniform(-1, 1, size=(n, n_in)), rng.uniform(0.05, 0.95, size=(n, n_out))
+        learning_rate = float(rng.choice(rates))
+        cases.append(Case(
+            {"net": net, "X": X, "Y": Y, "learning_rate": learning_rate, "epochs": epochs},
+            f"a {n_in}-{n_hidden}-{n_out} network ({acts[0]}, {acts[1]}), N={n} samples, "
+            f"learning_rate={learning_rate}, epochs={epochs}",
+        ))
+    return cases
+
+
+def train_online_wrong_sign(net, X, Y, learning_rate, epochs):
+    losses = np.zeros(epochs)
+    for epoch in range(epochs):
+        for x, target in zip(X, Y):
+            trace = net.forward(x)
+            losses[epoch] += 0.5 * np.sum((target - trace.output) ** 2) / len(X)
+            grads = net.backward(trace, target)
+            for l in range(len(net.weights)):
+                net.weights[l] += learning_rate * grads.weights[l]
+                net.biases[l] += learning_rate * grads.biases[l]
+    return losses
+
+
+def train_online_loss_after_update(net, X, Y, learning_rate, epochs):
+    losses = np.zeros(epochs)
+    for epoch in range(epochs):
+        for x, target in zip(X, Y):
+            grads = net.backward(net.forward(x), target)
+            for l in range(len(net.weights)):
+                net.weights[l] -= learning_rate * grads.weights[l]
+                net.biases[l] -= learning_rate * grads.biases[l]
+            losses[epoch] += 0.5 * np.sum((target - net.forward(x).output) ** 2) / len(X)
+    return losses
+
+
+def compare_losses(got, expected) -> str | None:
+    """None when ``got`` holds the same per-epoch losses as ``expected``, else what differs."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"expected an array of losses, one per epoch, got {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"losses should have shape {expected.shape} (one per epoch), got {got.shape}"
+    if not np.allclose(got, expected, rtol=1e-6, atol=1e-10):
+        k = int(np.argmax(np.abs(got - expected)))
+        return f"losses[{k}] should be {expected[k]:.8g}, got {got[k]:.8g}"
+    return None
+
+
+register(
+    Exercise(
+        name="train_online",
+        lesson=LESSON,
+        reference=train_online,
+        replaces=("backprop_core.training.train", "backprop_core.training._run_epoch"),
+        properties={
+            "sigmoid_networks": lambda rng: _train_cases(rng, ("sigmoid",), ("sigmoid",), (0.1, 0.5, 1.0)),
+            # an unbounded output learns stably only with a smaller rate
+            "other_activations": lambda rng: _train_cases(rng, ("tanh", "sigmoid"), ("identity", "tanh"), (0.05, 0.1, 0.2)),
+        },
+        points={"sigmoid_networks": 2, "other_activations": 1},
+        mistakes=(
+            Mistake("wrong_sign", train_online_wrong_sign),
+            Mistake("loss_after_update", train_online_loss_after_update),
+        ),
+        compare=compare_losses,
+    )
+)
+
+
+# ----------------------------------------------------------------- minibatches
+def minibatches(X, Y, batch_size, rng):
+    """Reference: yield ``(X_batch, Y_batch)`` covering every sample once.
+
+    Parameters
+    ----------
+    X : ndarray, shape (N, n_in)
+    Y : ndarray, shape (N, n_out)
+    batch_size : int >= 1
+        The last batch is smaller when N is not a multiple of it.
+    rng : int or None
+        None keeps the samples in order; an int shuffles them with
+        ``np.random.default_rng(rng).permutation(N)``.
+
+    Yields
+    ------
+    X_batch : ndarray, shape (B, n_in)
+    Y_batch : ndarray, shape (B, n_out)
+    """
+    return training.minibatches(X, Y, batch_size, rng)
+
+
+def _batch_cases(rng: np.random.Generator, shuffled: bool) -> list[Case]:
+    cases = []
+    for _ in range(12):
+        batch_size = int(rng.integers(2, 5))
+        n = batch_size * int(rng.integers(1, 4)) + int(rng.integers(1, batch_size))  # always a smaller last batch
+        n_in, n_out = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        X, Y = rng.normal(size=(n, n_in)), rng.normal(size=(n, n_out))
+        seed = int(rng.integers(0, 10_000)) if shuffled else None
+        cases.append(Case({"X": X, "Y": Y, "batch_size": batch_size, "rng": seed},
+                          f"N={n} samples, batch_size={batch_size}, rng={seed}"))
+    return cases
+
+
+def minibatches_last_dropped(X, Y, batch_size, rng):
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
+    for start in range(0, len(X) - batch_size + 1, batch_size):
+        rows = order[start:start + batch_size]
+        yield X[rows], Y[rows]
+
+
+def minibatches_pairs_separated(X, Y, batch_size, rng):
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    if rng is None:
+        order_x = order_y = np.arange(len(X))
+    else:
+        generator = np.random.default_rng(rng)
+        order_x, order_y = generator.permutation(len(X)), generator.permutation(len(Y))
+    for start in range(0, len(X), batch_size):
+        yield X[order_x[start:start + batch_size]], Y[order_y[start:start + batch_size]]
+
+
+def compare_batches(got, expected) -> str | None:
+    """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected``, else what differs."""
+    try:
+        got = list(got)
+    except TypeError:
+        return f"expected a generator (or list) of (X_batch, Y_batch) pairs, got {type(got).__name__}"
+    expected = list(expected)
+    if len(got) != len(expected):
+        sizes = [len(xb) for xb, _ in expected]
+        return f"expected {len(expected)} batches of sizes {sizes}, got {len(got)}"
+    for k, (pair, (xe, ye)) in enumerate(zip(got, expected)):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            return f"batch {k} should be a pair (X_batch, Y_batch), got {type(pair).__name__}"
+        for what, g, e in zip(("X_batch", "Y_batch"), pair, (xe, ye)):
+            g = np.asarray(g, dtype=float)
+            if g.shape != e.shape:
+                return f"batch {k}: {what} should have shape {e.shape}, got {g.shape}"
+            if not np.allclose(g, e):
+                return f"batch {k}: {what} holds other samples than expected (order: np.random.default_rng(rng).permutation(N))"
+    return None
+
+
+register(
+    Exercise(
+        name="minibatches",
+        lesson=LESSON,
+        reference=minibatches,
+        replaces=("backprop_core.training.minibatches",),
+        properties={
+            "in_order": lambda rng: _batch_cases(rng, shuffled=False),
+            "shuffled": lambda rng: _batch_cases(rng, shuffled=True),
+        },
+        points={"in_order": 1, "shuffled": 1},
+        mistakes=(
+            Mistake("last_batch_dropped", minibatches_last_dropped),
+            Mistake("pairs_shuffled_separately", minibatches_pairs_separated, properties=("shuffled",)),
+        ),
+        compare=compare_batches,
+    )
+)

@@ -1,0 +1,223 @@
+"""Exercises of lesson 08-gradient-checking: a numerical gradient and locating a bug by layer."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..gradcheck import RELATIVE_ERROR_FLOOR
+from ..network import Network
+from ._base import Case, Exercise, Mistake, register
+
+LESSON = "08-gradient-checking"
+
+
+# ----------------------------------------------------------------- numerical_gradient
+def numerical_gradient(f, W, h=1e-5):
+    r"""Reference: :math:`\partial f / \partial W` by central differences.
+
+    Parameters
+    ----------
+    f : callable(ndarray of W's shape) -> float
+        A scalar function of an array.
+    W : ndarray, any shape
+        Where to take the gradient; left as it was.
+    h : float > 0
+        The nudge.
+
+    Returns
+    -------
+    grad : ndarray, same shape as W
+        ``grad[i] = (f(W + h e_i) - f(W - h e_i)) / (2 h)`` for every index i.
+    """
+    W = np.array(W, dtype=float)  # a copy: nudging it leaves the caller's array alone
+    grad = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        old = W[index]
+        W[index] = old + h
+        plus = f(W)
+        W[index] = old - h
+        minus = f(W)
+        W[index] = old
+        grad[index] = (plus - minus) / (2 * h)
+    return grad
+
+
+class _Function:
+    """A named scalar function of an array, so that a failing case prints what f was."""
+
+    def __init__(self, name: str, fn):
+        self.name, self.fn = name, fn
+
+    def __call__(self, W):
+        return float(self.fn(np.asarray(W, dtype=float)))
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+def _curvy_functions(rng: np.random.Generator, shape: tuple) -> list[_Function]:
+    """Functions with real curvature, where a one-sided difference is off by far more than the tolerance."""
+    v = rng.normal(size=shape)
+    A = rng.normal(size=(int(np.prod(shape)),) * 2)
+    return [
+        _Function("sum(exp(W))", lambda W: np.sum(np.exp(W))),
+        _Function("sum(sin(3 W) * v)", lambda W: np.sum(np.sin(3 * W) * v)),
+        _Function("w·A·w (a quadratic form)", lambda W: W.ravel() @ A @ W.ravel()),
+        _Function("sum(W**3)", lambda W: np.sum(W ** 3)),
+    ]
+
+
+def _gradient_cases(rng: np.random.Generator, matrix: bool) -> list[Case]:
+    cases = []
+    for k in range(12):
+        shape = tuple(int(v) for v in rng.integers(1, 4, size=2)) if matrix else (int(rng.integers(1, 6)),)
+        f = _curvy_functions(rng, shape)[k % 4]
+        W, h = rng.uniform(-1.5, 1.5, size=shape), float(rng.choice([1e-3, 1e-4]))
+        cases.append(Case({"f": f, "W": W, "h": h}, f"f = {f.name}, W of shape {shape}, h={h:g}"))
+    if matrix:  # a network's loss as a function of its first weight matrix
+        net = Network([rng.normal(size=(3, 2)), rng.normal(size=(2, 3))], [rng.normal(size=3), rng.normal(size=2)], "sigmoid")
+        x, t = rng.normal(size=(4, 2)), rng.uniform(0.1, 0.9, size=(4, 2))
+
+        def loss_of_W1(W1, net=net, x=x, t=t):
+            probe = net.copy()
+            probe.weights[0] = W1
+            return probe.loss(x, t)
+
+        f = _Function("a 2-3-2 sigmoid network's loss as a function of W1", loss_of_W1)
+        cases.append(Case({"f": f, "W": net.weights[0].copy(), "h": 1e-5}, f"f = {f.name}, W of shape (3, 2), h=1e-05"))
+    return cases
+
+
+def numerical_gradient_one_sided(f, W, h=1e-5):
+    W = np.array(W, dtype=float)
+    grad = np.zeros_like(W)
+    base = f(W)
+    for index in np.ndindex(W.shape):
+        old = W[index]
+        W[index] = old + h
+        grad[index] = (f(W) - base) / h
+        W[index] = old
+    return grad
+
+
+def compare_gradient(got, expected) -> str | None:
+    """Same shape, and close enough that only a central difference with the same h gets there."""
+    try:
+        got = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"expected an array shaped like W, got {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"the gradient should have W's shape {expected.shape}, got {got.shape}"
+    if not np.allclose(got, expected, rtol=1e-7, atol=1e-9):
+        index = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
+        return f"entry {tuple(int(i) for i in index)} should be {expected[index]:.10g}, got {got[index]:.10g}"
+    return None
+
+
+register(
+    Exercise(
+        name="numerical_gradient",
+        lesson=LESSON,
+        reference=numerical_gradient,
+        replaces=(
+            "backprop_core.gradcheck.numerical_gradient",
+            "backprop_core.gradcheck._numerical_gradient_of",
+            "backprop_core.gradcheck.gradient_check",
+        ),
+        properties={
+            "vector": lambda rng: _gradient_cases(rng, matrix=False),
+            "matrix": lambda rng: _gradient_cases(rng, matrix=True),
+        },
+        points={"vector": 1, "matrix": 2},
+        mistakes=(Mistake("one_sided_difference", numerical_gradient_one_sided),),
+        compare=compare_gradient,
+    )
+)
+
+
+# ----------------------------------------------------------------- first_disagreeing_layer
+def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
+    r"""Reference: the first layer whose analytic and numerical gradients disagree.
+
+    Parameters
+    ----------
+    analytic : list of ndarray
+        ``analytic[l]`` is layer l's gradient from a backward pass, shape (n_out_l, n_in_l).
+    numeric : list of ndarray
+        The same gradients by finite differences, same shapes.
+    tolerance : float > 0
+
+    Returns
+    -------
+    int or None
+        The smallest l whose relative error
+        :math:`\max_i |a_i - n_i| / \max(|a_i| + |n_i|, 10^{-8})` exceeds
+        ``tolerance``; None when every layer agrees.
+    """
+    for l, (a, n) in enumerate(zip(analytic, numeric)):
+        a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+        error = np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), RELATIVE_ERROR_FLOOR))
+        if error > tolerance:
+            return l
+    return None
+
+
+def _layer_gradients(rng: np.random.Generator, n_layers: int, scale: float) -> list[np.ndarray]:
+    sizes = rng.integers(1, 5, size=n_layers + 1)
+    # magnitudes in [0.5, 2] * scale with random signs: no entry near zero
+    return [scale * rng.uniform(0.5, 2.0, size=(sizes[l + 1], sizes[l])) * rng.choice([-1.0, 1.0], size=(sizes[l + 1], sizes[l]))
+            for l in range(n_layers)]
+
+
+def _disagreement_cases(rng: np.random.Generator, scales: tuple) -> list[Case]:
+    cases = []
+    for k in range(12):
+        n_layers = int(rng.integers(2, 5))
+        scale = float(scales[k % len(scales)])
+        numeric = _layer_gradients(rng, n_layers, scale)
+        # agreeing layers differ in the 10th digit, as a correct backward pass does
+        analytic = [g * (1 + 1e-10 * rng.normal(size=g.shape)) for g in numeric]
+        if k % 4 != 3:  # three cases in four have bugs, in one or more layers
+            bad = sorted(rng.choice(n_layers, size=int(rng.integers(1, n_layers + 1)), replace=False).tolist())
+            for l in bad:
+                analytic[l] = analytic[l] * (1 + 0.05 * rng.choice([-1.0, 1.0], size=analytic[l].shape))
+            where = f"layers {bad} wrong"
+        else:
+            where = "no layer wrong"
+        cases.append(Case({"analytic": analytic, "numeric": numeric, "tolerance": 1e-6},
+                          f"{n_layers} layers, gradients of size ~{scale:g}, {where}"))
+    return cases
+
+
+def first_disagreeing_layer_absolute(analytic, numeric, tolerance=1e-6):
+    for l, (a, n) in enumerate(zip(analytic, numeric)):
+        if np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(n, dtype=float))) > tolerance:
+            return l
+    return None
+
+
+def compare_layer(got, expected) -> str | None:
+    if got is not None and not isinstance(got, (int, np.integer)) or isinstance(got, bool):
+        return f"expected a layer index (int) or None, got {type(got).__name__} {got!r}"
+    if got != expected:
+        return f"expected {expected!r}, got {got!r}"
+    return None
+
+
+register(
+    Exercise(
+        name="first_disagreeing_layer",
+        lesson=LESSON,
+        reference=first_disagreeing_layer,
+        replaces=(
+            "backprop_core.gradcheck.relative_error",
+            "backprop_core.gradcheck.compare_gradients",
+        ),
+        properties={
+            "unit_scale": lambda rng: _disagreement_cases(rng, (1.0,)),
+            "any_scale": lambda rng: _disagreement_cases(rng, (1e-6, 1e-4, 1e3, 1e5)),
+        },
+        points={"unit_scale": 1, "any_scale": 1},
+        mistakes=(Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),),
+        compare=compare_layer,
+    )
+)
