@@ -227,21 +227,28 @@ class Network:
             deltas = [d[0] for d in deltas]
         return Gradients(gW, gb, deltas)
 
-    def _backward(self, x, zs, activations, target) -> tuple[list, list | None, list]:
-        """Backward pass on 2-D arrays: (weight grads, bias grads or None, per-sample deltas)."""
+    def _backward(self, x, zs, activations, target, bias_gradients: bool = True) -> tuple[list, list | None, list]:
+        """Backward pass on 2-D arrays: (weight grads, bias grads or None, per-sample deltas).
+
+        ``bias_gradients=False`` skips the bias sums when the caller will not use them (training with fixed biases).
+        """
         n_layers, n_samples = len(self.weights), x.shape[0]
         delta = activations[-1] - target  # dE_n/da for ½ Σ (t − y)², and dE_n/dz for softmax + cross-entropy
         if self.loss_name == "half_squared_error":
             delta = delta * _DERIVATIVE_GIVEN_OUTPUT[self.activations[-1]](zs[-1], activations[-1])
         deltas = [None] * n_layers
         gW = [None] * n_layers
-        gb = None if self.biases is None else [None] * n_layers
+        gb = [None] * n_layers if bias_gradients and self.biases is not None else None
         for l in range(n_layers - 1, -1, -1):
             deltas[l] = delta
             a_prev = x if l == 0 else activations[l - 1]
-            gW[l] = delta.T @ a_prev / n_samples
+            gW[l] = delta.T @ a_prev
             if gb is not None:
-                gb[l] = delta.sum(axis=0) / n_samples
+                gb[l] = delta.sum(axis=0)
+            if n_samples > 1:  # the loss is a mean over the batch
+                gW[l] /= n_samples
+                if gb is not None:
+                    gb[l] /= n_samples
             if l > 0:  # carry the error back through the *current* (old) weights
                 delta = (delta @ self.weights[l]) * _DERIVATIVE_GIVEN_OUTPUT[self.activations[l - 1]](
                     zs[l - 1], activations[l - 1]

@@ -7,7 +7,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import _validation as check
-from .losses import LOSSES
+from .losses import UNCHECKED_LOSSES
 from .network import Network
 
 MODES = ("online", "batch", "minibatch")
@@ -117,30 +117,30 @@ def train(
         batch_size = 1 if mode == "online" else len(X)
     rng = np.random.default_rng(seed) if shuffle and mode != "batch" and len(X) > 1 else None
 
-    loss_fn = LOSSES[net.loss_name][0]
+    loss_fn = UNCHECKED_LOSSES[net.loss_name]
+    # Without shuffling the batches are the same every epoch: slice them once.
+    fixed_batches = None if rng is not None else [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
     losses = np.empty(epochs)
     run = 0
     for epoch in range(epochs):
-        losses[epoch] = _run_epoch(net, X, Y, batch_size, rng, learning_rate, update_biases, loss_fn)
+        losses[epoch] = _run_epoch(net, X, Y, batch_size, rng, fixed_batches, learning_rate, update_biases, loss_fn)
         run = epoch + 1
         if callback is not None and callback(epoch, net, float(losses[epoch])):
             break
     return History(losses[:run], mode, learning_rate, batch_size, run)
 
 
-def _run_epoch(net, X, Y, batch_size, rng, learning_rate, update_biases, loss_fn) -> float:
+def _run_epoch(net, X, Y, batch_size, rng, fixed_batches, learning_rate, update_biases, loss_fn) -> float:
     """One pass over the data: the sample-weighted mean of the losses measured before each update."""
-    n = len(X)
-    order = rng.permutation(n) if rng is not None else None
+    if fixed_batches is None:
+        order = rng.permutation(len(X))
+        batches = ((X[rows], Y[rows]) for rows in (order[s : s + batch_size] for s in range(0, len(X), batch_size)))
+    else:
+        batches = fixed_batches
     total = 0.0
-    for start in range(0, n, batch_size):
-        if order is None:
-            xb, yb = X[start : start + batch_size], Y[start : start + batch_size]
-        else:
-            rows = order[start : start + batch_size]
-            xb, yb = X[rows], Y[rows]
+    for xb, yb in batches:
         zs, activations = net._forward(xb)
         total += loss_fn(activations[-1], yb) * len(xb)
-        gW, gb, _ = net._backward(xb, zs, activations, yb)
-        net._step(gW, gb if update_biases else None, learning_rate)
-    return total / n
+        gW, gb, _ = net._backward(xb, zs, activations, yb, bias_gradients=update_biases)
+        net._step(gW, gb, learning_rate)
+    return total / len(X)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import pathlib
 import pkgutil
 import sys
 
@@ -9,7 +10,7 @@ from ._table import format_table
 
 
 def main(argv: list[str]) -> int:
-    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("bench_"))
+    names = sorted(m.name for m in pkgutil.iter_modules([str(pathlib.Path(__file__).parent)]) if m.name.startswith("bench_"))
     wanted = [n if n.startswith("bench_") else f"bench_{n}" for n in argv] or names
     unknown = sorted(set(wanted) - set(names))
     if unknown:

@@ -47,15 +47,24 @@ def near_relu_kink(net, x, margin=1e-4):
     return any(name == "relu" and np.any(np.abs(z) < margin) for name, z in zip(net.activations, trace.pre_activations))
 
 
+def array_relative_error(a, n):
+    """‖a − n‖ / (‖a‖ + ‖n‖) over a whole array. Unlike the elementwise error it
+    is not thrown by one entry of 1e-7 whose central difference carries 1e-12
+    of rounding noise; it still sees any wrong entry that matters."""
+    return np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12)
+
+
 def assert_gradients_agree(analytic, numeric, tolerance=1e-6):
     for l, (a, n) in enumerate(zip(analytic.weights, numeric.weights)):
-        assert relative_error(a, n, floor=1e-6) < tolerance, f"weights[{l}]"
+        assert array_relative_error(a, n) < tolerance, f"weights[{l}]: {a} vs {n}"
+        assert relative_error(a, n, floor=1e-6) < 1e-3, f"weights[{l}] elementwise: {a} vs {n}"
     if analytic.biases is not None:
         for l, (a, n) in enumerate(zip(analytic.biases, numeric.biases)):
-            assert relative_error(a, n, floor=1e-6) < tolerance, f"biases[{l}]"
+            assert array_relative_error(a, n) < tolerance, f"biases[{l}]: {a} vs {n}"
+            assert relative_error(a, n, floor=1e-6) < 1e-3, f"biases[{l}] elementwise: {a} vs {n}"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
 def test_backward_matches_central_differences(case):
     net, x, target = case
@@ -64,7 +73,7 @@ def test_backward_matches_central_differences(case):
     assert_gradients_agree(net.backward(net.forward(x), target), numerical_gradient(net, x, target))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(networks(activations=SMOOTH, softmax=True))
 def test_softmax_cross_entropy_backward_matches_central_differences(case):
     net, x, target = case
