@@ -1,0 +1,16 @@
+"""Interactive widgets, one main widget per lesson (ipywidgets + matplotlib).
+
+Each entry function returns an object to display (``.widget``, or the object
+itself) whose controls are attributes and whose ``update()`` is the callback:
+
+====  =====================================  ==========================================
+01    :func:`forward_explorer`               a slider per weight; prediction, error, drawing
+====  =====================================  ==========================================
+
+See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
+they never block a headless run.
+"""
+from ._base import LessonWidget, StudentSwitch, choose_backend
+from .lesson01 import ForwardExplorer, forward_explorer
+
+__all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer"]

@@ -1,0 +1,159 @@
+"""Figures of backprop_core.plots: the artists carry the live network's numbers, and update in place."""
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+from backprop_core import examples, gradient_check, plots
+from backprop_core.style import COLORS, MAX_WIDTH
+
+matplotlib.use("Agg")
+
+
+def texts_of(ax) -> str:
+    return "\n".join(t.get_text() for t in ax.texts)
+
+
+@pytest.fixture
+def mazur():
+    net, x, target = examples.mazur()
+    trace = net.forward(x)
+    return net, x, target, trace, net.backward(trace, target)
+
+
+def test_weight_names_follow_the_seeds_numbering(mazur):
+    net = mazur[0]
+    names = plots.weight_names(net)
+    assert list(names) == [f"w{k}" for k in range(1, 9)]
+    # seed 002: w1 = .15 and w2 = .20 go into h1, w5 = .40, w6 = .45 into o1
+    values = {n: net.weights[l][j, i] for n, (l, j, i) in names.items()}
+    assert [values[n] for n in ("w1", "w2", "w5", "w6", "w8")] == [0.15, 0.20, 0.40, 0.45, 0.55]
+    with pytest.raises(ValueError, match="weight must be one of"):
+        plots.weight_index(net, "w9")
+
+
+def test_draw_network_labels_every_weight_with_its_value(mazur):
+    net = mazur[0]
+    drawing = plots.draw_network(net)
+    for name, (l, j, i) in plots.weight_names(net).items():
+        label = drawing.edge_labels[name].get_text()
+        assert f"w_{{{name[1:]}}}" in label and plots.fmt(net.weights[l][j, i]) in label
+    assert len(drawing.neurons) == 6 and len(drawing.edges) == 8
+    # positive weights blue, line width grows with |w|
+    assert matplotlib.colors.to_hex(drawing.edges["w8"].get_color()) == COLORS["positive"].lower()
+    assert drawing.edges["w8"].get_linewidth() > drawing.edges["w1"].get_linewidth()
+    assert drawing.fig.get_figwidth() <= MAX_WIDTH
+
+
+def test_draw_network_shows_seed_002_activations_and_deltas(mazur):
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads, target=target)
+    hidden, output = drawing.values[(1, 0)].get_text(), drawing.values[(2, 0)].get_text()
+    assert plots.fmt(trace.activations[0][0]) in hidden and hidden.count("0.593") == 1
+    assert "0.7514" in output and plots.fmt(trace.pre_activations[1][0]) in output
+    assert plots.fmt(grads.deltas[1][0]) in drawing.deltas[(2, 0)].get_text()  # δ_o1 = 0.1385
+    assert "0.1385" in drawing.deltas[(2, 0)].get_text()
+    assert all(arrow.get_visible() for name, arrow in drawing.arrows.items() if plots.weight_names(net)[name][0] == 1)
+    assert not any(arrow.get_visible() for name, arrow in drawing.arrows.items() if plots.weight_names(net)[name][0] == 0)
+    assert "0.01" in drawing.target_texts[0].get_text()
+
+
+def test_draw_network_update_changes_the_existing_artists(mazur):
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads)
+    label, value_text = drawing.edge_labels["w5"], drawing.values[(2, 0)]
+    n_artists = len(drawing.ax.get_children())
+    net.weights[1][0, 0] = -0.9
+    new_trace = net.forward(x)
+    drawing.update(net, new_trace)  # no grads: deltas and arrows vanish
+    assert drawing.edge_labels["w5"] is label and "−0.9" in label.get_text()
+    assert plots.fmt(new_trace.activations[1][0]) in value_text.get_text()
+    assert matplotlib.colors.to_hex(drawing.edges["w5"].get_color()) == COLORS["negative"].lower()
+    assert not any(a.get_visible() for a in drawing.arrows.values())
+    assert len(drawing.ax.get_children()) == n_artists
+    with pytest.raises(ValueError, match="layer sizes"):
+        drawing.update(examples.step_by_step()[0])
+
+
+def test_linear_network_shows_one_number_per_neuron():
+    net, x, target = examples.step_by_step()
+    drawing = plots.draw_network(net, net.forward(x), show_gradients=True)
+    assert drawing.values[(1, 0)].get_text() == "0.85" and drawing.values[(2, 0)].get_text() == "0.191"
+
+
+def test_highlight_marks_and_then_restores(mazur):
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads)
+    width = drawing.edges["w5"].get_linewidth()
+    drawing.highlight(edges=["w5"], neurons=[(2, 0)])
+    assert matplotlib.colors.to_hex(drawing.edges["w5"].get_color()) == COLORS["highlight"].lower()
+    drawing.highlight()
+    assert drawing.edges["w5"].get_linewidth() == width
+    assert matplotlib.colors.to_hex(drawing.edges["w5"].get_color()) == COLORS["positive"].lower()
+
+
+def test_error_curve_has_its_minimum_where_the_loss_is_least_and_a_path(mazur):
+    net, x, target = mazur[:3]
+    values = np.linspace(-2, 4, 121)
+    errors = plots.loss_along(net, x, target, "w5", values)
+    assert net.weights[1][0, 0] == 0.40  # left unchanged
+    assert errors[np.argmin(np.abs(values - 0.4))] == pytest.approx(net.loss(x, target))
+    plot = plots.error_curve(values, errors, path=[[0.4, 0.2984], [0.35, 0.29]], weight_label="w_5")
+    assert list(plot.curve.get_ydata()) == list(errors)
+    assert list(plot.current.get_xdata()) == [0.35]
+    plot.update(path=[[1.0, 0.1]])
+    assert list(plot.path.get_xdata()) == [1.0]
+    assert "w_5" in plot.ax.get_xlabel() and plot.ax.get_ylabel()
+    assert plot.png()[:4] == b"\x89PNG"
+
+
+def test_error_surface_grid_matches_the_network_and_path_updates():
+    net, x, target = examples.step_by_step()
+    a, b = np.linspace(-0.5, 1.0, 7), np.linspace(-0.5, 1.0, 5)
+    grid = plots.loss_grid(net, x, target, "w5", "w6", a, b)
+    assert grid.shape == (5, 7)
+    probe = net.copy()
+    probe.weights[1][0] = [a[3], b[2]]
+    assert grid[2, 3] == pytest.approx(probe.loss(x, target))
+    plot = plots.error_surface(a, b, grid, path=[[0.14, 0.15]])
+    plot.update(path=[[0.14, 0.15], [0.17, 0.17]])
+    assert list(plot.path.get_ydata()) == [0.15, 0.17]
+    assert plot.ax.get_xlabel() and plot.ax.get_ylabel() and plot.colorbar is not None
+
+
+def test_loss_curve_log_scale_and_update():
+    plot = plots.loss_curve([1.0, 0.5, 0.25])
+    assert plot.ax.get_yscale() == "log"
+    plot.update({"loss": [1.0, 0.1, 0.01, 0.001], "other": [2.0, 1.0]})
+    assert list(plot.lines["loss"].get_ydata()) == [1.0, 0.1, 0.01, 0.001]
+    assert list(plot.lines["loss"].get_xdata()) == [1, 2, 3, 4]
+    assert plots.loss_curve([1.0, 0.0], log=False).ax.get_yscale() == "linear"
+
+
+def test_decision_boundary_colours_the_plane_by_the_output():
+    net, X, Y = examples.xor()
+    plot = plots.decision_boundary(net, X, Y, resolution=21)
+    image = plot.image.get_array()
+    # corner (0, 0) of the grid is at lim (-0.5, -0.5): the network's output there
+    assert image[0, 0] == pytest.approx(net.forward([-0.5, -0.5]).output[0])
+    net.weights[1][0, 0] = 3.0
+    plot.update(net)
+    assert plot.image.get_array()[0, 0] == pytest.approx(net.forward([-0.5, -0.5]).output[0])
+    with pytest.raises(ValueError, match="2 inputs"):
+        plots.decision_boundary(examples.mazur()[0].copy().__class__([np.ones((2, 3)), np.ones((1, 2))]), X, Y)
+
+
+def test_gradient_check_bars_mark_failures(mazur):
+    net, x, target = mazur[:3]
+    result = gradient_check(net, x, target)
+    plot = plots.gradient_check_bars(result)
+    assert len(plot.bars) == 4 and all("FAIL" not in t.get_text() for t in plot.labels)
+
+    def broken(net, trace, target):
+        grads = net.backward(trace, target)
+        grads.weights[0] = grads.weights[0] * 2
+        return grads
+
+    plot.update(gradient_check(net, x, target, backward=broken).errors)
+    assert "FAIL" in plot.labels[0].get_text() and "FAIL" not in plot.labels[2].get_text()

@@ -1,0 +1,77 @@
+"""Lesson widgets respond to their controls headless: set a value, the figure shows the recomputed numbers."""
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+from backprop_core import examples, plots, widgets
+from backprop_core.losses import half_squared_error
+
+matplotlib.use("Agg")
+
+
+def not_written(*args, **kwargs):
+    raise NotImplementedError()
+
+
+# ------------------------------------------------------------------ shared
+
+
+@pytest.mark.parametrize("backend", ["ipympl", "image", "none"])
+def test_every_backend_builds_and_displays(backend):
+    explorer = widgets.forward_explorer(backend=backend)
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    explorer.sliders["w1"].value = 0.3
+    assert explorer.error is None
+    if backend == "image":
+        assert explorer._canvas.value[:4] == b"\x89PNG"
+
+
+def test_unknown_backend_is_refused():
+    with pytest.raises(ValueError, match="backend must be"):
+        widgets.forward_explorer(backend="tk")
+
+
+def test_a_failing_callback_shows_its_error_instead_of_vanishing():
+    explorer = widgets.forward_explorer(backend="none")
+    explorer.recompute = lambda: (_ for _ in ()).throw(RuntimeError("boom"))
+    explorer.sliders["w1"].value = 0.5
+    assert isinstance(explorer.error, RuntimeError) and "boom" in explorer.status.value
+
+
+# ------------------------------------------------------------------ 01
+
+
+def test_01_slider_moves_prediction_error_and_drawing():
+    explorer = widgets.forward_explorer("step_by_step", backend="none")
+    assert "0.191" in explorer.readout.get_text() and explorer.error_value == pytest.approx(0.3272405)
+    explorer.sliders["w5"].value = 0.5
+    net, x, target = examples.step_by_step()
+    net.weights[1][0, 0] = 0.5
+    expected = net.forward(x).output[0]
+    assert explorer.prediction[0] == pytest.approx(expected)
+    assert plots.fmt(expected) in explorer.readout.get_text()
+    assert plots.fmt(half_squared_error(np.array([expected]), target)) in explorer.readout.get_text()
+    assert "w_{5}$ = 0.5" in explorer.drawing.edge_labels["w5"].get_text()
+    explorer.reset.click()
+    assert explorer.sliders["w5"].value == pytest.approx(0.14) and "0.191" in explorer.readout.get_text()
+
+
+def test_01_mazur_has_eight_weight_sliders_and_shows_its_activations():
+    explorer = widgets.forward_explorer("mazur", backend="none")
+    assert list(explorer.sliders) == [f"w{k}" for k in range(1, 9)]
+    assert "0.5933" in explorer.drawing.values[(1, 0)].get_text()
+    assert "0.7514" in explorer.drawing.values[(2, 0)].get_text()
+
+
+def test_01_student_toggle_waits_for_an_implementation():
+    explorer = widgets.forward_explorer(error_function=not_written, backend="none")
+    assert explorer.switch.checkbox.disabled and "NotImplementedError" in explorer.switch.note.value
+    explorer.switch.student = lambda output, target: 2 * float(np.sum((target - output) ** 2))  # doubled: visible
+    explorer.update()
+    assert not explorer.switch.checkbox.disabled
+    assert "your E" not in explorer.readout.get_text()  # not ticked yet: the reference alone
+    explorer.switch.checkbox.value = True
+    assert f"your E = {plots.fmt(4 * 0.3272405)}" in explorer.readout.get_text()
