@@ -466,8 +466,12 @@ class ErrorSurfacePlot(_Plot):
             if old is not None:
                 old.remove()
         with course_style():
-            self.filled = self.ax.contourf(values_a, values_b, grid, levels=20, cmap=SEQUENTIAL_CMAP)
-            self.lines = self.ax.contour(values_a, values_b, grid, levels=10, colors="white", linewidths=0.6, alpha=0.6)
+            # Square-root spacing: error surfaces are bowls, and evenly spaced levels would crowd the rim.
+            low, high = float(np.min(grid)), float(np.max(grid))
+            levels = low + np.linspace(0.0, np.sqrt(max(high - low, 1e-12)), 21) ** 2
+            self.filled = self.ax.contourf(values_a, values_b, grid, levels=levels, cmap=SEQUENTIAL_CMAP)
+            self.lines = self.ax.contour(values_a, values_b, grid, levels=levels[::2], colors="white", linewidths=0.6,
+                                         alpha=0.6)
             if self.colorbar is None:
                 self.colorbar = self.fig.colorbar(self.filled, ax=self.ax, label="error E")
             else:

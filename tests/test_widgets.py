@@ -75,3 +75,40 @@ def test_01_student_toggle_waits_for_an_implementation():
     assert "your E" not in explorer.readout.get_text()  # not ticked yet: the reference alone
     explorer.switch.checkbox.value = True
     assert f"your E = {plots.fmt(4 * 0.3272405)}" in explorer.readout.get_text()
+
+
+# ------------------------------------------------------------------ 02
+
+
+def test_02_one_step_reproduces_seed_000_and_paths_grow():
+    explorer = widgets.descent_explorer(backend="none")
+    explorer.step.click()
+    net, x, target = examples.step_by_step()
+    trace = net.forward(x)
+    expected = net.weights[1][0] - 0.05 * net.backward(trace, target).weights[1][0]
+    assert explorer.path_2d[-1] == pytest.approx(expected)  # (0.1743825, 0.169416)
+    assert list(explorer.surface.path.get_xdata()) == pytest.approx(explorer.path_2d[:, 0])
+    assert explorer.curve.path.get_ydata()[-1] == pytest.approx(explorer.path_1d[-1, 1])
+    assert plots.fmt(expected[1]) in explorer.readout.get_text()
+    explorer.step10.click()
+    assert len(explorer.path_2d) == 12 and explorer.errors_2d[-1] < explorer.errors_2d[0]
+
+
+def test_02_learning_rate_slider_restarts_and_a_large_rate_diverges():
+    explorer = widgets.descent_explorer(backend="none")
+    explorer.step10.click()
+    explorer.learning_rate.value = 2.5
+    assert len(explorer.path_2d) == 1  # restarted with the new rate
+    for _ in range(10):
+        explorer.step10.click()
+    assert explorer.diverged and "diverged" in explorer.status.value and explorer.error is None
+
+
+def test_02_student_step_is_used_once_ticked():
+    explorer = widgets.descent_explorer(student_step=not_written, backend="none")
+    assert explorer.switch.checkbox.disabled
+    explorer.switch.student = lambda w, gradient, learning_rate: w + learning_rate * gradient  # uphill
+    explorer.switch.check()
+    explorer.switch.checkbox.value = True
+    explorer.step.click()
+    assert explorer.errors_2d[1] > explorer.errors_2d[0]

@@ -5,6 +5,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 
 ====  =====================================  ==========================================
 01    :func:`forward_explorer`               a slider per weight; prediction, error, drawing
+02    :func:`descent_explorer`               learning rate, step, reset; path on curve and surface
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
@@ -12,5 +13,7 @@ they never block a headless run.
 """
 from ._base import LessonWidget, StudentSwitch, choose_backend
 from .lesson01 import ForwardExplorer, forward_explorer
+from .lesson02 import DescentExplorer, descent_explorer
 
-__all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer"]
+__all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
+           "descent_explorer", "DescentExplorer"]

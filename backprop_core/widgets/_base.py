@@ -104,13 +104,13 @@ class LessonWidget:
     def _finish(self, controls: Sequence[widgets.Widget], backend: str, below: Sequence[widgets.Widget] = ()) -> None:
         """Attach the canvas, lay out controls above the figure, wire the callbacks, draw once."""
         self.backend = choose_backend(backend)
+        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.error: BaseException | None = None
         self.recompute()
         freeze_layout(self.fig)
-        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self._canvas = canvas_widget(self.fig, self.backend)
         parts = list(controls) + ([self._canvas] if self._canvas is not None else []) + list(below) + [self.status]
         self.widget = widgets.VBox(parts, layout=widgets.Layout(max_width="880px"))
-        self.error: BaseException | None = None
         self.update()
 
     # -- wiring
