@@ -112,3 +112,35 @@ def test_02_student_step_is_used_once_ticked():
     explorer.switch.checkbox.value = True
     explorer.step.click()
     assert explorer.errors_2d[1] > explorer.errors_2d[0]
+
+
+# ------------------------------------------------------------------ 03
+
+
+def test_03_nudge_compares_true_change_with_the_backward_pass():
+    explorer = widgets.nudge_explorer(nudge=0.1, backend="none")
+    net, x, target = examples.mazur()
+    grads = net.backward(net.forward(x), target)
+    assert explorer.gradient == pytest.approx(grads.weights[1][0, 0])  # ∂E/∂w5 = 0.0822
+    explorer.weight.value = "w1"
+    assert explorer.gradient == pytest.approx(grads.weights[0][0, 0])
+    explorer.nudge.value = 0.01
+    moved = net.copy()
+    moved.weights[0][0, 0] += 0.01
+    assert explorer.true_change == pytest.approx(moved.loss(x, target) - net.loss(x, target))
+    assert explorer.predicted_change == pytest.approx(0.01 * grads.weights[0][0, 0])
+    assert explorer.bars[0].get_width() == pytest.approx(explorer.true_change)
+    assert plots.fmt(explorer.predicted_change) in explorer.readout.get_text()
+    assert explorer.ax.get_xlabel() == "weight $w_{1}$"
+
+
+def test_03_student_sigmoid_prime_of_activation_shows_a_wrong_prediction():
+    explorer = widgets.nudge_explorer(student_sigmoid_prime="no_such_function_here", backend="none")
+    assert explorer.switch.checkbox.disabled
+    right = explorer.gradient
+    from backprop_core.activations import sigmoid
+    explorer.switch.student = lambda z: sigmoid(sigmoid(z)) * (1 - sigmoid(sigmoid(z)))  # σ′ of the activation
+    explorer.switch.check()
+    explorer.switch.checkbox.value = True
+    assert explorer.gradient != pytest.approx(right)
+    assert "your σ′" in explorer.readout.get_text()

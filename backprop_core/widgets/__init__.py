@@ -6,6 +6,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 ====  =====================================  ==========================================
 01    :func:`forward_explorer`               a slider per weight; prediction, error, drawing
 02    :func:`descent_explorer`               learning rate, step, reset; path on curve and surface
+03    :func:`nudge_explorer`                 nudge a weight: true change of E vs the chain rule
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
@@ -14,6 +15,8 @@ they never block a headless run.
 from ._base import LessonWidget, StudentSwitch, choose_backend
 from .lesson01 import ForwardExplorer, forward_explorer
 from .lesson02 import DescentExplorer, descent_explorer
+from .lesson03 import NudgeExplorer, nudge_explorer
 
 __all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
-           "descent_explorer", "DescentExplorer"]
+           "descent_explorer", "DescentExplorer",
+           "nudge_explorer", "NudgeExplorer"]

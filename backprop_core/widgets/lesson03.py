@@ -1,0 +1,150 @@
+"""Lesson 03's widget: nudge one weight of seed 002; the true change of E beside the chain rule's prediction."""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import examples
+from ..activations import sigmoid_prime
+from ..network import Network
+from ..plots import fmt, loss_along, new_figure, weight_index, weight_names
+from ..style import COLORS, course_style
+from ._base import LessonWidget, StudentSwitch
+
+
+def chain_rule_gradient(net: Network, x: np.ndarray, target: np.ndarray, derivative: Callable) -> list[np.ndarray]:
+    """∂E/∂W of a sigmoid network for one sample, by the chain rule with ``derivative`` as σ′.
+
+    Parameters
+    ----------
+    net : Network, sigmoid layers
+    x : ndarray, shape (n_in,)
+    target : ndarray, shape (n_out,)
+    derivative : callable(z) -> σ′(z), elementwise
+
+    Returns
+    -------
+    list of ndarray, ``[l]`` of shape (n_out_l, n_in_l)
+    """
+    trace = net.forward(x)
+    inputs = [x] + trace.activations[:-1]
+    delta = (trace.output - target) * np.asarray(derivative(trace.pre_activations[-1]), dtype=float)
+    grads = [None] * len(net.weights)
+    for l in range(len(net.weights) - 1, -1, -1):
+        grads[l] = np.outer(delta, inputs[l])
+        if l > 0:
+            delta = (net.weights[l].T @ delta) * np.asarray(derivative(trace.pre_activations[l - 1]), dtype=float)
+    return grads
+
+
+class NudgeExplorer(LessonWidget):
+    """See :func:`nudge_explorer`.
+
+    Attributes
+    ----------
+    weight : Dropdown ("w1" … "w8")
+    nudge : FloatSlider
+        The change h given to the weight.
+    switch : StudentSwitch or None
+    true_change, predicted_change, gradient : float
+        E(w + h) − E(w), ∂E/∂w · h, ∂E/∂w.
+    """
+
+    def __init__(self, nudge: float, student_sigmoid_prime: Callable | str | None, backend: str) -> None:
+        self.net, self.x, self.target = examples.mazur()
+        self.E0 = self.net.loss(self.x, self.target)
+        self.fig, (self.ax, self.bar_ax) = new_figure(8.5, 3.5, ncols=2, gridspec_kw={"width_ratios": [1.6, 1]})
+        with course_style():
+            (self.curve,) = self.ax.plot([], [], color=COLORS["curve"], lw=2, label="E as the weight changes")
+            (self.tangent,) = self.ax.plot([], [], "--", color=COLORS["muted"], lw=1.4, label="chain rule: tangent")
+            (self.now,) = self.ax.plot([], [], "o", color="black", ms=7, label="now")
+            (self.true_point,) = self.ax.plot([], [], "o", color=COLORS["curve"], ms=8, mec="black", label="true E(w+h)")
+            (self.predicted_point,) = self.ax.plot([], [], "D", color=COLORS["highlight"], ms=7, mec="black",
+                                                   label="predicted")
+            self.ax.set_ylabel("error E")
+            self.ax.legend(loc="upper left", fontsize=8, frameon=False)
+            self.bars = self.bar_ax.barh([1, 0], [0, 0], color=[COLORS["curve"], COLORS["highlight"]], height=0.55)
+            self.bar_ax.set_yticks([1, 0], ["true change\nE(w+h) − E(w)", "chain rule\n∂E/∂w · h"])
+            self.bar_ax.axvline(0, color="black", lw=0.8)
+            self.bar_ax.set_xlabel("change of E")
+            self.bar_ax.grid(axis="y", visible=False)
+            self.bar_texts = [self.bar_ax.text(0, y, "", va="center", fontsize=9) for y in (1, 0)]
+            self.readout = self.fig.supxlabel(" ", fontsize=10)
+        names = list(weight_names(self.net))
+        self.weight = widgets.Dropdown(options=names, value="w5", description="weight",
+                                       layout=widgets.Layout(width="200px"))
+        self.nudge = widgets.FloatSlider(value=nudge, min=-1.0, max=1.0, step=0.01, description="nudge h",
+                                         readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="420px"))
+        self._observe(self.weight, self.nudge)
+        self.switch = None
+        controls = [widgets.HBox([self.weight, self.nudge])]
+        if student_sigmoid_prime is not None:
+            self.switch = StudentSwitch(student_sigmoid_prime, lambda fn: fn(np.array([0.0, 1.0])), "use my sigmoid_prime")
+            self.switch.checkbox.observe(self._on_change, names="value")
+            controls.append(self.switch.widget)
+        self._shown_weight = None
+        self._finish(controls, backend)
+
+    def _draw_curve(self, name: str) -> None:
+        l, j, i = weight_index(self.net, name)
+        w0 = self.net.weights[l][j, i]
+        values = np.linspace(w0 - 1.2, w0 + 1.2, 121)
+        errors = loss_along(self.net, self.x, self.target, name, values)
+        self.curve.set_data(values, errors)
+        self.now.set_data([w0], [self.E0])
+        self.ax.set_xlim(values[0], values[-1])
+        spread = errors.max() - errors.min()
+        self.ax.set_ylim(errors.min() - 0.35 * spread - 1e-4, errors.max() + 0.35 * spread + 1e-4)
+        self.ax.set_xlabel(f"weight ${name[0]}_{{{name[1:]}}}$")
+        self._values = values
+        self._shown_weight = name
+
+    def recompute(self) -> None:
+        name, h = self.weight.value, self.nudge.value
+        if name != self._shown_weight:
+            self._draw_curve(name)
+        l, j, i = weight_index(self.net, name)
+        student = self.switch.active() if self.switch is not None else None
+        self.gradient = float(chain_rule_gradient(self.net, self.x, self.target, student or sigmoid_prime)[l][j, i])
+        w0 = self.net.weights[l][j, i]
+        moved = loss_along(self.net, self.x, self.target, name, [w0 + h])[0]
+        self.true_change, self.predicted_change = moved - self.E0, self.gradient * h
+        self.tangent.set_data(self._values, self.E0 + self.gradient * (self._values - w0))
+        self.true_point.set_data([w0 + h], [moved])
+        self.predicted_point.set_data([w0 + h], [self.E0 + self.predicted_change])
+        changes = (self.true_change, self.predicted_change)
+        for bar, text, value in zip(self.bars, self.bar_texts, changes):
+            bar.set_width(value)
+            # The number sits on the empty side of zero, clear of the bar and of the tick labels.
+            text.set_position((0.0, text.get_position()[1]))
+            text.set_text(f"  {fmt(value)}  ")
+            text.set_ha("right" if value >= 0 else "left")
+        reach = max(abs(changes[0]), abs(changes[1]), 1e-12) * 1.9
+        self.bar_ax.set_xlim(-reach, reach)
+        who = "your σ′" if student is not None else "σ′"
+        self.readout.set_text(
+            f"∂E/∂${name[0]}_{{{name[1:]}}}$ by the chain rule ({who}) = {fmt(self.gradient)};   h = {fmt(h, 3)}:   "
+            f"true change {fmt(self.true_change)},  predicted {fmt(self.predicted_change)}"
+        )
+
+
+def nudge_explorer(nudge: float = 0.1, student_sigmoid_prime: Callable | str | None = None,
+                   backend: str = "auto") -> NudgeExplorer:
+    """Lesson 03: nudge a weight of seed 002 by h; compare E's true change with ∂E/∂w · h.
+
+    Parameters
+    ----------
+    nudge : float
+        The first nudge h.
+    student_sigmoid_prime : callable(z) -> ndarray, or its name, optional
+        The student's ``sigmoid_prime``; ticked, the chain rule uses it.
+    backend : {"auto", "ipympl", "image", "none"}
+
+    Returns
+    -------
+    NudgeExplorer
+        ``.weight.value = "w1"``, ``.nudge.value = 0.01`` from code.
+    """
+    return NudgeExplorer(nudge, student_sigmoid_prime, backend)
