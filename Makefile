@@ -6,12 +6,17 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test bench clean-venv
+.PHONY: help lab test bench release autograde feedback grades clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
 	@echo "make test    run the whole test suite"
 	@echo "make bench   print the benchmark tables"
+	@echo "instructors (README, 'For instructors'):"
+	@echo "make release    regenerate lessons/ from solutions/ (nbgrader generate_assignment)"
+	@echo "make autograde  grade everything under submitted/<student>/<lesson>/ (ARGS='--force' regrades)"
+	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
+	@echo "make grades     export the gradebook to grades.csv"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0])'
@@ -39,6 +44,10 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks $(ARGS)
+
+# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/instructor.py).
+release autograde feedback grades: $(VENV)/.installed-lab
+	$(PY) -m backprop_core.instructor $@ $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
