@@ -1,0 +1,204 @@
+"""Lessons 01-03: registry entries, the notebooks' structure, and the notebooks run.
+
+Each solution notebook is executed headless as nbgrader would (nbclient),
+must finish without an error in 15 s, and must *show* the design's figures
+(course-design.md, seeds 000-002) in its printed output: the numbers are
+computed by the notebook, the test only reads what it printed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from backprop_core import exercises, grading
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ("01-forward-pass-and-error", "02-gradient-descent", "03-chain-rule")
+TIME_BUDGET = 15.0  # seconds, kernel start included
+
+
+def source(lesson: str) -> Path:
+    return ROOT / "solutions" / lesson / f"{lesson}.ipynb"
+
+
+def release(lesson: str) -> Path:
+    return ROOT / "lessons" / lesson / f"{lesson}.ipynb"
+
+
+def present(lesson: str) -> bool:
+    return source(lesson).exists()
+
+
+def lessons_written():
+    return [pytest.param(l, marks=pytest.mark.skipif(not present(l), reason=f"{l} not written yet")) for l in LESSONS]
+
+
+def exercises_of(lesson: str):
+    return exercises.for_lesson(lesson)
+
+
+# ------------------------------------------------------------------ registry
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_each_lesson_registers_two_to_five_exercises(lesson):
+    names = [e.name for e in exercises_of(lesson)]
+    assert 2 <= len(names) <= 5, f"{lesson} registers {names}"
+
+
+ALL = [e for lesson in LESSONS for e in exercises_of(lesson)]
+
+
+@pytest.mark.parametrize(
+    "exercise,mistake",
+    [(e, m) for e in ALL for m in e.mistakes],
+    ids=lambda v: getattr(v, "name", None) or getattr(v, "key", ""),
+)
+def test_each_mistake_fails_its_properties_and_is_named(exercise, mistake):
+    failing = set(mistake.properties or exercise.properties)
+    for prop in exercise.properties:
+        if prop in failing:
+            with pytest.raises(AssertionError) as caught:
+                grading.check(exercise.name, mistake.function, prop)
+            assert mistake.label in str(caught.value), f"{prop}: the message does not name {mistake.key}:\n{caught.value}"
+        else:
+            grading.check(exercise.name, mistake.function, prop)
+
+
+def test_naive_sigmoid_passes_values_but_exp_ratio_fails_large_inputs():
+    def exp_ratio(z):  # e^z / (1 + e^z): inf / inf = nan for z ≳ 710
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(np.asarray(z, dtype=float))
+            return e / (1.0 + e)
+
+    grading.check("sigmoid", exp_ratio, "values")
+    with pytest.raises(AssertionError):
+        grading.check("sigmoid", exp_ratio, "large_inputs")
+
+
+def test_one_sided_difference_is_not_close_enough():
+    # The graded step sizes are large enough that an O(h) error shows.
+    def forward_difference(f, x, h=1e-5):
+        return (f(x + h) - f(x)) / h
+
+    for prop in ("polynomials", "smooth_curves"):
+        with pytest.raises(AssertionError, match="one-sided"):
+            grading.check("central_difference", forward_difference, prop)
+
+
+# ------------------------------------------------------------------ notebook structure
+def _cells(path: Path):
+    return nbformat.read(path, as_version=4).cells
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_hidden_cells_match_the_registry(lesson):
+    cells = _cells(source(lesson))
+    hidden = {_meta(c)["grade_id"]: c for c in cells if _meta(c).get("grade")}
+    expected = {e.grade_id(p): (e, p) for e in exercises_of(lesson) for p in e.properties}
+    assert set(hidden) == set(expected)
+    for grade_id, (exercise, prop) in expected.items():
+        cell = hidden[grade_id]
+        assert _meta(cell)["points"] == exercise.points[prop], grade_id
+        assert f'grading.check("{exercise.name}", {exercise.name}, "{prop}")' in cell.source
+        assert "### BEGIN HIDDEN TESTS" in cell.source and "### END HIDDEN TESTS" in cell.source
+        assert _meta(cell)["locked"] and not _meta(cell).get("solution")
+
+
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_every_exercise_has_a_solution_cell_then_a_public_test(lesson):
+    cells = _cells(source(lesson))
+    ids = [_meta(c).get("grade_id", "") for c in cells]
+    for exercise in exercises_of(lesson):
+        solution = ids.index(f"solution_{exercise.name}")
+        cell = cells[solution]
+        assert f"def {exercise.name}(" in cell.source and "### BEGIN SOLUTION" in cell.source
+        assert "Parameters\n    ----------" in cell.source and "Returns\n    -------" in cell.source, "numpydoc docstring"
+        public = ids.index(f"public_test_{exercise.name}")
+        assert public > solution and not _meta(cells[public]).get("grade") and _meta(cells[public])["locked"]
+        first_hidden = min(i for i, g in enumerate(ids) if g.startswith(f"test_{exercise.name}_"))
+        assert public < first_hidden
+
+
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_source_is_committed_without_outputs(lesson):
+    for path in (source(lesson), release(lesson)):
+        for cell in _cells(path):
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path.name}: outputs left in a cell"
+
+
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_release_has_no_solutions_and_no_hidden_tests(lesson):
+    assert release(lesson).exists(), "run `nbgrader generate_assignment` (make release)"
+    text = release(lesson).read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text and "grading.check" not in text
+    source_ids = [_meta(c).get("grade_id") for c in _cells(source(lesson))]
+    release_ids = [_meta(c).get("grade_id") for c in _cells(release(lesson))]
+    assert source_ids == release_ids, "the release is out of step with its source: regenerate it"
+
+
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_lesson_opens_with_goals_and_ends_with_questions_and_answers(lesson):
+    cells = _cells(source(lesson))
+    assert cells[0].cell_type == "markdown" and "you will be able to" in cells[0].source
+    last = cells[-1]
+    assert last.cell_type == "markdown" and "## Summary" in last.source
+    assert "<details>" in last.source and "Answers" in last.source
+
+
+# ------------------------------------------------------------------ execution
+# What each lesson must print: the design's figures, computed in the notebook.
+SHOWN = {
+    "01-forward-pass-and-error": [
+        r"h1 = 0\.8500\s+h2 = 0\.4800\s+prediction y = 0\.1910",
+        r"difference \$50,000",
+        r"E = 0\.3272405",
+    ],
+    "02-gradient-descent": [
+        r"Δ = y − t = \[-0\.809\]",
+        r"∂E/∂w5 = Δ·h1 = -0\.68765",
+        r"W2: \[\[0\.14, 0\.15\]\] → \[\[0\.1743825, 0\.169416\]\]",
+        r"W1: .* → \[\[0\.121326, 0\.226989\], \[0\.132135, 0\.0982025\]\]",
+        r"prediction 0\.1910 → 0\.2557",
+    ],
+    "03-chain-rule": [
+        r"out_o1 = 0\.75136507",
+        r"σ′\(net_o1\) = out_o1 \(1 − out_o1\) = 0\.186815602",
+        r"∂E/∂w5 = 0\.082167041",
+    ],
+}
+
+
+def execute(path: Path) -> tuple[nbformat.NotebookNode, float]:
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    return nb, time.perf_counter() - start
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("lesson", lessons_written())
+def test_solution_runs_headless_in_time_and_shows_the_design_figures(lesson, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # as under nbgrader: widgets must not wait
+    nb, seconds = execute(source(lesson))  # raises CellExecutionError on the first failing cell
+    assert seconds <= TIME_BUDGET, f"{lesson} took {seconds:.1f} s (budget {TIME_BUDGET:g} s)"
+    printed = "\n".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                        for out in cell.outputs if out.output_type == "stream")
+    for pattern in SHOWN[lesson]:
+        assert re.search(pattern, printed), f"{lesson} does not show {pattern!r}; it printed:\n{printed}"
+    images = sum("image/png" in out.get("data", {}) for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs)
+    assert images >= 2, f"{lesson} shows {images} figures"
+    hidden_passed = printed.count(": right on all ")
+    assert hidden_passed == sum(len(e.properties) for e in exercises_of(lesson)), "every hidden test should pass"
