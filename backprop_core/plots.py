@@ -345,6 +345,8 @@ class NetworkDrawing(_Plot):
             if patch is None:
                 continue
             old_ec, old_lw = patch.get_edgecolor(), patch.get_linewidth()
+            if old_ec[3] == 0:  # "none": restoring the RGBA would pick up the box's own alpha and show a border
+                old_ec = "none"
             patch.set_edgecolor(colour)
             patch.set_linewidth(2.0)
             self._highlighted.append((text, lambda p=patch, e=old_ec, w=old_lw: (p.set_edgecolor(e), p.set_linewidth(w))))

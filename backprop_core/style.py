@@ -33,11 +33,11 @@ COLORS = {
     "input": "#E8F4FB",                  # input neuron fill (light sky blue)
     "output": "#FFF4DC",                 # output neuron fill (light orange)
     "delta": OKABE_ITO["purple"],         # deltas and backward arrows
-    "highlight": OKABE_ITO["orange"],     # the thing a step is talking about
+    "highlight": OKABE_ITO["green"],      # the thing a step is talking about (not orange: too near vermillion)
     "path": OKABE_ITO["vermillion"],      # a gradient-descent path
     "curve": OKABE_ITO["blue"],           # error curves, loss curves
     "reference": OKABE_ITO["blue"],
-    "student": OKABE_ITO["green"],
+    "student": OKABE_ITO["sky_blue"],
     "mistake": OKABE_ITO["vermillion"],
     "threshold": "#555555",
     "text": "#222222",

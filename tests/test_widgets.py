@@ -144,3 +144,62 @@ def test_03_student_sigmoid_prime_of_activation_shows_a_wrong_prediction():
     explorer.switch.checkbox.value = True
     assert explorer.gradient != pytest.approx(right)
     assert "your σ′" in explorer.readout.get_text()
+
+
+# ------------------------------------------------------------------ 04
+
+
+def test_04_steps_through_the_three_factors_of_dE_dw5():
+    stepper = widgets.factor_stepper(backend="none")
+    net, x, target = examples.mazur()
+    trace = net.forward(x)
+    a_o1, a_h1 = trace.output[0], trace.activations[0][0]
+    assert stepper.factors == pytest.approx((a_o1 - target[0], a_o1 * (1 - a_o1), a_h1))
+    assert stepper.gradient == pytest.approx(net.backward(trace, target).weights[1][0, 0])  # 0.0822
+    assert [t.get_text() for t in stepper.lines[1:]] == ["", "", "", ""] and stepper.back.disabled
+    stepper.next.click()
+    assert "0.7414" in stepper.lines[1].get_text()
+    assert stepper.drawing.neurons[(2, 0)].get_linewidth() > 3  # o1 highlighted
+    stepper.next.click(); stepper.next.click(); stepper.next.click()
+    assert plots.fmt(stepper.gradient) in stepper.lines[4].get_text() and stepper.next.disabled
+    stepper.weight.value = "w8"
+    assert stepper.gradient == pytest.approx(net.backward(trace, target).weights[1][1, 1])
+
+
+def test_04_weight_slider_changes_the_factors():
+    stepper = widgets.factor_stepper(backend="none")
+    stepper.sliders["w5"].value = -0.5
+    net, x, target = examples.mazur()
+    net.weights[1][0, 0] = -0.5
+    trace = net.forward(x)
+    assert stepper.gradient == pytest.approx(net.backward(trace, target).weights[1][0, 0])
+
+
+# ------------------------------------------------------------------ 05
+
+
+def test_05_deltas_on_the_drawing_and_the_sigma_prime_slip_beside_them():
+    flow = widgets.delta_flow("xor", backend="none")
+    net, X, Y = examples.xor()
+    grads = net.backward(net.forward(X[0]), Y[0])
+    assert plots.fmt(grads.deltas[0][0]) in flow.drawing.deltas[(1, 0)].get_text()
+    assert "σ′(a)" not in flow.drawing.deltas[(1, 0)].get_text()
+    flow.compare.value = True
+    # seed 003's output δ with σ′(0.6063) instead of σ′(0.4316): 0.1384 beside the right 0.1447
+    assert "0.1447" in flow.drawing.deltas[(2, 0)].get_text() and "0.1384" in flow.drawing.deltas[(2, 0)].get_text()
+    flow.sliders["w5"].value = 1.0
+    net.weights[1][0, 0] = 1.0
+    grads = net.backward(net.forward(X[0]), Y[0])
+    assert plots.fmt(grads.deltas[0][0]) in flow.drawing.deltas[(1, 0)].get_text()
+    assert plots.fmt(grads.weights[0][0, 0]) in flow.readout.get_text()
+
+
+def test_05_student_hidden_delta_toggle():
+    flow = widgets.delta_flow(student_hidden_delta=not_written, backend="none")
+    assert flow.switch.checkbox.disabled
+    flow.switch.student = lambda z, W_next, delta_next: 10 * (W_next.T @ delta_next)
+    flow.switch.check()
+    flow.switch.checkbox.value = True
+    expected = 10 * (flow.net.weights[1].T @ flow.grads.deltas[1])
+    assert plots.fmt(expected[0]) in flow.drawing.deltas[(1, 0)].get_text()
+    assert "(yours)" in flow.drawing.deltas[(1, 0)].get_text()

@@ -7,6 +7,8 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 01    :func:`forward_explorer`               a slider per weight; prediction, error, drawing
 02    :func:`descent_explorer`               learning rate, step, reset; path on curve and surface
 03    :func:`nudge_explorer`                 nudge a weight: true change of E vs the chain rule
+04    :func:`factor_stepper`                 the three factors of ∂E/∂w5, one step at a time
+05    :func:`delta_flow`                     deltas flowing backwards; seed 003's σ′(a) slip beside
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
@@ -16,7 +18,10 @@ from ._base import LessonWidget, StudentSwitch, choose_backend
 from .lesson01 import ForwardExplorer, forward_explorer
 from .lesson02 import DescentExplorer, descent_explorer
 from .lesson03 import NudgeExplorer, nudge_explorer
+from .lesson04 import FactorStepper, factor_stepper
+from .lesson05 import DeltaFlow, delta_flow
 
 __all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
            "descent_explorer", "DescentExplorer",
-           "nudge_explorer", "NudgeExplorer"]
+           "nudge_explorer", "NudgeExplorer",
+           "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow"]
