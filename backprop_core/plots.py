@@ -542,7 +542,11 @@ class LossCurvePlot(_Plot):
         self.ax.set_xlabel(xlabel)
         self.ax.set_ylabel("loss E" + (" (log scale)" if log else ""))
         if log:
+            from matplotlib.ticker import NullFormatter
+
             self.ax.set_yscale("log")
+            # Only decades are labelled: minor labels like "9×10⁻²" crowd the axis and widen it as data arrive.
+            self.ax.yaxis.set_minor_formatter(NullFormatter())
 
     def update(self, losses: Mapping[str, Sequence[float]] | Sequence[float]) -> "LossCurvePlot":
         """Replace the data of each labelled line (a bare sequence is the line labelled "loss")."""

@@ -203,3 +203,27 @@ def test_05_student_hidden_delta_toggle():
     expected = 10 * (flow.net.weights[1].T @ flow.grads.deltas[1])
     assert plots.fmt(expected[0]) in flow.drawing.deltas[(1, 0)].get_text()
     assert "(yours)" in flow.drawing.deltas[(1, 0)].get_text()
+
+
+# ------------------------------------------------------------------ 07
+
+
+def test_07_training_explorer_trains_and_redraws():
+    explorer = widgets.training_explorer(epochs=50, backend="none")
+    before = explorer.plane.image.get_array().copy()
+    explorer.train_button.click()
+    assert len(explorer.losses) == 50 and explorer.error is None
+    assert list(explorer.curve.lines["loss"].get_ydata()) == pytest.approx(explorer.losses)
+    assert not np.allclose(explorer.plane.image.get_array(), before)
+    explorer.learning_rate.value = 2.0
+    assert explorer.losses == []  # restarted
+
+
+def test_07_learning_rate_explorer_retrains_seed_002():
+    explorer = widgets.learning_rate_explorer(steps=200, backend="none")
+    explorer.learning_rate.value = 2.0
+    from backprop_core import train
+    net, x, target = examples.mazur()
+    history = train(net, x, target, learning_rate=2.0, epochs=200, mode="online", update_biases=False)
+    assert explorer.losses == pytest.approx(history.losses)
+    assert list(explorer.curve.lines["your α"].get_ydata()) == pytest.approx(history.losses)
