@@ -678,13 +678,13 @@ class GradientCheckPlot(_Plot):
             names = [f"{'W' if kind == 'weights' else 'b'}{l + 1}" for kind, l in keys]
             self.bars = self.ax.bar(names, np.full(len(keys), self.FLOOR), color=COLORS["reference"], bottom=self.FLOOR * 0.1)
             self.ax.set_yscale("log")
-            self.ax.set_ylim(1e-13, 10)
+            self.ax.set_ylim(1e-13, 1e4)  # headroom above 1 for the value labels
             self.threshold = self.ax.axhline(tolerance, color=COLORS["threshold"], ls="--", lw=1.3,
                                              label=f"threshold {tolerance:g}")
             self.labels = [self.ax.text(i, self.FLOOR, "", ha="center", va="bottom", fontsize=8.5) for i in range(len(keys))]
             self.ax.set_xlabel("parameter (W = weights, b = biases; 1 = first layer)")
             self.ax.set_ylabel("relative error (log scale)")
-            self.ax.legend(loc="upper left", frameon=False)
+            self.ax.legend(loc="lower right", framealpha=0.9)
             self.ax.grid(axis="x", visible=False)
 
     def update(self, errors: Mapping, tolerance: float | None = None) -> "GradientCheckPlot":
@@ -692,13 +692,14 @@ class GradientCheckPlot(_Plot):
         if tolerance is not None:
             self.threshold.set_ydata([tolerance, tolerance])
             self.threshold.set_label(f"threshold {tolerance:g}")
-            self.ax.legend(loc="upper left", frameon=False)
+            self.ax.legend(loc="lower right", framealpha=0.9)
         limit = self.threshold.get_ydata()[0]
         for bar, label, key in zip(self.bars, self.labels, self.keys):
             error = float(errors[key])
             height = max(error, self.FLOOR)
             bar.set_height(height - bar.get_y())
-            bar.set_color(COLORS["mistake"] if error > limit else COLORS["reference"])
+            bar.set_facecolor(COLORS["mistake"] if error > limit else COLORS["reference"])
+            bar.set_edgecolor("white")  # the hatch (failures) is drawn in the edge colour
             bar.set_hatch("//" if error > limit else "")
             label.set_position((label.get_position()[0], height * 1.5))
             label.set_text(f"{error:.1e}" + ("\nFAIL" if error > limit else ""))

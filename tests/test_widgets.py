@@ -227,3 +227,30 @@ def test_07_learning_rate_explorer_retrains_seed_002():
     history = train(net, x, target, learning_rate=2.0, epochs=200, mode="online", update_biases=False)
     assert explorer.losses == pytest.approx(history.losses)
     assert list(explorer.curve.lines["your α"].get_ydata()) == pytest.approx(history.losses)
+
+
+# ------------------------------------------------------------------ 08
+
+
+def test_08_picking_a_bug_turns_its_layer_red():
+    def doubled_first_layer(net, trace, target):
+        grads = net.backward(trace, target)
+        grads.weights[0] = 2 * grads.weights[0]
+        return grads
+
+    explorer = widgets.gradcheck_explorer(
+        backward={"correct": lambda net, trace, target: net.backward(trace, target), "wrong_sign": doubled_first_layer},
+        backend="none")
+    assert explorer.result.passed and "agrees" in explorer.readout.get_text()
+    explorer.bug.value = "wrong_sign"
+    assert explorer.result.first_failure == ("weights", 0)
+    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 1" in explorer.readout.get_text()
+    explorer.tolerance.value = 0.1  # relative error of a doubled gradient is 1/3: still caught
+    assert not explorer.result.passed
+
+
+def test_08_default_gallery_catches_every_bug():
+    explorer = widgets.gradcheck_explorer(backend="none")
+    for key in list(explorer.backwards):
+        explorer.bug.value = key
+        assert explorer.result.passed == (key == "correct"), key

@@ -11,6 +11,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 05    :func:`delta_flow`                     deltas flowing backwards; seed 003's σ′(a) slip beside
 07    :func:`training_explorer`              train XOR live: loss curve and decision boundary
 07    :func:`learning_rate_explorer`         seed 002's 10,000 updates retrained per slider move
+08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
@@ -22,10 +23,12 @@ from .lesson02 import DescentExplorer, descent_explorer
 from .lesson03 import NudgeExplorer, nudge_explorer
 from .lesson04 import FactorStepper, factor_stepper
 from .lesson05 import DeltaFlow, delta_flow
+from .lesson08 import GradcheckExplorer, gradcheck_explorer
 from .lesson07 import LearningRateExplorer, TrainingExplorer, learning_rate_explorer, training_explorer
 
 __all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
            "descent_explorer", "DescentExplorer",
            "nudge_explorer", "NudgeExplorer",
            "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow",
-           "training_explorer", "TrainingExplorer", "learning_rate_explorer", "LearningRateExplorer"]
+           "training_explorer", "TrainingExplorer", "learning_rate_explorer", "LearningRateExplorer",
+           "gradcheck_explorer", "GradcheckExplorer"]
