@@ -254,3 +254,17 @@ def test_08_default_gallery_catches_every_bug():
     for key in list(explorer.backwards):
         explorer.bug.value = key
         assert explorer.result.passed == (key == "correct"), key
+
+
+# ------------------------------------------------------------------ 06
+
+
+def test_06_shapes_follow_the_batch_size_and_layer():
+    explorer = widgets.shapes_explorer(backend="none")
+    explorer.batch_size.value = 5
+    assert explorer.arrays["z"].shape == (5, 2) and explorer.arrays["dE/dW"].shape == (2, 2)
+    assert "(5, 2)" in explorer.panels["z"].get_title()
+    net, x, target = examples.mazur()
+    assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).activations[0])  # row 0 is seed 002's sample
+    explorer.layer.value = 1
+    assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).output)

@@ -9,6 +9,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 03    :func:`nudge_explorer`                 nudge a weight: true change of E vs the chain rule
 04    :func:`factor_stepper`                 the three factors of ∂E/∂w5, one step at a time
 05    :func:`delta_flow`                     deltas flowing backwards; seed 003's σ′(a) slip beside
+06    :func:`shapes_explorer`                shapes and values of every array, for a batch size
 07    :func:`training_explorer`              train XOR live: loss curve and decision boundary
 07    :func:`learning_rate_explorer`         seed 002's 10,000 updates retrained per slider move
 08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
@@ -24,6 +25,7 @@ from .lesson03 import NudgeExplorer, nudge_explorer
 from .lesson04 import FactorStepper, factor_stepper
 from .lesson05 import DeltaFlow, delta_flow
 from .lesson08 import GradcheckExplorer, gradcheck_explorer
+from .lesson06 import ShapesExplorer, shapes_explorer
 from .lesson07 import LearningRateExplorer, TrainingExplorer, learning_rate_explorer, training_explorer
 
 __all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
@@ -31,4 +33,4 @@ __all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer"
            "nudge_explorer", "NudgeExplorer",
            "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow",
            "training_explorer", "TrainingExplorer", "learning_rate_explorer", "LearningRateExplorer",
-           "gradcheck_explorer", "GradcheckExplorer"]
+           "gradcheck_explorer", "GradcheckExplorer", "shapes_explorer", "ShapesExplorer"]

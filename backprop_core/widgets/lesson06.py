@@ -1,0 +1,103 @@
+"""Lesson 06's widget: the shape and values of every array of a layer, for a chosen batch size."""
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import examples
+from ..plots import fmt, new_figure
+from ..style import DIVERGING_CMAP, course_style
+from ._base import LessonWidget, StudentSwitch
+
+MAX_BATCH = 6
+
+
+def batch_of(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Seed 002's sample first, then ``n − 1`` random inputs and targets in (0, 1): shapes (n, 2), (n, 2)."""
+    _, x, target = examples.mazur()
+    rng = np.random.default_rng(seed)
+    X = np.vstack([x, rng.uniform(0, 1, size=(MAX_BATCH - 1, 2))])[:n]
+    Y = np.vstack([target, rng.uniform(0.05, 0.95, size=(MAX_BATCH - 1, 2))])[:n]
+    return X, Y
+
+
+class ShapesExplorer(LessonWidget):
+    """See :func:`shapes_explorer`.
+
+    Attributes
+    ----------
+    batch_size : IntSlider (N)
+    layer : Dropdown (1 = hidden, 2 = output)
+    arrays : dict name -> ndarray
+        What the panels show: the layer's input, W, b, z, a, delta, dE/dW, dE/db.
+    panels : dict name -> Axes
+    """
+
+    NAMES = ("input", "W", "z", "a", "delta", "dE/dW")
+
+    def __init__(self, student_dense_forward: Callable | str | None, backend: str) -> None:
+        self.net, _, _ = examples.mazur()
+        self.fig, axes = new_figure(8.5, 4.4, ncols=3, nrows=2)
+        self.panels = dict(zip(self.NAMES, axes.ravel()))
+        self.batch_size = widgets.IntSlider(value=3, min=1, max=MAX_BATCH, description="batch size N",
+                                            layout=widgets.Layout(width="360px"), style={"description_width": "100px"})
+        self.layer = widgets.Dropdown(options=[("1 (hidden)", 0), ("2 (output)", 1)], value=0, description="layer",
+                                      layout=widgets.Layout(width="220px"))
+        self._observe(self.batch_size, self.layer)
+        self.switch = None
+        controls = [widgets.HBox([self.batch_size, self.layer])]
+        if student_dense_forward is not None:
+            self.switch = StudentSwitch(student_dense_forward, lambda fn: fn(np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)),
+                                        "use my dense_forward for z")
+            self.switch.checkbox.observe(self._on_change, names="value")
+            controls.append(self.switch.widget)
+        self._finish(controls, backend)
+
+    def recompute(self) -> None:
+        N, l = self.batch_size.value, self.layer.value
+        X, Y = batch_of(N)
+        trace = self.net.forward(X)
+        grads = self.net.backward(trace, Y)
+        a_prev = X if l == 0 else trace.activations[l - 1]
+        z = trace.pre_activations[l]
+        student = self.switch.active() if self.switch is not None else None
+        if student is not None:
+            z = np.asarray(student(a_prev, self.net.weights[l], self.net.biases[l]), dtype=float)
+        self.arrays = {"input": a_prev, "W": self.net.weights[l], "z": z, "a": trace.activations[l],
+                       "delta": grads.deltas[l], "dE/dW": grads.weights[l]}
+        titles = {"input": "x" if l == 0 else "a (previous layer)", "W": "W", "z": "z = x Wᵀ + b" if l == 0 else "z = a Wᵀ + b",
+                  "a": "a = σ(z)", "delta": "δ = ∂E/∂z per sample", "dE/dW": "∂E/∂W = δᵀ x / N" if l == 0 else "∂E/∂W = δᵀ a / N"}
+        dims = {"input": ("N", "n_in"), "W": ("n_out", "n_in"), "z": ("N", "n_out"), "a": ("N", "n_out"),
+                "delta": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
+        with course_style():
+            for name, ax in self.panels.items():
+                self._show(ax, self.arrays[name], titles[name], dims[name])
+
+    def _show(self, ax, array: np.ndarray, title: str, dims: tuple[str, str]) -> None:
+        # Panels change shape with N, so each is redrawn; they are tiny (≤ 6 × 2 cells).
+        ax.clear()
+        limit = max(float(np.max(np.abs(array))), 1e-12)
+        ax.imshow(array, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto")
+        for (r, c), v in np.ndenumerate(array):
+            ax.text(c, r, fmt(v, 3), ha="center", va="center", fontsize=8,
+                    color="white" if abs(v) > 0.6 * limit else "black")
+        ax.set_title(f"{title}   shape {array.shape}", fontsize=9.5)
+        ax.set_xticks(range(array.shape[1]))
+        ax.set_yticks(range(array.shape[0]))
+        ax.set_xlabel(dims[1], fontsize=9)
+        ax.set_ylabel(dims[0], fontsize=9)
+        ax.grid(False)
+
+
+def shapes_explorer(student_dense_forward: Callable | str | None = None, backend: str = "auto") -> ShapesExplorer:
+    """Lesson 06: every array of one layer of seed 002, with its shape, for a batch of N samples.
+
+    Parameters
+    ----------
+    student_dense_forward : callable(x, W, b) -> z, or its name, optional
+        The student's ``dense_forward``; ticked, the z panel shows its result.
+    backend : {"auto", "ipympl", "image", "none"}
+    """
+    return ShapesExplorer(student_dense_forward, backend)
