@@ -470,9 +470,14 @@ class ErrorSurfacePlot(_Plot):
         with course_style():
             # Square-root spacing: error surfaces are bowls, and evenly spaced levels would crowd the rim.
             low, high = float(np.min(grid)), float(np.max(grid))
-            levels = low + np.linspace(0.0, np.sqrt(max(high - low, 1e-12)), 21) ** 2
-            self.filled = self.ax.contourf(values_a, values_b, grid, levels=levels, cmap=SEQUENTIAL_CMAP)
-            self.lines = self.ax.contour(values_a, values_b, grid, levels=levels[::2], colors="white", linewidths=0.6,
+            levels = low + np.linspace(0.0, np.sqrt(max(high - low, 1e-12)), 11) ** 2
+            # An image, not contourf: a few times faster to draw on every slider move, same picture.
+            from matplotlib.colors import PowerNorm
+
+            extent = (float(np.min(values_a)), float(np.max(values_a)), float(np.min(values_b)), float(np.max(values_b)))
+            self.filled = self.ax.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap=SEQUENTIAL_CMAP,
+                                         norm=PowerNorm(0.5, vmin=low, vmax=high), interpolation="bilinear")
+            self.lines = self.ax.contour(values_a, values_b, grid, levels=levels, colors="white", linewidths=0.6,
                                          alpha=0.6)
             if self.colorbar is None:
                 self.colorbar = self.fig.colorbar(self.filled, ax=self.ax, label="error E")
