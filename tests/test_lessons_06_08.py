@@ -53,3 +53,94 @@ def test_missing_transpose_leaves_the_output_layer_right():
     net, x, target = buggy.gallery_example()
     check = gradient_check(net, x, target, backward=buggy.missing_transpose)
     assert check.errors[("weights", 1)] < 1e-7 and check.errors[("weights", 0)] > 1e-2
+
+
+# ------------------------------------------------------------------ registry entries
+import re
+import time
+from pathlib import Path
+
+import nbformat
+
+from backprop_core import exercises, grading
+
+ROOT = Path(__file__).resolve().parents[1]
+BUDGET = {"06-matrix-form": 15.0, "07-training": 30.0, "08-gradient-checking": 15.0}
+LESSONS = tuple(BUDGET)
+ALL = [e for lesson in LESSONS for e in exercises.for_lesson(lesson)]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_each_lesson_registers_two_to_five_exercises(lesson):
+    assert 2 <= len(exercises.for_lesson(lesson)) <= 5
+
+
+@pytest.mark.parametrize("exercise,mistake", [(e, m) for e in ALL for m in e.mistakes],
+                         ids=lambda v: getattr(v, "name", None) or getattr(v, "key", ""))
+def test_each_mistake_fails_exactly_its_properties_and_is_named(exercise, mistake):
+    failing = set(mistake.properties or exercise.properties)
+    for prop in exercise.properties:
+        if prop in failing:
+            with pytest.raises(AssertionError) as caught:
+                grading.check(exercise.name, mistake.function, prop)
+            assert mistake.label in str(caught.value), f"{prop}: the message does not name {mistake.key}"
+        else:
+            grading.check(exercise.name, mistake.function, prop)
+
+
+def _source(lesson):
+    return ROOT / "solutions" / lesson / f"{lesson}.ipynb"
+
+
+def _release(lesson):
+    return ROOT / "lessons" / lesson / f"{lesson}.ipynb"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_hidden_cells_match_the_registry(lesson):
+    cells = nbformat.read(_source(lesson), as_version=4).cells
+    graded = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"] for c in cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    expected = {e.grade_id(p): e.points[p] for e in exercises.for_lesson(lesson) for p in e.properties}
+    assert graded == expected
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_committed_without_outputs_and_release_without_solutions(lesson):
+    for cell in nbformat.read(_source(lesson), as_version=4).cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None
+    release = nbformat.read(_release(lesson), as_version=4)
+    text = "\n".join(c.source for c in release.cells)
+    assert "### BEGIN SOLUTION" not in text and "### BEGIN HIDDEN TESTS" not in text
+    assert text.count("raise NotImplementedError()") == len(exercises.for_lesson(lesson))
+
+
+SHOWN = {
+    "06-matrix-form": [r"W2 -> \[\[0\.1743825 0\.169416 \]\]", r"W1 -> \[\[0\.121326  0\.226989 \]\n \[0\.132135  0\.0982025\]\]",
+                       r"new prediction: \[0\.2557458\]", r"w1_12  \(input 1 -> hidden 2\)  = W1\[1, 0\]"],
+    "07-training": [r"losses\[9999\]\): 3\.51085e-05", r"\(net\.loss\):\s+3\.51019e-05",
+                    r"biases learning: 2\.44756e-06", r"STUCK", r"test accuracy (9[7-9]|100)\.\d%"],
+    "08-gradient-checking": [r"correct\s+-\s+", r"missing_transpose\s+weights\[0\]", r"bias_not_summed\s+biases\[0\]",
+                             r"passed: True"],
+}
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_solution_runs_headless_in_time_and_shows_the_design_figures(lesson, monkeypatch):
+    from nbclient import NotebookClient
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    nb = nbformat.read(_source(lesson), as_version=4)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(_source(lesson).parent)}})
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    assert seconds <= BUDGET[lesson], f"{lesson} took {seconds:.1f} s (budget {BUDGET[lesson]:g} s)"
+    printed = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream")
+    for pattern in SHOWN[lesson]:
+        assert re.search(pattern, printed), f"{lesson} does not show {pattern!r}"
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert images >= 2
+    assert printed.count(": right on all ") == sum(len(e.properties) for e in exercises.for_lesson(lesson))

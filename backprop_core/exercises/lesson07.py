@@ -167,13 +167,29 @@ def minibatches_pairs_separated(X, Y, batch_size, rng):
         yield X[order_x[start:start + batch_size]], Y[order_y[start:start + batch_size]]
 
 
+# A generator can be read only once, but the grader compares one answer several
+# times (to judge it, to word the message, to match known mistakes): keep what
+# each generator yielded. Holding the generator keeps its id from being reused.
+_YIELDED: dict = {}
+
+
+def _batches_of(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if id(value) not in _YIELDED:
+        if len(_YIELDED) > 2000:
+            _YIELDED.clear()
+        _YIELDED[id(value)] = (value, list(value))
+    return _YIELDED[id(value)][1]
+
+
 def compare_batches(got, expected) -> str | None:
     """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected``, else what differs."""
     try:
-        got = list(got)
+        got = _batches_of(got)
     except TypeError:
         return f"expected a generator (or list) of (X_batch, Y_batch) pairs, got {type(got).__name__}"
-    expected = list(expected)
+    expected = _batches_of(expected)
     if len(got) != len(expected):
         sizes = [len(xb) for xb, _ in expected]
         return f"expected {len(expected)} batches of sizes {sizes}, got {len(got)}"
