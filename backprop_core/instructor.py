@@ -22,6 +22,7 @@ import os
 import shutil
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()
+    # nbgrader's gradebook trips over its own SQLAlchemy session (harmless, noisy).
+    warnings.filterwarnings("ignore", message=".*not in session.*")
     if args.command == "release":
         report = release(root, args.lessons)
     elif args.command == "autograde":
