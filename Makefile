@@ -36,8 +36,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	@touch $@
 
+# The student's view: etc/jupyter-student hides nbgrader's instructor tools and the news popup.
 lab: $(VENV)/.installed-lab
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons $(ROOT_FLAG) $(ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/index.ipynb $(ROOT_FLAG) $(ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n auto $(ARGS)

@@ -446,3 +446,35 @@ def public_test(name: str) -> Iterator[None]:
         yield
     except NotImplementedError:
         print(f"{name} is not written yet: write it in the cell above, run that cell, then run this one again.")
+
+
+def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callable:
+    """The student's function, standing in for the reference until it is written.
+
+    For the lesson's own pictures and demonstrations after an exercise: they use
+    the student's code once it runs, and until then (``NotImplementedError``)
+    the reference, saying so once. While a hidden test runs the reference is
+    disabled, so this never earns a point.
+
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function (an exercise of the registry).
+    name : str, optional
+        The exercise's name; default ``student_fn.__name__``.
+    """
+    name = name or student_fn.__name__
+    reference = exercises.get(name).reference
+    said = []
+
+    def call(*args, **kwargs):
+        try:
+            return student_fn(*args, **kwargs)
+        except NotImplementedError:
+            if not said:
+                print(f"({name} is not written yet: this cell uses the reference until it is.)")
+                said.append(True)
+            return reference(*args, **kwargs)
+
+    call.__name__ = f"yours_or_reference({name})"
+    return call
