@@ -229,6 +229,19 @@ def test_07_learning_rate_explorer_retrains_seed_002():
     assert list(explorer.curve.lines["your α"].get_ydata()) == pytest.approx(history.losses)
 
 
+def test_07_learning_rate_explorer_shows_progress_and_remembers_runs():
+    explorer = widgets.learning_rate_explorer(steps=1200, backend="none")
+    seen = []
+    explorer.progress.observe(lambda change: seen.append(change["new"]), names="value")
+    explorer.learning_rate.value = 3.0
+    assert seen[:3] == [0, 500, 1000] and seen[-1] == 1200  # the bar moved while training ran
+    first = explorer.final
+    explorer.learning_rate.value = 0.5
+    seen.clear()
+    explorer.learning_rate.value = 3.0  # back to a learning rate already trained: no retraining
+    assert 500 not in seen and explorer.final == first
+
+
 # ------------------------------------------------------------------ 08
 
 

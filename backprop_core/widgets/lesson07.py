@@ -115,27 +115,45 @@ class LearningRateExplorer(LessonWidget):
 
     def __init__(self, learning_rate: float, steps: int, backend: str) -> None:
         self.steps = steps
+        self._runs: dict[float, tuple[np.ndarray, float]] = {}  # learning rate -> (losses, final error)
+        self.progress = widgets.IntProgress(value=0, min=0, max=steps, description="retraining",
+                                            bar_style="info", layout=widgets.Layout(width="420px"),
+                                            style={"description_width": "110px"})
         self.fig, ax = new_figure(6.0, 3.6)
         self.curve = loss_curve({"seed's α = 0.5": self._train(0.5)}, ax=ax, xlabel="update (online, one sample)")
         ax.set_title(f"seed 002 trained for {steps:,} updates (biases fixed)")
         self.readout = self.fig.supxlabel(" ", fontsize=10)
         self.learning_rate = learning_rate_slider(learning_rate, 1e-2, 50.0)
         self._observe(self.learning_rate)
-        self._finish([self.learning_rate], backend)
+        self._finish([self.learning_rate, self.progress], backend)
 
     def _train(self, learning_rate: float) -> np.ndarray:
-        net, x, target = examples.mazur()
+        """Seed 002's run at ``learning_rate``: from the cache, or trained now with the progress bar moving."""
         start = time.perf_counter()
-        history = train(net, x, target, learning_rate=learning_rate, epochs=self.steps, mode="batch", update_biases=False)
+        if learning_rate not in self._runs:
+            net, x, target = examples.mazur()
+            self.progress.value, self.progress.bar_style = 0, "info"
+
+            def report(epoch: int, net, loss: float) -> None:
+                if (epoch + 1) % _PROGRESS_EVERY == 0:  # a widget state message: the bar moves while training goes on
+                    self.progress.value = epoch + 1
+
+            history = train(net, x, target, learning_rate=learning_rate, epochs=self.steps, mode="batch",
+                            update_biases=False, callback=report)
+            self._runs[learning_rate] = (history.losses, net.loss(x, target))
+        self.progress.value, self.progress.bar_style = self.steps, "success"
         self.seconds = time.perf_counter() - start
-        self.final = net.loss(x, target)
-        return history.losses
+        losses, self.final = self._runs[learning_rate]
+        return losses
 
     def recompute(self) -> None:
         self.losses = self._train(self.learning_rate.value)
         self.curve.update({"your α": self.losses})
         self.readout.set_text(f"α = {fmt(self.learning_rate.value, 3)}: E after {self.steps:,} updates = {fmt(self.final)}"
                               f"   (retrained in {self.seconds * 1000:.0f} ms)")
+
+
+_PROGRESS_EVERY = 500  # updates between two moves of the progress bar
 
 
 def learning_rate_explorer(learning_rate: float = 0.5, steps: int = 10_000, backend: str = "auto") -> LearningRateExplorer:
