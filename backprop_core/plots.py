@@ -565,8 +565,11 @@ class LossCurvePlot(_Plot):
                 if label not in self.lines:
                     (self.lines[label],) = self.ax.plot([], [], lw=1.8, label=label)
                 self.lines[label].set_data(np.arange(1, len(values) + 1), values)
+                self.lines[label].set_marker("o" if len(values) == 1 else "")  # one epoch: a dot, not an invisible line
         self.ax.relim()
         self.ax.autoscale_view()
+        longest = max(len(line.get_xdata()) for line in self.lines.values())
+        self.ax.set_xlim(0, max(longest, 10))  # epochs from 0; a lone first point is not centred in a sliver
         if len(self.lines) > 1:
             self.ax.legend(frameon=False)
         return self

@@ -78,7 +78,8 @@ class TrainingExplorer(LessonWidget):
         self.plane.update(self.net)
         outputs = self.net.forward(self.X).output[:, 0]
         pairs = ", ".join(f"{int(a)}{int(b)}→{fmt(o, 2)}" for (a, b), o in zip(self.X, outputs))
-        self.readout.set_text(f"epoch {len(self.losses)}, loss now {fmt(self.net.loss(self.X, self.Y))};  outputs {pairs}")
+        self.readout.set_text(f"α = {fmt(self.learning_rate.value, 3)}, epoch {len(self.losses)}, "
+                              f"loss now {fmt(self.net.loss(self.X, self.Y))};  outputs {pairs}")
 
 
 def training_explorer(learning_rate: float = 1.0, epochs: int = 500, init_seed: int | None = None,
