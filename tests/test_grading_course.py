@@ -137,9 +137,10 @@ def _hard_coded(name: str, answers: list) -> str:
 
 
 _RECORDER = """\
-import copy as _copy, types as _types
+import copy as _copy, functools as _functools, types as _types
 _RECORDED = globals().setdefault("_RECORDED", {})
 def _recording(_fn, _name):
+    @_functools.wraps(_fn)  # lesson code may look at the function's name
     def _wrapper(*args, **kwargs):
         result = _fn(*args, **kwargs)
         if isinstance(result, _types.GeneratorType):
