@@ -92,7 +92,7 @@ class LabServer:
         return (self.workdir / "server.log").read_text(errors="replace")
 
     def notebook_url(self, path: str) -> str:
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"  # reset: no tabs from the last page
 
     def get(self, path: str) -> int:
         try:

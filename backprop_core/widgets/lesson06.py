@@ -36,6 +36,8 @@ class ShapesExplorer(LessonWidget):
     """
 
     NAMES = ("input", "W", "z", "a", "delta", "dE/dW")
+    DIMS = {"input": ("N", "n_in"), "W": ("n_out", "n_in"), "z": ("N", "n_out"), "a": ("N", "n_out"),
+            "delta": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
 
     def __init__(self, student_dense_forward: Callable | str | None, backend: str) -> None:
         self.net, _, _ = examples.mazur()
@@ -69,26 +71,45 @@ class ShapesExplorer(LessonWidget):
                        "delta": grads.deltas[l], "dE/dW": grads.weights[l]}
         titles = {"input": "x" if l == 0 else "a (previous layer)", "W": "W", "z": "z = x Wᵀ + b" if l == 0 else "z = a Wᵀ + b",
                   "a": "a = σ(z)", "delta": "δ = ∂E/∂z per sample", "dE/dW": "∂E/∂W = δᵀ x / N" if l == 0 else "∂E/∂W = δᵀ a / N"}
-        dims = {"input": ("N", "n_in"), "W": ("n_out", "n_in"), "z": ("N", "n_out"), "a": ("N", "n_out"),
-                "delta": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
+        if not hasattr(self, "_cells"):
+            self._build_panels()
+        for name in self.NAMES:
+            self._show(name, self.arrays[name], titles[name])
+
+    def _build_panels(self) -> None:
+        """One image and a full grid of value labels per panel, made once; updates only change them."""
+        self._images, self._cells, self._titles = {}, {}, {}
+        rows, cols = MAX_BATCH, self.net.weights[0].shape[1]  # seed 002: no array is larger than (6, 2)
         with course_style():
             for name, ax in self.panels.items():
-                self._show(ax, self.arrays[name], titles[name], dims[name])
+                self._images[name] = ax.imshow(np.zeros((rows, cols)), cmap=DIVERGING_CMAP, aspect="auto")
+                self._cells[name] = [[ax.text(c, r, "", ha="center", va="center", fontsize=8) for c in range(cols)]
+                                     for r in range(rows)]
+                self._titles[name] = ax.set_title(" ", fontsize=9.5)
+                ax.set_xlabel(self.DIMS[name][1], fontsize=9)
+                ax.set_ylabel(self.DIMS[name][0], fontsize=9)
+                ax.grid(False)
 
-    def _show(self, ax, array: np.ndarray, title: str, dims: tuple[str, str]) -> None:
-        # Panels change shape with N, so each is redrawn; they are tiny (≤ 6 × 2 cells).
-        ax.clear()
+    def _show(self, name: str, array: np.ndarray, title: str) -> None:
+        ax, image = self.panels[name], self._images[name]
+        rows, cols = array.shape
         limit = max(float(np.max(np.abs(array))), 1e-12)
-        ax.imshow(array, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto")
-        for (r, c), v in np.ndenumerate(array):
-            ax.text(c, r, fmt(v, 3), ha="center", va="center", fontsize=8,
-                    color="white" if abs(v) > 0.6 * limit else "black")
-        ax.set_title(f"{title}   shape {array.shape}", fontsize=9.5)
-        ax.set_xticks(range(array.shape[1]))
-        ax.set_yticks(range(array.shape[0]))
-        ax.set_xlabel(dims[1], fontsize=9)
-        ax.set_ylabel(dims[0], fontsize=9)
-        ax.grid(False)
+        image.set_data(array)
+        image.set_clim(-limit, limit)
+        image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+        ax.set_xlim(-0.5, cols - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
+        ax.set_xticks(range(cols))
+        ax.set_yticks(range(rows))
+        for r, row in enumerate(self._cells[name]):
+            for c, label in enumerate(row):
+                inside = r < rows and c < cols
+                label.set_visible(inside)
+                if inside:
+                    value = array[r, c]
+                    label.set_text(fmt(value, 3))
+                    label.set_color("white" if abs(value) > 0.6 * limit else "black")
+        self._titles[name].set_text(f"{title}   shape {array.shape}")
 
 
 def shapes_explorer(student_dense_forward: Callable | str | None = None, backend: str = "auto") -> ShapesExplorer:
