@@ -293,7 +293,9 @@ def _call(function: Callable, case: exercises.Case) -> _Outcome:
 
 def _agree(compare: Callable, a: _Outcome, b: _Outcome) -> bool:
     if a.raised or b.raised:
-        return a.raised and b.raised
+        # Two errors agree only if they are the same error (type and message), e.g. the same
+        # matmul shape mismatch; "both raised something" would name a mistake the student never made.
+        return a.raised and b.raised and type(a.error) is type(b.error) and str(a.error) == str(b.error)
     try:
         return compare(a.value, b.value) is None
     except Exception:  # noqa: BLE001
@@ -307,6 +309,16 @@ def _problem(compare: Callable, got: _Outcome, expected: _Outcome) -> str | None
         return compare(got.value, expected.value)
     except Exception as error:  # noqa: BLE001 (e.g. a registry compare meeting an odd type)
         return f"the answer could not be compared ({type(error).__name__}: {error})"
+
+
+@contextlib.contextmanager
+def _numerics(strict: bool) -> Iterator[None]:
+    """numpy overflow, division by zero and invalid values raise (strict) or behave as usual."""
+    if not strict:
+        yield
+        return
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        yield
 
 
 # ------------------------------------------------------------------ check
@@ -374,7 +386,7 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
     got: list[_Outcome] = []
     limit = _time_limit_seconds() if time_limit is None else time_limit
     timed_out = False
-    with disabled(exercise.replaces, extra=(exercise.reference,)):
+    with disabled(exercise.replaces, extra=(exercise.reference,)), _numerics(exercise.strict_numerics):
         try:
             with _time_limit(limit):
                 for case in cases:
@@ -407,6 +419,10 @@ def _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, comp
         lines.append("It still raises NotImplementedError: replace `raise NotImplementedError()` with your code.")
     matched = [key for key, answers in mistakes.items()
                if all(_agree(compare, g, m) for g, m in zip(got, answers))]
+    floating = [got[i].error for i in wrong if isinstance(got[i].error, FloatingPointError)]
+    if floating:
+        lines.append(f"numpy reports {floating[0]} inside it: a numerically stable formula never overflows, "
+                     "whatever the size of the input.")
     if matched:
         lines.append("This is a known mistake: " + "; or ".join(MISTAKES[k] for k in matched) + ".")
     # Show a case where a value came back if there is one: it says more.

@@ -219,3 +219,30 @@ def test_strip_hidden_region_keeps_the_comment_and_hides_the_code():
     stripped, found = strip_hidden_region(source, "# (hidden)")
     assert found and stripped == "# Hidden tests: one sample on random cases.\n# (hidden)"
     assert strip_hidden_region("x = 1", "# (hidden)") == ("x = 1", False)
+
+
+# ---------------------------------------------------------------- numerics and naming
+def test_an_overflowing_sigmoid_loses_the_large_inputs_point():
+    def sigmoid(z):
+        return 1.0 / (1.0 + np.exp(-z))  # exp(1000) overflows, with a RuntimeWarning
+
+    grading.check("sigmoid", sigmoid, "values")  # fine for moderate z
+    with pytest.raises(AssertionError, match="overflow") as info:
+        grading.check("sigmoid", sigmoid, "large_inputs")
+    assert "numerically stable" in str(info.value)
+
+
+def test_a_function_that_always_raises_is_not_called_a_known_mistake():
+    def hidden_delta(z, W_next, delta_next):
+        raise ValueError("not like this")
+
+    with pytest.raises(AssertionError) as info:
+        grading.check("hidden_delta", hidden_delta, grading_props("hidden_delta")[0])
+    assert "known mistake" not in str(info.value)
+    assert "ValueError: not like this" in str(info.value)
+
+
+def grading_props(name):
+    from backprop_core import exercises
+
+    return list(exercises.get(name).properties)

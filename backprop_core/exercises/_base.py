@@ -72,6 +72,10 @@ class Exercise:
     points : dict
         Graded property -> points.
     mistakes : tuple of Mistake
+    strict_numerics : bool
+        Run the student's function with numpy's overflow, division by zero and
+        invalid values raising: for exercises about stable numerics (a sigmoid
+        that overflows for large |z| is wrong even where its value ends up right).
     compare : callable(got, expected) -> str or None
         None when ``got`` is right, else what is wrong in a few words;
         default: same shape and numpy ``allclose`` (rtol 1e-6, atol 1e-9).
@@ -85,6 +89,7 @@ class Exercise:
     points: dict
     mistakes: tuple = ()
     compare: Callable[[Any, Any], str | None] | None = None
+    strict_numerics: bool = False
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"

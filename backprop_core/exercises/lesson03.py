@@ -33,6 +33,7 @@ register(
         replaces=("backprop_core.activations.sigmoid",),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
+        strict_numerics=True,  # an overflowing 1/(1 + e^{-z}) is not the stable sigmoid the lesson asks for
     )
 )
 
