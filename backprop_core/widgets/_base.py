@@ -138,7 +138,14 @@ class LessonWidget:
     def redraw(self) -> None:
         """Push the changed artists to the page (or just render, without a display canvas)."""
         if self.backend == "ipympl":
-            self.fig.canvas.draw_idle()
+            canvas = self.fig.canvas
+            if getattr(canvas, "syncing_data_url", True):
+                canvas.draw_idle()  # the page has not connected yet: keep ipympl's own start-up handshake
+            else:
+                # Render now and push the image: draw_idle() would only ask the page to ask back
+                # for a drawing, one more browser <-> kernel round trip on every slider move.
+                canvas.draw()
+                canvas.manager.refresh_all()
         elif self.backend == "image":
             import io
 
