@@ -6,7 +6,7 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test bench release autograde feedback grades clean-venv
+.PHONY: help lab test bench release autograde feedback grades student-copy clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
@@ -17,6 +17,7 @@ help:
 	@echo "make autograde  grade everything under submitted/<student>/<lesson>/ (ARGS='--force' regrades)"
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
 	@echo "make grades     export the gradebook to grades.csv"
+	@echo "make student-copy DEST=dir   the course without solutions/ and tests, for students"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0])'
@@ -50,6 +51,15 @@ bench: $(VENV)/.installed-bench
 # Instructor commands: nbgrader, one student and lesson at a time (backprop_core/instructor.py).
 release autograde feedback grades: $(VENV)/.installed-lab
 	$(PY) -m backprop_core.instructor $@ $(ARGS)
+
+# What students get: the course without the solutions, tests and grading state (from the last commit).
+DEST ?= ../backprop-course-student
+student-copy:
+	@test -n "$(DEST)" && ! test -e "$(DEST)/solutions" || { echo "DEST must name a new folder" >&2; exit 2; }
+	mkdir -p "$(DEST)"
+	git archive HEAD index.ipynb lessons backprop_core etc pyproject.toml environment.yml Makefile README.md .gitignore \
+	    | tar -x -C "$(DEST)"
+	@echo "student copy in $(DEST): run 'make lab' there"
 
 clean-venv:
 	rm -rf $(VENV)

@@ -64,3 +64,21 @@ def test_instructor_state_is_ignored():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_student_copy_has_the_course_and_no_solutions(tmp_path):
+    import subprocess
+    import sys
+
+    dest = tmp_path / "student"
+    subprocess.run(["make", "--no-print-directory", "student-copy", f"DEST={dest}"], cwd=ROOT, check=True,
+                   capture_output=True)
+    assert (dest / "index.ipynb").exists() and (dest / "Makefile").exists()
+    assert not (dest / "solutions").exists() and not (dest / "tests").exists()
+    lessons = sorted((dest / "lessons").glob("*/*.ipynb"))
+    assert len(lessons) == len(list((ROOT / "solutions").glob("*/*.ipynb")))
+    for notebook in lessons:
+        text = notebook.read_text()
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, notebook.name
+    check = "import backprop_core, sys; assert backprop_core.__file__.startswith(sys.argv[1]), backprop_core.__file__"
+    subprocess.run([sys.executable, "-c", check, str(dest)], cwd=dest, check=True)
