@@ -688,19 +688,20 @@ class GradientCheckPlot(_Plot):
             self.ax.set_yscale("log")
             self.ax.set_ylim(1e-13, 1e4)  # headroom above 1 for the value labels
             self.threshold = self.ax.axhline(tolerance, color=COLORS["threshold"], ls="--", lw=1.3,
-                                             label=f"threshold {tolerance:g}")
+                                             label=f"threshold {tolerance:.1e}")
             self.labels = [self.ax.text(i, self.FLOOR, "", ha="center", va="bottom", fontsize=8.5) for i in range(len(keys))]
             self.ax.set_xlabel("parameter (W = weights, b = biases; 1 = first layer)")
             self.ax.set_ylabel("relative error (log scale)")
-            self.ax.legend(loc="lower right", framealpha=0.9)
+            # upper right sits in the headroom above 1: low bars (a correct pass) never hide under it
+            self.ax.legend(loc="upper right", framealpha=0.9)
             self.ax.grid(axis="x", visible=False)
 
     def update(self, errors: Mapping, tolerance: float | None = None) -> "GradientCheckPlot":
         """New errors (``GradientCheck.errors``-style mapping (kind, l) -> float) and optional threshold."""
         if tolerance is not None:
             self.threshold.set_ydata([tolerance, tolerance])
-            self.threshold.set_label(f"threshold {tolerance:g}")
-            self.ax.legend(loc="lower right", framealpha=0.9)
+            self.threshold.set_label(f"threshold {tolerance:.1e}")
+            self.ax.legend(loc="upper right", framealpha=0.9)
         limit = self.threshold.get_ydata()[0]
         for bar, label, key in zip(self.bars, self.labels, self.keys):
             error = float(errors[key])
