@@ -95,8 +95,9 @@ class FactorStepper(LessonWidget):
             f"factor 1:  $\\partial E/\\partial {ao} = {ao} - {t}$ = {f1}",
             f"factor 2:  $\\partial {ao}/\\partial {zo} = {ao}\\,(1 - {ao})$ = {f2}",
             f"factor 3:  $\\partial {zo}/\\partial {w} = {ah}$ = {f3}",
-            f"product:  {f1} · {f2} · {f3} = {fmt(self.gradient)}     "
-            f"($\\delta_{{o_{j + 1}}}$ = factor 1 · factor 2 = {fmt(delta)}{' by your output_delta' if students else ''})",
+            # the delta goes on a line of its own: beside the product it ran off the figure's right edge
+            f"product:  {f1} · {f2} · {f3} = {fmt(self.gradient)}\n"
+            f"($\\delta_{{o_{j + 1}}}$ = factor 1 · factor 2 = {fmt(delta)}{', by your output_delta' if students else ''})",
         ]
         for k, text in enumerate(self.lines):
             text.set_text(rows[k] if k <= self.step_index else "")
