@@ -8,7 +8,6 @@ Screenshots go to test-artifacts/ (git ignores it).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

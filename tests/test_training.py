@@ -1,6 +1,5 @@
 """train(): modes, history bookkeeping, seeded shuffling, minibatches."""
 import numpy as np
-import pytest
 
 from backprop_core import Network, examples, minibatches, train
 

@@ -1,7 +1,7 @@
 """Exercise records and the registry behind :mod:`backprop_core.exercises`."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np

@@ -36,7 +36,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..network import Network
-from ..plots import fmt, weight_names
+from ..plots import weight_names
 from ..style import COLORS
 
 BACKENDS = ("ipympl", "image", "none")

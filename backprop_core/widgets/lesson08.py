@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 import ipywidgets as widgets
-import numpy as np
 
 from ..gradcheck import DEFAULT_TOLERANCE, compare_gradients, numerical_gradient
 from ..plots import gradient_check_bars, new_figure
