@@ -14,9 +14,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._base import Case, Exercise, Mistake, MISTAKES, get, for_lesson, register, all_exercises
+from ._base import Case, Exercise, Mistake, MISTAKES, all_exercises, compare_parts, for_lesson, get, register
 
-__all__ = ["Case", "Exercise", "Mistake", "MISTAKES", "get", "for_lesson", "register", "all_exercises"]
+__all__ = ["Case", "Exercise", "Mistake", "MISTAKES", "all_exercises", "compare_parts", "for_lesson", "get", "register"]
 
 # Import every lesson module (lesson01.py, lesson02.py, ...) so that its
 # exercises register themselves.

@@ -95,6 +95,34 @@ class Exercise:
         return f"test_{self.name}_{prop}"
 
 
+def compare_parts(*names: str) -> Callable[[Any, Any], str | None]:
+    """A ``compare`` for exercises that return a tuple of arrays, e.g. ``(hidden, output)``.
+
+    Each part must have the reference's shape and agree to rtol 1e-6, atol 1e-9;
+    the message names the first part that does not, with its values when they
+    are few and its largest deviation otherwise.
+    """
+    kind = {2: "pair", 3: "triple"}.get(len(names), "tuple")
+
+    def compare(got, expected) -> str | None:
+        if not isinstance(got, (tuple, list)) or len(got) != len(names):
+            return f"expected a {kind} ({', '.join(names)}), got {type(got).__name__}"
+        for name, g, e in zip(names, got, expected):
+            try:
+                g = np.asarray(g, dtype=float)
+            except (TypeError, ValueError):
+                return f"{name} should be an array of numbers, got {type(g).__name__}"
+            if g.shape != e.shape:
+                return f"{name} should have shape {e.shape}, got {g.shape}"
+            if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
+                if e.size <= 12:
+                    return f"{name} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
+                return f"{name} is off by up to {np.max(np.abs(g - e)):.3g}"
+        return None
+
+    return compare
+
+
 _REGISTRY: dict[str, Exercise] = {}
 
 

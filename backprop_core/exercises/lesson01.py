@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import losses
-from ._base import Case, Exercise, Mistake, register
+from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "01-forward-pass-and-error"
 
@@ -142,19 +142,6 @@ def forward_linear(x, W1, W2):
     return hidden, linear_layer(hidden, W2)
 
 
-def compare_pair(got, expected) -> str | None:
-    """None when ``got`` is the pair ``(hidden, output)`` of ``expected``, else what differs."""
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"expected a pair (hidden, output), got {type(got).__name__}"
-    for what, g, e in zip(("hidden", "output"), got, expected):
-        g = np.asarray(g)
-        if g.shape != e.shape:
-            return f"{what} should have shape {e.shape}, got {g.shape}"
-        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
-            return f"{what} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
-    return None
-
-
 def _network_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
     cases = []
     for k in range(15):
@@ -194,6 +181,6 @@ register(
         },
         points={"one_sample": 1, "batch": 1},
         mistakes=(Mistake("missing_transpose", forward_linear_without_transpose),),
-        compare=compare_pair,
+        compare=compare_parts("hidden", "output"),
     )
 )

@@ -13,7 +13,7 @@ import numpy as np
 from .. import _validation as check
 from ..activations import sigmoid_prime
 from ..network import Network
-from ._base import Case, Exercise, Mistake, register
+from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "05-hidden-layer-deltas"
 
@@ -84,19 +84,6 @@ def backprop_step(W1, b1, W2, b2, x, target, learning_rate: float) -> tuple[np.n
     learning_rate = check.check_positive_number("learning_rate", learning_rate)
     grads = net.backward(net.forward(x), target)
     return net.weights[0] - learning_rate * grads.weights[0], net.weights[1] - learning_rate * grads.weights[1]
-
-
-def _compare_weight_pair(got, expected) -> str | None:
-    """None when ``got`` is a pair of arrays close to ``expected``, else what is wrong."""
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"expected a pair (W1_new, W2_new), got {type(got).__name__}"
-    for name, g, e in zip(("W1_new", "W2_new"), got, expected):
-        g = np.asarray(g)
-        if g.shape != e.shape:
-            return f"{name} should have shape {e.shape}, got {g.shape}"
-        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
-            return f"{name} is off by up to {np.max(np.abs(g - e)):.3g}"
-    return None
 
 
 # --------------------------------------------------------------- random cases
@@ -217,6 +204,6 @@ register(
             Mistake("wrong_sign", step_wrong_sign),
             Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
         ),
-        compare=_compare_weight_pair,
+        compare=compare_parts("W1_new", "W2_new"),
     )
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import layers
-from ._base import Case, Exercise, Mistake, register
+from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "06-matrix-form"
 
@@ -104,22 +104,6 @@ def dense_backward(dz, x, W):
     return layers.dense_backward(np.asarray(dz, float), (x, W))
 
 
-_PARTS = ("dx", "dW", "db")
-
-
-def compare_triple(got, expected) -> str | None:
-    """None when ``got`` is the triple ``(dx, dW, db)`` of ``expected``, else what differs."""
-    if not isinstance(got, (tuple, list)) or len(got) != 3:
-        return f"expected a triple (dx, dW, db), got {type(got).__name__}"
-    for what, g, e in zip(_PARTS, got, expected):
-        g = np.asarray(g, dtype=float)
-        if g.shape != e.shape:
-            return f"{what} should have shape {e.shape}, got {g.shape}"
-        if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
-            return f"{what} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
-    return None
-
-
 def _backward_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
     cases = []
     for k in range(15):
@@ -154,6 +138,6 @@ register(
             Mistake("bias_not_summed", dense_backward_bias_averaged, properties=("batch",)),
             Mistake("missing_transpose", dense_backward_without_transpose),
         ),
-        compare=compare_triple,
+        compare=compare_parts("dx", "dW", "db"),
     )
 )
