@@ -50,7 +50,7 @@ bench: $(VENV)/.installed-bench
 
 # Instructor commands: nbgrader, one student and lesson at a time (backprop_core/instructor.py).
 release autograde feedback grades: $(VENV)/.installed-lab
-	$(PY) -m backprop_core.instructor $@ $(ARGS)
+	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
 
 # What students get: the course without the solutions, tests and grading state (from the last commit).
 DEST ?= ../backprop-course-student

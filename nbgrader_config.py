@@ -17,7 +17,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, OverwriteKernelspec
 
-from backprop_core.nbgrader_ext import HideHiddenTests, RestoreDeletedTests
+from backprop_core.grading.nbgrader_ext import HideHiddenTests, RestoreDeletedTests
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 

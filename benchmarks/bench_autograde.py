@@ -2,7 +2,7 @@
 
 One temporary course holds every lesson in ``solutions/`` (or the sample
 course of the tests when none has landed); one student submits the
-solutions; ``python -m backprop_core.instructor autograde`` grades them and
+solutions; ``python -m backprop_core.grading.instructor autograde`` grades them and
 reports the seconds of each lesson. Baselines, timed in the same run:
 
 - the same notebook executed by plain nbclient (what the lesson itself costs);
@@ -44,7 +44,7 @@ def _env() -> dict:
 
 
 def _instructor(course: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "backprop_core.instructor", "--root", str(course), *args],
+    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
                             capture_output=True, text=True, env=_env())
     if result.returncode:
         raise RuntimeError(f"instructor {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

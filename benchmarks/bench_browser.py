@@ -25,8 +25,8 @@ TARGET_MS = 150.0
 BASELINE_CELL = """\
 import ipywidgets as widgets
 import numpy as np
-from backprop_core.plots import new_figure
-from backprop_core.widgets._base import canvas_widget, freeze_layout
+from backprop_core.viz.plots import new_figure
+from backprop_core.viz.widgets._base import canvas_widget, freeze_layout
 
 fig, ax = new_figure(6.0, 3.0)
 x = np.linspace(0, 1, 50)

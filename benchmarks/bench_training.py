@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from backprop_core import Network, examples, train
-from backprop_core.activations import sigmoid, softmax
+from backprop_core.nn.activations import sigmoid, softmax
 
 from ._table import Row, best_of
 

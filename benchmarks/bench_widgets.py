@@ -29,7 +29,7 @@ def _median_ms(fn: Callable[[int], object], moves: int = MOVES) -> float:
 
 
 def _cases():
-    from backprop_core import widgets as w
+    from backprop_core.viz import widgets as w
 
     def slider(control, values):
         return lambda k: setattr(control, "value", values[k % len(values)])
@@ -79,7 +79,7 @@ def run() -> list[Row]:
 
 def _learning_rate_progress_row() -> Row:
     """Lesson 07's explorer answers a move at once with its progress bar, while the 10,000 updates run."""
-    from backprop_core import widgets as w
+    from backprop_core.viz import widgets as w
 
     explorer = w.learning_rate_explorer(backend="none")
     first_move = {}

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backprop_core import Network, numerical_gradient, relative_error
-from backprop_core.activations import ACTIVATIONS
-from backprop_core.losses import half_squared_error
+from backprop_core.nn.activations import ACTIVATIONS
+from backprop_core.nn.losses import half_squared_error
 
 SMOOTH = ["sigmoid", "tanh", "identity"]
 ELEMENTWISE = [name for name in ACTIVATIONS if name != "softmax"]

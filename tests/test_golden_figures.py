@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from backprop_core import examples, train
-from backprop_core.activations import sigmoid, sigmoid_prime
+from backprop_core.nn.activations import sigmoid, sigmoid_prime
 
 
 def close(got, expected, digits):

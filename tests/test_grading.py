@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 import backprop_core
-from backprop_core import exercises, grading, losses
-from backprop_core.exercises import MISTAKES
-from backprop_core.exercises import lesson01
-from backprop_core.losses import half_squared_error as aliased_reference
-from backprop_core.nbgrader_ext import strip_hidden_region
-from backprop_core.network import Network
+from backprop_core import grading, losses
+from backprop_core.grading import checker, exercises
+from backprop_core.grading.exercises import MISTAKES
+from backprop_core.grading.exercises import lesson01
+from backprop_core.nn.losses import half_squared_error as aliased_reference
+from backprop_core.grading.nbgrader_ext import strip_hidden_region
+from backprop_core.nn.network import Network
 
 
 def correct_error(output, target):
@@ -151,7 +152,7 @@ def test_the_students_inputs_are_copies():
 
 
 # ------------------------------------------------------------------ references switched off
-import backprop_core.losses as losses_module  # noqa: E402  (a module alias, as a notebook might write)
+import backprop_core.nn.losses as losses_module  # noqa: E402  (a module alias, as a notebook might write)
 
 
 def _calls(reference):
@@ -177,7 +178,7 @@ def test_references_work_again_after_the_check_even_when_it_fails():
     before = losses.half_squared_error(output, target)
     _message(_calls(aliased_reference))
     with pytest.raises(ZeroDivisionError):
-        with grading.disabled(("backprop_core.losses.half_squared_error",)):
+        with grading.disabled(("backprop_core.nn.losses.half_squared_error",)):
             1 / 0
     assert aliased_reference(output, target) == before == pytest.approx(0.3272405)
     assert losses.half_squared_error.__code__.co_filename == inspect.getfile(losses)
@@ -191,7 +192,7 @@ def test_disabled_blocks_every_path_of_the_exercise_and_only_inside():
             aliased_reference(np.zeros(1), np.ones(1))
         with pytest.raises(grading.ReferenceDisabledError):
             net.loss(np.zeros(1), np.ones(1))
-        assert backprop_core.losses.half_squared_error_gradient(np.zeros(1), np.ones(1)).shape == (1,)
+        assert backprop_core.nn.losses.half_squared_error_gradient(np.zeros(1), np.ones(1)).shape == (1,)
     assert net.loss(np.zeros(1), np.ones(1)) == 0.5
 
 
@@ -201,7 +202,7 @@ def test_every_registered_exercise_is_gradable(exercise):
     with grading.disabled(exercise.replaces, extra=(exercise.reference,)):
         pass
     for prop in exercise.properties:
-        for case in grading._cases(exercise, prop, grading.DEFAULT_SEED):
+        for case in checker._cases(exercise, prop, grading.DEFAULT_SEED):
             exercise.reference(**case.kwargs)
     for mistake in exercise.mistakes:
         source = inspect.getsource(mistake.function)
@@ -247,6 +248,6 @@ def test_a_function_that_always_raises_is_not_called_a_known_mistake():
 
 
 def grading_props(name):
-    from backprop_core import exercises
+    from backprop_core.grading import exercises
 
     return list(exercises.get(name).properties)

@@ -36,8 +36,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core import exercises
-from backprop_core.exercises import MISTAKES
+from backprop_core.grading import exercises
+from backprop_core.grading.exercises import MISTAKES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample_course"
@@ -115,7 +115,7 @@ def _calls_reference(exercise, alias: bool) -> str:
     where = _ref_import(exercise)
     name = exercise.name
     if alias or where is None:
-        return (f"from backprop_core.exercises import get as _get_{name}\n"
+        return (f"from backprop_core.grading.exercises import get as _get_{name}\n"
                 f"_shortcut_{name} = _get_{name}({name!r}).reference\n"
                 f"def {name}(*args, **kwargs):\n    return _shortcut_{name}(*args, **kwargs)\n")
     module, attr = where
@@ -199,7 +199,7 @@ def _env(timeout: int) -> dict:
 
 
 def instructor(course: Path, *args: str, timeout: int = 15) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "backprop_core.instructor", "--root", str(course), *args],
+    return subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
                           capture_output=True, text=True, env=_env(timeout), timeout=1800)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core import exercises
+from backprop_core.grading import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").exists())

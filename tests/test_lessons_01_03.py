@@ -15,7 +15,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from backprop_core import exercises, grading
+from backprop_core import grading
+from backprop_core.grading import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ("01-forward-pass-and-error", "02-gradient-descent", "03-chain-rule")

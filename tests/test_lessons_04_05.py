@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from backprop_core import examples, grading
-from backprop_core.exercises import for_lesson, get
-from backprop_core.exercises import lesson04, lesson05
+from backprop_core.grading.exercises import for_lesson, get
+from backprop_core.grading.exercises import lesson04, lesson05
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ("04-output-layer-gradients", "05-hidden-layer-deltas")
@@ -89,7 +89,7 @@ def test_every_case_generator_gives_random_sizes(exercise):
 def _solution_function(exercise):
     """The exercise as the solution notebook writes it, run in a namespace like the notebook's."""
     namespace: dict = {}
-    exec("import numpy as np\nfrom backprop_core.activations import sigmoid, sigmoid_prime", namespace)
+    exec("import numpy as np\nfrom backprop_core.nn.activations import sigmoid, sigmoid_prime", namespace)
     for cell in source_notebook(exercise.lesson).cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             exec(cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), namespace)
@@ -114,7 +114,7 @@ def test_the_lessons_register_the_mistakes_the_issue_asks_for():
     assert "missing_transpose" in keys["output_weight_gradient"]
     assert {"sigma_prime_of_activation", "missing_transpose"} <= keys["hidden_delta"]
     assert {"updated_output_weights", "wrong_sign"} <= keys["backprop_step"]
-    assert "backprop_core.network.Network.backward" in get("backprop_step").replaces
+    assert "backprop_core.nn.network.Network.backward" in get("backprop_step").replaces
 
 
 # ------------------------------------------------------------------ notebooks

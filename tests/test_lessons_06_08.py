@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_core import buggy, examples, gradient_check
-from backprop_core.exercises import MISTAKES
+from backprop_core import examples, gradient_check
+from backprop_core.course import buggy
+from backprop_core.grading.exercises import MISTAKES
 
 
 # ------------------------------------------------------------------ the gallery
@@ -62,7 +63,7 @@ from pathlib import Path
 
 import nbformat
 
-from backprop_core import exercises
+from backprop_core.grading import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 BUDGET = {"06-matrix-form": 15.0, "07-training": 30.0, "08-gradient-checking": 15.0}

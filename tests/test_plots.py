@@ -1,12 +1,13 @@
-"""Figures of backprop_core.plots: the artists carry the live network's numbers, and update in place."""
+"""Figures of backprop_core.viz.plots: the artists carry the live network's numbers, and update in place."""
 from __future__ import annotations
 
 import matplotlib
 import numpy as np
 import pytest
 
-from backprop_core import examples, gradient_check, plots
-from backprop_core.style import COLORS, MAX_WIDTH
+from backprop_core import examples, gradient_check
+from backprop_core.viz import plots
+from backprop_core.viz.style import COLORS, MAX_WIDTH
 
 matplotlib.use("Agg")
 

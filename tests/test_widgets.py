@@ -5,8 +5,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-from backprop_core import examples, plots, widgets
-from backprop_core.losses import half_squared_error
+from backprop_core import examples
+from backprop_core.viz import plots, widgets
+from backprop_core.nn.losses import half_squared_error
 
 matplotlib.use("Agg")
 
@@ -138,7 +139,7 @@ def test_03_student_sigmoid_prime_of_activation_shows_a_wrong_prediction():
     explorer = widgets.nudge_explorer(student_sigmoid_prime="no_such_function_here", backend="none")
     assert explorer.switch.checkbox.disabled
     right = explorer.gradient
-    from backprop_core.activations import sigmoid
+    from backprop_core.nn.activations import sigmoid
     explorer.switch.student = lambda z: sigmoid(sigmoid(z)) * (1 - sigmoid(sigmoid(z)))  # σ′ of the activation
     explorer.switch.check()
     explorer.switch.checkbox.value = True

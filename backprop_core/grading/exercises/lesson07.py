@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import training
-from ..network import Network
+from backprop_core.nn import training
+from backprop_core.nn.network import Network
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "07-training"
@@ -97,7 +97,7 @@ register(
         name="train_online",
         lesson=LESSON,
         reference=train_online,
-        replaces=("backprop_core.training.train", "backprop_core.training._run_epoch"),
+        replaces=("backprop_core.nn.training.train", "backprop_core.nn.training._run_epoch"),
         properties={
             "sigmoid_networks": lambda rng: _train_cases(rng, ("sigmoid",), ("sigmoid",), (0.1, 0.5, 1.0)),
             # an unbounded output learns stably only with a smaller rate
@@ -210,7 +210,7 @@ register(
         name="minibatches",
         lesson=LESSON,
         reference=minibatches,
-        replaces=("backprop_core.training.minibatches",),
+        replaces=("backprop_core.nn.training.minibatches",),
         properties={
             "in_order": lambda rng: _batch_cases(rng, shuffled=False),
             "shuffled": lambda rng: _batch_cases(rng, shuffled=True),

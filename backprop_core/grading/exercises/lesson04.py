@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validation as check
-from ..activations import sigmoid, sigmoid_prime
+from backprop_core.nn import _validation as check
+from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "04-output-layer-gradients"
 
 # Any of these would hand the student the answer: disabled while their code runs.
 _BACKWARD_PATHS = (
-    "backprop_core.network.Network.backward",
-    "backprop_core.network.Network._backward",
-    "backprop_core.layers.dense_backward",
+    "backprop_core.nn.network.Network.backward",
+    "backprop_core.nn.network.Network._backward",
+    "backprop_core.nn.layers.dense_backward",
 )
 
 
@@ -202,7 +202,7 @@ register(
         name="update_output_weights",
         lesson=LESSON,
         reference=update_output_weights,
-        replaces=_BACKWARD_PATHS + ("backprop_core.network.Network.step", "backprop_core.network.Network._step"),
+        replaces=_BACKWARD_PATHS + ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.Network._step"),
         properties={"random_layers": _update_cases},
         points={"random_layers": 2},
         mistakes=(Mistake("wrong_sign", update_wrong_sign),),

@@ -3,7 +3,7 @@
 How a widget stays smooth
 -------------------------
 The figure is drawn once. A control's callback recomputes the numbers, writes
-them into the existing artists (see :mod:`backprop_core.plots`) and asks the
+them into the existing artists (see :mod:`backprop_core.viz.plots`) and asks the
 canvas to redraw. How the pixels reach the page depends on the *backend*:
 
 ``"ipympl"`` (default when ipympl is installed)
@@ -35,9 +35,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..network import Network
-from ..plots import weight_names
-from ..style import COLORS
+from backprop_core.nn.network import Network
+from backprop_core.viz.plots import weight_names
+from backprop_core.viz.style import COLORS
 
 BACKENDS = ("ipympl", "image", "none")
 _figure_numbers = iter(range(10_000, 10**9))  # ipympl managers want a number; keep clear of pyplot's

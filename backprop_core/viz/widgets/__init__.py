@@ -15,7 +15,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
 ====  =====================================  ==========================================
 
-See :mod:`backprop_core.widgets._base` for how updates stay smooth and why
+See :mod:`backprop_core.viz.widgets._base` for how updates stay smooth and why
 they never block a headless run.
 """
 from ._base import LessonWidget, StudentSwitch, choose_backend

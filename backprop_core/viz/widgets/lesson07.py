@@ -7,9 +7,9 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..plots import decision_boundary, fmt, loss_curve, new_figure
-from ..training import train
+from backprop_core.course import examples
+from backprop_core.viz.plots import decision_boundary, fmt, loss_curve, new_figure
+from backprop_core.nn.training import train
 from ._base import LessonWidget, StudentSwitch, button, learning_rate_slider
 
 

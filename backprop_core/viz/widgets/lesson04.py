@@ -6,9 +6,9 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..plots import draw_network, fmt, weight_names
-from ..style import COLORS, course_style
+from backprop_core.course import examples
+from backprop_core.viz.plots import draw_network, fmt, weight_names
+from backprop_core.viz.style import COLORS, course_style
 from ._base import LessonWidget, StudentSwitch, button, set_weights_from, slider_grid, weight_sliders
 
 #: The steps, in order: an overview, the three factors, their product.
@@ -34,7 +34,7 @@ class FactorStepper(LessonWidget):
     def __init__(self, weight: str, student_output_delta: Callable | str | None, backend: str) -> None:
         self.net, self.x, self.target = examples.mazur()
         with course_style():
-            from ..plots import new_figure
+            from backprop_core.viz.plots import new_figure
 
             self.fig, (ax_net, self.text_ax) = new_figure(7.6, 5.9, nrows=2, gridspec_kw={"height_ratios": [3.3, 1.45]})
             self.text_ax.axis("off")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..gradcheck import RELATIVE_ERROR_FLOOR
-from ..network import Network
+from backprop_core.nn.gradcheck import RELATIVE_ERROR_FLOOR
+from backprop_core.nn.network import Network
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "08-gradient-checking"
@@ -119,9 +119,9 @@ register(
         lesson=LESSON,
         reference=numerical_gradient,
         replaces=(
-            "backprop_core.gradcheck.numerical_gradient",
-            "backprop_core.gradcheck._numerical_gradient_of",
-            "backprop_core.gradcheck.gradient_check",
+            "backprop_core.nn.gradcheck.numerical_gradient",
+            "backprop_core.nn.gradcheck._numerical_gradient_of",
+            "backprop_core.nn.gradcheck.gradient_check",
         ),
         properties={
             "vector": lambda rng: _gradient_cases(rng, matrix=False),
@@ -209,8 +209,8 @@ register(
         lesson=LESSON,
         reference=first_disagreeing_layer,
         replaces=(
-            "backprop_core.gradcheck.relative_error",
-            "backprop_core.gradcheck.compare_gradients",
+            "backprop_core.nn.gradcheck.relative_error",
+            "backprop_core.nn.gradcheck.compare_gradients",
         ),
         properties={
             "unit_scale": lambda rng: _disagreement_cases(rng, (1.0,)),

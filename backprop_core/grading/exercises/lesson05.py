@@ -10,24 +10,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _validation as check
-from ..activations import sigmoid_prime
-from ..network import Network
+from backprop_core.nn import _validation as check
+from backprop_core.nn.activations import sigmoid_prime
+from backprop_core.nn.network import Network
 from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "05-hidden-layer-deltas"
 
 # Any of these would hand the student the answer: disabled while their code runs.
 _BACKWARD_PATHS = (
-    "backprop_core.network.Network.backward",
-    "backprop_core.network.Network._backward",
-    "backprop_core.layers.dense_backward",
+    "backprop_core.nn.network.Network.backward",
+    "backprop_core.nn.network.Network._backward",
+    "backprop_core.nn.layers.dense_backward",
 )
 _STEP_PATHS = _BACKWARD_PATHS + (
-    "backprop_core.network.Network.step",
-    "backprop_core.network.Network._step",
-    "backprop_core.gradcheck.numerical_gradient",
-    "backprop_core.training.train",
+    "backprop_core.nn.network.Network.step",
+    "backprop_core.nn.network.Network._step",
+    "backprop_core.nn.gradcheck.numerical_gradient",
+    "backprop_core.nn.training.train",
 )
 
 

@@ -6,10 +6,10 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..buggy import sigma_prime_of_activation
-from ..network import Gradients, Network
-from ..plots import draw_network, fmt
+from backprop_core.course import examples
+from backprop_core.course.buggy import sigma_prime_of_activation
+from backprop_core.nn.network import Gradients, Network
+from backprop_core.viz.plots import draw_network, fmt
 from ._base import LessonWidget, StudentSwitch, set_weights_from, slider_grid, weight_sliders
 
 EXAMPLES = {
@@ -87,7 +87,7 @@ class DeltaFlow(LessonWidget):
             if self.compare.value:
                 lines.append(f"σ′(a): {fmt(np.ravel(self.mistaken[k - 1])[j])}")
             text.set_text("\n".join(lines))
-        from ..plots import weight_names
+        from backprop_core.viz.plots import weight_names
 
         hidden = [(n, idx) for n, idx in weight_names(self.net).items() if idx[0] < last - 1]
         self.readout.set_text("   ".join(f"∂E/∂{n} = {fmt(self.grads.weights[l][j, i])}" for n, (l, j, i) in hidden))

@@ -6,11 +6,11 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..activations import sigmoid_prime
-from ..network import Network
-from ..plots import fmt, loss_along, new_figure, weight_index, weight_names
-from ..style import COLORS, course_style
+from backprop_core.course import examples
+from backprop_core.nn.activations import sigmoid_prime
+from backprop_core.nn.network import Network
+from backprop_core.viz.plots import fmt, loss_along, new_figure, weight_index, weight_names
+from backprop_core.viz.style import COLORS, course_style
 from ._base import LessonWidget, StudentSwitch
 
 

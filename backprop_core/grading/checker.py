@@ -5,7 +5,7 @@ A hidden test cell holds nothing but::
     from backprop_core import grading
     grading.check("half_squared_error", half_squared_error, "one_sample")
 
-:func:`check` looks the exercise up in :mod:`backprop_core.exercises`, draws
+:func:`check` looks the exercise up in :mod:`backprop_core.grading.exercises`, draws
 the random cases of the property (fixed seed: grading is repeatable), works
 out the reference's answers, then calls the student's function on every case
 *with the reference functions switched off*, and raises ``AssertionError``

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations
+from backprop_core.nn import activations
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "03-chain-rule"
@@ -30,7 +30,7 @@ register(
         name="sigmoid",
         lesson=LESSON,
         reference=activations.sigmoid,
-        replaces=("backprop_core.activations.sigmoid",),
+        replaces=("backprop_core.nn.activations.sigmoid",),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
         strict_numerics=True,  # an overflowing 1/(1 + e^{-z}) is not the stable sigmoid the lesson asks for
@@ -51,7 +51,7 @@ register(
         name="sigmoid_prime",
         lesson=LESSON,
         reference=activations.sigmoid_prime,
-        replaces=("backprop_core.activations.sigmoid_prime",),
+        replaces=("backprop_core.nn.activations.sigmoid_prime",),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
         mistakes=(Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),),
@@ -137,7 +137,7 @@ register(
         name="central_difference",
         lesson=LESSON,
         reference=central_difference,
-        replaces=("backprop_core.gradcheck.numerical_gradient", "backprop_core.gradcheck._numerical_gradient_of"),
+        replaces=("backprop_core.nn.gradcheck.numerical_gradient", "backprop_core.nn.gradcheck._numerical_gradient_of"),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
         mistakes=(Mistake("one_sided_difference", central_difference_one_sided),),

@@ -1,4 +1,4 @@
-"""Exercise records and the registry behind :mod:`backprop_core.exercises`."""
+"""Exercise records and the registry behind :mod:`backprop_core.grading.exercises`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,22 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-# The known mistakes, named once: grader messages, the lesson 08 gallery and
-# the tests all use these labels.
-MISTAKES = {
-    "sigma_prime_of_activation": "σ′ applied to the activation a instead of the net input z",
-    "missing_transpose": "a missing transpose",
-    "wrong_sign": "the wrong sign of the update (w + α·∂E/∂w climbs the error instead of descending it)",
-    "updated_output_weights": "the updated instead of the old output weights used for the hidden layer",
-    "bias_not_summed": "the bias gradient not summed over the batch",
-    "missing_half": "a missing ½ in the squared error",
-    "missing_mean": "a missing mean over the batch",
-    "one_sided_difference": "a one-sided difference (f(w + h) − f(w)) / h instead of the central one",
-    "loss_after_update": "the loss measured after the update instead of before it (an off-by-one)",
-    "last_batch_dropped": "the last, smaller minibatch dropped",
-    "pairs_shuffled_separately": "inputs and targets shuffled separately, so samples lose their targets",
-    "absolute_instead_of_relative": "an absolute difference where a relative error belongs",
-}
+from backprop_core.course.mistakes import MISTAKES
+
 
 
 @dataclass(frozen=True)
@@ -64,8 +50,8 @@ class Exercise:
         The reference implementation (same signature as the student's).
     replaces : tuple of str
         Dotted paths of the reference functions disabled while the student's
-        function runs (``"backprop_core.losses.half_squared_error"``,
-        ``"backprop_core.network.Network.loss"``). Aliases are disabled too.
+        function runs (``"backprop_core.nn.losses.half_squared_error"``,
+        ``"backprop_core.nn.network.Network.loss"``). Aliases are disabled too.
     properties : dict
         Graded property -> ``cases(rng) -> list[Case]``. One hidden test cell
         per property, grade id ``test_<name>_<property>``.

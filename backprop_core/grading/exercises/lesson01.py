@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import losses
+from backprop_core.nn import losses
 from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "01-forward-pass-and-error"
@@ -44,7 +44,7 @@ register(
         name="half_squared_error",
         lesson=LESSON,
         reference=losses.half_squared_error,
-        replaces=("backprop_core.losses.half_squared_error", "backprop_core.network.Network.loss"),
+        replaces=("backprop_core.nn.losses.half_squared_error", "backprop_core.nn.network.Network.loss"),
         properties={"one_sample": _error_cases_single, "batch_mean": _error_cases_batch},
         points={"one_sample": 1, "batch_mean": 1},
         mistakes=(
@@ -110,9 +110,9 @@ register(
         lesson=LESSON,
         reference=linear_layer,
         replaces=(
-            "backprop_core.layers.dense_forward",
-            "backprop_core.network.Network.forward",
-            "backprop_core.network.Network._forward",
+            "backprop_core.nn.layers.dense_forward",
+            "backprop_core.nn.network.Network.forward",
+            "backprop_core.nn.network.Network._forward",
         ),
         properties={"one_sample": _layer_cases_single, "batch": _layer_cases_batch},
         points={"one_sample": 1, "batch": 1},
@@ -170,10 +170,10 @@ register(
         lesson=LESSON,
         reference=forward_linear,
         replaces=(
-            "backprop_core.layers.dense_forward",
-            "backprop_core.network.Network.forward",
-            "backprop_core.network.Network._forward",
-            "backprop_core.network.Network.loss",
+            "backprop_core.nn.layers.dense_forward",
+            "backprop_core.nn.network.Network.forward",
+            "backprop_core.nn.network.Network._forward",
+            "backprop_core.nn.network.Network.loss",
         ),
         properties={
             "one_sample": lambda rng: _network_cases(rng, batch=False),

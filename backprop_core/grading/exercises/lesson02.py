@@ -8,7 +8,7 @@ from ._base import Case, Exercise, Mistake, register
 LESSON = "02-gradient-descent"
 
 # A student who builds a Network could let it do the update for them.
-_UPDATES = ("backprop_core.network.Network.step", "backprop_core.network.Network._step")
+_UPDATES = ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.Network._step")
 
 
 # ----------------------------------------------------------------- gradient_step
@@ -111,11 +111,11 @@ register(
         lesson=LESSON,
         reference=linear_output_gradient,
         replaces=(
-            "backprop_core.network.Network.backward",
-            "backprop_core.network.Network._backward",
-            "backprop_core.layers.dense_backward",
-            "backprop_core.gradcheck.numerical_gradient",
-            "backprop_core.losses.half_squared_error_gradient",
+            "backprop_core.nn.network.Network.backward",
+            "backprop_core.nn.network.Network._backward",
+            "backprop_core.nn.layers.dense_backward",
+            "backprop_core.nn.gradcheck.numerical_gradient",
+            "backprop_core.nn.losses.half_squared_error_gradient",
         ),
         properties={
             "one_output": lambda rng: _gradient_cases(rng, several=False),
@@ -198,7 +198,7 @@ register(
         name="gradient_descent",
         lesson=LESSON,
         reference=gradient_descent,
-        replaces=_UPDATES + ("backprop_core.training.train",),
+        replaces=_UPDATES + ("backprop_core.nn.training.train",),
         properties={
             "one_weight": lambda rng: _descent_cases(rng, 1),
             "several_weights": lambda rng: _descent_cases(rng, None),

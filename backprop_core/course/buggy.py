@@ -3,12 +3,12 @@ r"""A gallery of buggy backward passes, one per known mistake.
 Each function has the signature of a backward pass under test,
 ``(net, trace, target) -> Gradients``, so that
 ``gradient_check(net, x, target, backward=BUGGY_BACKWARDS[key])`` catches it.
-The keys are those of :data:`backprop_core.exercises.MISTAKES`; lesson 08
+The keys are those of :data:`backprop_core.grading.exercises.MISTAKES`; lesson 08
 shows them side by side, the grader names them in its messages.
 
 Every function starts from the same correct algorithm and changes exactly
 one line; its docstring says which and what that does to the gradients.
-Networks with any activations from :mod:`backprop_core.activations` (not
+Networks with any activations from :mod:`backprop_core.nn.activations` (not
 softmax) and the half squared error work; mistakes that only show on a batch
 (``bias_not_summed``, ``missing_mean``) need N >= 2 samples, and
 ``missing_transpose`` needs a square, non-symmetric weight matrix past the
@@ -20,9 +20,9 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import ACTIVATIONS
-from .exercises import MISTAKES
-from .network import Gradients, Network, Trace
+from backprop_core.nn.activations import ACTIVATIONS
+from backprop_core.course.mistakes import MISTAKES
+from backprop_core.nn.network import Gradients, Network, Trace
 
 #: Learning rate the ``updated_output_weights`` bug uses for its premature update (seed 002's).
 PREMATURE_LEARNING_RATE = 0.5

@@ -27,7 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from .network import Gradients, Network, Trace
+from backprop_core.nn.network import Gradients, Network, Trace
 from .style import COLORS, DIVERGING_CMAP, SEQUENTIAL_CMAP, course_style, figsize
 
 # ------------------------------------------------------------------ helpers
@@ -716,7 +716,7 @@ class GradientCheckPlot(_Plot):
 
 
 def gradient_check_bars(result, ax: Axes | None = None) -> GradientCheckPlot:
-    """Bars of a :class:`~backprop_core.gradcheck.GradientCheck`'s relative errors on a log axis.
+    """Bars of a :class:`~backprop_core.nn.gradcheck.GradientCheck`'s relative errors on a log axis.
 
     Parameters
     ----------

@@ -2,10 +2,10 @@
 
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
-    python -m backprop_core.instructor release            # solutions/ -> lessons/
-    python -m backprop_core.instructor autograde          # everything under submitted/
-    python -m backprop_core.instructor feedback           # autograded/ -> feedback/ (HTML)
-    python -m backprop_core.instructor grades             # gradebook -> grades.csv
+    python -m backprop_core.grading.instructor release            # solutions/ -> lessons/
+    python -m backprop_core.grading.instructor autograde          # everything under submitted/
+    python -m backprop_core.grading.instructor feedback           # autograded/ -> feedback/ (HTML)
+    python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv
 
 ``make release``, ``make autograde``, ``make feedback`` and ``make grades``
 call these. Each command wraps nbgrader's own API (``NbGraderAPI``): the
@@ -238,7 +238,7 @@ def grades(root: Path, to: str) -> Report:
 
 # ------------------------------------------------------------------ command line
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backprop_core.instructor", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.instructor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="course root, the directory of nbgrader_config.py (default: .)")
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("release", help="regenerate lessons/ from solutions/")

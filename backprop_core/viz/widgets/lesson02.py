@@ -6,8 +6,8 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..plots import error_curve, error_surface, fmt, loss_along, loss_grid, new_figure
+from backprop_core.course import examples
+from backprop_core.viz.plots import error_curve, error_surface, fmt, loss_along, loss_grid, new_figure
 from ._base import LessonWidget, StudentSwitch, button, learning_rate_slider
 
 #: Past this size a weight has clearly diverged; stepping stops before floats overflow.

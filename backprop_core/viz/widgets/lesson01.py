@@ -5,11 +5,11 @@ from typing import Callable
 
 import numpy as np
 
-from .. import examples
-from ..losses import half_squared_error
-from ..network import Network
-from ..plots import draw_network, fmt
-from ..style import COLORS
+from backprop_core.course import examples
+from backprop_core.nn.losses import half_squared_error
+from backprop_core.nn.network import Network
+from backprop_core.viz.plots import draw_network, fmt
+from backprop_core.viz.style import COLORS
 from ._base import LessonWidget, StudentSwitch, button, set_weights_from, slider_grid, weight_sliders
 
 EXAMPLES = {"step_by_step": examples.step_by_step, "mazur": examples.mazur}
@@ -74,7 +74,7 @@ class ForwardExplorer(LessonWidget):
         self.update()
 
     def _indices(self):
-        from ..plots import weight_names
+        from backprop_core.viz.plots import weight_names
 
         return list(weight_names(self.net).values())
 
@@ -106,7 +106,7 @@ def forward_explorer(example="step_by_step", error_function: Callable | str | No
         "use my error function" appears, usable once the function runs without
         NotImplementedError; ticked, the student's E is shown beside the reference's.
     backend : {"auto", "ipympl", "image", "none"}
-        How the figure reaches the page; see :mod:`backprop_core.widgets._base`.
+        How the figure reaches the page; see :mod:`backprop_core.viz.widgets._base`.
 
     Returns
     -------
@@ -115,7 +115,7 @@ def forward_explorer(example="step_by_step", error_function: Callable | str | No
 
     Examples
     --------
-    >>> from backprop_core.widgets import forward_explorer
+    >>> from backprop_core.viz.widgets import forward_explorer
     >>> explorer = forward_explorer("step_by_step", backend="none")
     >>> round(explorer.error_value, 4)
     0.3272

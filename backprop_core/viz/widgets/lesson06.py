@@ -6,9 +6,9 @@ from typing import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from .. import examples
-from ..plots import fmt, new_figure
-from ..style import DIVERGING_CMAP, course_style
+from backprop_core.course import examples
+from backprop_core.viz.plots import fmt, new_figure
+from backprop_core.viz.style import DIVERGING_CMAP, course_style
 from ._base import LessonWidget, StudentSwitch
 
 MAX_BATCH = 6

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import layers
+from backprop_core.nn import layers
 from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "06-matrix-form"
 
 # Everything that computes a layer's forward or backward pass for the student.
 _REFERENCES = (
-    "backprop_core.layers.dense_forward",
-    "backprop_core.layers.dense_backward",
-    "backprop_core.network.Network.forward",
-    "backprop_core.network.Network._forward",
-    "backprop_core.network.Network.backward",
-    "backprop_core.network.Network._backward",
+    "backprop_core.nn.layers.dense_forward",
+    "backprop_core.nn.layers.dense_backward",
+    "backprop_core.nn.network.Network.forward",
+    "backprop_core.nn.network.Network._forward",
+    "backprop_core.nn.network.Network.backward",
+    "backprop_core.nn.network.Network._backward",
 )
 
 

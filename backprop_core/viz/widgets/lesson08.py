@@ -5,13 +5,13 @@ from typing import Callable, Mapping
 
 import ipywidgets as widgets
 
-from ..gradcheck import DEFAULT_TOLERANCE, compare_gradients, numerical_gradient
-from ..plots import gradient_check_bars, new_figure
+from backprop_core.nn.gradcheck import DEFAULT_TOLERANCE, compare_gradients, numerical_gradient
+from backprop_core.viz.plots import gradient_check_bars, new_figure
 from ._base import LessonWidget
 
 
 def _default_backwards() -> dict[str, Callable]:
-    from .. import buggy
+    from backprop_core.course import buggy
 
     return {"correct": buggy.correct, **buggy.BUGGY_BACKWARDS}
 
@@ -30,7 +30,7 @@ class GradcheckExplorer(LessonWidget):
 
     def __init__(self, backward: Mapping[str, Callable], example, backend: str) -> None:
         if example is None:
-            from ..buggy import gallery_example
+            from backprop_core.course.buggy import gallery_example
 
             example = gallery_example()
         self.net, self.x, self.target = example
@@ -41,7 +41,7 @@ class GradcheckExplorer(LessonWidget):
         self.fig, ax = new_figure(5.6, 3.6)
         self.plot = gradient_check_bars(first, ax=ax)
         self.readout = self.fig.supxlabel(" ", fontsize=10)
-        from ..exercises import MISTAKES
+        from backprop_core.course.mistakes import MISTAKES
 
         options = [(("no bug" if k == "correct" else MISTAKES.get(k, k)), k) for k in self.backwards]
         self.bug = widgets.Dropdown(options=options, value=next(iter(self.backwards)), description="backward pass",
@@ -75,7 +75,7 @@ def gradcheck_explorer(backward: Mapping[str, Callable] | None = None, example=N
     Parameters
     ----------
     backward : dict name -> callable(net, trace, target) -> Gradients, optional
-        Default: "correct" and ``backprop_core.buggy.BUGGY_BACKWARDS`` (keys of MISTAKES).
+        Default: "correct" and ``backprop_core.course.buggy.BUGGY_BACKWARDS`` (keys of MISTAKES).
     example : (net, x, target), optional
         Default ``buggy.gallery_example()``: seed 002's network on a batch of 3, where every bug shows.
     backend : {"auto", "ipympl", "image", "none"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .network import Network
+from backprop_core.nn.network import Network
 
 
 def step_by_step() -> tuple[Network, np.ndarray, np.ndarray]:
