@@ -58,6 +58,11 @@ class _Finder(importlib.abc.MetaPathFinder):
 
 
 def install() -> None:
-    """Put the finder on ``sys.meta_path`` (once)."""
+    """Put the finder first on ``sys.meta_path`` (once).
+
+    First, because an old package name (``backprop_core.widgets``) stands for a
+    module whose ``__path__`` is the new folder: the ordinary path finder would
+    otherwise load ``backprop_core.widgets._base`` a second time, as a copy.
+    """
     if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
-        sys.meta_path.append(_Finder())
+        sys.meta_path.insert(0, _Finder())

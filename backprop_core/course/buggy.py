@@ -3,28 +3,30 @@ r"""A gallery of buggy backward passes, one per known mistake.
 Each function has the signature of a backward pass under test,
 ``(net, trace, target) -> Gradients``, so that
 ``gradient_check(net, x, target, backward=BUGGY_BACKWARDS[key])`` catches it.
-The keys are those of :data:`backprop_core.grading.exercises.MISTAKES`; lesson 08
+The keys are those of :data:`backprop_core.course.mistakes.MISTAKES`; lesson 08
 shows them side by side, the grader names them in its messages.
 
-Every function starts from the same correct algorithm and changes exactly
-one line; its docstring says which and what that does to the gradients.
+Every function is the network's own backward pass (:meth:`Network.backward`)
+with exactly one of its steps swapped (:class:`~backprop_core.nn.network.BackwardSteps`);
+its docstring says which and what that does to the gradients.
 Networks with any activations from :mod:`backprop_core.nn.activations` (not
 softmax) and the half squared error work; mistakes that only show on a batch
 (``bias_not_summed``, ``missing_mean``) need N >= 2 samples, and
 ``missing_transpose`` needs a square, non-symmetric weight matrix past the
-first layer (seed 002's 2-2-2 network has one).
+first layer (Mazur's 2-2-2 network has one).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
 
-from backprop_core.nn.activations import ACTIVATIONS
 from backprop_core.course.mistakes import MISTAKES
-from backprop_core.nn.network import Gradients, Network, Trace
+from backprop_core.nn.layers import dense_backward
+from backprop_core.nn.network import CORRECT_STEPS, Gradients, Network, Trace
 
-#: Learning rate the ``updated_output_weights`` bug uses for its premature update (seed 002's).
+#: Learning rate the ``updated_output_weights`` bug uses for its premature update (Mazur's example's).
 PREMATURE_LEARNING_RATE = 0.5
 
 #: Known mistakes that are not about a backward pass (a numerical gradient,
@@ -35,68 +37,52 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
 )
 
 
-def _arrays(net: Network, trace: Trace, target) -> tuple[np.ndarray, list, list, np.ndarray]:
-    """The trace and target as 2-D batches: (x, zs, activations, target)."""
-    as2d = np.atleast_2d
-    target = net.check_target(target, trace.output.shape)
-    return as2d(trace.x), [as2d(z) for z in trace.pre_activations], [as2d(a) for a in trace.activations], as2d(target)
+def _with(**swapped) -> Callable[[Network, Trace, object], Gradients]:
+    """The network's own backward pass with the named steps swapped."""
+    steps = replace(CORRECT_STEPS, **swapped)
+    return lambda net, trace, target: net.backward(trace, target, steps=steps)
 
 
-def _prime(net: Network, l: int, z: np.ndarray) -> np.ndarray:
-    """f_l'(z), the derivative of layer l's activation at its net input."""
-    return ACTIVATIONS[net.activations[l]][1](z)
+# ------------------------------------------------------------------ the swapped steps
+def _derivative_at_the_activation(da: np.ndarray, cache: tuple) -> np.ndarray:
+    z, a, record = cache
+    return da * record.derivative(a)  # f'(a): the derivative taken at the output
 
 
-def _backward(
-    net: Network,
-    trace: Trace,
-    target,
-    *,
-    output_error=lambda y, t: y - t,
-    prime=None,
-    carry_back=lambda delta, W: delta @ W,
-    bias_gradient=lambda delta, n: delta.sum(axis=0) / n,
-    divide_by_n: bool = True,
-    premature_update: bool = False,
-) -> Gradients:
-    """The correct backward pass, with each step a parameter a bug can replace."""
-    x, zs, activations, target = _arrays(net, trace, target)
-    n_layers, n = len(net.weights), x.shape[0]
-    scale = n if divide_by_n else 1
-    prime = prime or (lambda l, z, a: _prime(net, l, z))
-    weights = [W.copy() for W in net.weights]
-    delta = output_error(activations[-1], target) * prime(n_layers - 1, zs[-1], activations[-1])
-    gW, gb, deltas = [None] * n_layers, None if net.biases is None else [None] * n_layers, [None] * n_layers
-    for l in range(n_layers - 1, -1, -1):
-        deltas[l] = delta
-        a_prev = x if l == 0 else activations[l - 1]
-        gW[l] = delta.T @ a_prev / scale
-        if gb is not None:
-            gb[l] = bias_gradient(delta, scale)
-        if premature_update:
-            weights[l] = weights[l] - PREMATURE_LEARNING_RATE * gW[l]
-        if l > 0:
-            delta = carry_back(delta, weights[l]) * prime(l - 1, zs[l - 1], activations[l - 1])
-    if not trace.batched:
-        deltas = [d[0] for d in deltas]
-    return Gradients(gW, gb, deltas)
+def _carry_back_through_transpose(dz: np.ndarray, cache: tuple) -> tuple:
+    x, W = cache
+    _, dW, db = dense_backward(dz, cache)
+    return dz @ W.T, dW, db
 
 
+def _carry_back_through_updated_weights(dz: np.ndarray, cache: tuple) -> tuple:
+    x, W = cache
+    _, dW, db = dense_backward(dz, cache)
+    updated = W - PREMATURE_LEARNING_RATE * dW / len(dz)  # the step, taken too early
+    return dz @ updated, dW, db
+
+
+def _bias_gradient_of_first_sample(dz: np.ndarray, cache: tuple) -> tuple:
+    dx, dW, _ = dense_backward(dz, cache)
+    return dx, dW, dz[0]
+
+
+# ------------------------------------------------------------------ the gallery
 def correct(net: Network, trace: Trace, target) -> Gradients:
-    """The correct backward pass, written like the buggy ones (for comparison)."""
-    return _backward(net, trace, target)
+    """The correct backward pass (:meth:`Network.backward`), for comparison."""
+    return net.backward(trace, target)
 
 
 def sigma_prime_of_activation(net: Network, trace: Trace, target) -> Gradients:
     r"""σ′ taken at the activation a instead of the net input z.
 
-    Writes :math:`f'(a)` where :math:`f'(z)` belongs, e.g. σ′(0.6) for seed
-    003's output 0.6 instead of σ′(0.4316). Every delta is scaled by the
+    Writes :math:`f'(a)` where :math:`f'(z)` belongs, e.g. σ′(0.6) for the XOR
+    example's output 0.6 instead of σ′(0.4316). Every delta is scaled by the
     wrong factor, so every layer's gradient is off (by about 4 % for a
     sigmoid near 0.6). For the identity nothing changes: its derivative is 1
     everywhere.
     """
-    return _backward(net, trace, target, prime=lambda l, z, a: _prime(net, l, a))
+    return _with(activation_backward=_derivative_at_the_activation)(net, trace, target)
 
 
 def missing_transpose(net: Network, trace: Trace, target) -> Gradients:
@@ -107,7 +93,7 @@ def missing_transpose(net: Network, trace: Trace, target) -> Gradients:
     weights. It only runs when the weight matrix is square, and then the
     output layer's gradient is right while every layer below is wrong.
     """
-    return _backward(net, trace, target, carry_back=lambda delta, W: delta @ W.T)
+    return _with(dense_backward=_carry_back_through_transpose)(net, trace, target)
 
 
 def wrong_sign(net: Network, trace: Trace, target) -> Gradients:
@@ -116,7 +102,7 @@ def wrong_sign(net: Network, trace: Trace, target) -> Gradients:
     Every gradient comes out negated, so the update
     :math:`W \leftarrow W - \alpha\,\partial E/\partial W` climbs the error.
     """
-    return _backward(net, trace, target, output_error=lambda y, t: t - y)
+    return _with(output_error=lambda output, target: target - output)(net, trace, target)
 
 
 def updated_output_weights(net: Network, trace: Trace, target) -> Gradients:
@@ -127,7 +113,7 @@ def updated_output_weights(net: Network, trace: Trace, target) -> Gradients:
     the new weights. The error was made by the old weights, so the output
     layer's gradient is right and the layers below are slightly wrong.
     """
-    return _backward(net, trace, target, premature_update=True)
+    return _with(dense_backward=_carry_back_through_updated_weights)(net, trace, target)
 
 
 def bias_not_summed(net: Network, trace: Trace, target) -> Gradients:
@@ -138,7 +124,7 @@ def bias_not_summed(net: Network, trace: Trace, target) -> Gradients:
     :math:`\frac1N \sum_n \delta_n` belongs. Weight gradients are right, bias
     gradients wrong; for a single sample it is correct, so only a batch shows it.
     """
-    return _backward(net, trace, target, bias_gradient=lambda delta, n: delta[0] / n)
+    return _with(dense_backward=_bias_gradient_of_first_sample)(net, trace, target)
 
 
 def missing_half(net: Network, trace: Trace, target) -> Gradients:
@@ -147,7 +133,7 @@ def missing_half(net: Network, trace: Trace, target) -> Gradients:
     :math:`\partial E/\partial y` comes out as :math:`2(y - t)`: every
     gradient is exactly twice too large, the direction is right.
     """
-    return _backward(net, trace, target, output_error=lambda y, t: 2.0 * (y - t))
+    return _with(output_error=lambda output, target: 2.0 * (output - target))(net, trace, target)
 
 
 def missing_mean(net: Network, trace: Trace, target) -> Gradients:
@@ -156,7 +142,7 @@ def missing_mean(net: Network, trace: Trace, target) -> Gradients:
     The loss is the mean over N samples, so its gradients carry a 1/N; without
     it they are N times too large. A single sample (N = 1) hides it.
     """
-    return _backward(net, trace, target, divide_by_n=False)
+    return _with(mean_over_batch=False)(net, trace, target)
 
 
 BackwardPass = Callable[[Network, Trace, object], Gradients]
@@ -175,7 +161,7 @@ def describe(key: str) -> str:
 def gallery_example(n_samples: int = 3, seed: int = 0) -> tuple[Network, np.ndarray, np.ndarray]:
     """A network and batch on which every bug of the gallery shows.
 
-    Seed 002's 2-2-2 sigmoid network (square, non-symmetric weights, biases)
+    Mazur's 2-2-2 sigmoid network (square, non-symmetric weights, biases)
     and ``n_samples`` random inputs in [0, 1) with random targets in (0, 1).
 
     Returns

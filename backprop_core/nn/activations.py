@@ -2,12 +2,13 @@ r"""Activation functions and their derivatives, side by side.
 
 Each activation :math:`a = f(z)` is paired with its derivative
 :math:`f'(z)`, taken at the **net input** ``z`` (not at the activation ``a``:
-seed 003 slips here, and lesson 05 shows what that costs).
+the XOR-by-hand example slips here, and lesson 05 shows what that costs).
 
 All functions work elementwise on arrays of any shape and return float64.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -86,12 +87,40 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-#: name -> (activation, derivative at the net input). Softmax has no
-#: elementwise derivative; the cross-entropy loss supplies its delta.
-ACTIVATIONS: dict[str, tuple[ArrayFn, ArrayFn | None]] = {
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (tanh, tanh_prime),
-    "relu": (relu, relu_prime),
-    "identity": (identity, identity_prime),
-    "softmax": (softmax, None),
+@dataclass(frozen=True)
+class Activation:
+    r"""One activation and its derivative, written twice: at the net input, and from the output.
+
+    Attributes
+    ----------
+    name : str
+    function : callable(z) -> a
+        :math:`a = f(z)`, elementwise (softmax: over the last axis).
+    derivative : callable(z) -> f'(z), or None
+        The derivative at the **net input** ``z``.
+    derivative_from_output : callable(z, a) -> f'(z), or None
+        The same derivative written with ``a = f(z)`` already at hand, to save the
+        forward work a second time: :math:`\sigma'(z) = a(1 - a)`, which is *not*
+        :math:`\sigma(a)(1 - \sigma(a))`. The backward pass uses this one.
+
+    Softmax has no elementwise derivative (None): it only ever ends a cross-entropy
+    network, whose output delta is simply ``a - target``.
+    """
+
+    name: str
+    function: ArrayFn
+    derivative: ArrayFn | None
+    derivative_from_output: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+
+
+#: name -> :class:`Activation`, the one table of activations.
+ACTIVATIONS: dict[str, Activation] = {
+    record.name: record
+    for record in (
+        Activation("sigmoid", sigmoid, sigmoid_prime, lambda z, a: a * (1.0 - a)),
+        Activation("tanh", tanh, tanh_prime, lambda z, a: 1.0 - a * a),
+        Activation("relu", relu, relu_prime, lambda z, a: (z > 0).astype(np.float64)),
+        Activation("identity", identity, identity_prime, lambda z, a: np.ones_like(z)),
+        Activation("softmax", softmax, None, None),
+    )
 }

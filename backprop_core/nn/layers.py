@@ -1,14 +1,24 @@
-r"""One fully connected layer, forward and backward, in matrix form.
+r"""The two kinds of layer a network is made of, each a forward/backward pair.
+
+Every pair follows one contract: ``forward(...) -> (out, cache)`` computes the
+layer and keeps what its backward step needs; ``backward(dout, cache)`` takes
+:math:`\partial E/\partial\,\text{out}` and returns the gradients with respect to
+the layer's inputs (and parameters). :class:`~backprop_core.nn.network.Network`
+chains these pairs; nothing else in the package computes a backward pass.
 
 Conventions: a batch ``x`` has shape (N, n_in), one row a sample; ``W`` has
 shape (n_out, n_in), so row j holds the weights *into* neuron j; ``b`` has
-shape (n_out,). The net input is :math:`z = x W^\top + b`.
+shape (n_out,). The net input is :math:`z = x W^\top + b`, the activation
+:math:`a = f(z)`.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 
+
+# ----------------------------------------------------------------- dense: z = x W^T + b
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> tuple[np.ndarray, tuple]:
     r"""Net input of a layer for a batch: :math:`z = x W^\top + b`.
 
@@ -31,12 +41,15 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> tuple[n
 
 
 def dense_backward(dz: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Gradients of the loss through :math:`z = x W^\top + b`.
+    r"""Gradients through :math:`z = x W^\top + b`.
 
     Parameters
     ----------
     dz : ndarray, shape (N, n_out)
-        :math:`\partial E / \partial z`, already including any 1/N of a mean loss.
+        :math:`\partial E / \partial z`, one row per sample. Pass the deltas of the
+        samples and the parameter gradients come out *summed* over the batch
+        (the network divides by N for its mean loss); pass them with the 1/N
+        already in and they come out as the mean.
     cache : tuple
         ``(x, W)`` from :func:`dense_forward`.
 
@@ -51,3 +64,48 @@ def dense_backward(dz: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray
     """
     x, W = cache
     return dz @ W, dz.T @ x, dz.sum(axis=0)
+
+
+# ----------------------------------------------------------------- activation: a = f(z)
+def activation_forward(z: np.ndarray, name: str) -> tuple[np.ndarray, tuple]:
+    r"""Activation of a layer, :math:`a = f(z)`, for the activation called ``name``.
+
+    Parameters
+    ----------
+    z : ndarray, shape (N, n_out)
+    name : str
+        A key of :data:`~backprop_core.nn.activations.ACTIVATIONS`.
+
+    Returns
+    -------
+    a : ndarray, shape (N, n_out)
+    cache : tuple
+        ``(z, a, record)``, what :func:`activation_backward` needs.
+    """
+    record = ACTIVATIONS[name]
+    a = record.function(z)
+    return a, (z, a, record)
+
+
+def activation_backward(da: np.ndarray, cache: tuple) -> np.ndarray:
+    r"""Gradient through :math:`a = f(z)`: :math:`\partial E/\partial z = \partial E/\partial a \odot f'(z)`.
+
+    The derivative is taken at the net input ``z`` (computed from the output
+    ``a`` where that is cheaper, e.g. :math:`\sigma'(z) = a(1 - a)`).
+
+    Parameters
+    ----------
+    da : ndarray, shape (N, n_out)
+        :math:`\partial E/\partial a`.
+    cache : tuple
+        ``(z, a, record)`` from :func:`activation_forward`.
+
+    Returns
+    -------
+    dz : ndarray, shape (N, n_out)
+    """
+    z, a, record = cache
+    if record.derivative_from_output is None:
+        raise ValueError(f"activation {record.name!r} has no elementwise derivative: it may only end a "
+                         "cross-entropy network, whose output delta is output - target")
+    return da * record.derivative_from_output(z, a)

@@ -5,6 +5,9 @@ a batch; a single sample (1-D arrays) is a batch of one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
 
 _TINY = 1e-300  # keeps log() finite when a probability underflows to 0
@@ -56,10 +59,33 @@ def _cross_entropy(output: np.ndarray, target: np.ndarray) -> float:
     return float(-(target * np.log(np.maximum(output, _TINY))).sum() / _n_samples(output))
 
 
-#: name -> (loss, gradient with respect to the output)
-#: Both take float64 arrays as they are (the training loop's fast path).
-UNCHECKED_LOSSES = {"half_squared_error": _half_squared_error, "cross_entropy": _cross_entropy}
-LOSSES = {
-    "half_squared_error": (half_squared_error, half_squared_error_gradient),
-    "cross_entropy": (cross_entropy, None),  # paired with softmax: delta = (y - t) / N
+@dataclass(frozen=True)
+class Loss:
+    r"""One loss, in the forms the package needs.
+
+    Attributes
+    ----------
+    name : str
+    function : callable(output, target) -> float
+        Converts its arguments to float64 first.
+    unchecked : callable(output, target) -> float
+        The same on float64 arrays as they are (the training loop's fast path).
+    gradient : callable(output, target) -> ndarray, or None
+        :math:`\partial E/\partial y`. None for cross-entropy, which only follows a
+        softmax: the pair's delta is :math:`(y - t)/N` at the net input.
+    """
+
+    name: str
+    function: Callable[[np.ndarray, np.ndarray], float]
+    unchecked: Callable[[np.ndarray, np.ndarray], float]
+    gradient: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+
+
+#: name -> :class:`Loss`, the one table of losses.
+LOSSES: dict[str, Loss] = {
+    record.name: record
+    for record in (
+        Loss("half_squared_error", half_squared_error, _half_squared_error, half_squared_error_gradient),
+        Loss("cross_entropy", cross_entropy, _cross_entropy, None),
+    )
 }

@@ -10,7 +10,10 @@ and an optional bias ``b[l]`` of shape (n_out,). For a batch ``x`` of shape
     z^{(l)} = a^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad a^{(l)} = f_l(z^{(l)}),
     \qquad a^{(-1)} = x .
 
-The backward pass walks the layers in reverse with the deltas
+Each layer is a pair of steps from :mod:`~backprop_core.nn.layers`, a dense
+step :math:`z = a W^\top + b` and an activation step :math:`a = f(z)`, each with
+its forward and backward function. The backward pass walks the layers in
+reverse with the deltas
 :math:`\delta^{(l)} = \partial E_n / \partial z^{(l)}` of each sample:
 
 .. math::
@@ -24,23 +27,14 @@ The backward pass walks the layers in reverse with the deltas
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from . import _validation as check
 from .activations import ACTIVATIONS
+from .layers import activation_backward, activation_forward, dense_backward, dense_forward
 from .losses import LOSSES
-
-# f'(z) written with the activation a = f(z) already at hand, to save the
-# forward work a second time. Still the derivative at the net input z:
-# sigma'(z) = a (1 - a), which is *not* sigma(a) (1 - sigma(a)).
-_DERIVATIVE_GIVEN_OUTPUT = {
-    "sigmoid": lambda z, a: a * (1.0 - a),
-    "tanh": lambda z, a: 1.0 - a * a,
-    "relu": lambda z, a: (z > 0).astype(np.float64),
-    "identity": lambda z, a: np.ones_like(z),
-}
 
 
 @dataclass
@@ -89,6 +83,120 @@ class Gradients:
     weights: list
     biases: list | None
     deltas: list | None = None
+
+
+def output_minus_target(output: np.ndarray, target: np.ndarray) -> np.ndarray:
+    r"""The error at the output, :math:`y - t`, one row per sample.
+
+    For :math:`E_n = \tfrac12 \sum_j (t_j - y_j)^2` it is :math:`\partial E_n/\partial y`;
+    for softmax with cross-entropy it is already :math:`\partial E_n/\partial z` of the last layer.
+    """
+    return output - target
+
+
+@dataclass(frozen=True)
+class BackwardSteps:
+    """The steps a backward pass is made of, each replaceable.
+
+    The correct pass (:data:`CORRECT_STEPS`) uses the defaults. The gallery of
+    buggy passes (:mod:`backprop_core.course.buggy`) swaps exactly one step, so
+    the package holds a single backward pass.
+
+    Attributes
+    ----------
+    output_error : callable(output, target) -> ndarray, shape (N, n_out)
+        The error at the output (:func:`output_minus_target`).
+    activation_backward : callable(da, cache) -> dz
+        :func:`~backprop_core.nn.layers.activation_backward`.
+    dense_backward : callable(dz, cache) -> (dx, dW, db)
+        :func:`~backprop_core.nn.layers.dense_backward`.
+    mean_over_batch : bool
+        Divide the summed parameter gradients by N (the loss is a mean over the batch).
+    """
+
+    output_error: Callable[[np.ndarray, np.ndarray], np.ndarray] = output_minus_target
+    activation_backward: Callable[[np.ndarray, tuple], np.ndarray] = activation_backward
+    dense_backward: Callable[[np.ndarray, tuple], tuple] = dense_backward
+    mean_over_batch: bool = True
+
+
+CORRECT_STEPS = BackwardSteps()
+
+
+# ----------------------------------------------------------- the passes, on checked 2-D arrays
+# Public so that loops which validated their data once (training, gradient checks)
+# can run them directly; Network.forward/backward/step validate and then call them.
+def forward_pass(net: "Network", x: np.ndarray) -> tuple[list, list]:
+    """Forward pass of ``net`` on a validated batch.
+
+    Parameters
+    ----------
+    net : Network
+    x : ndarray, shape (N, n_in), float64
+
+    Returns
+    -------
+    zs, activations : lists of ndarray, shape (N, n_out_l) each
+    """
+    zs, activations, a = [], [], x
+    biases = net.biases
+    for l, W in enumerate(net.weights):
+        z, _ = dense_forward(a, W, None if biases is None else biases[l])
+        a, _ = activation_forward(z, net.activations[l])
+        zs.append(z)
+        activations.append(a)
+    return zs, activations
+
+
+def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, target: np.ndarray,
+                  steps: BackwardSteps = CORRECT_STEPS) -> tuple[list, list | None, list]:
+    r"""Backward pass of ``net`` on validated 2-D arrays, layer pair by layer pair.
+
+    Parameters
+    ----------
+    net : Network
+        Its current weights carry the error back (the update comes after).
+    x : ndarray, shape (N, n_in)
+    zs, activations : lists of ndarray, shape (N, n_out_l)
+        From :func:`forward_pass`.
+    target : ndarray, shape (N, n_out)
+    steps : BackwardSteps
+        The steps to use; :data:`CORRECT_STEPS` unless a bug is being shown.
+
+    Returns
+    -------
+    weight_gradients : list of ndarray, shape (n_out_l, n_in_l)
+    bias_gradients : list of ndarray, shape (n_out_l,), or None for a network without biases
+    deltas : list of ndarray, shape (N, n_out_l)
+        :math:`\partial E_n/\partial z` of each sample (no 1/N).
+    """
+    n_layers = len(net.weights)
+    scale = x.shape[0] if steps.mean_over_batch else 1
+    error = steps.output_error(activations[-1], target)
+    if net.loss_name == "cross_entropy":  # softmax + cross-entropy: y - t is already dE_n/dz
+        delta = error
+    else:
+        delta = steps.activation_backward(error, (zs[-1], activations[-1], ACTIVATIONS[net.activations[-1]]))
+    gW, deltas = [None] * n_layers, [None] * n_layers
+    gb = None if net.biases is None else [None] * n_layers
+    for l in range(n_layers - 1, -1, -1):
+        deltas[l] = delta
+        dx, dW, db = steps.dense_backward(delta, (x if l == 0 else activations[l - 1], net.weights[l]))
+        gW[l] = dW / scale if scale != 1 else dW
+        if gb is not None:
+            gb[l] = db / scale if scale != 1 else db
+        if l > 0:
+            delta = steps.activation_backward(dx, (zs[l - 1], activations[l - 1], ACTIVATIONS[net.activations[l - 1]]))
+    return gW, gb, deltas
+
+
+def gradient_step(net: "Network", weight_gradients: list, bias_gradients: list | None, learning_rate: float) -> None:
+    """W ← W − learning_rate · dE/dW for every layer, in place (and b likewise unless ``bias_gradients`` is None)."""
+    for W, g in zip(net.weights, weight_gradients):
+        W -= learning_rate * g
+    if bias_gradients is not None and net.biases is not None:
+        for b, g in zip(net.biases, bias_gradients):
+            b -= learning_rate * g
 
 
 class Network:
@@ -169,22 +277,10 @@ class Network:
             Net inputs and activations of every layer, 1-D for one sample.
         """
         x = self.check_input(x)
-        zs, activations = self._forward(np.atleast_2d(x))
+        zs, activations = forward_pass(self, np.atleast_2d(x))
         if x.ndim == 1:
             zs, activations = [z[0] for z in zs], [a[0] for a in activations]
         return Trace(x, zs, activations)
-
-    def _forward(self, x: np.ndarray) -> tuple[list, list]:
-        """Forward pass on a checked 2-D batch, without the 1-D bookkeeping."""
-        zs, activations, a = [], [], x
-        for l, W in enumerate(self.weights):
-            z = a @ W.T
-            if self.biases is not None:
-                z = z + self.biases[l]
-            a = ACTIVATIONS[self.activations[l]][0](z)
-            zs.append(z)
-            activations.append(a)
-        return zs, activations
 
     def loss(self, x, target) -> float:
         r"""The loss of the network on ``x``: ½ Σ (t − y)² (mean over a batch) by default.
@@ -196,10 +292,10 @@ class Network:
         """
         trace = self.forward(x)
         target = self.check_target(target, trace.output.shape)
-        return LOSSES[self.loss_name][0](trace.output, target)
+        return LOSSES[self.loss_name].function(trace.output, target)
 
     # --------------------------------------------------------------- backward
-    def backward(self, trace: Trace, target) -> Gradients:
+    def backward(self, trace: Trace, target, steps: BackwardSteps = CORRECT_STEPS) -> Gradients:
         """Backpropagate the loss of ``trace`` against ``target``.
 
         Parameters
@@ -207,6 +303,8 @@ class Network:
         trace : Trace
             From :meth:`forward` of this network.
         target : array_like, shape of ``trace.output``
+        steps : BackwardSteps, optional
+            Only to show a bug (:mod:`backprop_core.course.buggy`): the default is the correct pass.
 
         Returns
         -------
@@ -220,40 +318,13 @@ class Network:
             raise ValueError(f"trace must come from a network with {len(self.weights)} layers, got one with {len(trace.activations)}")
         target = self.check_target(target, trace.output.shape)
         as2d = np.atleast_2d
-        gW, gb, deltas = self._backward(
-            as2d(trace.x), [as2d(z) for z in trace.pre_activations], [as2d(a) for a in trace.activations], as2d(target)
+        gW, gb, deltas = backward_pass(
+            self, as2d(trace.x), [as2d(z) for z in trace.pre_activations], [as2d(a) for a in trace.activations],
+            as2d(target), steps,
         )
         if not trace.batched:
             deltas = [d[0] for d in deltas]
         return Gradients(gW, gb, deltas)
-
-    def _backward(self, x, zs, activations, target, bias_gradients: bool = True) -> tuple[list, list | None, list]:
-        """Backward pass on 2-D arrays: (weight grads, bias grads or None, per-sample deltas).
-
-        ``bias_gradients=False`` skips the bias sums when the caller will not use them (training with fixed biases).
-        """
-        n_layers, n_samples = len(self.weights), x.shape[0]
-        delta = activations[-1] - target  # dE_n/da for ½ Σ (t − y)², and dE_n/dz for softmax + cross-entropy
-        if self.loss_name == "half_squared_error":
-            delta = delta * _DERIVATIVE_GIVEN_OUTPUT[self.activations[-1]](zs[-1], activations[-1])
-        deltas = [None] * n_layers
-        gW = [None] * n_layers
-        gb = [None] * n_layers if bias_gradients and self.biases is not None else None
-        for l in range(n_layers - 1, -1, -1):
-            deltas[l] = delta
-            a_prev = x if l == 0 else activations[l - 1]
-            gW[l] = delta.T @ a_prev
-            if gb is not None:
-                gb[l] = delta.sum(axis=0)
-            if n_samples > 1:  # the loss is a mean over the batch
-                gW[l] /= n_samples
-                if gb is not None:
-                    gb[l] /= n_samples
-            if l > 0:  # carry the error back through the *current* (old) weights
-                delta = (delta @ self.weights[l]) * _DERIVATIVE_GIVEN_OUTPUT[self.activations[l - 1]](
-                    zs[l - 1], activations[l - 1]
-                )
-        return gW, gb, deltas
 
     # ------------------------------------------------------------------ update
     def step(self, grads: Gradients, learning_rate: float = 0.5, update_biases: bool = True) -> None:
@@ -265,18 +336,11 @@ class Network:
             From :meth:`backward` or :func:`numerical_gradient`.
         learning_rate : float > 0
         update_biases : bool
-            False keeps the biases fixed (seed 002 does not update them).
+            False keeps the biases fixed (Mazur's worked example does not update them).
         """
         learning_rate = check.check_positive_number("learning_rate", learning_rate)
         self._check_gradients(grads)
-        self._step(grads.weights, grads.biases if update_biases else None, learning_rate)
-
-    def _step(self, gW, gb, learning_rate: float) -> None:
-        for W, g in zip(self.weights, gW):
-            W -= learning_rate * g
-        if gb is not None and self.biases is not None:
-            for b, g in zip(self.biases, gb):
-                b -= learning_rate * g
+        gradient_step(self, grads.weights, grads.biases if update_biases else None, learning_rate)
 
     # ---------------------------------------------------------------- checks
     def check_input(self, x, name: str = "x") -> np.ndarray:

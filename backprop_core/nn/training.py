@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from . import _validation as check
-from .losses import UNCHECKED_LOSSES
-from .network import Network
+from .losses import LOSSES
+from .network import Network, backward_pass, forward_pass, gradient_step
 
 MODES = ("online", "batch", "minibatch")
 
@@ -57,6 +57,10 @@ def minibatches(X, Y, batch_size: int, rng: np.random.Generator | int | None = N
     if len(X) != len(Y):
         raise ValueError(f"X and Y must hold the same number of samples, got {len(X)} and {len(Y)}")
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
+    yield from _batches_in_order(X, Y, batch_size, order)
+
+
+def _batches_in_order(X: np.ndarray, Y: np.ndarray, batch_size: int, order: np.ndarray):
     for start in range(0, len(X), batch_size):
         rows = order[start : start + batch_size]
         yield X[rows], Y[rows]
@@ -90,7 +94,7 @@ def train(
         mean gradient, "minibatch" after every ``batch_size`` samples.
     batch_size : int >= 1, only for "minibatch" (default 32)
     update_biases : bool
-        False keeps the biases as they are (seed 002).
+        False keeps the biases as they are (as Mazur's worked example does).
     shuffle : bool
         Visit the samples in a new random order every epoch ("online" and
         "minibatch"); the order is fixed by ``seed``, so a run repeats exactly.
@@ -117,30 +121,42 @@ def train(
         batch_size = 1 if mode == "online" else len(X)
     rng = np.random.default_rng(seed) if shuffle and mode != "batch" and len(X) > 1 else None
 
-    loss_fn = UNCHECKED_LOSSES[net.loss_name]
     # Without shuffling the batches are the same every epoch: slice them once.
     fixed_batches = None if rng is not None else [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
     losses = np.empty(epochs)
     run = 0
     for epoch in range(epochs):
-        losses[epoch] = _run_epoch(net, X, Y, batch_size, rng, fixed_batches, learning_rate, update_biases, loss_fn)
+        batches = fixed_batches if rng is None else _batches_in_order(X, Y, batch_size, rng.permutation(len(X)))
+        losses[epoch] = run_epoch(net, batches, learning_rate, update_biases)
         run = epoch + 1
         if callback is not None and callback(epoch, net, float(losses[epoch])):
             break
     return History(losses[:run], mode, learning_rate, batch_size, run)
 
 
-def _run_epoch(net, X, Y, batch_size, rng, fixed_batches, learning_rate, update_biases, loss_fn) -> float:
-    """One pass over the data: the sample-weighted mean of the losses measured before each update."""
-    if fixed_batches is None:
-        order = rng.permutation(len(X))
-        batches = ((X[rows], Y[rows]) for rows in (order[s : s + batch_size] for s in range(0, len(X), batch_size)))
-    else:
-        batches = fixed_batches
-    total = 0.0
+def run_epoch(net: Network, batches: Iterable[tuple[np.ndarray, np.ndarray]], learning_rate: float,
+              update_biases: bool = True) -> float:
+    """One pass over the data, one gradient-descent update per batch, on validated float64 batches.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place.
+    batches : iterable of (ndarray, ndarray), shapes (B, n_in) and (B, n_out)
+    learning_rate : float > 0
+    update_biases : bool
+
+    Returns
+    -------
+    float
+        The sample-weighted mean of the losses measured before each update.
+    """
+    loss_fn = LOSSES[net.loss_name].unchecked
+    total, count = 0.0, 0
     for xb, yb in batches:
-        zs, activations = net._forward(xb)
+        zs, activations = forward_pass(net, xb)
         total += loss_fn(activations[-1], yb) * len(xb)
-        gW, gb, _ = net._backward(xb, zs, activations, yb, bias_gradients=update_biases)
-        net._step(gW, gb, learning_rate)
-    return total / len(X)
+        count += len(xb)
+        gW, gb, _ = backward_pass(net, xb, zs, activations, yb)
+        gradient_step(net, gW, gb if update_biases else None, learning_rate)
+    return total / count

@@ -112,7 +112,7 @@ register(
         replaces=(
             "backprop_core.nn.layers.dense_forward",
             "backprop_core.nn.network.Network.forward",
-            "backprop_core.nn.network.Network._forward",
+            "backprop_core.nn.network.forward_pass",
         ),
         properties={"one_sample": _layer_cases_single, "batch": _layer_cases_batch},
         points={"one_sample": 1, "batch": 1},
@@ -172,7 +172,7 @@ register(
         replaces=(
             "backprop_core.nn.layers.dense_forward",
             "backprop_core.nn.network.Network.forward",
-            "backprop_core.nn.network.Network._forward",
+            "backprop_core.nn.network.forward_pass",
             "backprop_core.nn.network.Network.loss",
         ),
         properties={

@@ -8,7 +8,7 @@ from ._base import Case, Exercise, Mistake, register
 LESSON = "02-gradient-descent"
 
 # A student who builds a Network could let it do the update for them.
-_UPDATES = ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.Network._step")
+_UPDATES = ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.gradient_step")
 
 
 # ----------------------------------------------------------------- gradient_step
@@ -112,8 +112,9 @@ register(
         reference=linear_output_gradient,
         replaces=(
             "backprop_core.nn.network.Network.backward",
-            "backprop_core.nn.network.Network._backward",
+            "backprop_core.nn.network.backward_pass",
             "backprop_core.nn.layers.dense_backward",
+            "backprop_core.nn.layers.activation_backward",
             "backprop_core.nn.gradcheck.numerical_gradient",
             "backprop_core.nn.losses.half_squared_error_gradient",
         ),

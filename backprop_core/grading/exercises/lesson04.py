@@ -23,8 +23,9 @@ LESSON = "04-output-layer-gradients"
 # Any of these would hand the student the answer: disabled while their code runs.
 _BACKWARD_PATHS = (
     "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.Network._backward",
+    "backprop_core.nn.network.backward_pass",
     "backprop_core.nn.layers.dense_backward",
+    "backprop_core.nn.layers.activation_backward",
 )
 
 
@@ -202,7 +203,7 @@ register(
         name="update_output_weights",
         lesson=LESSON,
         reference=update_output_weights,
-        replaces=_BACKWARD_PATHS + ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.Network._step"),
+        replaces=_BACKWARD_PATHS + ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.gradient_step"),
         properties={"random_layers": _update_cases},
         points={"random_layers": 2},
         mistakes=(Mistake("wrong_sign", update_wrong_sign),),

@@ -20,12 +20,13 @@ LESSON = "05-hidden-layer-deltas"
 # Any of these would hand the student the answer: disabled while their code runs.
 _BACKWARD_PATHS = (
     "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.Network._backward",
+    "backprop_core.nn.network.backward_pass",
     "backprop_core.nn.layers.dense_backward",
+    "backprop_core.nn.layers.activation_backward",
 )
 _STEP_PATHS = _BACKWARD_PATHS + (
     "backprop_core.nn.network.Network.step",
-    "backprop_core.nn.network.Network._step",
+    "backprop_core.nn.network.gradient_step",
     "backprop_core.nn.gradcheck.numerical_gradient",
     "backprop_core.nn.training.train",
 )

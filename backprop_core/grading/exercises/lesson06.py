@@ -12,10 +12,11 @@ LESSON = "06-matrix-form"
 _REFERENCES = (
     "backprop_core.nn.layers.dense_forward",
     "backprop_core.nn.layers.dense_backward",
+    "backprop_core.nn.layers.activation_backward",
     "backprop_core.nn.network.Network.forward",
-    "backprop_core.nn.network.Network._forward",
+    "backprop_core.nn.network.forward_pass",
     "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.Network._backward",
+    "backprop_core.nn.network.backward_pass",
 )
 
 

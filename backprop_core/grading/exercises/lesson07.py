@@ -97,7 +97,7 @@ register(
         name="train_online",
         lesson=LESSON,
         reference=train_online,
-        replaces=("backprop_core.nn.training.train", "backprop_core.nn.training._run_epoch"),
+        replaces=("backprop_core.nn.training.train", "backprop_core.nn.training.run_epoch"),
         properties={
             "sigmoid_networks": lambda rng: _train_cases(rng, ("sigmoid",), ("sigmoid",), (0.1, 0.5, 1.0)),
             # an unbounded output learns stably only with a smaller rate
