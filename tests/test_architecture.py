@@ -1,0 +1,114 @@
+"""The package's layering (issue 10), enforced by import-linter, and the old module names.
+
+The contracts live in pyproject.toml (``[tool.importlinter]``): ``grading | viz``
+above ``course`` above ``nn``, grading and viz independent of each other, every
+subpackage placed in a layer, and no part importing the package root (which
+loads the legacy aliases). These tests run the real ``lint-imports`` of the
+venv, and prove on a scratch copy of the package that a forbidden import does
+break it.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backprop_core._legacy_names import OLD_TO_NEW, new_name
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"  # the venv's, installed by the `test` extra
+
+
+def lint_imports(project: Path) -> subprocess.CompletedProcess:
+    """Run ``lint-imports`` on the package and pyproject.toml found in ``project``."""
+    # The project's own folder first on the path, so a scratch copy is analysed, not the installed package.
+    env = dict(os.environ, PYTHONPATH=str(project))
+    return subprocess.run([str(LINT_IMPORTS), "--no-logo", "--no-cache"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_package_keeps_its_import_contracts():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, f"lint-imports found a broken contract:\n{result.stdout}{result.stderr}"
+    assert "0 broken" in result.stdout, result.stdout
+
+
+# ------------------------------------------------------------------ the contracts can fail
+@pytest.fixture
+def scratch_project(tmp_path: Path) -> Path:
+    """A copy of the package and its pyproject.toml that a test may break."""
+    shutil.copytree(ROOT / "backprop_core", tmp_path / "backprop_core",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+FORBIDDEN = {
+    # the module that gains the import: the import, and what lint-imports must say
+    "nn imports viz": ("nn/losses.py", "from backprop_core.viz import style",
+                       "backprop_core.nn is not allowed to import backprop_core.viz"),
+    "nn imports grading": ("nn/network.py", "import backprop_core.grading.checker",
+                           "backprop_core.nn is not allowed to import backprop_core.grading"),
+    "nn imports course": ("nn/training.py", "from backprop_core.course.mistakes import MISTAKES",
+                          "backprop_core.nn is not allowed to import backprop_core.course"),
+    "nn imports the root": ("nn/activations.py", "from backprop_core import examples",
+                            "backprop_core.nn is not allowed to import backprop_core.course"),
+    "course imports grading": ("course/examples.py", "from backprop_core.grading import exercises",
+                               "backprop_core.course is not allowed to import backprop_core.grading"),
+    "viz imports grading": ("viz/style.py", "from backprop_core.grading import check",
+                            "backprop_core.viz is not allowed to import backprop_core.grading"),
+    "grading imports viz": ("grading/checker.py", "from backprop_core.viz import plots",
+                            "backprop_core.grading is not allowed to import backprop_core.viz"),
+    "viz uses an old name": ("viz/style.py", "import backprop_core.examples",
+                             "backprop_core.viz is not allowed to import backprop_core._legacy_names"),
+}
+
+
+@pytest.mark.parametrize("case", FORBIDDEN)
+def test_a_forbidden_import_breaks_a_contract(case, scratch_project):
+    module, statement, message = FORBIDDEN[case]
+    with open(scratch_project / "backprop_core" / module, "a") as file:
+        file.write(f"\n{statement}  # forbidden: the test expects lint-imports to fail\n")
+    result = lint_imports(scratch_project)
+    assert result.returncode != 0, f"lint-imports let '{case}' through:\n{result.stdout}"
+    assert message in result.stdout, result.stdout
+
+
+def test_a_new_subpackage_must_be_placed_in_a_layer(scratch_project):
+    (scratch_project / "backprop_core" / "judge").mkdir()
+    (scratch_project / "backprop_core" / "judge" / "__init__.py").write_text('"""Not placed in a layer yet."""\n')
+    result = lint_imports(scratch_project)
+    assert result.returncode != 0 and "backprop_core.judge" in result.stdout, result.stdout
+
+
+# ------------------------------------------------------------------ the old flat names
+def _old_names_with_submodules() -> list[str]:
+    """Every entry of OLD_TO_NEW, and under the old name of a package, each of its submodules."""
+    names = []
+    for old, new in OLD_TO_NEW.items():
+        names.append(old)
+        package = importlib.import_module(new)
+        if hasattr(package, "__path__"):
+            names += [f"{old}.{sub.name}" for sub in pkgutil.iter_modules(package.__path__)]
+    return names
+
+
+@pytest.mark.parametrize("old", _old_names_with_submodules())
+def test_an_old_module_name_gives_the_new_module_itself(old):
+    new = new_name(old)
+    assert new is not None and new.startswith("backprop_core.") and new != old
+    assert importlib.import_module(old) is importlib.import_module(new)
+    assert sys.modules[old] is sys.modules[new]
+
+
+def test_old_names_work_in_from_imports_too():
+    from backprop_core.plots import draw_network as old  # noqa: I001 (an old notebook's line)
+    from backprop_core.viz.plots import draw_network as new
+
+    assert old is new
