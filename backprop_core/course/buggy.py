@@ -49,20 +49,20 @@ def _derivative_at_the_activation(da: np.ndarray, cache: tuple) -> np.ndarray:
     return da * record.derivative(a)  # f'(a): the derivative taken at the output
 
 
-def _carry_back_through_transpose(dz: np.ndarray, cache: tuple) -> tuple:
+def _carry_back_through_transpose(dz: np.ndarray, cache: tuple, **which) -> tuple:
     x, W = cache
     _, dW, db = dense_backward(dz, cache)
     return dz @ W.T, dW, db
 
 
-def _carry_back_through_updated_weights(dz: np.ndarray, cache: tuple) -> tuple:
+def _carry_back_through_updated_weights(dz: np.ndarray, cache: tuple, **which) -> tuple:
     x, W = cache
     _, dW, db = dense_backward(dz, cache)
     updated = W - PREMATURE_LEARNING_RATE * dW / len(dz)  # the step, taken too early
     return dz @ updated, dW, db
 
 
-def _bias_gradient_of_first_sample(dz: np.ndarray, cache: tuple) -> tuple:
+def _bias_gradient_of_first_sample(dz: np.ndarray, cache: tuple, **which) -> tuple:
     dx, dW, _ = dense_backward(dz, cache)
     return dx, dW, dz[0]
 

@@ -40,7 +40,8 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> tuple[n
     return z, (x, W)
 
 
-def dense_backward(dz: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def dense_backward(dz: np.ndarray, cache: tuple, input_gradient: bool = True,
+                   bias_gradient: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
     r"""Gradients through :math:`z = x W^\top + b`.
 
     Parameters
@@ -52,18 +53,23 @@ def dense_backward(dz: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray
         already in and they come out as the mean.
     cache : tuple
         ``(x, W)`` from :func:`dense_forward`.
+    input_gradient : bool
+        False skips ``dx`` (None): the first layer's input is the data, whose
+        gradient nobody needs, and for a wide layer it is the costliest product.
+    bias_gradient : bool
+        False skips ``db`` (None), for a layer whose bias is not learned.
 
     Returns
     -------
-    dx : ndarray, shape (N, n_in)
+    dx : ndarray, shape (N, n_in), or None
         :math:`\partial E / \partial x = dz\, W` (the weights carry the error back).
     dW : ndarray, shape (n_out, n_in)
         :math:`\partial E / \partial W = dz^\top x`: one outer product per sample, summed.
-    db : ndarray, shape (n_out,)
+    db : ndarray, shape (n_out,), or None
         :math:`\partial E / \partial b`: ``dz`` summed over the batch.
     """
     x, W = cache
-    return dz @ W, dz.T @ x, dz.sum(axis=0)
+    return (dz @ W if input_gradient else None), dz.T @ x, (dz.sum(axis=0) if bias_gradient else None)
 
 
 # ----------------------------------------------------------------- activation: a = f(z)

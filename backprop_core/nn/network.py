@@ -108,7 +108,7 @@ class BackwardSteps:
         The error at the output (:func:`output_minus_target`).
     activation_backward : callable(da, cache) -> dz
         :func:`~backprop_core.nn.layers.activation_backward`.
-    dense_backward : callable(dz, cache) -> (dx, dW, db)
+    dense_backward : callable(dz, cache, input_gradient, bias_gradient) -> (dx, dW, db)
         :func:`~backprop_core.nn.layers.dense_backward`.
     mean_over_batch : bool
         Divide the summed parameter gradients by N (the loss is a mean over the batch).
@@ -116,7 +116,7 @@ class BackwardSteps:
 
     output_error: Callable[[np.ndarray, np.ndarray], np.ndarray] = output_minus_target
     activation_backward: Callable[[np.ndarray, tuple], np.ndarray] = activation_backward
-    dense_backward: Callable[[np.ndarray, tuple], tuple] = dense_backward
+    dense_backward: Callable[..., tuple] = dense_backward
     mean_over_batch: bool = True
 
 
@@ -149,7 +149,7 @@ def forward_pass(net: "Network", x: np.ndarray) -> tuple[list, list]:
 
 
 def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, target: np.ndarray,
-                  steps: BackwardSteps = CORRECT_STEPS) -> tuple[list, list | None, list]:
+                  steps: BackwardSteps = CORRECT_STEPS, bias_gradients: bool = True) -> tuple[list, list | None, list]:
     r"""Backward pass of ``net`` on validated 2-D arrays, layer pair by layer pair.
 
     Parameters
@@ -162,31 +162,40 @@ def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, ta
     target : ndarray, shape (N, n_out)
     steps : BackwardSteps
         The steps to use; :data:`CORRECT_STEPS` unless a bug is being shown.
+    bias_gradients : bool
+        False skips the bias gradients (training with fixed biases).
 
     Returns
     -------
     weight_gradients : list of ndarray, shape (n_out_l, n_in_l)
-    bias_gradients : list of ndarray, shape (n_out_l,), or None for a network without biases
+    bias_gradients : list of ndarray, shape (n_out_l,), or None (no biases, or not asked for)
     deltas : list of ndarray, shape (N, n_out_l)
         :math:`\partial E_n/\partial z` of each sample (no 1/N).
     """
-    n_layers = len(net.weights)
+    carry_back, through_activation = steps.dense_backward, steps.activation_backward
+    records = [ACTIVATIONS[name] for name in net.activations]
+    n_layers = len(records)
     scale = x.shape[0] if steps.mean_over_batch else 1
     error = steps.output_error(activations[-1], target)
     if net.loss_name == "cross_entropy":  # softmax + cross-entropy: y - t is already dE_n/dz
         delta = error
     else:
-        delta = steps.activation_backward(error, (zs[-1], activations[-1], ACTIVATIONS[net.activations[-1]]))
+        delta = through_activation(error, (zs[-1], activations[-1], records[-1]))
     gW, deltas = [None] * n_layers, [None] * n_layers
-    gb = None if net.biases is None else [None] * n_layers
+    gb = [None] * n_layers if bias_gradients and net.biases is not None else None
     for l in range(n_layers - 1, -1, -1):
         deltas[l] = delta
-        dx, dW, db = steps.dense_backward(delta, (x if l == 0 else activations[l - 1], net.weights[l]))
-        gW[l] = dW / scale if scale != 1 else dW
+        dx, dW, db = carry_back(delta, (x if l == 0 else activations[l - 1], net.weights[l]),
+                                input_gradient=l > 0, bias_gradient=gb is not None)
+        if scale != 1:  # the loss is a mean over the batch (dW and db are new arrays: divide in place)
+            dW /= scale
+            if gb is not None:
+                db /= scale
+        gW[l] = dW
         if gb is not None:
-            gb[l] = db / scale if scale != 1 else db
+            gb[l] = db
         if l > 0:
-            delta = steps.activation_backward(dx, (zs[l - 1], activations[l - 1], ACTIVATIONS[net.activations[l - 1]]))
+            delta = through_activation(dx, (zs[l - 1], activations[l - 1], records[l - 1]))
     return gW, gb, deltas
 
 

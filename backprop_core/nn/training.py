@@ -157,6 +157,6 @@ def run_epoch(net: Network, batches: Iterable[tuple[np.ndarray, np.ndarray]], le
         zs, activations = forward_pass(net, xb)
         total += loss_fn(activations[-1], yb) * len(xb)
         count += len(xb)
-        gW, gb, _ = backward_pass(net, xb, zs, activations, yb)
-        gradient_step(net, gW, gb if update_biases else None, learning_rate)
+        gW, gb, _ = backward_pass(net, xb, zs, activations, yb, bias_gradients=update_biases)
+        gradient_step(net, gW, gb, learning_rate)
     return total / count
