@@ -158,3 +158,60 @@ def test_gradient_check_bars_mark_failures(mazur):
 
     plot.update(gradient_check(net, x, target, backward=broken).errors)
     assert "FAIL" in plot.labels[0].get_text() and "FAIL" not in plot.labels[2].get_text()
+
+
+# ------------------------------------------------------------------ the package's shape
+
+
+def test_weight_helpers_live_in_course_and_are_re_exported_here():
+    from backprop_core.course import weights
+
+    for name in ("weight_names", "weight_index", "loss_along", "loss_grid"):
+        assert getattr(plots, name) is getattr(weights, name)
+
+
+def test_figure_and_axes_makes_a_figure_only_without_an_axes():
+    fig, ax = plots.figure_and_axes(None, 4.0, 3.0)
+    assert tuple(fig.get_size_inches()) == (4.0, 3.0) and ax.figure is fig
+    assert plots.figure_and_axes(ax, 9.0, 9.0) == (fig, ax)  # the size is only for a new figure
+
+
+def _every_plot(axes):
+    """One plot of each of the six kinds, drawn into ``axes[k]`` (None: its own figure)."""
+    net, x, target = examples.mazur()
+    xor_net, X, Y = examples.xor()
+    values = np.linspace(0.0, 1.0, 5)
+    grid = np.outer(values, values)
+    return [
+        plots.draw_network(net, ax=axes[0]),
+        plots.error_curve(values, values ** 2, ax=axes[1]),
+        plots.error_surface(values, values, grid, ax=axes[2]),
+        plots.loss_curve([1.0, 0.5], ax=axes[3]),
+        plots.decision_boundary(xor_net, X, Y, ax=axes[4], resolution=5),
+        plots.gradient_check_bars(gradient_check(net, x, target), ax=axes[5]),
+    ]
+
+
+def test_every_plot_draws_into_a_given_axes_or_makes_its_own_figure():
+    fig, axes = plots.new_figure(8.0, 6.0, ncols=3, nrows=2)
+    for ax, plot in zip(axes.ravel(), _every_plot(axes.ravel())):
+        assert plot.ax is ax and plot.fig is fig
+    for plot in _every_plot([None] * 6):
+        assert plot.fig is not fig and plot.ax.figure is plot.fig
+        assert plot.fig.get_figwidth() <= MAX_WIDTH and plot.png()[:4] == b"\x89PNG"
+
+
+def test_draw_network_writes_notes_after_the_deltas(mazur):
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads)
+    drawing.update(net, trace, grads, delta_notes={(1, 0): " (yours)", (2, 1): "\nσ′(a): 0.1"})
+    assert drawing.deltas[(1, 0)].get_text() == f"δ {plots.fmt(grads.deltas[0][0])} (yours)"
+    assert drawing.deltas[(2, 1)].get_text() == f"δ {plots.fmt(grads.deltas[1][1])}\nσ′(a): 0.1"
+    assert drawing.deltas[(2, 0)].get_text() == f"δ {plots.fmt(grads.deltas[1][0])}"  # no note: δ alone
+
+
+def test_decision_boundary_marker_size():
+    net, X, Y = examples.xor()
+    plot = plots.decision_boundary(net, X, Y, resolution=5, marker_size=22)
+    assert [list(points.get_sizes()) for points in plot.samples] == [[22.0], [22.0]]
+    assert plot.points is plot.samples[1]

@@ -1,0 +1,134 @@
+"""Curves: the error against one weight with a descent path, and loss against epoch."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import NullFormatter
+
+from backprop_core.viz.style import COLORS, course_style
+from ._base import _Plot, show_path
+
+
+class ErrorCurvePlot(_Plot):
+    """E(w) for one weight with a gradient-descent path; made by :func:`error_curve`.
+
+    Parameters
+    ----------
+    values, errors, ax, weight_label
+        As for :func:`error_curve`.
+
+    Attributes
+    ----------
+    fig, ax, curve (Line2D), path (Line2D with markers), current (Line2D, one marker)
+    """
+
+    def __init__(self, values, errors, ax: Axes | None = None, weight_label: str = "w") -> None:
+        super().__init__(ax, (4.6, 3.4))
+        with course_style():
+            (self.curve,) = self.ax.plot(values, errors, color=COLORS["curve"], lw=2, label="E(w)")
+            (self.path,) = self.ax.plot([], [], "o-", color=COLORS["path"], ms=4.5, lw=1.3, label="gradient descent")
+            (self.current,) = self.ax.plot([], [], "o", color=COLORS["path"], ms=9, mec="black", zorder=5)
+            self.ax.set_xlabel(f"weight ${weight_label}$")
+            self.ax.set_ylabel("error E")
+            self.ax.legend(loc="upper center", frameon=False)
+        # The view is the curve's, with room above it for the legend: points of a path off the curve stay off it.
+        ylo, yhi = float(np.min(errors)), float(np.max(errors))
+        self.ax.set_ylim(ylo - 0.05 * (yhi - ylo), yhi + 0.15 * (yhi - ylo))
+        self.ax.set_xlim(float(np.min(values)), float(np.max(values)))
+
+    def update(self, path=None, values=None, errors=None) -> "ErrorCurvePlot":
+        """New path (shape (k, 2) of (w, E)) and/or a new curve (``values``, ``errors``, shape (M,)); the view stays on the curve."""
+        if values is not None and errors is not None:
+            self.curve.set_data(values, errors)
+            self.ax.relim()
+            self.ax.autoscale_view()
+        if path is not None:
+            show_path(self.path, self.current, path)
+        return self
+
+
+def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label: str = "w") -> ErrorCurvePlot:
+    """Plot E against one weight, and the path gradient descent took along it.
+
+    Parameters
+    ----------
+    values : array_like, shape (M,)
+        Weight values (use :func:`~backprop_core.course.weights.loss_along` to get ``errors``).
+    errors : array_like, shape (M,)
+    path : array_like, shape (k, 2), optional
+        The (w, E) points visited, oldest first; the last is marked large.
+        Points off the drawn range stay off it: the view follows the curve.
+    ax : Axes, optional
+        Draw into it; default a new figure.
+    weight_label : str
+        Mathtext name of the weight for the axis label, e.g. ``"w_5"``.
+    """
+    return ErrorCurvePlot(values, errors, ax, weight_label).update(path)
+
+
+class LossCurvePlot(_Plot):
+    """Loss against epoch for one or more runs; made by :func:`loss_curve`.
+
+    Parameters
+    ----------
+    ax, log, xlabel
+        As for :func:`loss_curve`.
+
+    Attributes
+    ----------
+    fig, ax, lines : dict label -> Line2D
+    """
+
+    def __init__(self, ax: Axes | None = None, log: bool = True, xlabel: str = "epoch") -> None:
+        with course_style():
+            super().__init__(ax, (4.6, 3.4))
+            self.log = log
+            self.lines: dict = {}
+            self.ax.set_xlabel(xlabel)
+            self.ax.set_ylabel("loss E" + (" (log scale)" if log else ""))
+            if log:
+                self.ax.set_yscale("log")
+                # Only decades are labelled: minor labels like "9×10⁻²" crowd the axis and widen it as data arrive.
+                self.ax.yaxis.set_minor_formatter(NullFormatter())
+
+    def update(self, losses: Mapping[str, Sequence[float]] | Sequence[float]) -> "LossCurvePlot":
+        """Replace the data of each labelled line (a bare sequence is the line labelled "loss")."""
+        if not isinstance(losses, Mapping):
+            losses = {"loss": losses}
+        with course_style():
+            for label, values in losses.items():
+                self._show_line(label, np.asarray(values, dtype=float))
+        self.ax.relim()
+        self.ax.autoscale_view()
+        longest = max(len(line.get_xdata()) for line in self.lines.values())
+        self.ax.set_xlim(0, max(longest, 10))  # epochs from 0; a lone first point is not centred in a sliver
+        if len(self.lines) > 1:
+            self.ax.legend(frameon=False)
+        return self
+
+    def _show_line(self, label: str, values: np.ndarray) -> None:
+        """Losses of shape (epochs,) on the line called ``label`` (made on first use), epochs numbered from 1."""
+        if self.log:  # a loss of exactly 0 has no place on a log axis
+            values = np.maximum(values, 1e-300)
+        if label not in self.lines:
+            (self.lines[label],) = self.ax.plot([], [], lw=1.8, label=label)
+        self.lines[label].set_data(np.arange(1, len(values) + 1), values)
+        self.lines[label].set_marker("o" if len(values) == 1 else "")  # one epoch: a dot, not an invisible line
+
+
+def loss_curve(losses, ax: Axes | None = None, log: bool = True, xlabel: str = "epoch") -> LossCurvePlot:
+    """Plot loss curves.
+
+    Parameters
+    ----------
+    losses : array_like, shape (epochs,), or dict label -> array_like
+        E.g. ``history.losses``; epochs are numbered from 1.
+    ax : Axes, optional
+        Draw into it; default a new figure.
+    log : bool
+        A log-scale loss axis (training curves span many decades).
+    xlabel : str
+    """
+    return LossCurvePlot(ax, log, xlabel).update(losses)
