@@ -282,3 +282,81 @@ def test_06_shapes_follow_the_batch_size_and_layer():
     assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).activations[0])  # row 0 is seed 002's sample
     explorer.layer.value = 1
     assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).output)
+
+
+# ------------------------------------------------------------------ the student toggle, wired once
+
+
+class _Echo(widgets.LessonWidget):
+    """The smallest widget with a student toggle: shows the student's f(2) or the reference's."""
+
+    student_toggle = widgets.StudentToggle("use my f", lambda widget, fn: fn(widget.probe_input))
+
+    def __init__(self, student):
+        self.probe_input, self.toggled = 1.0, 0
+        self.fig, _ = plots.new_figure(2.0, 1.0)
+        self._finish([*self._student_switch(student)], backend="none")
+
+    def recompute(self):
+        student = self.student_function()
+        self.shown = 2.0 if student is None else student(2.0)
+
+    def _student_toggled(self):
+        self.toggled += 1
+        super()._student_toggled()
+
+
+def test_a_widget_without_a_student_function_has_no_toggle():
+    echo = _Echo(None)
+    assert echo.switch is None and echo.student_function() is None and echo.shown == 2.0
+    assert len(echo.widget.children) == 1  # the status line only
+
+
+def test_the_toggle_is_declared_once_and_wired_by_the_base():
+    echo = _Echo(not_written)
+    assert echo.switch.checkbox.description == "use my f" and echo.switch.widget in echo.widget.children
+    assert echo.switch.checkbox.disabled and echo.student_function() is None
+    echo.switch.student = lambda v: 10 * v  # written now: the probe (on widget.probe_input) passes
+    echo.update()
+    assert not echo.switch.checkbox.disabled and echo.shown == 2.0  # usable, not ticked: the reference
+    echo.switch.checkbox.value = True
+    assert echo.toggled == 1 and echo.shown == 20.0  # ticking recomputed with the student's function
+    echo.switch.checkbox.value = False
+    assert echo.toggled == 2 and echo.shown == 2.0
+
+
+def test_every_lesson_widget_declares_its_toggle():
+    declared = {cls.__name__: cls.student_toggle for cls in (
+        widgets.ForwardExplorer, widgets.DescentExplorer, widgets.NudgeExplorer, widgets.FactorStepper,
+        widgets.DeltaFlow, widgets.ShapesExplorer, widgets.TrainingExplorer)}
+    assert all(isinstance(toggle, widgets.StudentToggle) for toggle in declared.values()), declared
+    assert widgets.GradcheckExplorer.student_toggle is None
+
+
+# ------------------------------------------------------------------ one backward pass
+
+
+def test_03_student_sigmoid_prime_swaps_only_the_activation_step_of_the_packages_pass():
+    from backprop_core.course.buggy import BUGGY_BACKWARDS
+    from backprop_core.nn.activations import sigmoid, sigmoid_prime
+    from backprop_core.viz.widgets.lesson03 import steps_with_sigmoid_prime
+
+    net, x, target = examples.mazur()
+    trace = net.forward(x)
+    right = net.backward(trace, target, steps=steps_with_sigmoid_prime(sigmoid_prime))
+    slip = net.backward(trace, target, steps=steps_with_sigmoid_prime(lambda z: sigmoid_prime(sigmoid(z))))
+    for l in range(2):
+        assert right.weights[l] == pytest.approx(net.backward(trace, target).weights[l])
+        assert slip.weights[l] == pytest.approx(BUGGY_BACKWARDS["sigma_prime_of_activation"](net, trace, target).weights[l])
+
+
+def test_05_student_deltas_apply_the_students_step_to_the_reference_deltas():
+    from backprop_core.viz.widgets.lesson05 import student_deltas
+
+    net, x, target = examples.mazur()
+    trace = net.forward(x)
+    grads = net.backward(trace, target)
+    right = student_deltas(net, trace, grads, lambda z, W, d: trace.activations[0] * (1 - trace.activations[0]) * (W.T @ d))
+    assert [list(d) for d in right] == [pytest.approx(d) for d in grads.deltas]
+    doubled = student_deltas(net, trace, grads, lambda z, W, d: 2 * grads.deltas[0])
+    assert doubled[0] == pytest.approx(2 * grads.deltas[0]) and doubled[1] is grads.deltas[1]

@@ -15,10 +15,10 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
 ====  =====================================  ==========================================
 
-See :mod:`backprop_core.viz.widgets._base` for how updates stay smooth and why
-they never block a headless run.
+See :mod:`backprop_core.viz.widgets._base` for how updates stay smooth, why
+they never block a headless run, and how a widget declares its student toggle.
 """
-from ._base import LessonWidget, StudentSwitch, choose_backend
+from ._base import LessonWidget, StudentSwitch, StudentToggle, choose_backend
 from .lesson01 import ForwardExplorer, forward_explorer
 from .lesson02 import DescentExplorer, descent_explorer
 from .lesson03 import NudgeExplorer, nudge_explorer
@@ -28,7 +28,7 @@ from .lesson08 import GradcheckExplorer, gradcheck_explorer
 from .lesson06 import ShapesExplorer, shapes_explorer
 from .lesson07 import LearningRateExplorer, TrainingExplorer, learning_rate_explorer, training_explorer
 
-__all__ = ["LessonWidget", "StudentSwitch", "choose_backend", "forward_explorer", "ForwardExplorer",
+__all__ = ["LessonWidget", "StudentSwitch", "StudentToggle", "choose_backend", "forward_explorer", "ForwardExplorer",
            "descent_explorer", "DescentExplorer",
            "nudge_explorer", "NudgeExplorer",
            "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow",

@@ -1,5 +1,18 @@
 """What every lesson widget shares: the canvas, the controls, the student toggle.
 
+The student toggle
+------------------
+A widget that can use a student's function declares it once, on its class::
+
+    class NudgeExplorer(LessonWidget):
+        student_toggle = StudentToggle("use my sigmoid_prime", lambda widget, fn: fn(np.array([0.0, 1.0])))
+
+and, building its controls, places ``*self._student_switch(student)`` where the
+checkbox belongs. The base does the rest: the checkbox stays disabled until the
+function runs, ticking it recomputes (:meth:`LessonWidget._student_toggled`),
+and :meth:`LessonWidget.student_function` gives the function to use, or None
+for the reference.
+
 How a widget stays smooth
 -------------------------
 The figure is drawn once. A control's callback recomputes the numbers, writes
@@ -27,16 +40,18 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import io
 import os
 import sys
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
 from backprop_core.nn.network import Network
-from backprop_core.viz.plots import weight_names
+from backprop_core.course.weights import weight_names
 from backprop_core.viz.style import COLORS
 
 BACKENDS = ("ipympl", "image", "none")
@@ -82,12 +97,30 @@ def freeze_layout(fig: Figure) -> None:
     fig.set_layout_engine("none")
 
 
+@dataclass(frozen=True)
+class StudentToggle:
+    """A widget's "use my implementation" toggle, declared on its class (:attr:`LessonWidget.student_toggle`).
+
+    Attributes
+    ----------
+    label : str
+        The checkbox's text, e.g. ``"use my sigmoid_prime"``.
+    probe : callable(widget, function) -> None
+        Calls the student's function on a sample input; raising NotImplementedError
+        means "not written yet" (see :class:`StudentSwitch`).
+    """
+
+    label: str
+    probe: Callable[[Any, Callable], Any]
+
+
 class LessonWidget:
     """Base of every lesson's widget: a figure, controls, a status line, and redraws.
 
     Subclasses build their figure and controls, then call :meth:`_finish`, and
     implement :meth:`recompute` (numbers -> artists). :meth:`update` is the
-    callback every control is wired to.
+    callback every control is wired to. A subclass that can use the student's
+    function declares :attr:`student_toggle` and lays out :meth:`_student_switch`.
 
     Attributes
     ----------
@@ -97,9 +130,14 @@ class LessonWidget:
     status : ipywidgets.HTML
         A line of text under the figure (messages, errors of the student's code).
     backend : str
+    switch : StudentSwitch or None
+        The student toggle, when the widget was given a student's function.
     """
 
     fig: Figure
+    #: The widget's "use my implementation" toggle; None: the widget has none.
+    student_toggle: ClassVar[StudentToggle | None] = None
+    switch: StudentSwitch | None = None
 
     def _finish(self, controls: Sequence[widgets.Widget], backend: str, below: Sequence[widgets.Widget] = ()) -> None:
         """Attach the canvas, lay out controls above the figure, wire the callbacks, draw once."""
@@ -126,6 +164,30 @@ class LessonWidget:
             self.error = error
             self.say(f"{type(error).__name__}: {error}", error=True)
 
+    # -- the student toggle
+    def _student_switch(self, student: Callable | str | None) -> list[widgets.Widget]:
+        """Wire :attr:`student_toggle` for ``student``; the widgets to lay out ([] when ``student`` is None).
+
+        Sets :attr:`switch`; ticking or unticking the checkbox calls :meth:`_student_toggled`.
+        """
+        if student is None:
+            self.switch = None
+            return []
+        toggle = self.student_toggle
+        if toggle is None:  # pragma: no cover - a widget passing a student's function declares its toggle
+            raise TypeError(f"{type(self).__name__} declares no student_toggle")
+        self.switch = StudentSwitch(student, lambda fn: toggle.probe(self, fn), toggle.label)
+        self.switch.checkbox.observe(lambda change: self._student_toggled(), names="value")
+        return [self.switch.widget]
+
+    def _student_toggled(self) -> None:
+        """The toggle changed: recompute and redraw (a widget whose runs depend on it restarts instead)."""
+        self._on_change()
+
+    def student_function(self) -> Callable | None:
+        """The student's function when its toggle is ticked and it runs, else None: use the reference."""
+        return None if self.switch is None else self.switch.active()
+
     def update(self, change: Any = None) -> None:
         """Recompute from the controls' values and redraw the figure."""
         self.error = None
@@ -147,8 +209,6 @@ class LessonWidget:
                 canvas.draw()
                 canvas.manager.refresh_all()
         elif self.backend == "image":
-            import io
-
             buffer = io.BytesIO()
             self.fig.savefig(buffer, format="png")
             self._canvas.value = buffer.getvalue()

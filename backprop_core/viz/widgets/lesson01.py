@@ -6,11 +6,12 @@ from typing import Callable
 import numpy as np
 
 from backprop_core.course import examples
+from backprop_core.course.weights import weight_names
 from backprop_core.nn.losses import half_squared_error
 from backprop_core.nn.network import Network
 from backprop_core.viz.plots import draw_network, fmt
 from backprop_core.viz.style import COLORS
-from ._base import LessonWidget, StudentSwitch, button, set_weights_from, slider_grid, weight_sliders
+from ._base import LessonWidget, StudentToggle, button, set_weights_from, slider_grid, weight_sliders
 
 EXAMPLES = {"step_by_step": examples.step_by_step, "mazur": examples.mazur}
 
@@ -43,6 +44,8 @@ class ForwardExplorer(LessonWidget):
         The latest values (the reference's error).
     """
 
+    student_toggle = StudentToggle("use my error function", lambda widget, fn: fn(np.array([0.5]), np.array([1.0])))
+
     def __init__(self, example, error_function: Callable | str | None, backend: str) -> None:
         self.net, self.x, self.target = _example(example)
         self._initial = [W.copy() for W in self.net.weights]
@@ -55,28 +58,15 @@ class ForwardExplorer(LessonWidget):
         self.sliders = weight_sliders(self.net)
         self.reset = button("reset weights")
         self.reset.on_click(lambda _: self._reset())
-        self.switch = None
-        controls = [slider_grid(self.net, self.sliders)]
-        if error_function is not None:
-            self.switch = StudentSwitch(error_function, lambda fn: fn(np.array([0.5]), np.array([1.0])),
-                                        "use my error function")
-            self.switch.checkbox.observe(self._on_change, names="value")
-            controls.append(self.switch.widget)
-        controls.append(self.reset)
+        controls = [slider_grid(self.net, self.sliders), *self._student_switch(error_function), self.reset]
         self._observe(*self.sliders.values())
         self._finish(controls, backend)
 
     def _reset(self) -> None:
-        names = list(self.sliders)
         with self.widget.hold_sync():
-            for name, (l, j, i) in zip(names, self._indices()):
+            for name, (l, j, i) in weight_names(self.net).items():
                 self.sliders[name].value = float(self._initial[l][j, i])
         self.update()
-
-    def _indices(self):
-        from backprop_core.viz.plots import weight_names
-
-        return list(weight_names(self.net).values())
 
     def recompute(self) -> None:
         set_weights_from(self.net, self.sliders)
@@ -87,7 +77,7 @@ class ForwardExplorer(LessonWidget):
         self.drawing.update(self.net, trace, target=self.target)
         shown = ", ".join(fmt(v) for v in trace.output)
         line = f"prediction {shown}    error E = ½ Σ (target − output)² = {fmt(self.error_value)}"
-        student = self.switch.active() if self.switch is not None else None
+        student = self.student_function()
         if student is not None:
             line += f"    your E = {fmt(float(student(trace.output, self.target)))}"
         self.readout.set_text(line)

@@ -7,8 +7,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from backprop_core.course import examples
-from backprop_core.viz.plots import error_curve, error_surface, fmt, loss_along, loss_grid, new_figure
-from ._base import LessonWidget, StudentSwitch, button, learning_rate_slider
+from backprop_core.course.weights import loss_along, loss_grid
+from backprop_core.viz.plots import error_curve, error_surface, fmt, new_figure
+from ._base import LessonWidget, StudentToggle, button, learning_rate_slider
 
 #: Past this size a weight has clearly diverged; stepping stops before floats overflow.
 DIVERGED = 1e6
@@ -41,6 +42,9 @@ class DescentExplorer(LessonWidget):
     curve, surface : ErrorCurvePlot, ErrorSurfacePlot
     """
 
+    student_toggle = StudentToggle("use my gradient_step",
+                                   lambda widget, fn: fn(np.array([0.14]), np.array([0.1]), 0.05))
+
     def __init__(self, learning_rate: float, student_step: Callable | str | None, backend: str) -> None:
         self.net, self.x, self.target = examples.step_by_step()
         self.fig, (ax1, ax2) = new_figure(8.5, 3.7, ncols=2)
@@ -62,14 +66,8 @@ class DescentExplorer(LessonWidget):
         self.step.on_click(lambda _: self._advance(1))
         self.step10.on_click(lambda _: self._advance(10))
         self.reset.on_click(lambda _: self.restart())
-        self.switch = None
         controls = [self.learning_rate, widgets.HBox([self.start_w5, self.start_w6]),
-                    widgets.HBox([self.step, self.step10, self.reset])]
-        if student_step is not None:
-            self.switch = StudentSwitch(student_step, lambda fn: fn(np.array([0.14]), np.array([0.1]), 0.05),
-                                        "use my gradient_step")
-            self.switch.checkbox.observe(lambda _: self.restart(), names="value")
-            controls.append(self.switch.widget)
+                    widgets.HBox([self.step, self.step10, self.reset]), *self._student_switch(student_step)]
         self.learning_rate.observe(lambda _: self.restart(), names="value")
         self.start_w5.observe(lambda _: self.restart(), names="value")
         self.start_w6.observe(lambda _: self.restart(), names="value")
@@ -95,7 +93,7 @@ class DescentExplorer(LessonWidget):
         return self.net.backward(trace, self.target).weights[1][0]
 
     def _advance(self, steps: int) -> None:
-        rule = (self.switch.active() if self.switch is not None else None) or reference_step
+        rule = self.student_function() or reference_step
         rate = self.learning_rate.value
         for _ in range(steps):
             if self.diverged:
@@ -112,6 +110,9 @@ class DescentExplorer(LessonWidget):
     def restart(self) -> None:
         self._start()
         self._on_change()
+
+    def _student_toggled(self) -> None:
+        self.restart()  # both runs start again with the rule now chosen
 
     def recompute(self) -> None:
         self.curve.update(path=self.path_1d)

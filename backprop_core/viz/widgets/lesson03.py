@@ -1,42 +1,38 @@
 """Lesson 03's widget: nudge one weight of seed 002; the true change of E beside the chain rule's prediction."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
 
 from backprop_core.course import examples
-from backprop_core.nn.activations import sigmoid_prime
-from backprop_core.nn.network import Network
-from backprop_core.viz.plots import fmt, loss_along, new_figure, weight_index, weight_names
+from backprop_core.course.weights import loss_along, weight_index, weight_names
+from backprop_core.nn.network import CORRECT_STEPS, BackwardSteps
+from backprop_core.viz.plots import fmt, new_figure
 from backprop_core.viz.style import COLORS, course_style
-from ._base import LessonWidget, StudentSwitch
+from ._base import LessonWidget, StudentToggle
 
 
-def chain_rule_gradient(net: Network, x: np.ndarray, target: np.ndarray, derivative: Callable) -> list[np.ndarray]:
-    """∂E/∂W of a sigmoid network for one sample, by the chain rule with ``derivative`` as σ′.
+def steps_with_sigmoid_prime(sigmoid_prime: Callable) -> BackwardSteps:
+    """The network's backward pass with ``sigmoid_prime(z)`` as the derivative of every sigmoid layer.
+
+    Only the activation step is swapped (as in :mod:`backprop_core.course.buggy`); other
+    activations keep theirs.
 
     Parameters
     ----------
-    net : Network, sigmoid layers
-    x : ndarray, shape (n_in,)
-    target : ndarray, shape (n_out,)
-    derivative : callable(z) -> σ′(z), elementwise
-
-    Returns
-    -------
-    list of ndarray, ``[l]`` of shape (n_out_l, n_in_l)
+    sigmoid_prime : callable(z) -> ndarray
+        Elementwise; called on each sigmoid layer's net inputs, shape (N, n_out).
     """
-    trace = net.forward(x)
-    inputs = [x] + trace.activations[:-1]
-    delta = (trace.output - target) * np.asarray(derivative(trace.pre_activations[-1]), dtype=float)
-    grads = [None] * len(net.weights)
-    for l in range(len(net.weights) - 1, -1, -1):
-        grads[l] = np.outer(delta, inputs[l])
-        if l > 0:
-            delta = (net.weights[l].T @ delta) * np.asarray(derivative(trace.pre_activations[l - 1]), dtype=float)
-    return grads
+    def activation_backward(da: np.ndarray, cache: tuple) -> np.ndarray:
+        z, _, record = cache
+        if record.name != "sigmoid":
+            return CORRECT_STEPS.activation_backward(da, cache)
+        return da * np.asarray(sigmoid_prime(z), dtype=float)
+
+    return replace(CORRECT_STEPS, activation_backward=activation_backward)
 
 
 class NudgeExplorer(LessonWidget):
@@ -51,6 +47,8 @@ class NudgeExplorer(LessonWidget):
     true_change, predicted_change, gradient : float
         E(w + h) − E(w), ∂E/∂w · h, ∂E/∂w.
     """
+
+    student_toggle = StudentToggle("use my sigmoid_prime", lambda widget, fn: fn(np.array([0.0, 1.0])))
 
     def __init__(self, nudge: float, student_sigmoid_prime: Callable | str | None, backend: str) -> None:
         self.net, self.x, self.target = examples.mazur()
@@ -78,12 +76,8 @@ class NudgeExplorer(LessonWidget):
         self.nudge = widgets.FloatSlider(value=nudge, min=-1.0, max=1.0, step=0.01, description="nudge h",
                                          readout_format=".2f", continuous_update=True, layout=widgets.Layout(width="420px"))
         self._observe(self.weight, self.nudge)
-        self.switch = None
-        controls = [widgets.HBox([self.weight, self.nudge])]
-        if student_sigmoid_prime is not None:
-            self.switch = StudentSwitch(student_sigmoid_prime, lambda fn: fn(np.array([0.0, 1.0])), "use my sigmoid_prime")
-            self.switch.checkbox.observe(self._on_change, names="value")
-            controls.append(self.switch.widget)
+        controls = [widgets.HBox([self.weight, self.nudge]), *self._student_switch(student_sigmoid_prime)]
+        self._trace = self.net.forward(self.x)  # the weights never change: one forward pass serves every move
         self._shown_weight = None
         self._finish(controls, backend)
 
@@ -106,8 +100,9 @@ class NudgeExplorer(LessonWidget):
         if name != self._shown_weight:
             self._draw_curve(name)
         l, j, i = weight_index(self.net, name)
-        student = self.switch.active() if self.switch is not None else None
-        self.gradient = float(chain_rule_gradient(self.net, self.x, self.target, student or sigmoid_prime)[l][j, i])
+        student = self.student_function()
+        steps = CORRECT_STEPS if student is None else steps_with_sigmoid_prime(student)
+        self.gradient = float(self.net.backward(self._trace, self.target, steps=steps).weights[l][j, i])
         w0 = self.net.weights[l][j, i]
         moved = loss_along(self.net, self.x, self.target, name, [w0 + h])[0]
         self.true_change, self.predicted_change = moved - self.E0, self.gradient * h

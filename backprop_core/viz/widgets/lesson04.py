@@ -7,9 +7,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from backprop_core.course import examples
-from backprop_core.viz.plots import draw_network, fmt, weight_names
+from backprop_core.course.weights import weight_names
+from backprop_core.viz.plots import draw_network, fmt, new_figure
 from backprop_core.viz.style import COLORS, course_style
-from ._base import LessonWidget, StudentSwitch, button, set_weights_from, slider_grid, weight_sliders
+from ._base import LessonWidget, StudentToggle, button, set_weights_from, slider_grid, weight_sliders
 
 #: The steps, in order: an overview, the three factors, their product.
 STEPS = ("the chain", "factor 1", "factor 2", "factor 3", "product")
@@ -31,11 +32,12 @@ class FactorStepper(LessonWidget):
         The equation lines under the drawing.
     """
 
+    student_toggle = StudentToggle("use my output_delta",
+                                   lambda widget, fn: fn(np.array([0.5, 1.0]), np.array([0.0, 1.0])))
+
     def __init__(self, weight: str, student_output_delta: Callable | str | None, backend: str) -> None:
         self.net, self.x, self.target = examples.mazur()
         with course_style():
-            from backprop_core.viz.plots import new_figure
-
             self.fig, (ax_net, self.text_ax) = new_figure(7.6, 5.9, nrows=2, gridspec_kw={"height_ratios": [3.3, 1.45]})
             self.text_ax.axis("off")
             self.lines = [self.text_ax.text(0.0, 1.0 - 0.2 * k, "", transform=self.text_ax.transAxes, fontsize=10.5,
@@ -52,13 +54,7 @@ class FactorStepper(LessonWidget):
         self.step_index = 0
         self.sliders = weight_sliders(self.net)
         self._observe(self.weight, *self.sliders.values())
-        self.switch = None
-        controls = [widgets.HBox([self.weight, self.back, self.next])]
-        if student_output_delta is not None:
-            self.switch = StudentSwitch(student_output_delta, lambda fn: fn(np.array([0.5, 1.0]), np.array([0.0, 1.0])),
-                                        "use my output_delta")
-            self.switch.checkbox.observe(self._on_change, names="value")
-            controls.append(self.switch.widget)
+        controls = [widgets.HBox([self.weight, self.back, self.next]), *self._student_switch(student_output_delta)]
         self._finish(controls, backend, below=[slider_grid(self.net, self.sliders)])
 
     def _go(self, by: int) -> None:
@@ -76,7 +72,7 @@ class FactorStepper(LessonWidget):
         self.gradient = float(np.prod(self.factors))
         self.reference_gradient = float(grads.weights[-1][j, i])
         delta = self.factors[0] * self.factors[1]
-        student = self.switch.active() if self.switch is not None else None
+        student = self.student_function()
         if student is not None:
             delta = float(np.ravel(student(trace.pre_activations[-1], self.target))[j])
         self.drawing.update(self.net, trace, grads if self.step_index == len(STEPS) - 1 else None, target=self.target)

@@ -7,10 +7,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from backprop_core.course import examples
-from backprop_core.course.buggy import sigma_prime_of_activation
-from backprop_core.nn.network import Gradients, Network
+from backprop_core.course.buggy import BUGGY_BACKWARDS
+from backprop_core.course.weights import weight_names
+from backprop_core.nn.network import Gradients, Network, Trace
 from backprop_core.viz.plots import draw_network, fmt
-from ._base import LessonWidget, StudentSwitch, set_weights_from, slider_grid, weight_sliders
+from ._base import LessonWidget, StudentToggle, set_weights_from, slider_grid, weight_sliders
 
 EXAMPLES = {
     "mazur": examples.mazur,
@@ -20,12 +21,33 @@ EXAMPLES = {
 }
 
 
-def student_deltas(net: Network, trace, target, hidden_delta: Callable) -> list[np.ndarray]:
-    """Every layer's δ for one sample: the output's from the reference, the hidden ones by ``hidden_delta(z, W_next, delta_next)``."""
-    deltas = list(net.backward(trace, target).deltas)
-    for l in range(len(net.weights) - 2, -1, -1):
-        deltas[l] = np.asarray(hidden_delta(trace.pre_activations[l], net.weights[l + 1], deltas[l + 1]), dtype=float)
-    return deltas
+#: The slip shown beside the right deltas: σ′ of the activation (the XOR example's), from the gallery.
+SIGMA_PRIME_OF_ACTIVATION = BUGGY_BACKWARDS["sigma_prime_of_activation"]
+
+
+def student_deltas(net: Network, trace: Trace, grads: Gradients, hidden_delta: Callable) -> list[np.ndarray]:
+    """Every layer's δ for one sample, the hidden ones by the student's ``hidden_delta(z, W_next, delta_next)``.
+
+    Each hidden layer's δ is the student's step applied to the reference's δ of the
+    layer after it, as lesson 05's exercise poses it; the output layer keeps the reference's.
+
+    Parameters
+    ----------
+    net : Network
+    trace : Trace
+        ``net.forward(x)`` of one sample x, shape (n_in,).
+    grads : Gradients
+        ``net.backward(trace, target)``: the reference's deltas.
+    hidden_delta : callable(z, W_next, delta_next) -> delta
+        Shapes (n_hidden,), (n_next, n_hidden), (n_next,) -> (n_hidden,).
+
+    Returns
+    -------
+    list of ndarray, ``[l]`` of shape (n_out_l,)
+    """
+    hidden = [np.asarray(hidden_delta(trace.pre_activations[l], net.weights[l + 1], grads.deltas[l + 1]), dtype=float)
+              for l in range(len(net.weights) - 1)]
+    return hidden + [grads.deltas[-1]]
 
 
 class DeltaFlow(LessonWidget):
@@ -44,6 +66,8 @@ class DeltaFlow(LessonWidget):
         The deltas with σ′ applied to the activation.
     """
 
+    student_toggle = StudentToggle("use my hidden_delta", lambda widget, fn: widget._probe(fn))
+
     def __init__(self, example: str, student_hidden_delta: Callable | str | None, backend: str) -> None:
         if example not in EXAMPLES:
             raise ValueError(f"example must be one of {', '.join(EXAMPLES)}, got {example!r}")
@@ -59,38 +83,37 @@ class DeltaFlow(LessonWidget):
         self.compare = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto"),
                                         description="beside each δ, the one computed with σ′ of the activation (seed 003's slip)")
         self._observe(self.compare, *self.sliders.values())
-        self.switch = None
-        controls = [self.compare]
-        if student_hidden_delta is not None:
-            n_hidden = self.net.weights[0].shape[0]
-            self.switch = StudentSwitch(
-                student_hidden_delta,
-                lambda fn: fn(np.zeros(n_hidden), np.ones((self.net.n_out, n_hidden)), np.ones(self.net.n_out)),
-                "use my hidden_delta")
-            self.switch.checkbox.observe(self._on_change, names="value")
-            controls.append(self.switch.widget)
+        controls = [self.compare, *self._student_switch(student_hidden_delta)]
         self._finish(controls, backend, below=[slider_grid(self.net, self.sliders)])
+
+    def _probe(self, hidden_delta: Callable) -> None:
+        n_hidden = self.net.weights[0].shape[0]
+        hidden_delta(np.zeros(n_hidden), np.ones((self.net.n_out, n_hidden)), np.ones(self.net.n_out))
 
     def recompute(self) -> None:
         set_weights_from(self.net, self.sliders)
         trace = self.net.forward(self.x)
         self.grads = self.net.backward(trace, self.target)
-        student = self.switch.active() if self.switch is not None else None
+        student = self.student_function()
         shown = self.grads
         if student is not None:
-            shown = Gradients(self.grads.weights, self.grads.biases, student_deltas(self.net, trace, self.target, student))
-        self.mistaken = sigma_prime_of_activation(self.net, trace, self.target).deltas
-        self.drawing.update(self.net, trace, shown, target=self.target)
+            shown = Gradients(self.grads.weights, self.grads.biases, student_deltas(self.net, trace, self.grads, student))
+        self.mistaken = SIGMA_PRIME_OF_ACTIVATION(self.net, trace, self.target).deltas
+        self.drawing.update(self.net, trace, shown, target=self.target, delta_notes=self._delta_notes(student is not None))
         last = len(self.net.weights)
-        for (k, j), text in self.drawing.deltas.items():
-            lines = [f"δ {fmt(np.ravel(shown.deltas[k - 1])[j])}" + (" (yours)" if student is not None and k < last else "")]
-            if self.compare.value:
-                lines.append(f"σ′(a): {fmt(np.ravel(self.mistaken[k - 1])[j])}")
-            text.set_text("\n".join(lines))
-        from backprop_core.viz.plots import weight_names
-
         hidden = [(n, idx) for n, idx in weight_names(self.net).items() if idx[0] < last - 1]
         self.readout.set_text("   ".join(f"∂E/∂{n} = {fmt(self.grads.weights[l][j, i])}" for n, (l, j, i) in hidden))
+
+    def _delta_notes(self, students: bool) -> dict[tuple[int, int], str]:
+        """What follows each δ on the drawing: "(yours)" on the student's, the σ′(a) delta below it when compared."""
+        last = len(self.net.weights)
+        notes = {}
+        for k, n_neurons in enumerate(self.net.layer_sizes[1:], start=1):
+            for j in range(n_neurons):
+                yours = " (yours)" if students and k < last else ""
+                slip = f"\nσ′(a): {fmt(np.ravel(self.mistaken[k - 1])[j])}" if self.compare.value else ""
+                notes[(k, j)] = yours + slip
+        return notes
 
 
 def delta_flow(example: str = "mazur", student_hidden_delta: Callable | str | None = None,

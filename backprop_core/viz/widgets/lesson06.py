@@ -9,7 +9,7 @@ import numpy as np
 from backprop_core.course import examples
 from backprop_core.viz.plots import fmt, new_figure
 from backprop_core.viz.style import DIVERGING_CMAP, course_style
-from ._base import LessonWidget, StudentSwitch
+from ._base import LessonWidget, StudentToggle
 
 MAX_BATCH = 6
 
@@ -35,6 +35,9 @@ class ShapesExplorer(LessonWidget):
     panels : dict name -> Axes
     """
 
+    student_toggle = StudentToggle("use my dense_forward for z",
+                                   lambda widget, fn: fn(np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)))
+
     NAMES = ("input", "W", "z", "a", "delta", "dE/dW")
     DIMS = {"input": ("N", "n_in"), "W": ("n_out", "n_in"), "z": ("N", "n_out"), "a": ("N", "n_out"),
             "delta": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
@@ -48,13 +51,7 @@ class ShapesExplorer(LessonWidget):
         self.layer = widgets.Dropdown(options=[("1 (hidden)", 0), ("2 (output)", 1)], value=0, description="layer",
                                       layout=widgets.Layout(width="220px"))
         self._observe(self.batch_size, self.layer)
-        self.switch = None
-        controls = [widgets.HBox([self.batch_size, self.layer])]
-        if student_dense_forward is not None:
-            self.switch = StudentSwitch(student_dense_forward, lambda fn: fn(np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)),
-                                        "use my dense_forward for z")
-            self.switch.checkbox.observe(self._on_change, names="value")
-            controls.append(self.switch.widget)
+        controls = [widgets.HBox([self.batch_size, self.layer]), *self._student_switch(student_dense_forward)]
         self._finish(controls, backend)
 
     def recompute(self) -> None:
@@ -64,7 +61,7 @@ class ShapesExplorer(LessonWidget):
         grads = self.net.backward(trace, Y)
         a_prev = X if l == 0 else trace.activations[l - 1]
         z = trace.pre_activations[l]
-        student = self.switch.active() if self.switch is not None else None
+        student = self.student_function()
         if student is not None:
             z = np.asarray(student(a_prev, self.net.weights[l], self.net.biases[l]), dtype=float)
         self.arrays = {"input": a_prev, "W": self.net.weights[l], "z": z, "a": trace.activations[l],

@@ -10,7 +10,7 @@ import numpy as np
 from backprop_core.course import examples
 from backprop_core.viz.plots import decision_boundary, fmt, loss_curve, new_figure
 from backprop_core.nn.training import train
-from ._base import LessonWidget, StudentSwitch, button, learning_rate_slider
+from ._base import LessonWidget, StudentToggle, button, learning_rate_slider
 
 
 class TrainingExplorer(LessonWidget):
@@ -27,6 +27,9 @@ class TrainingExplorer(LessonWidget):
         Every epoch's loss so far (as ``History.losses``).
     net : Network
     """
+
+    # tried on one epoch of a fresh XOR network with random weights, never on the one being explored
+    student_toggle = StudentToggle("use my train_online", lambda widget, fn: fn(*examples.xor(0), 0.5, 1))
 
     def __init__(self, learning_rate: float, epochs: int, init_seed: int | None,
                  student_train: Callable | str | None, backend: str) -> None:
@@ -46,12 +49,8 @@ class TrainingExplorer(LessonWidget):
         self.step.on_click(lambda _: self.run(1))
         self.reset.on_click(lambda _: self.restart())
         self.learning_rate.observe(lambda _: self.restart(), names="value")
-        self.switch = None
-        controls = [self.learning_rate, self.epochs, widgets.HBox([self.train_button, self.step, self.reset])]
-        if student_train is not None:
-            probe_net, X, Y = examples.xor(0)
-            self.switch = StudentSwitch(student_train, lambda fn: fn(probe_net.copy(), X, Y, 0.5, 1), "use my train_online")
-            controls.append(self.switch.widget)
+        controls = [self.learning_rate, self.epochs, widgets.HBox([self.train_button, self.step, self.reset]),
+                    *self._student_switch(student_train)]
         self.losses: list = []
         self._finish(controls, backend)
 
@@ -62,7 +61,7 @@ class TrainingExplorer(LessonWidget):
 
     def run(self, epochs: int) -> None:
         """Train ``epochs`` more epochs online with the slider's learning rate, then redraw."""
-        student = self.switch.active() if self.switch is not None else None
+        student = self.student_function()
         if student is not None:
             got = student(self.net, self.X, self.Y, self.learning_rate.value, epochs)
             self.losses.extend(np.ravel(np.asarray(got, dtype=float)).tolist())

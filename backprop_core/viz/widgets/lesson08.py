@@ -5,14 +5,14 @@ from typing import Callable, Mapping
 
 import ipywidgets as widgets
 
+from backprop_core.course import buggy
+from backprop_core.course.mistakes import MISTAKES
 from backprop_core.nn.gradcheck import DEFAULT_TOLERANCE, compare_gradients, numerical_gradient
 from backprop_core.viz.plots import gradient_check_bars, new_figure
 from ._base import LessonWidget
 
 
 def _default_backwards() -> dict[str, Callable]:
-    from backprop_core.course import buggy
-
     return {"correct": buggy.correct, **buggy.BUGGY_BACKWARDS}
 
 
@@ -30,9 +30,7 @@ class GradcheckExplorer(LessonWidget):
 
     def __init__(self, backward: Mapping[str, Callable], example, backend: str) -> None:
         if example is None:
-            from backprop_core.course.buggy import gallery_example
-
-            example = gallery_example()
+            example = buggy.gallery_example()
         self.net, self.x, self.target = example
         self.backwards = dict(backward)
         self.numeric = numerical_gradient(self.net, self.x, self.target)  # the same for every bug: once
@@ -41,8 +39,6 @@ class GradcheckExplorer(LessonWidget):
         self.fig, ax = new_figure(5.6, 3.6)
         self.plot = gradient_check_bars(first, ax=ax)
         self.readout = self.fig.supxlabel(" ", fontsize=10)
-        from backprop_core.course.mistakes import MISTAKES
-
         options = [(("no bug" if k == "correct" else MISTAKES.get(k, k)), k) for k in self.backwards]
         self.bug = widgets.Dropdown(options=options, value=next(iter(self.backwards)), description="backward pass",
                                     layout=widgets.Layout(width="640px"), style={"description_width": "110px"})
