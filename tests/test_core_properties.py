@@ -54,14 +54,21 @@ def array_relative_error(a, n):
     return np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12)
 
 
+#: Rounding noise of a central difference: about eps · E / h ≈ 1e-16 · E / 1e-5 per entry.
+#: A layer whose whole gradient is ~1e-7 (a saturated tanh below sigmoids) cannot be
+#: checked more closely than that, so the comparison allows it on top of the relative error.
+NUMERIC_NOISE = 1e-9
+
+
 def assert_gradients_agree(analytic, numeric, tolerance=1e-6):
-    for l, (a, n) in enumerate(zip(analytic.weights, numeric.weights)):
-        assert array_relative_error(a, n) < tolerance, f"weights[{l}]: {a} vs {n}"
-        assert relative_error(a, n, floor=1e-6) < 1e-3, f"weights[{l}] elementwise: {a} vs {n}"
+    pairs = [("weights", l, a, n) for l, (a, n) in enumerate(zip(analytic.weights, numeric.weights))]
     if analytic.biases is not None:
-        for l, (a, n) in enumerate(zip(analytic.biases, numeric.biases)):
-            assert array_relative_error(a, n) < tolerance, f"biases[{l}]: {a} vs {n}"
-            assert relative_error(a, n, floor=1e-6) < 1e-3, f"biases[{l}] elementwise: {a} vs {n}"
+        pairs += [("biases", l, a, n) for l, (a, n) in enumerate(zip(analytic.biases, numeric.biases))]
+    for kind, l, a, n in pairs:
+        scale = np.linalg.norm(a) + np.linalg.norm(n)
+        assert np.linalg.norm(a - n) <= tolerance * scale + NUMERIC_NOISE, \
+            f"{kind}[{l}]: relative error {array_relative_error(a, n):.2e}: {a} vs {n}"
+        assert relative_error(a, n, floor=1e-6) < 1e-3, f"{kind}[{l}] elementwise: {a} vs {n}"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
