@@ -13,7 +13,7 @@ help:
 	@echo "make test    run the whole test suite"
 	@echo "make bench   print the benchmark tables"
 	@echo "instructors (README, 'For instructors'):"
-	@echo "make release    regenerate lessons/ from solutions/ (nbgrader generate_assignment)"
+	@echo "make release    build solutions/<id>/<id>.ipynb from <id>.py, then lessons/ (nbgrader generate_assignment)"
 	@echo "make autograde  grade everything under submitted/<student>/<lesson>/ (ARGS='--force' regrades)"
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
 	@echo "make grades     export the gradebook to grades.csv"
@@ -48,7 +48,8 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks $(ARGS)
 
-# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/instructor.py).
+# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
+# release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
 release autograde feedback grades: $(VENV)/.installed-lab
 	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
 

@@ -28,6 +28,10 @@ c.CourseDirectory.root = HERE
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
 c.CourseDirectory.db_url = os.environ.get("BACKPROP_GRADEBOOK_URL") or "sqlite:///" + os.path.join(HERE, "gradebook.db")
+# A lesson's text source, solutions/<id>/<id>.py, holds its solutions: it stays out of every copy
+# nbgrader makes (the release, the autograded folders). Lesson folders hold no other Python: shared
+# code lives in backprop_core.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
 
 # One student cell stuck in an endless loop must not stop the grading: after
 # the timeout nbclient interrupts the kernel (KeyboardInterrupt in that cell),

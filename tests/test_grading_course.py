@@ -220,10 +220,17 @@ def _timeout_for(course: Path) -> int:
 @pytest.mark.grading
 @pytest.mark.parametrize(("course", "lesson"), COURSES, ids=IDS)
 def test_lessons_are_what_solutions_release(course, lesson, tmp_path):
+    """``make release`` on a copy of the lesson: the text source builds the committed notebook,
+    nbgrader releases the committed lessons/, and the text source (with the solutions) stays out."""
     tmp = new_course(tmp_path, course, lesson)
     result = instructor(tmp, "release", lesson)
     assert result.returncode == 0, result.stdout + result.stderr
     name = _notebook(course, lesson).name
+    assert not list((tmp / "lessons" / lesson).glob("*.py")), "the lesson's text source was released"
+    if (course / "solutions" / lesson / f"{lesson}.py").is_file():
+        built = (tmp / "solutions" / lesson / name).read_text(encoding="utf-8")
+        assert built == (course / "solutions" / lesson / name).read_text(encoding="utf-8"), (
+            f"solutions/{lesson}/{name} is not what {lesson}.py builds: run `make release`")
     fresh = nbformat.read(tmp / "lessons" / lesson / name, as_version=4)
     committed_path = course / "lessons" / lesson / name
     if course == SAMPLE:

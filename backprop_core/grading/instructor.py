@@ -2,7 +2,7 @@
 
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
-    python -m backprop_core.grading.instructor release            # solutions/ -> lessons/
+    python -m backprop_core.grading.instructor release            # solutions/<id>/<id>.py -> .ipynb -> lessons/
     python -m backprop_core.grading.instructor autograde          # everything under submitted/
     python -m backprop_core.grading.instructor feedback           # autograded/ -> feedback/ (HTML)
     python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv
@@ -25,6 +25,8 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import authoring
 
 #: Course-relative directories (nbgrader's defaults, with our source/release names).
 SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = "solutions", "lessons", "submitted", "autograded", "feedback"
@@ -85,11 +87,12 @@ def _error_text(result: dict) -> str:
 
 # ------------------------------------------------------------------ course layout
 def lessons(root: Path) -> list[str]:
-    """Lesson ids: the directories of ``solutions/`` holding a notebook."""
+    """Lesson ids: the directories of ``solutions/`` holding a notebook or a lesson's text source."""
     source = root / SOURCE
     if not source.is_dir():
         return []
-    return sorted(d.name for d in source.iterdir() if d.is_dir() and any(d.glob("*.ipynb")))
+    return sorted(d.name for d in source.iterdir()
+                  if d.is_dir() and (any(d.glob("*.ipynb")) or authoring.text_source(root, d.name).is_file()))
 
 
 def _expected_notebooks(root: Path, lesson: str) -> list[str]:
@@ -144,17 +147,31 @@ def _score(api, lesson: str, student: str) -> str:
 
 
 # ------------------------------------------------------------------ commands
+def _build_from_text(root: Path, lesson: str) -> str:
+    """Build the lesson's notebook from its text source, if it has one; what was done, in a few words."""
+    if not authoring.text_source(root, lesson).is_file():
+        return ""
+    changed = authoring.build_lesson(root, lesson)
+    return f"{'built' if changed else 'up to date'} {authoring.notebook(root, lesson).relative_to(root)}, "
+
+
 def release(root: Path, wanted: list[str]) -> Report:
+    """Build each lesson's notebook from its text source, then release it (nbgrader generate_assignment)."""
     api, report = _api(root), Report()
     todo = wanted or lessons(root)
     if not todo:
         report.fail(f"no lessons in {root / SOURCE}")
     for k, lesson in enumerate(todo, 1):
         start = time.perf_counter()
-        result = api.generate_assignment(lesson, force=True, create=True)
         where = f"[{k}/{len(todo)}] {lesson}"
+        try:
+            built = _build_from_text(root, lesson)
+        except authoring.AuthoringError as error:
+            report.fail(f"{where}: NOT released: {error}")
+            continue
+        result = api.generate_assignment(lesson, force=True, create=True)
         if result.get("success"):
-            report.ok(f"{where}: released to {RELEASE}/{lesson}/ ({time.perf_counter() - start:.1f} s)")
+            report.ok(f"{where}: {built}released to {RELEASE}/{lesson}/ ({time.perf_counter() - start:.1f} s)")
         else:
             report.fail(f"{where}: NOT released: {_error_text(result)}")
     return report
@@ -241,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.instructor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="course root, the directory of nbgrader_config.py (default: .)")
     commands = parser.add_subparsers(dest="command", required=True)
-    p = commands.add_parser("release", help="regenerate lessons/ from solutions/")
+    p = commands.add_parser("release", help="build solutions/<id>/<id>.ipynb from <id>.py, then regenerate lessons/")
     p.add_argument("lessons", nargs="*", help="lesson ids (default: all in solutions/)")
     p = commands.add_parser("autograde", help="grade everything under submitted/<student>/<lesson>/")
     p.add_argument("lessons", nargs="*", help="lesson ids (default: all submitted)")

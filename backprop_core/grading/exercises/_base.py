@@ -1,7 +1,7 @@
 """Exercise records and the registry behind :mod:`backprop_core.grading.exercises`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -57,6 +57,10 @@ class Exercise:
         per property, grade id ``test_<name>_<property>``.
     points : dict
         Graded property -> points.
+    descriptions : dict
+        Graded property -> what its random cases are, in a few words
+        ("one sample with 1–5 output neurons"): the comment line of its
+        hidden test cell, "# Hidden tests: <description> on random cases."
     mistakes : tuple of Mistake
     strict_numerics : bool
         Run the student's function with numpy's overflow, division by zero and
@@ -76,6 +80,7 @@ class Exercise:
     mistakes: tuple = ()
     compare: Callable[[Any, Any], str | None] | None = None
     strict_numerics: bool = False
+    descriptions: dict = field(default_factory=dict)
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"
@@ -117,6 +122,8 @@ def register(exercise: Exercise) -> Exercise:
         raise ValueError(f"exercise name {exercise.name!r} is registered twice")
     if set(exercise.points) != set(exercise.properties):
         raise ValueError(f"exercise {exercise.name!r}: points and properties must name the same properties")
+    if set(exercise.descriptions) != set(exercise.properties):
+        raise ValueError(f"exercise {exercise.name!r}: descriptions and properties must name the same properties")
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")

@@ -47,6 +47,10 @@ register(
         replaces=("backprop_core.nn.losses.half_squared_error", "backprop_core.nn.network.Network.loss"),
         properties={"one_sample": _error_cases_single, "batch_mean": _error_cases_batch},
         points={"one_sample": 1, "batch_mean": 1},
+        descriptions={
+            "one_sample": "one sample with several outputs",
+            "batch_mean": "the mean over batches of samples",
+        },
         mistakes=(
             Mistake("missing_half", error_without_half),
             Mistake("missing_mean", error_without_mean, properties=("batch_mean",)),
@@ -116,6 +120,10 @@ register(
         ),
         properties={"one_sample": _layer_cases_single, "batch": _layer_cases_batch},
         points={"one_sample": 1, "batch": 1},
+        descriptions={
+            "one_sample": "one sample through layers of many shapes",
+            "batch": "batches of samples through layers of many shapes",
+        },
         mistakes=(Mistake("missing_transpose", linear_layer_without_transpose),),
     )
 )
@@ -180,6 +188,10 @@ register(
             "batch": lambda rng: _network_cases(rng, batch=True),
         },
         points={"one_sample": 1, "batch": 1},
+        descriptions={
+            "one_sample": "one sample through random two-layer networks",
+            "batch": "batches through random two-layer networks",
+        },
         mistakes=(Mistake("missing_transpose", forward_linear_without_transpose),),
         compare=compare_parts("hidden", "output"),
     )

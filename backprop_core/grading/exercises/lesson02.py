@@ -58,6 +58,7 @@ register(
         replaces=_UPDATES,
         properties={"one_weight": _step_cases_scalar, "arrays": _step_cases_array},
         points={"one_weight": 1, "arrays": 1},
+        descriptions={"one_weight": "single numbers", "arrays": "weight arrays of many shapes"},
         mistakes=(Mistake("wrong_sign", gradient_step_uphill),),
     )
 )
@@ -123,6 +124,10 @@ register(
             "several_outputs": lambda rng: _gradient_cases(rng, several=True),
         },
         points={"one_output": 1, "several_outputs": 1},
+        descriptions={
+            "one_output": "one output neuron, random hidden layers",
+            "several_outputs": "several output neurons",
+        },
         mistakes=(
             Mistake("wrong_sign", linear_output_gradient_wrong_sign),
             Mistake("missing_transpose", linear_output_gradient_transposed),
@@ -205,6 +210,10 @@ register(
             "several_weights": lambda rng: _descent_cases(rng, None),
         },
         points={"one_weight": 1, "several_weights": 1},
+        descriptions={
+            "one_weight": "bowl-shaped errors of one weight",
+            "several_weights": "bowl-shaped errors of several weights",
+        },
         mistakes=(Mistake("wrong_sign", gradient_descent_uphill),),
     )
 )

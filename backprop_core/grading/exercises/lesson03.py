@@ -33,6 +33,7 @@ register(
         replaces=("backprop_core.nn.activations.sigmoid",),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
+        descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
         strict_numerics=True,  # an overflowing 1/(1 + e^{-z}) is not the stable sigmoid the lesson asks for
     )
 )
@@ -54,6 +55,7 @@ register(
         replaces=("backprop_core.nn.activations.sigmoid_prime",),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
+        descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
         mistakes=(Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),),
     )
 )
@@ -140,6 +142,10 @@ register(
         replaces=("backprop_core.nn.gradcheck.numerical_gradient", "backprop_core.nn.gradcheck._numerical_gradient_of"),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
+        descriptions={
+            "polynomials": "polynomials of degree 2 to 4",
+            "smooth_curves": "sin, tanh, the logistic curve and exp",
+        },
         mistakes=(Mistake("one_sided_difference", central_difference_one_sided),),
     )
 )

@@ -179,6 +179,7 @@ register(
         replaces=_BACKWARD_PATHS,
         properties={"one_sample": _delta_cases_one_sample, "batch": _delta_cases_batch},
         points={"one_sample": 2, "batch": 1},
+        descriptions={"one_sample": "one sample with 1–5 output neurons", "batch": "batches of N samples"},
         mistakes=(
             Mistake("sigma_prime_of_activation", delta_sigma_prime_of_activation),
             Mistake("wrong_sign", delta_wrong_sign),
@@ -194,6 +195,7 @@ register(
         replaces=_BACKWARD_PATHS,
         properties={"square": _gradient_cases(square=True), "non_square": _gradient_cases(square=False)},
         points={"square": 1, "non_square": 1},
+        descriptions={"square": "square layers (n_out = n_in)", "non_square": "layers with n_out ≠ n_in"},
         mistakes=(Mistake("missing_transpose", gradient_missing_transpose),),
     )
 )
@@ -206,6 +208,7 @@ register(
         replaces=_BACKWARD_PATHS + ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.gradient_step"),
         properties={"random_layers": _update_cases},
         points={"random_layers": 2},
+        descriptions={"random_layers": "layers of random sizes and learning rates"},
         mistakes=(Mistake("wrong_sign", update_wrong_sign),),
     )
 )

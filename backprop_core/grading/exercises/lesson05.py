@@ -185,6 +185,10 @@ register(
         replaces=_BACKWARD_PATHS,
         properties={"square": _delta_cases(square=True), "non_square": _delta_cases(square=False)},
         points={"square": 1, "non_square": 2},
+        descriptions={
+            "square": "layers with as many hidden neurons as next neurons",
+            "non_square": "layers of different sizes",
+        },
         mistakes=(
             Mistake("sigma_prime_of_activation", hidden_delta_sigma_prime_of_activation),
             Mistake("missing_transpose", hidden_delta_missing_transpose),
@@ -200,6 +204,7 @@ register(
         replaces=_STEP_PATHS,
         properties={"two_two_two": _step_cases(_two_two_two), "random_sizes": _step_cases(_random_sizes)},
         points={"two_two_two": 1, "random_sizes": 2},
+        descriptions={"two_two_two": "2-2-2 networks with random weights", "random_sizes": "networks of random sizes"},
         mistakes=(
             Mistake("updated_output_weights", step_updated_output_weights),
             Mistake("wrong_sign", step_wrong_sign),

@@ -75,6 +75,10 @@ register(
             "without_bias": lambda rng: _forward_cases(rng, with_bias=False),
         },
         points={"with_bias": 1, "without_bias": 1},
+        descriptions={
+            "with_bias": "z = x W^T + b for batches with a bias",
+            "without_bias": "z = x W^T for batches without a bias (b is None)",
+        },
         mistakes=(Mistake("missing_transpose", dense_forward_without_transpose),),
     )
 )
@@ -135,6 +139,10 @@ register(
             "batch": lambda rng: _backward_cases(rng, batch=True),
         },
         points={"one_sample": 1, "batch": 2},
+        descriptions={
+            "one_sample": "dx, dW, db for a batch of one sample",
+            "batch": "dx, dW, db for batches of several samples",
+        },
         mistakes=(
             Mistake("bias_not_summed", dense_backward_bias_averaged, properties=("batch",)),
             Mistake("missing_transpose", dense_backward_without_transpose),

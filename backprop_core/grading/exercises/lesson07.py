@@ -104,6 +104,10 @@ register(
             "other_activations": lambda rng: _train_cases(rng, ("tanh", "sigmoid"), ("identity", "tanh"), (0.05, 0.1, 0.2)),
         },
         points={"sigmoid_networks": 2, "other_activations": 1},
+        descriptions={
+            "sigmoid_networks": "the per-epoch losses of small sigmoid networks",
+            "other_activations": "the per-epoch losses of tanh/identity networks",
+        },
         mistakes=(
             Mistake("wrong_sign", train_online_wrong_sign),
             Mistake("loss_after_update", train_online_loss_after_update),
@@ -216,6 +220,10 @@ register(
             "shuffled": lambda rng: _batch_cases(rng, shuffled=True),
         },
         points={"in_order": 1, "shuffled": 1},
+        descriptions={
+            "in_order": "batches in order, with a smaller last batch",
+            "shuffled": "shuffled batches that keep inputs with their targets",
+        },
         mistakes=(
             Mistake("last_batch_dropped", minibatches_last_dropped),
             Mistake("pairs_shuffled_separately", minibatches_pairs_separated, properties=("shuffled",)),

@@ -128,6 +128,10 @@ register(
             "matrix": lambda rng: _gradient_cases(rng, matrix=True),
         },
         points={"vector": 1, "matrix": 2},
+        descriptions={
+            "vector": "central differences of functions of a vector",
+            "matrix": "central differences of functions of a matrix (incl. a network's loss)",
+        },
         mistakes=(Mistake("one_sided_difference", numerical_gradient_one_sided),),
         compare=compare_gradient,
     )
@@ -217,6 +221,10 @@ register(
             "any_scale": lambda rng: _disagreement_cases(rng, (1e-6, 1e-4, 1e3, 1e5)),
         },
         points={"unit_scale": 1, "any_scale": 1},
+        descriptions={
+            "unit_scale": "the first disagreeing layer for gradients of size about 1",
+            "any_scale": "the first disagreeing layer for tiny and huge gradients",
+        },
         mistakes=(Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),),
         compare=compare_layer,
     )

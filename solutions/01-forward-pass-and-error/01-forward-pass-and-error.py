@@ -1,0 +1,302 @@
+# %% [markdown]
+# # Lesson 01 · The forward pass and the error
+#
+# A neural network turns numbers that go in into numbers that come out. In this lesson we follow
+# those numbers through a very small network and then ask how far its answer is from the one we wanted.
+#
+# **After this lesson you will be able to**
+#
+# - compute what a small network predicts, first by hand and then with a matrix product;
+# - store the weights of a layer as a matrix of shape `(n_out, n_in)` and know why a transpose appears
+#   when many samples go through at once;
+# - measure how wrong a prediction is with the squared error $E = \tfrac12 (t - y)^2$ and explain the ½;
+# - explain why learning means changing the weights and nothing else.
+
+# %%
+import numpy as np
+from backprop_core import examples
+from backprop_core.viz import plots, widgets
+from backprop_core.grading import public_test
+
+# %% [markdown]
+# ## 1 · The network
+#
+# Our network has two inputs, one hidden layer of two neurons, and one output neuron. It has no
+# activation functions and no biases, so every number in it can be checked with pencil and paper.
+# We feed it a single sample, $x = (x_1, x_2) = (2, 3)$, whose correct answer, the **target**, is $t = 1$.
+#
+# `examples.step_by_step()` builds this network with its starting weights.
+
+# %%
+net, x, target = examples.step_by_step()
+W1, W2 = net.weights          # input → hidden, hidden → output
+print("x      =", x)
+print("target =", target)
+print("W1 =", W1.tolist(), "  (w1 w2 / w3 w4)")
+print("W2 =", W2.tolist(), "        (w5 w6)")
+
+# %% [markdown]
+# Here is the network, drawn from `net` itself. Each line is one weight, labelled with its value
+# (blue for a positive weight, orange-red for a negative one; the thicker the line, the larger the weight). Each circle shows the number the neuron
+# currently holds.
+
+# %%
+trace = net.forward(x)
+plots.draw_network(net, trace, target=target)
+
+# %% [markdown]
+# ## 2 · One neuron: multiply, then add
+#
+# A neuron without an activation function does one thing: it multiplies every incoming value by the
+# weight of its connection and adds the products. The first hidden neuron receives $x_1$ through $w_1$
+# and $x_2$ through $w_2$:
+#
+# $$h_1 = w_1 x_1 + w_2 x_2, \qquad h_2 = w_3 x_1 + w_4 x_2, \qquad y = w_5 h_1 + w_6 h_2 .$$
+#
+# Let us do exactly that, one product at a time.
+
+# %%
+h1 = W1[0, 0] * x[0] + W1[0, 1] * x[1]
+h2 = W1[1, 0] * x[0] + W1[1, 1] * x[1]
+y = W2[0, 0] * h1 + W2[0, 1] * h2
+print(f"h1 = {h1:.4f}   h2 = {h2:.4f}   prediction y = {y:.4f}   target = {target[0]}")
+
+
+# %% [markdown]
+# You should see $h_1 = 0.85$, $h_2 = 0.48$ and a prediction of $0.191$: a long way from the target $1$.
+# Computing things in this order, from the inputs towards the output, is called the **forward pass**.
+
+# %% [markdown]
+# ## 3 · A whole layer is one matrix product
+#
+# Put the weights into neuron $j$ in row $j$ of a matrix. A layer with `n_in` inputs and `n_out`
+# neurons then has a weight matrix $W$ of shape `(n_out, n_in)`, and all its neurons are computed at once:
+#
+# $$\begin{pmatrix} h_1 \\ h_2 \end{pmatrix}
+# = \begin{pmatrix} w_1 & w_2 \\ w_3 & w_4 \end{pmatrix}
+#   \begin{pmatrix} x_1 \\ x_2 \end{pmatrix},
+# \qquad\text{in short}\qquad z = W x .$$
+#
+# We call $z$ the **net input** of the layer. (Here the neurons pass $z$ on unchanged; from lesson 03
+# on, an activation function will bend it first.)
+#
+# **Many samples at once.** Stack $N$ samples as the rows of a matrix $X$ of shape `(N, n_in)`.
+# Each row must meet each row of $W$, which is what
+#
+# $$Z = X W^\top \qquad \text{shape } (N, n_\text{in}) \times (n_\text{in}, n_\text{out}) = (N, n_\text{out})$$
+#
+# does. The transpose lines the input axis of $X$ up with the input axis of $W$. Forget it and numpy
+# either refuses (the shapes do not fit) or, when the layer happens to be square, quietly gives wrong numbers.
+# In numpy, `x @ W.T` works for one sample of shape `(n_in,)` and for a batch of shape `(N, n_in)` alike.
+
+# %% [markdown]
+# ### Exercise `linear_layer`
+#
+# Write the net input of a layer without bias.
+
+# %% solution
+def linear_layer(x, W):
+    """Net input of a layer without bias, z = x Wᵀ.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_in,) or (N, n_in)
+        One sample, or a batch of N samples, one per row.
+    W : ndarray, shape (n_out, n_in)
+        Row j holds the weights into neuron j.
+
+    Returns
+    -------
+    z : ndarray, shape (n_out,) or (N, n_out)
+        The net input of every neuron (for every sample).
+    """
+    ### BEGIN SOLUTION
+    return np.asarray(x, dtype=float) @ np.asarray(W, dtype=float).T
+    ### END SOLUTION
+
+
+# %% public
+# Public test: run this cell to check linear_layer on the worked example.
+with public_test("linear_layer"):
+    hidden = linear_layer(x, W1)
+    assert np.shape(hidden) == (2,), f"one sample into 2 neurons should give shape (2,), got {np.shape(hidden)}"
+    assert np.allclose(hidden, [0.85, 0.48]), f"the hidden layer should hold (0.85, 0.48), got {hidden}"
+    
+    batch = np.array([[2.0, 3.0], [1.0, 0.0], [0.0, 1.0]])   # three samples, one per row
+    Z = linear_layer(batch, W1)
+    assert np.shape(Z) == (3, 2), f"3 samples into 2 neurons should give shape (3, 2), got {np.shape(Z)}"
+    assert np.allclose(Z[0], [0.85, 0.48]), f"row 0 is the worked example's sample: expected (0.85, 0.48), got {Z[0]}"
+    assert np.allclose(Z[1], W1[:, 0]), "the sample (1, 0) should pick out the weights leaving x1, column 0 of W1"
+    print("linear_layer passes the public tests.")
+
+
+# %% [markdown]
+# ### Exercise `forward_linear`
+#
+# Chain two layers: the hidden layer's output is the next layer's input. Use your `linear_layer`.
+
+# %% solution
+def forward_linear(x, W1, W2):
+    """Forward pass of a two-layer network without activations or biases.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n_in,) or (N, n_in)
+    W1 : ndarray, shape (n_hidden, n_in)
+        Weights from the inputs into the hidden neurons.
+    W2 : ndarray, shape (n_out, n_hidden)
+        Weights from the hidden neurons into the outputs.
+
+    Returns
+    -------
+    hidden : ndarray, shape (n_hidden,) or (N, n_hidden)
+    output : ndarray, shape (n_out,) or (N, n_out)
+    """
+    ### BEGIN SOLUTION
+    hidden = linear_layer(x, W1)
+    output = linear_layer(hidden, W2)
+    return hidden, output
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example, and agreement with backprop_core's network.
+with public_test("forward_linear"):
+    hidden, output = forward_linear(x, W1, W2)
+    assert np.allclose(hidden, [0.85, 0.48]), f"hidden should be (0.85, 0.48), got {hidden}"
+    assert np.shape(output) == (1,), f"one output neuron: expected shape (1,), got {np.shape(output)}"
+    assert np.isclose(output[0], 0.191), f"the prediction should be 0.191, got {output}"
+    
+    batch = np.array([[2.0, 3.0], [1.0, -1.0]])
+    _, outputs = forward_linear(batch, W1, W2)
+    assert np.allclose(outputs, net.forward(batch).output), "a batch should give what net.forward gives"
+    print("forward_linear passes the public tests; prediction =", output)
+
+# %% [markdown]
+# ## 4 · How wrong is the prediction?
+#
+# The simplest measure of a miss is the difference between prediction and truth. Say a network prices
+# a house that is really worth \$100,000:
+
+# %%
+house = examples.house_price()
+print(f"actual ${house['actual']:,.0f}, predicted ${house['predicted']:,.0f}, "
+      f"difference ${house['difference']:,.0f}")
+
+# %% [markdown]
+# A difference has a sign, though: overpricing one house by \$50,000 and underpricing another by
+# \$50,000 average out to a perfect-looking zero. Squaring fixes that: $(t - y)^2$ is never negative,
+# is zero only for a perfect prediction, and punishes a large miss far more than a small one.
+#
+# We also put a ½ in front:
+#
+# $$E = \tfrac12 (t - y)^2 .$$
+#
+# The ½ changes no decision (halving every error keeps the same best weights), but it makes the slope
+# tidy. Differentiating brings the exponent 2 down, and the ½ cancels it:
+#
+# $$\frac{dE}{dy} = y - t .$$
+#
+# Lesson 02 lives on that slope. With several output neurons we add their errors, and for a batch of
+# $N$ samples we take the mean, so that the error does not grow just because the batch does:
+#
+# $$E = \frac1N \sum_{n=1}^{N} \tfrac12 \sum_{j=1}^{n_\text{out}} \left(t_{nj} - y_{nj}\right)^2 .$$
+#
+# The curve below shows $E$ for every prediction our network could make for this sample: a parabola
+# whose bottom sits at the target. The dot is where the network is now.
+
+# %%
+predictions = np.linspace(-0.5, 2.5, 121)
+y_now, E_now = trace.output[0], net.loss(x, target)
+curve = plots.error_curve(predictions, 0.5 * (target[0] - predictions) ** 2, path=[[y_now, E_now]])
+curve.ax.set_xlabel("prediction y")
+line = curve.ax.axvline(target[0], color="grey", ls="--", lw=1)
+curve.ax.legend([curve.curve, curve.current, line],
+                [r"$E = \frac{1}{2}(t - y)^2$", f"now: y = {y_now:.3f}, E = {E_now:.3f}", f"target t = {target[0]:g}"],
+                loc="upper center", frameon=False)
+curve
+
+
+# %% [markdown]
+# ### Exercise `half_squared_error`
+#
+# Write $E$. Accept one sample (1-D arrays) or a batch (2-D arrays, one sample per row).
+
+# %% solution
+def half_squared_error(output, target):
+    """Half the squared error, summed over outputs, mean over samples.
+
+    Parameters
+    ----------
+    output : ndarray, shape (n_out,) or (N, n_out)
+        The network's predictions.
+    target : ndarray, same shape as output
+        The correct answers.
+
+    Returns
+    -------
+    float
+        E = ½ Σ_j (t_j − y_j)² for one sample; the mean of that over the N rows of a batch.
+    """
+    ### BEGIN SOLUTION
+    output = np.asarray(output, dtype=float)
+    target = np.asarray(target, dtype=float)
+    n_samples = 1 if output.ndim == 1 else output.shape[0]
+    return float(0.5 * np.sum((target - output) ** 2) / n_samples)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example's error, and a batch.
+with public_test("half_squared_error"):
+    E = half_squared_error(trace.output, target)
+    assert np.isclose(E, 0.3272405), f"the worked example's error is ½(1 − 0.191)² = 0.3272405, got {E}"
+    assert np.isclose(E, net.loss(x, target)), "your error should match net.loss"
+    
+    outputs = np.array([[0.0], [3.0]])
+    targets = np.array([[1.0], [1.0]])   # misses of 1 and 2: errors 0.5 and 2.0, mean 1.25
+    E_batch = half_squared_error(outputs, targets)
+    assert np.isclose(E_batch, np.mean([0.5 * 1**2, 0.5 * 2**2])), f"a batch takes the mean over samples, got {E_batch}"
+    print(f"half_squared_error passes the public tests; E = {E:.7f}")
+
+# %% [markdown]
+# ## 5 · The only thing we can change
+#
+# Look at what $E$ depends on. The input $x$ is given, the target $t$ is given. What is left are the
+# six weights. Learning means exactly this: **changing the weights so that $E$ gets smaller.**
+#
+# Try it. Each slider below sets one weight; the drawing, the prediction and the error follow. Can you
+# bring the error below 0.01? Once your `half_squared_error` runs, tick "use my error function" to see
+# your own error beside the reference's.
+
+# %%
+widgets.forward_explorer("step_by_step", error_function="half_squared_error")
+
+# %% [markdown]
+# ## Summary
+#
+# - The **forward pass** computes a network's output from its input, layer by layer.
+# - A layer's weights form a matrix $W$ of shape `(n_out, n_in)`; row $j$ feeds neuron $j$. One sample:
+#   $z = W x$. A batch (one sample per row): $Z = X W^\top$.
+# - The **error** $E = \tfrac12 \sum_j (t_j - y_j)^2$ (mean over a batch) is never negative and is zero only
+#   for perfect predictions. The ½ makes its slope simply $y - t$.
+# - Inputs and targets are fixed. To reduce $E$, we change the weights. How to change them without
+#   guessing is lesson 02.
+#
+# ## Check your understanding
+#
+# 1. A layer has 3 inputs and 4 neurons. What is the shape of its weight matrix, and of its output
+#    for a batch of 10 samples?
+# 2. One prediction misses by 0.1, another by 1. How many times larger is the second one's error $E$?
+# 3. Why not measure the error of a batch by the plain mean of $t - y$?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. $W$ has shape `(4, 3)`: one row per neuron, one column per input. The batch has shape `(10, 3)`,
+#    and $X W^\top$ has shape `(10, 4)`.
+# 2. 100 times: the miss is 10 times larger and the error grows with its square.
+# 3. Misses of opposite sign cancel: a batch with misses of $+5$ and $-5$ would score a perfect 0.
+#    Squares cannot cancel.
+#
+# </details>

@@ -1,0 +1,328 @@
+# %% [markdown]
+# # Lesson 03 · The chain rule
+#
+# In lesson 02 the slope of the error came almost for free, because the network was a straight line
+# from weight to output. Real neurons bend their input with an activation function, and a weight sits
+# several steps away from the error. This lesson gives you the one rule that handles any number of
+# steps.
+#
+# **After this lesson you will be able to**
+#
+# - measure any slope numerically with a central difference, and say why it beats a one-sided one;
+# - differentiate a chain of functions by multiplying the slopes of its links (the **chain rule**);
+# - compute the sigmoid and its derivative $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$ without overflow,
+#   at the right place: the net input $z$;
+# - follow one weight's influence through a small graph to the error, and get $\partial E/\partial w$ from it.
+
+# %%
+# %matplotlib inline
+import numpy as np
+from backprop_core import examples, numerical_gradient
+from backprop_core.viz import plots, widgets
+from backprop_core.grading import public_test, yours_or_reference
+
+
+# %% [markdown]
+# ## 1 · Measuring a slope, better
+#
+# Lesson 02 measured a slope by nudging forward: $\big(f(x + h) - f(x)\big) / h$. Nudging both ways and
+# dividing by the distance between the two points is much more accurate:
+#
+# $$f'(x) \approx \frac{f(x + h) - f(x - h)}{2h} .$$
+#
+# Why? On a curve, the forward nudge leans towards the curve's bend on one side. The two-sided
+# (**central**) difference leans both ways and the two errors cancel, leaving an error that shrinks like
+# $h^2$ instead of $h$. With $h = 0.01$ that typically makes it hundreds of times smaller.
+#
+# ### Exercise `central_difference`
+
+# %% solution
+def central_difference(f, x, h=1e-5):
+    """Slope of f at x by the central difference (f(x + h) − f(x − h)) / 2h.
+
+    Parameters
+    ----------
+    f : callable
+        A function of one number that returns one number.
+    x : float
+        Where to measure the slope.
+    h : float, optional
+        The nudge, > 0.
+
+    Returns
+    -------
+    float
+        The estimated slope f'(x).
+    """
+    ### BEGIN SOLUTION
+    return float((f(x + h) - f(x - h)) / (2.0 * h))
+    ### END SOLUTION
+
+
+# %% public
+# Public test: exact on a parabola, and really two-sided.
+with public_test("central_difference"):
+    slope = central_difference(lambda w: (3 * w + 1) ** 2, 0.5)
+    assert np.isclose(slope, 15.0), f"(3w + 1)² has slope 2·(3w + 1)·3 = 15 at w = 0.5, got {slope}"
+    cubic = central_difference(lambda w: w ** 3, 1.0, h=0.1)
+    assert np.isclose(cubic, (1.1**3 - 0.9**3) / 0.2), (
+        f"w³ at 1 with h = 0.1: the central difference gives 3.01 (a one-sided one 3.31), got {cubic}")
+    print("central_difference passes the public tests:", slope, cubic)
+
+# %% [markdown]
+# How small should $h$ be? Smaller is better only up to a point: below about $10^{-8}$ the two values
+# of $f$ agree in almost all their digits, and subtracting them leaves mostly rounding noise. The plot
+# measures the error of both differences on the slope of $e^x$ at $x = 1$ (whose true slope is $e$).
+
+# %%
+steps = np.logspace(-12, -1, 45)
+forward = np.array([(np.exp(1 + h) - np.exp(1)) / h for h in steps])
+central = np.array([(np.exp(1 + h) - np.exp(1 - h)) / (2 * h) for h in steps])
+fig, ax = plots.new_figure(5.5, 3.4)
+ax.loglog(steps, np.abs(forward - np.e), "o-", ms=3, label="one-sided (f(x+h) − f(x)) / h")
+ax.loglog(steps, np.abs(central - np.e) + 1e-17, "s-", ms=3, label="central (f(x+h) − f(x−h)) / 2h")
+ax.set_xlabel("nudge h")
+ax.set_ylabel("error of the slope")
+ax.legend(frameon=False, loc="upper center")
+fig
+
+# %% [markdown]
+# Read the right half first: as $h$ shrinks the one-sided error falls along a line of slope 1 (error
+# $\propto h$), the central error along a line of slope 2 (error $\propto h^2$). On the left, rounding
+# noise takes over and both get worse again. A nudge near $10^{-5}$ is a safe choice for central
+# differences in float64.
+#
+# ## 2 · The chain rule
+#
+# Suppose $E$ depends on $a$, and $a$ depends on $w$. If $a$ changes 3 times as fast as $w$, and $E$
+# changes 2 times as fast as $a$, then $E$ changes $2 \times 3 = 6$ times as fast as $w$. Slopes along
+# a chain **multiply**:
+#
+# $$\frac{dE}{dw} = \frac{dE}{da} \cdot \frac{da}{dw} .$$
+#
+# Longer chains just have more factors. Take $f(w) = (3w + 1)^2$, a chain of two links:
+# $u = 3w + 1$ (slope 3) and $f = u^2$ (slope $2u$). So $f'(w) = 2u \cdot 3 = 6\,(3w + 1)$:
+
+# %%
+w = 0.5
+u = 3 * w + 1
+print(f"chain rule: 2u · 3 = {2 * u * 3:.6f}")
+print(f"measured:          {yours_or_reference(central_difference)(lambda v: (3 * v + 1) ** 2, w):.6f}")
+
+# %% [markdown]
+# ## 3 · The sigmoid and its slope
+#
+# From now on neurons squash their net input $z$ with the **sigmoid**
+#
+# $$\sigma(z) = \frac{1}{1 + e^{-z}},$$
+#
+# which maps any number into $(0, 1)$: large negative $z$ gives almost 0, large positive almost 1. Its
+# slope has a famously tidy form. Write $\sigma = (1 + e^{-z})^{-1}$ and use the chain rule
+# (outer link $v^{-1}$, inner link $v = 1 + e^{-z}$ with slope $-e^{-z}$):
+#
+# $$\sigma'(z) = -\frac{1}{(1 + e^{-z})^2} \cdot \left(-e^{-z}\right)
+# = \underbrace{\frac{1}{1 + e^{-z}}}_{\sigma(z)} \cdot \underbrace{\frac{e^{-z}}{1 + e^{-z}}}_{1 - \sigma(z)}
+# = \sigma(z)\,\big(1 - \sigma(z)\big) .$$
+#
+# So once a neuron has computed its activation $a = \sigma(z)$, its slope is just $a\,(1 - a)$: no
+# new exponential needed.
+
+# %%
+z = np.linspace(-7, 7, 281)
+s = 1 / (1 + np.exp(-z))
+fig, ax = plots.new_figure(5.5, 3.2)
+ax.plot(z, s, label=r"$\sigma(z)$")
+ax.plot(z, s * (1 - s), label=r"$\sigma'(z) = \sigma(z)(1 - \sigma(z))$")
+ax.set_xlabel("net input z")
+ax.set_ylabel("value")
+ax.legend(frameon=False, loc="center right")
+fig
+
+
+# %% [markdown]
+# The slope is largest, $0.25$, at $z = 0$, and almost zero far out on either side: a neuron that is
+# firmly on or off hardly reacts to its weights. Remember this when training gets slow.
+#
+# **Large inputs.** Written naively, `1 / (1 + np.exp(-z))` asks for $e^{1000}$ when $z = -1000$:
+# that overflows to infinity with a warning. The answer is still computable: for $z < 0$ use the
+# equivalent form $\sigma(z) = e^{z} / (1 + e^{z})$, where the exponential is tiny instead of huge.
+# `np.exp(-np.abs(z))` gives the small exponential for either sign.
+#
+# ### Exercise `sigmoid`
+
+# %% solution
+def sigmoid(z):
+    """The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), elementwise, without overflow.
+
+    Parameters
+    ----------
+    z : ndarray, any shape (or a float)
+        Net inputs; |z| may be as large as 1000.
+
+    Returns
+    -------
+    ndarray, same shape as z
+        Values in [0, 1].
+    """
+    ### BEGIN SOLUTION
+    z = np.asarray(z, dtype=float)
+    e = np.exp(-np.abs(z))  # between 0 and 1 for any z: cannot overflow
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example's hidden neuron, symmetry, and huge inputs without warnings.
+with public_test("sigmoid"):
+    import warnings
+    assert np.isclose(sigmoid(0.0), 0.5), f"σ(0) = 0.5, got {sigmoid(0.0)}"
+    assert np.isclose(sigmoid(0.3775), 0.593269992), f"σ(0.3775) = 0.593269992 (out_h1 of the worked example), got {sigmoid(0.3775)}"
+    z = np.array([[-2.0, -0.5], [0.5, 2.0]])
+    assert np.shape(sigmoid(z)) == (2, 2), f"the shape must be kept: expected (2, 2), got {np.shape(sigmoid(z))}"
+    assert np.allclose(sigmoid(z) + sigmoid(-z), 1.0), "σ(z) + σ(−z) should be 1"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow warning fails the test
+        big = sigmoid(np.array([-1000.0, 1000.0]))
+    assert np.allclose(big, [0.0, 1.0]), f"σ(−1000) = 0 and σ(1000) = 1, got {big}"
+    print("sigmoid passes the public tests")
+
+
+# %% [markdown]
+# ### Exercise `sigmoid_prime`
+#
+# Return $\sigma'(z)$ **at the net input** $z$. (You may use your `sigmoid`.)
+
+# %% solution
+def sigmoid_prime(z):
+    """Slope of the sigmoid at the net input z: σ(z) (1 − σ(z)), elementwise.
+
+    Parameters
+    ----------
+    z : ndarray, any shape (or a float)
+        Net inputs (not activations); |z| may be as large as 1000.
+
+    Returns
+    -------
+    ndarray, same shape as z
+        Values in [0, 0.25].
+    """
+    ### BEGIN SOLUTION
+    s = sigmoid(z)
+    return s * (1.0 - s)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the peak, the worked example's output neuron, and agreement with a central difference.
+with public_test("sigmoid_prime"):
+    assert np.isclose(sigmoid_prime(0.0), 0.25), f"σ′(0) = 0.25, got {sigmoid_prime(0.0)}"
+    assert np.isclose(sigmoid_prime(1.105905967), 0.186815602), (
+        f"σ′ at net_o1 = 1.105905967 should be 0.186815602, got {sigmoid_prime(1.105905967)}")
+    logistic = lambda v: 1 / (1 + np.exp(-v))
+    for z0 in (-3.0, -0.4, 0.7, 2.5):
+        assert np.isclose(sigmoid_prime(z0), central_difference(logistic, z0), rtol=1e-6), f"σ′({z0}) disagrees with the measured slope"
+    print("sigmoid_prime passes the public tests")
+
+# %% [markdown]
+# ## 4 · A weight's path to the error
+#
+# Now a network with sigmoid neurons and biases: two inputs, two hidden neurons, two outputs.
+# Below each neuron the drawing shows its net input $z$ and its activation $a$.
+
+# %%
+net, x, target = examples.mazur()
+trace = net.forward(x)
+plots.draw_network(net, trace, target=target)
+
+# %% [markdown]
+# Follow $w_5$, the weight from $h_1$ into $o_1$. It touches the error through one chain of three links:
+#
+# $$w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
+# \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
+# \;\longrightarrow\; E = \tfrac12 (t_1 - a_{o1})^2 + \tfrac12 (t_2 - a_{o2})^2 .$$
+#
+# Drawn as a graph, each arrow is one link with its own slope:
+#
+# | link | slope |
+# |---|---|
+# | $w_5 \to z_{o1}$ | $\partial z_{o1} / \partial w_5 = a_{h1}$ |
+# | $z_{o1} \to a_{o1}$ | $\partial a_{o1} / \partial z_{o1} = \sigma'(z_{o1}) = a_{o1}(1 - a_{o1})$ |
+# | $a_{o1} \to E$ | $\partial E / \partial a_{o1} = a_{o1} - t_1$ (the second output's error does not depend on $a_{o1}$) |
+#
+# The chain rule multiplies them:
+#
+# $$\frac{\partial E}{\partial w_5} = (a_{o1} - t_1) \cdot a_{o1}(1 - a_{o1}) \cdot a_{h1} .$$
+
+# %%
+a_h1 = trace.activations[0][0]
+z_o1, a_o1 = trace.pre_activations[1][0], trace.activations[1][0]
+dE_da = a_o1 - target[0]
+da_dz = a_o1 * (1 - a_o1)
+dz_dw = a_h1
+print(f"out_o1 = {a_o1:.8f}")
+print(f"∂E/∂out_o1 = out_o1 − target_o1 = {dE_da:.8f}")
+print(f"σ′(net_o1) = out_o1 (1 − out_o1) = {da_dz:.9f}")
+print(f"∂net_o1/∂w5 = out_h1 = {dz_dw:.9f}")
+print(f"∂E/∂w5 = {dE_da * da_dz * dz_dw:.9f}")
+
+# %% [markdown]
+# (The printout uses the worked example's names: `net` is the net input $z$, `out` the activation $a$.)
+# You should see $\sigma'(z_{o1}) = 0.186815602$ and $\partial E/\partial w_5 = 0.082167041$. Two independent
+# checks: `backprop_core`'s backward pass, and a central difference on the whole network's error.
+
+# %%
+by_backprop = net.backward(trace, target).weights[1][0, 0]
+by_nudging = numerical_gradient(net, x, target).weights[1][0, 0]
+print(f"backward pass: {by_backprop:.9f}   central difference: {by_nudging:.9f}")
+
+# %% [markdown]
+# **At the net input, not at the activation.** $\sigma'$ must be evaluated where $\sigma$ was applied,
+# at $z_{o1}$. Writing it as $a_{o1}(1 - a_{o1})$ is the same thing. What is *not* the same is
+# $\sigma'(a_{o1})$, i.e. pushing the activation through the formula once more, a slip that even
+# published worked examples make (lesson 05 meets one):
+
+# %%
+s = lambda v: 1 / (1 + np.exp(-v))
+print(f"σ′(z_o1) = {s(z_o1) * (1 - s(z_o1)):.6f}   right")
+print(f"σ′(a_o1) = {s(a_o1) * (1 - s(a_o1)):.6f}   wrong place: σ′ of the activation")
+
+# %% [markdown]
+# ## 5 · Nudge a weight yourself
+#
+# The chain rule predicts how much $E$ changes when a weight moves by $h$: about
+# $\partial E / \partial w \cdot h$. The widget nudges any weight of this network and compares the true
+# change with the prediction. Try small and large nudges: for small $h$ the two agree closely, for large
+# $h$ the curve bends away from its tangent. Once your `sigmoid_prime` runs, tick the box to let the
+# chain rule use it.
+
+# %%
+widgets.nudge_explorer(nudge=0.1, student_sigmoid_prime="sigmoid_prime")
+
+# %% [markdown]
+# ## Summary
+#
+# - A **central difference** $\big(f(x+h) - f(x-h)\big)/2h$ measures a slope with an error $\propto h^2$;
+#   $h \approx 10^{-5}$ suits float64.
+# - **Chain rule:** the slope of a chain is the product of the slopes of its links.
+# - The sigmoid $\sigma(z) = 1/(1 + e^{-z})$ has $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = a(1 - a)$, taken
+#   **at the net input** $z$. Compute it from $e^{-|z|}$ so that huge $|z|$ cannot overflow.
+# - A weight's slope is the product along its path to the error; for an output weight:
+#   $\partial E/\partial w_5 = (a_{o1} - t_1)\cdot a_{o1}(1 - a_{o1}) \cdot a_{h1}$.
+#
+# ## Check your understanding
+#
+# 1. $g(w) = \sigma(2w)$. What is $g'(w)$?
+# 2. A sigmoid neuron has net input $z = 8$. Why will its incoming weights barely change during training?
+# 3. A classmate computes `sigmoid_prime(a)` with `a` the neuron's activation. What goes wrong, and
+#    what should they write?
+#
+# <details>
+# <summary>Answers</summary>
+#
+# 1. Two links: $u = 2w$ (slope 2) and $\sigma(u)$ (slope $\sigma'(u)$), so $g'(w) = 2\,\sigma(2w)(1 - \sigma(2w))$.
+# 2. $\sigma'(8) = \sigma(8)(1 - \sigma(8)) \approx 0.00034$. That factor sits in every chain through this
+#    neuron, so the slopes of its weights are tiny and so are their updates.
+# 3. They evaluate the slope at the wrong place: $\sigma'(a) \ne \sigma'(z)$. They should write
+#    `sigmoid_prime(z)` with the net input, or `a * (1 - a)` with the activation.
+#
+# </details>

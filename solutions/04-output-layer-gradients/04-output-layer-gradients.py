@@ -1,0 +1,373 @@
+# %% [markdown]
+# # Lesson 04 — Gradients of the output layer
+#
+# In lesson 03 you met the chain rule and the sigmoid's slope $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$.
+# Now we put them to work on a real network and answer the question gradient descent keeps asking:
+# *if I nudge this weight, how much does the error change?*
+#
+# **By the end of this lesson you will be able to**
+#
+# 1. break $\partial E/\partial w_5$ into three factors and say where each one comes from;
+# 2. compute the **delta** $\delta$ of an output neuron and read its sign;
+# 3. get the gradient of *every* output-layer weight at once, as an outer product of shape `(n_out, n_in)`;
+# 4. take one gradient-descent step on the output weights $w_5 \dots w_8$.
+#
+# You will write three functions: `output_delta`, `output_weight_gradient` and `update_output_weights`.
+
+# %%
+import numpy as np
+from IPython.display import Markdown, display
+
+from backprop_core import examples
+from backprop_core.nn.activations import sigmoid, sigmoid_prime
+from backprop_core.viz.plots import draw_network
+from backprop_core.grading import public_test
+
+np.set_printoptions(precision=10, suppress=True)
+
+# %% [markdown]
+# ## The network we follow
+#
+# A small network with two inputs, two hidden neurons and two output neurons, every neuron a sigmoid,
+# and a bias added to each layer (0.35 into the hidden layer, 0.60 into the output layer).
+# We show it one training example, $x = (0.05,\ 0.10)$, whose targets are $t = (0.01,\ 0.99)$.
+#
+# `examples.mazur()` builds it; a forward pass records every net input $z$ and activation $a$ on the way.
+
+# %%
+net, x, target = examples.mazur()
+trace = net.forward(x)
+
+z_hidden, z_out = trace.pre_activations      # net inputs of each layer
+out_hidden, out = trace.activations           # their sigmoids
+E = net.loss(x, target)
+
+print("hidden net input z_h :", z_hidden, "  activation out_h:", out_hidden)
+print("output net input z_o :", z_out, "  output     out_o:", out)
+print(f"error E = ½ Σ (t − out)² = {E:.9f}")
+
+# %% [markdown]
+# Below, each neuron shows its bias $b$, net input $z$ and activation $a$; each edge its weight, blue when positive,
+# thicker when larger. The weight we will follow, $w_5$, is marked by a thick line, and the two neurons it joins by rings.
+
+# %%
+drawing = draw_network(net, trace, target=target)
+drawing.highlight(edges=["w5"], neurons=[(1, 0), (2, 0)])   # w5 runs from h1 to o1
+drawing
+
+# %% [markdown]
+# The weights of a layer sit in a matrix with **one row per receiving neuron**: row $j$ holds the weights
+# *into* neuron $j$. The output layer's matrix is therefore
+#
+# $$
+# W^{(2)} = \begin{pmatrix} w_5 & w_6 \\ w_7 & w_8 \end{pmatrix}
+# = \begin{pmatrix} \text{h1}\to\text{o1} & \text{h2}\to\text{o1} \\ \text{h1}\to\text{o2} & \text{h2}\to\text{o2} \end{pmatrix}.
+# $$
+#
+# So $w_5$ is `net.weights[1][0, 0]`: it connects hidden neuron h1 to output neuron o1.
+
+# %%
+W2 = net.weights[1]
+w5 = W2[0, 0]
+print("W2 =\n", W2, "\nw5 =", w5)
+
+# %% [markdown]
+# ## Three links between $w_5$ and the error
+#
+# Follow $w_5$ forward. It touches the error through exactly one route:
+#
+# $$
+# w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
+# \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
+# \;\longrightarrow\; E = \tfrac12 (t_{o1} - a_{o1})^2 + \tfrac12 (t_{o2} - a_{o2})^2 .
+# $$
+#
+# (Here $a$ is an activation — the seed writes it *out* — and $z$ a net input — the seed's *net*.)
+# Each arrow is a small function, so the chain rule multiplies one slope per arrow:
+#
+# $$
+# \frac{\partial E}{\partial w_5}
+# = \underbrace{\frac{\partial E}{\partial a_{o1}}}_{\text{how the error reacts to the output}}
+# \cdot \underbrace{\frac{\partial a_{o1}}{\partial z_{o1}}}_{\text{slope of the sigmoid}}
+# \cdot \underbrace{\frac{\partial z_{o1}}{\partial w_5}}_{\text{what the weight multiplies}} .
+# $$
+#
+# Let us get each factor on its own.
+
+# %% [markdown]
+# **Factor 1 — the error's sensitivity to the output.** Only the first half-square contains $a_{o1}$;
+# differentiating it, the ½ cancels the 2 of the square:
+#
+# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - t_{o1}.$$
+#
+# Our output is 0.75 where it should be 0.01, so this is large and positive: raising $a_{o1}$ would make things worse.
+
+# %%
+dE_da = out[0] - target[0]
+print(f"∂E/∂a_o1 = {out[0]:.9f} − {target[0]} = {dE_da:.9f}")
+
+# %% [markdown]
+# **Factor 2 — the sigmoid's slope at the net input.** From lesson 03,
+# $\sigma'(z) = \sigma(z)(1 - \sigma(z))$. Because $\sigma(z_{o1})$ *is* the activation $a_{o1}$, we may write it
+# $a_{o1}(1 - a_{o1})$ — a shortcut for the slope **at $z_{o1}$**, reusing a number we already have.
+
+# %%
+da_dz = sigmoid_prime(z_out[0])
+print(f"σ′(z_o1) = σ′({z_out[0]:.9f}) = {da_dz:.9f}")
+print(f"a_o1 (1 − a_o1)      = {out[0] * (1 - out[0]):.9f}   (the same number)")
+
+# %% [markdown]
+# **Factor 3 — what the weight multiplies.** In $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2$ only one term
+# contains $w_5$, and its slope is whatever $w_5$ is multiplied by: the activation of h1.
+#
+# $$\frac{\partial z_{o1}}{\partial w_5} = a_{h1}.$$
+
+# %%
+dz_dw5 = out_hidden[0]
+dE_dw5 = dE_da * da_dz * dz_dw5
+display(Markdown(
+    "| factor | value |\n|---|---|\n"
+    f"| $\\partial E/\\partial a_{{o1}}$ | {dE_da:.9f} |\n"
+    f"| $\\partial a_{{o1}}/\\partial z_{{o1}}$ | {da_dz:.9f} |\n"
+    f"| $\\partial z_{{o1}}/\\partial w_5$ | {dz_dw5:.9f} |\n"
+    f"| **product** $\\partial E/\\partial w_5$ | **{dE_dw5:.9f}** |"
+))
+
+# %% [markdown]
+# ### Step through the chain
+#
+# The widget below walks along the three links one at a time and highlights on the network which
+# quantity each factor is about. Move the weight sliders to see how every factor — and their product — changes,
+# or pick another output weight. Once you have written `output_delta` below, tick *use my output_delta* to see
+# your delta beside the reference.
+
+# %%
+from backprop_core.viz.widgets import factor_stepper
+
+factor_stepper("w5", student_output_delta="output_delta")
+
+
+# %% [markdown]
+# ## The delta: what the first two factors have in common
+#
+# Do the same for $w_6$ (from h2 to o1) and only the **third** factor changes: it becomes $a_{h2}$.
+# The first two factors describe the output neuron o1 itself, not the weight. Their product has a name,
+# the **delta** of the neuron:
+#
+# $$
+# \delta_{o1} = \frac{\partial E}{\partial z_{o1}} = \frac{\partial E}{\partial a_{o1}}\cdot\sigma'(z_{o1})
+# = (a_{o1} - t_{o1})\,\sigma'(z_{o1}).
+# $$
+#
+# It says how strongly, and in which direction, the error reacts to the neuron's net input.
+# A **positive** delta means "this net input is too high": the neuron should fire less.
+# A **negative** one means it should fire more.
+#
+# ### Exercise `output_delta`
+#
+# Write the delta of sigmoid output neurons under the error $E = \tfrac12\sum_j (t_j - a_j)^2$.
+# You get the net inputs `z`, not the activations: compute the activation yourself, and take the
+# slope **at the net input**. It works elementwise, so the same code serves one sample `(n_out,)` or a batch `(N, n_out)`.
+
+# %% solution
+def output_delta(z, target):
+    """Delta of sigmoid output neurons under the half squared error.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n_out,) or (N, n_out)
+        Net inputs of the output neurons.
+    target : ndarray, same shape as ``z``
+        What each output neuron should produce.
+
+    Returns
+    -------
+    delta : ndarray, same shape as ``z``
+        dE/dz for each output neuron: (sigmoid(z) - target) * sigmoid'(z).
+    """
+    ### BEGIN SOLUTION
+    z = np.asarray(z, dtype=float)
+    a = sigmoid(z)
+    return (a - np.asarray(target, dtype=float)) * a * (1.0 - a)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example. Run this cell to check your function.
+with public_test("output_delta"):
+    delta_out = output_delta(z_out, target)
+    assert np.shape(delta_out) == (2,), f"one delta per output neuron: expected shape (2,), got {np.shape(delta_out)}"
+    assert np.isclose(delta_out[0], 0.138498562, atol=1e-9), f"δ_o1 should be 0.138498562, got {delta_out[0]}"
+    assert np.isclose(delta_out[1], -0.038098236, atol=1e-9), (
+        f"δ_o2 should be −0.038098236, got {delta_out[1]}. A positive value here means the sign is flipped.")
+    assert np.allclose(output_delta(np.zeros((3, 2)), np.ones((3, 2))), -0.125), "a batch works elementwise: σ(0) − 1 = −0.5, σ′(0) = 0.25"
+    print("δ_o =", delta_out, "— correct")
+
+
+# %% [markdown]
+# Read the two deltas: o1 produced 0.75 but should produce 0.01, so its delta is positive (push its net input
+# down); o2 produced 0.77 but should produce 0.99, so its delta is negative (push up).
+# o2's delta is smaller in size mostly because o2 is closer to its target (0.22 away, against 0.74).
+
+# %% [markdown]
+# ## Every output weight at once
+#
+# With the delta in hand, any output weight's gradient is *delta of the receiving neuron × activation of the sending neuron*:
+#
+# $$
+# \frac{\partial E}{\partial W^{(2)}_{jk}} = \delta_j \, a_k
+# \qquad\Longrightarrow\qquad
+# \frac{\partial E}{\partial W^{(2)}} = \delta\, a^{\top} =
+# \begin{pmatrix} \delta_{o1} a_{h1} & \delta_{o1} a_{h2} \\ \delta_{o2} a_{h1} & \delta_{o2} a_{h2} \end{pmatrix}.
+# $$
+#
+# This is an **outer product**: a column of deltas (one per receiving neuron, `n_out` rows)
+# times a row of activations (one per sending neuron, `n_in` columns). It has the same shape as $W^{(2)}$,
+# `(n_out, n_in)`, so entry `[j, k]` is the gradient of the weight at `W[j, k]`.
+# Swap the two vectors and you get the transpose — the wrong shape, or, for a square layer, the right shape with
+# the gradients of $w_6$ and $w_7$ exchanged.
+#
+# ### Exercise `output_weight_gradient`
+
+# %% solution
+def output_weight_gradient(delta, a_prev):
+    """Gradient of the error with respect to a layer's weights, for one sample.
+
+    Parameters
+    ----------
+    delta : ndarray, shape (n_out,)
+        Deltas of the layer's neurons (dE/dz).
+    a_prev : ndarray, shape (n_in,)
+        Activations of the previous layer, the inputs of this one.
+
+    Returns
+    -------
+    ndarray, shape (n_out, n_in)
+        Entry [j, k] = delta[j] * a_prev[k]: the gradient of the weight from neuron k into neuron j.
+    """
+    ### BEGIN SOLUTION
+    return np.outer(delta, a_prev)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example, and a layer that is not square.
+with public_test("output_weight_gradient"):
+    delta_ref = (out - target) * sigmoid_prime(z_out)   # the right output deltas, whatever output_delta does
+    grad_W2 = output_weight_gradient(delta_ref, out_hidden)
+    assert np.shape(grad_W2) == (2, 2), f"expected shape (2, 2), got {np.shape(grad_W2)}"
+    assert np.isclose(grad_W2[0, 0], 0.082167041, atol=1e-9), f"∂E/∂w5 should be 0.082167041, got {grad_W2[0, 0]}"
+    assert np.isclose(grad_W2[0, 1], 0.082667628, atol=1e-9), (
+        f"∂E/∂w6 (row 0: into o1; column 1: from h2) should be 0.082667628, got {grad_W2[0, 1]}. Is it transposed?")
+    wide = output_weight_gradient(np.array([1.0, 2.0]), np.array([1.0, 10.0, 100.0]))
+    assert np.shape(wide) == (2, 3), f"2 deltas and 3 activations give shape (n_out, n_in) = (2, 3), got {np.shape(wide)}"
+    print("∂E/∂W2 =\n", grad_W2)
+
+
+# %% [markdown]
+# ## One step downhill
+#
+# Gradient descent moves every weight against its gradient, scaled by the learning rate $\eta$ (0.5 here):
+#
+# $$ W^{(2)} \leftarrow W^{(2)} - \eta\, \frac{\partial E}{\partial W^{(2)}} = W^{(2)} - \eta\, \delta\, a^{\top}. $$
+#
+# Minus, because the gradient points uphill. For $w_5$: $0.4 - 0.5 \times 0.082167041 = 0.358916480$.
+#
+# ### Exercise `update_output_weights`
+#
+# Return a **new** matrix; leave `W` unchanged (the next lesson still needs the old weights).
+
+# %% solution
+def update_output_weights(W, delta, a_prev, learning_rate):
+    """One gradient-descent step on a layer's weights.
+
+    Parameters
+    ----------
+    W : ndarray, shape (n_out, n_in)
+        The layer's current weights (row j: weights into neuron j).
+    delta : ndarray, shape (n_out,)
+        Deltas of the layer's neurons.
+    a_prev : ndarray, shape (n_in,)
+        Activations feeding the layer.
+    learning_rate : float
+        Step size, > 0.
+
+    Returns
+    -------
+    ndarray, shape (n_out, n_in)
+        The updated weights, a new array.
+    """
+    ### BEGIN SOLUTION
+    return np.asarray(W, dtype=float) - learning_rate * output_weight_gradient(delta, a_prev)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: w5 ... w8 after one step with learning rate 0.5.
+with public_test("update_output_weights"):
+    W2_before = W2.copy()
+    W2_new = update_output_weights(W2, delta_ref, out_hidden, 0.5)
+    expected = {"w5": (0, 0, 0.358916480), "w6": (0, 1, 0.408666186), "w7": (1, 0, 0.511301270), "w8": (1, 1, 0.561370121)}
+    assert W2_new[0, 0] < W2[0, 0], "∂E/∂w5 is positive, so w5 must go down: is the sign of the step flipped?"
+    for name, (j, k, value) in expected.items():
+        assert np.isclose(W2_new[j, k], value, atol=1e-9), f"{name} should become {value}, got {W2_new[j, k]}"
+    assert np.array_equal(W2, W2_before), "update_output_weights changed W in place; return a new array instead"
+    print("updated W2 =\n", W2_new)
+
+# %% [markdown]
+# ## The picture, and a check against `backprop_core`
+#
+# `backprop_core` carries out exactly these steps in `Network.backward`; its deltas and gradients should match yours.
+# The drawing adds every delta (purple, above its neuron) and purple arrows that carry each output delta back
+# along its weights. The hidden neurons have deltas too: where *they*
+# come from is the next lesson.
+
+# %%
+grads = net.backward(trace, target)
+print("deltas of the output layer:", grads.deltas[1])
+print("gradient of W2:\n", grads.weights[1])
+try:
+    mine = output_weight_gradient(output_delta(z_out, target), out_hidden)
+    print("your functions give the same:", np.allclose(mine, grads.weights[1]))
+except Exception as error:   # not written yet, or not working yet
+    print(f"(your functions do not run yet — {type(error).__name__} — so there is nothing to compare)")
+draw_network(net, trace, grads, target=target)
+
+# %% [markdown]
+# ## Summary
+#
+# - A weight reaches the error through a chain; its gradient is the product of one slope per link:
+#   $\dfrac{\partial E}{\partial w_5} = \dfrac{\partial E}{\partial a_{o1}} \cdot \sigma'(z_{o1}) \cdot a_{h1}$.
+# - The first two factors belong to the neuron: $\delta_j = (a_j - t_j)\,\sigma'(z_j)$ for a sigmoid output under
+#   $\tfrac12$ squared error. Its sign says which way the neuron's net input should move.
+# - A weight's gradient is *delta of the receiving neuron × activation of the sending one*; for a whole layer,
+#   the outer product $\delta a^\top$, shaped `(n_out, n_in)` like the weights.
+# - A step of gradient descent subtracts $\eta$ times that gradient. On our network, $w_5$ goes from 0.4 to 0.358916480.
+#
+# Next lesson: hidden neurons have no target of their own. Where does *their* delta come from?
+#
+# ## Check your understanding
+#
+# **1.** Why is $\partial z_{o1}/\partial w_5$ equal to $a_{h1}$ and not to $w_5$?
+#
+# <details><summary>Answer</summary>
+#
+# $z_{o1} = w_5 a_{h1} + w_6 a_{h2} + b_2$ is a straight line in $w_5$ whose slope is the number $w_5$ multiplies,
+# $a_{h1}$. (By the same argument, $\partial z_{o1}/\partial a_{h1} = w_5$ — which is what the next lesson needs.)
+# </details>
+#
+# **2.** An output neuron has activation 0.98 and target 1. Is its delta positive or negative, and is it large?
+#
+# <details><summary>Answer</summary>
+#
+# $a - t = -0.02$ is negative, so the delta is negative: the net input should grow. It is tiny, for two reasons:
+# the neuron is almost right, and the sigmoid is almost flat there ($\sigma' = 0.98 \times 0.02 \approx 0.02$).
+# </details>
+#
+# **3.** A layer has 3 inputs and 4 neurons. What shape has the gradient of its weights, and what goes in entry `[2, 0]`?
+#
+# <details><summary>Answer</summary>
+#
+# `(4, 3)`, the shape of the weights. Entry `[2, 0]` is $\delta_2\, a_0$: the delta of neuron 2 times the activation
+# coming from input 0 — the gradient of the weight from input 0 into neuron 2.
+# </details>

@@ -1,0 +1,393 @@
+# %% [markdown]
+# # Lesson 05 — Deltas of hidden neurons
+#
+# An output neuron knows its target, so its error is easy to measure. A hidden neuron has no target:
+# nobody tells us what h1 *should* have produced. This lesson shows how the output neurons' deltas,
+# sent backwards along the weights, give every hidden neuron a delta of its own — the step that gives
+# **back**propagation its name.
+#
+# **By the end of this lesson you will be able to**
+#
+# 1. explain why a hidden neuron's error is a *sum* over every path from it to the error;
+# 2. compute hidden deltas with $\delta^{(1)} = \sigma'(z^{(1)}) \odot W^{(2)\top} \delta^{(2)}$, transpose included;
+# 3. carry out one full step of backpropagation on a two-layer network, with the *old* output weights;
+# 4. recognise a common slip — taking $\sigma'$ at the activation instead of the net input — and its cost.
+#
+# You will write `hidden_delta` and `backprop_step`.
+
+# %%
+import numpy as np
+from IPython.display import Markdown, display
+
+from backprop_core import Network, examples
+from backprop_core.nn.activations import sigmoid, sigmoid_prime
+from backprop_core.viz.plots import draw_network
+from backprop_core.grading import public_test
+
+np.set_printoptions(precision=9, suppress=True)
+
+# %% [markdown]
+# ## Where lesson 04 left us
+#
+# The same 2-2-2 sigmoid network and training example. Lesson 04 gave the output deltas,
+# $\delta_{o} = (a_o - t)\,\sigma'(z_o)$, and with them the gradients of $w_5 \dots w_8$.
+
+# %%
+net, x, target = examples.mazur()
+W1, W2 = net.weights
+trace = net.forward(x)
+z_hidden, z_out = trace.pre_activations
+out_hidden, out = trace.activations
+
+delta_out = (out - target) * sigmoid_prime(z_out)   # lesson 04
+print("output deltas δ_o1, δ_o2:", delta_out)
+print(f"error before any update: E = {net.loss(x, target):.9f}")
+
+# %% [markdown]
+# ## A hidden neuron talks to every output
+#
+# Nudge $w_1$ (from $x_1$ into h1). It changes $z_{h1}$, hence $a_{h1}$, and $a_{h1}$ feeds **both** output neurons:
+#
+# $$
+# w_1 \to z_{h1} \to a_{h1} \;\begin{cases} \to z_{o1} \to a_{o1} \to E \\ \to z_{o2} \to a_{o2} \to E \end{cases}
+# $$
+#
+# When a quantity reaches the error along several paths, its effects simply add up (the multivariable chain rule).
+# Along the path through o1, the part from $z_{o1}$ to $E$ is already known — it is $\delta_{o1}$ — and the link
+# from $a_{h1}$ to $z_{o1}$ is the weight between them, because $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2$.
+# So
+#
+# $$
+# \frac{\partial E}{\partial a_{h1}}
+# = \delta_{o1}\, w_5 + \delta_{o2}\, w_7 .
+# $$
+#
+# Each output neuron sends its delta back along the edge it came from, weighted by that edge's weight,
+# and the hidden neuron collects the sum.
+
+# %%
+w5, w7 = W2[0, 0], W2[1, 0]          # the two weights leaving h1 (column 0 of W2)
+via_o1 = delta_out[0] * w5
+via_o2 = delta_out[1] * w7
+dE_da_h1 = via_o1 + via_o2
+print(f"via o1: δ_o1·w5 = {delta_out[0]:.9f} × {w5} = {via_o1: .9f}")
+print(f"via o2: δ_o2·w7 = {delta_out[1]:.9f} × {w7} = {via_o2: .9f}")
+print(f"∂E/∂a_h1 = {dE_da_h1:.9f}")
+
+# %% [markdown]
+# From here on it is lesson 04 again. Multiply by the sigmoid's slope **at h1's net input** to get h1's delta,
+# then by what $w_1$ multiplies (the input $x_1$) to get the gradient:
+#
+# $$
+# \delta_{h1} = \frac{\partial E}{\partial a_{h1}}\;\sigma'(z_{h1}),
+# \qquad
+# \frac{\partial E}{\partial w_1} = \delta_{h1}\, x_1 .
+# $$
+
+# %%
+slope_h1 = sigmoid_prime(z_hidden[0])
+delta_h1 = dE_da_h1 * slope_h1
+dE_dw1 = delta_h1 * x[0]
+display(Markdown(
+    "| quantity | value |\n|---|---|\n"
+    f"| $\\partial E/\\partial a_{{h1}}$ | {dE_da_h1:.9f} |\n"
+    f"| $\\sigma'(z_{{h1}}) = a_{{h1}}(1-a_{{h1}})$ | {slope_h1:.9f} |\n"
+    f"| $\\delta_{{h1}}$ | {delta_h1:.9f} |\n"
+    f"| $x_1$ | {x[0]} |\n"
+    f"| $\\partial E/\\partial w_1 = \\delta_{{h1}}\\, x_1$ | **{dE_dw1:.9f}** |"
+))
+
+# %% [markdown]
+# On the drawing, h1 is ringed and the two weights leaving it are marked. The purple arrows beside the edges run
+# backwards, each as wide as the $w \cdot \delta$ it carries; h1's delta (above it) is what arrives, times its slope.
+
+# %%
+drawing = draw_network(net, trace, net.backward(trace, target), target=target)
+drawing.highlight(edges=["w5", "w7"], neurons=[(1, 0)])
+drawing
+
+
+# %% [markdown]
+# Notice how small $\partial E/\partial w_1$ is — about 190 times smaller than $\partial E/\partial w_5$.
+# On the way back the signal was multiplied by weights below 1, by a sigmoid slope of at most 0.25, and finally
+# by a small input. Gradients that shrink layer after layer are a real concern in deep networks.
+#
+# ## All hidden deltas at once: why the transpose
+#
+# Write the sum for every hidden neuron $k$ at once. Neuron $k$ collects $\sum_j W^{(2)}_{jk}\,\delta_j$: the
+# weights *leaving* $k$, which stand in **column** $k$ of $W^{(2)}$ (its rows hold the weights *into* each output).
+# Reading columns instead of rows is what a transpose does:
+#
+# $$
+# \delta^{(1)} = \sigma'(z^{(1)}) \odot \big(W^{(2)\top} \delta^{(2)}\big),
+# \qquad
+# \underbrace{\delta^{(1)}}_{(n_{hidden},)} \;=\;
+# \underbrace{\sigma'(z^{(1)})}_{(n_{hidden},)} \odot
+# \underbrace{W^{(2)\top}}_{(n_{hidden},\, n_{out})}\,
+# \underbrace{\delta^{(2)}}_{(n_{out},)} .
+# $$
+#
+# $\odot$ multiplies entry by entry. Forward, $W^{(2)}$ carries activations from the hidden layer to the outputs;
+# backward, $W^{(2)\top}$ carries deltas from the outputs to the hidden layer. The shapes check it: without the
+# transpose, a layer with 3 hidden neurons and 2 outputs could not multiply at all.
+#
+# ### Exercise `hidden_delta`
+
+# %% solution
+def hidden_delta(z, W_next, delta_next):
+    """Deltas of a sigmoid hidden layer, from the deltas of the layer after it.
+
+    Parameters
+    ----------
+    z : ndarray, shape (n_hidden,)
+        Net inputs of the hidden neurons.
+    W_next : ndarray, shape (n_next, n_hidden)
+        Weights from this layer into the next one (row j: the weights into neuron j).
+    delta_next : ndarray, shape (n_next,)
+        Deltas of the next layer's neurons.
+
+    Returns
+    -------
+    delta : ndarray, shape (n_hidden,)
+        sigmoid'(z) * (W_next.T @ delta_next).
+    """
+    ### BEGIN SOLUTION
+    a = sigmoid(np.asarray(z, dtype=float))
+    return a * (1.0 - a) * (np.asarray(W_next, dtype=float).T @ np.asarray(delta_next, dtype=float))
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example, and a layer of 3 hidden neurons feeding 2 outputs.
+with public_test("hidden_delta"):
+    delta_hidden = hidden_delta(z_hidden, W2, delta_out)
+    assert np.shape(delta_hidden) == (2,), f"one delta per hidden neuron: expected shape (2,), got {np.shape(delta_hidden)}"
+    assert np.isclose(delta_hidden[0], 0.036350306 * 0.241300709, atol=1e-9), (
+        f"δ_h1 should be ∂E/∂a_h1 · σ′(z_h1) = 0.036350306 × 0.241300709 = {0.036350306 * 0.241300709:.9f}, got {delta_hidden[0]}")
+    three = hidden_delta(np.zeros(3), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([1.0, -1.0]))
+    assert np.shape(three) == (3,), f"3 hidden neurons need 3 deltas, got shape {np.shape(three)}: is W_next transposed?"
+    assert np.allclose(three, [-0.75, -0.75, -0.75]), f"σ′(0) = 0.25 times W_nextᵀδ = (−3, −3, −3) gives −0.75 each, got {three}"
+    print("hidden deltas δ_h =", delta_hidden)
+
+# %% [markdown]
+# ### Watch the deltas flow backwards
+#
+# Each purple arrow carries $w \cdot \delta$ from a neuron back to the one feeding it, as wide as the amount it
+# carries; each hidden neuron adds what arrives and multiplies by its $\sigma'(z)$. Move a weight slider and every
+# delta follows. The first checkbox writes, beside each delta, the value you would get by taking the derivative at
+# the activation instead of the net input — the slip discussed at the end of this lesson — so you can see how far
+# off it lands. Once your `hidden_delta` runs, tick *use my hidden_delta* to draw the hidden deltas with your function.
+
+# %%
+from backprop_core.viz.widgets import delta_flow
+
+delta_flow("mazur", student_hidden_delta="hidden_delta")
+
+# %% [markdown]
+# ## The gradients of $w_1 \dots w_4$
+#
+# A hidden weight's gradient follows the rule of lesson 04 — *delta of the receiving neuron × activation of the
+# sending one* — where the senders are now the inputs: $\partial E/\partial W^{(1)} = \delta^{(1)} x^\top$.
+# Here we take the hidden deltas from `backprop_core`'s `Network.backward`, which does all of the above.
+
+# %%
+grads = net.backward(trace, target)     # backprop_core: every delta and gradient, from the old weights
+delta_hidden_ref = grads.deltas[0]
+grad_W1 = np.outer(delta_hidden_ref, x)
+W1_new = W1 - 0.5 * grad_W1
+W2_new = W2 - 0.5 * np.outer(delta_out, out_hidden)   # lesson 04's step
+print("hidden deltas δ_h:", delta_hidden_ref)
+print("∂E/∂W1 =\n", grad_W1)
+print("updated W1 (w1 w2 / w3 w4), learning rate 0.5:\n", W1_new)
+
+# %% [markdown]
+# ## Old or new output weights?
+#
+# We now have two layers to update. Suppose we update $W^{(2)}$ first: should the hidden deltas then use the new
+# $W^{(2)}$ or the old one? **The old one.** The gradient describes the slope of $E$ at *one* point — the current
+# weights. Every partial derivative must be taken at that same point; mixing in weights that have already moved
+# computes the slope somewhere else. The safe order: forward pass, **all** deltas and gradients, and only then
+# every update.
+#
+# Seed 000 shows the same on a linear network without biases: $x = (2, 3)$, target 1, learning rate 0.05.
+# Its hidden layer is updated with the old $w_5, w_6$.
+
+# %%
+lin, x0, t0 = examples.step_by_step()
+W1_old = lin.weights[0].copy()
+lin_trace = lin.forward(x0)
+lin_grads = lin.backward(lin_trace, t0)       # every gradient, from the old weights
+lin.step(lin_grads, learning_rate=0.05)       # then every update
+print(f"prediction before: {lin_trace.output[0]:.3f}   Δ = prediction − target = {lin_trace.output[0] - t0[0]:.3f}")
+print("W2 after the step:", lin.weights[1])
+print("W1 after the step:\n", lin.weights[0])
+print(f"new prediction: {lin.forward(x0).output[0]:.7f}")
+
+# The slip: the hidden layer's gradient computed with the already-updated W2.
+delta_h_moved = lin.weights[1].T @ lin_grads.deltas[1]     # linear neurons: σ′ = 1
+W1_moved = W1_old - 0.05 * np.outer(delta_h_moved, x0)
+moved_prediction = Network([W1_moved, lin.weights[1]], None, "identity").forward(x0).output[0]
+print("W1 computed with the new W2 (wrong):\n", W1_moved)
+print(f"its prediction: {moved_prediction:.7f}")
+
+
+# %% [markdown]
+# The seed prints the new prediction rounded to 0.26; the exact value is 0.2557458. The wrong version predicts
+# 0.2606 — which also rounds to 0.26, and its weights agree with the right ones to the two decimals the seed prints.
+# The seed's printout cannot tell the two apart; code that keeps every digit can. (Two small notes on that seed: it writes the hidden weights with one *input* per row, the transpose
+# of our layout, and it labels the output-weight update "[w3; w6]" where it means $[w_5; w_6]$.)
+#
+# ### Exercise `backprop_step`
+#
+# One complete step on a 2-layer sigmoid network: forward pass, output deltas, hidden deltas (with the **old**
+# $W^{(2)}$), both gradients, both updates. The biases take part in the forward pass but stay fixed, as in our
+# worked example. You may call your functions from above and from lesson 04's ideas.
+
+# %% solution
+def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
+    """One step of backpropagation and gradient descent on a 2-layer sigmoid network.
+
+    Parameters
+    ----------
+    W1 : ndarray, shape (n_hidden, n_in)
+        Weights into the hidden layer.
+    b1 : ndarray, shape (n_hidden,)
+        Hidden biases (used, not updated).
+    W2 : ndarray, shape (n_out, n_hidden)
+        Weights into the output layer.
+    b2 : ndarray, shape (n_out,)
+        Output biases (used, not updated).
+    x : ndarray, shape (n_in,)
+        One input sample.
+    target : ndarray, shape (n_out,)
+        Its target.
+    learning_rate : float
+        Step size, > 0.
+
+    Returns
+    -------
+    W1_new : ndarray, shape (n_hidden, n_in)
+    W2_new : ndarray, shape (n_out, n_hidden)
+        Both computed from gradients at the old weights; W1 and W2 are left unchanged.
+    """
+    ### BEGIN SOLUTION
+    W1, W2, x = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float), np.asarray(x, dtype=float)
+    z1 = W1 @ x + b1
+    a1 = sigmoid(z1)
+    z2 = W2 @ a1 + b2
+    a2 = sigmoid(z2)
+    delta2 = (a2 - target) * a2 * (1.0 - a2)
+    delta1 = hidden_delta(z1, W2, delta2)          # the old W2
+    return W1 - learning_rate * np.outer(delta1, x), W2 - learning_rate * np.outer(delta2, a1)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the worked example, learning rate 0.5.
+with public_test("backprop_step"):
+    W1_before, W2_before = W1.copy(), W2.copy()
+    W1_step, W2_step = backprop_step(W1, net.biases[0], W2, net.biases[1], x, target, 0.5)
+    for name, got, want in [("w5", W2_step[0, 0], 0.35891648), ("w8", W2_step[1, 1], 0.561370121),
+                            ("w1", W1_step[0, 0], 0.149780716), ("w2", W1_step[0, 1], 0.19956143),
+                            ("w3", W1_step[1, 0], 0.24975114), ("w4", W1_step[1, 1], 0.29950229)]:
+        assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}"
+    assert np.array_equal(W1, W1_before) and np.array_equal(W2, W2_before), "backprop_step changed W1 or W2 in place"
+    print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
+
+# %% [markdown]
+# ## The error after one step — and a slip in the seed
+#
+# Run the updated network forward again and measure the error.
+
+# %%
+after = Network([W1_new, W2_new], net.biases, ["sigmoid", "sigmoid"])
+E_before, E_after = net.loss(x, target), after.loss(x, target)
+only_output = Network([W1, W2_new], net.biases, ["sigmoid", "sigmoid"]).loss(x, target)
+print(f"E before the step               : {E_before:.9f}")
+print(f"E after updating all 8 weights  : {E_after:.9f}")
+print(f"E after updating only w5 ... w8 : {only_output:.9f}")
+
+# %% [markdown]
+# The error fell from 0.298371109 to **0.291027774**. The seed prints 0.291027924 here; that number is a rounding
+# slip in the source. No reading of the step reproduces it — not updating only the output weights (0.291028729, above),
+# and not running the forward pass with the seed's own printed weights (that gives 0.291027774 again). The seed's other
+# figures, the new weights included, agree with ours to within one unit in their last printed digit.
+#
+# ## A slip worth recognising: $\sigma'$ at the wrong place
+#
+# Seed 003 trains a 2-2-1 sigmoid network on XOR. For the input $(0, 0)$ its output neuron has net input
+# $z = 0.4316$ and output $a = \sigma(z) = 0.6063$ (printed 0.6); the target is 0, so the error $t - a$ is $-0.6$.
+# It then sends this error back along the three connections into the output — from its bias unit $h_0$
+# (weight 1) and from the hidden neurons $h_1, h_2$ (weights $-3$ and $-2$) — as $\sigma'(\cdot)\cdot w \cdot (t - a)$.
+# (Its sign convention is $t - a$, the opposite of ours, so its numbers are minus our $\partial E/\partial a_h$.)
+#
+# The seed evaluates the slope as $\sigma'(0.6) = 0.2288$, rounded to 0.23: the derivative at the **output value**. But the sigmoid's slope
+# belongs at the point where the sigmoid was evaluated, its **input** $z = 0.4316$. The shortcut
+# $a(1-a)$ equals $\sigma'(z)$ precisely because $a = \sigma(z)$; feeding $a$ into $\sigma'$ computes
+# $\sigma'(\sigma(z))$, the slope somewhere else on the curve.
+
+# %%
+xor_net, X, Y = examples.xor()
+xor_trace = xor_net.forward(X[0])
+z_o, a_o = xor_trace.pre_activations[1][0], xor_trace.output[0]
+error = Y[0, 0] - a_o                                   # the seed's t − a
+weights_into_output = np.array([1.0, *xor_net.weights[1][0]])   # h0 (bias unit), h1, h2
+
+slope_at_output = round(sigmoid_prime(0.6), 2)                      # σ′(0.6) = 0.2288, which the seed rounds to 0.23
+seed_version = slope_at_output * weights_into_output * (-0.6)       # σ′ at the (rounded) output value
+correct = sigmoid_prime(z_o) * weights_into_output * error          # σ′ at the net input
+display(Markdown(
+    f"Output: $z = {z_o:.4f}$, $a = {a_o:.4f}$. Slopes: $\\sigma'(0.6) = {sigmoid_prime(0.6):.4f}$ (the seed uses {slope_at_output}), "
+    f"$\\sigma'(z) = a(1-a) = {sigmoid_prime(z_o):.4f}$.\n\n"
+    "| | $h_0$ | $h_1$ | $h_2$ |\n|---|---|---|---|\n"
+    f"| seed: $\\sigma'(0.6)\\,w\\,(-0.6)$ | {seed_version[0]:.2f} | {seed_version[1]:.2f} | {seed_version[2]:.2f} |\n"
+    f"| correct: $\\sigma'(z)\\,w\\,(t-a)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |"
+))
+
+# %% [markdown]
+# The seed's row is a few per cent off — small here, because $0.6$ and $0.43$ sit close together on a flat stretch of
+# the sigmoid. Far from zero it is much worse: at $z = 4$ the true slope is 0.018, while $\sigma'(\sigma(4)) = 0.21$
+# is more than ten times too large. Students make exactly this slip, and the grader of `hidden_delta` and
+# `backprop_step` recognises it by name. The toggle in the widget above shows its effect on our network.
+#
+# ## Summary
+#
+# - A hidden neuron affects the error through every neuron it feeds; the effects add:
+#   $\partial E/\partial a_k = \sum_j W_{jk}\,\delta_j$.
+# - Its delta multiplies that sum by the slope at its own net input:
+#   $\delta^{(1)} = \sigma'(z^{(1)}) \odot W^{(2)\top}\delta^{(2)}$. The transpose sends deltas back along the
+#   same edges that carried activations forward.
+# - Weight gradients follow one rule in every layer: $\partial E/\partial W = \delta\, a_{prev}^\top$.
+# - Compute all gradients from the old weights, then update. On our network one step lowers the error from
+#   0.298371109 to 0.291027774 (the seed's 0.291027924 is a slip).
+# - $\sigma'$ is evaluated at the net input $z$; $a(1-a)$ is a shortcut for that, not a licence to apply $\sigma'$ to $a$.
+#
+# ## Check your understanding
+#
+# **1.** A hidden neuron feeds three output neurons through weights 0, 0 and 0. What is its delta, and what happens
+# to the weights into it?
+#
+# <details><summary>Answer</summary>
+#
+# $W^\top\delta$ is 0 for it, so its delta is 0 and so is the gradient of every weight into it: they do not change.
+# Nothing the neuron does can reach the error, so the error has no opinion about it.
+# </details>
+#
+# **2.** A layer has 4 hidden neurons and feeds 3 output neurons. What are the shapes of $W^{(2)}$,
+# $\delta^{(2)}$, $W^{(2)\top}\delta^{(2)}$ and $\delta^{(1)}$?
+#
+# <details><summary>Answer</summary>
+#
+# $W^{(2)}$ is `(3, 4)` (one row per output), $\delta^{(2)}$ is `(3,)`, $W^{(2)\top}\delta^{(2)}$ is `(4,)` — one
+# number per hidden neuron — and so is $\delta^{(1)}$.
+# </details>
+#
+# **3.** A classmate writes `delta1 = sigmoid_prime(a1) * (W2.T @ delta2)` where `a1 = sigmoid(z1)`. What is wrong,
+# and when would the result be badly off?
+#
+# <details><summary>Answer</summary>
+#
+# The slope is taken at the activation, not at the net input. Write `a1 * (1 - a1) * (W2.T @ delta2)` or
+# `sigmoid_prime(z1) * ...`. The error grows with $|z_1|$: near $z = 0$ the two slopes are close; for a saturated
+# neuron the true slope is nearly 0 while $\sigma'(a)$ stays near 0.2.
+# </details>

@@ -1,0 +1,296 @@
+# %% [markdown]
+# # Lesson 06 · The matrix form
+#
+# **Goal.** Until now every weight had its own formula: one line for $w_1$, one for $w_2$, and so on. That does not scale past a toy network. By the end of this lesson you will be able to
+#
+# * write a whole layer's weights as one matrix and say which entry connects which two neurons,
+# * do the forward pass and the backward pass of a layer with two matrix products,
+# * push a whole *batch* of samples through at once and predict the shape of every array on the way.
+#
+# You will implement `dense_forward` and `dense_backward`, the two halves of a layer that every later lesson (and every deep-learning library) is built from.
+
+# %%
+import numpy as np
+from backprop_core import Network, examples
+from backprop_core.viz import plots
+from backprop_core.grading import public_test
+
+np.set_printoptions(precision=7, suppress=True)
+
+# %% [markdown]
+# ## 1 · Naming weights by their two ends
+#
+# A weight sits on an edge between two neurons, so two numbers name it: where the edge starts and where it ends. Seed 001 writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$), so its first index is the *sender*.
+#
+# This course stores a layer's weights in a matrix $W$ of shape **(n_out, n_in)**: row $j$ holds every weight going *into* neuron $j$, column $i$ every weight leaving input $i$. The first index is the *receiver*:
+#
+# $$w1_{ij} \;=\; W^{(1)}[j,\, i], \qquad w2_{ij} \;=\; W^{(2)}[j,\, i].$$
+#
+# Why receiver first? Because a neuron's net input is one row times the input vector:
+#
+# $$z_j = \sum_i W[j, i]\, x_i \quad\Longleftrightarrow\quad z = W x .$$
+#
+# The shape reads like the layer itself: $W$ turns `n_in` numbers into `n_out` numbers, just as a matrix of shape (rows, columns) turns a vector of length *columns* into one of length *rows*. The cell below builds seed 000's first layer from the sender-first names and checks that both readings give the same net inputs.
+
+# %%
+net, x, target = examples.step_by_step()      # seed 000: linear 2-2-1, no bias
+
+# Seed 001's notation, sender first: w1[(i, j)] is the weight from input i to hidden neuron j.
+w1 = {(i, j): net.weights[0][j, i] for i in range(2) for j in range(2)}
+for (i, j), value in w1.items():
+    print(f"w1_{i + 1}{j + 1}  (input {i + 1} -> hidden {j + 1})  = W1[{j}, {i}] = {value}")
+
+z_by_names = np.array([sum(w1[(i, j)] * x[i] for i in range(2)) for j in range(2)])
+z_by_matrix = net.weights[0] @ x
+print("\nnet inputs, one sum per neuron:", z_by_names)
+print("net inputs, one matrix product:", z_by_matrix)
+
+# %% [markdown]
+# The drawing labels each edge with the seed's own numbering ($w_1 \dots w_6$), row by row through $W^{(1)}$ and then $W^{(2)}$: $w_1, w_2$ go into $h_1$, $w_3, w_4$ into $h_2$, $w_5, w_6$ into the output.
+
+# %%
+plots.draw_network(net, net.forward(x), target=target)
+
+# %% [markdown]
+# ## 2 · Seed 000's update, one matrix at a time
+#
+# Lesson 05 wrote six update formulas for seed 000, one per weight. Look at them in two groups.
+#
+# **Output layer.** With $\Delta = \text{prediction} - \text{target}$, the gradient of $w_5$ is $\Delta\, h_1$ and of $w_6$ is $\Delta\, h_2$. Side by side, that is $\Delta$ times the row of hidden activations: an **outer product** of the output's delta and the layer's input,
+#
+# $$\frac{\partial E}{\partial W^{(2)}} = \delta^{(2)}\, h^{\top} \qquad (1\times 1)\cdot(1\times 2) \to (1\times 2).$$
+#
+# **Hidden layer.** Each hidden neuron receives the output's error through its own outgoing weight, $\delta^{(1)} = W^{(2)\top} \delta^{(2)}$ (here no activation, so no $\sigma'$), and then the same outer product appears:
+#
+# $$\frac{\partial E}{\partial W^{(1)}} = \delta^{(1)}\, x^{\top} = \big(W^{(2)\top}\delta^{(2)}\big)\, x^{\top} \qquad (2\times 1)\cdot(1\times 2) \to (2\times 2).$$
+#
+# Every weight gradient has the shape of its weight matrix, so the update is one line per layer: $W \leftarrow W - \alpha\, \partial E / \partial W$. Note that $\delta^{(1)}$ uses the **old** $W^{(2)}$: compute all gradients first, then update.
+#
+# The seed writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$. The code below recomputes the step with $\alpha = 0.05$.
+
+# %%
+learning_rate = 0.05
+trace = net.forward(x)
+hidden, prediction = trace.activations[0], trace.output
+delta_out = prediction - target                      # shape (1,)
+delta_hidden = net.weights[1].T @ delta_out          # shape (2,): old W2 carries the error back
+
+grad_W2 = np.outer(delta_out, hidden)                # (1, 2)
+grad_W1 = np.outer(delta_hidden, x)                  # (2, 2)
+new_W2 = net.weights[1] - learning_rate * grad_W2
+new_W1 = net.weights[0] - learning_rate * grad_W1
+
+# The same step by the reference backward pass, as a check:
+grads = net.backward(trace, target)
+assert np.allclose(grads.weights[1], grad_W2) and np.allclose(grads.weights[0], grad_W1)
+
+stepped = net.copy()
+stepped.step(grads, learning_rate=learning_rate)
+print("delta =", delta_out)
+print("W2 ->", new_W2)
+print("W1 ->", new_W1)
+print("new prediction:", stepped.forward(x).output, " (was", prediction, ")")
+
+# %% [markdown]
+# These are the seed's numbers without its rounding: $W^{(2)} \to [0.1743825,\ 0.169416]$, $W^{(1)} \to \begin{bmatrix}0.121326 & 0.226989\\ 0.132135 & 0.0982025\end{bmatrix}$, and the prediction rises from 0.191 to 0.2557458 (the seed prints 0.26), a little closer to the target 1.
+
+# %%
+plots.draw_network(stepped, stepped.forward(x), target=target)
+
+# %% [markdown]
+# ## 3 · A whole batch at once
+#
+# Training looks at many samples. Stack them as the **rows** of a matrix $X$ of shape (N, n_in). Then every neuron's net input for every sample is one product:
+#
+# $$Z = X\, W^{\top} + b \qquad (N \times n_\text{in})\cdot(n_\text{in} \times n_\text{out}) \to (N \times n_\text{out}),$$
+#
+# where the bias row $b$ (shape (n_out,)) is added to every row by broadcasting. The transpose is there because samples are rows here while $W$'s rows are neurons.
+#
+# Backwards, the loss is the **mean** over the batch, $E = \frac1N \sum_n E_n$. Write $dZ = \partial E/\partial Z$ (shape (N, n_out), one row per sample, the $\frac1N$ already inside). Then
+#
+# $$\frac{\partial E}{\partial X} = dZ\, W, \qquad \frac{\partial E}{\partial W} = dZ^{\top} X, \qquad \frac{\partial E}{\partial b} = \sum_n dZ_n .$$
+#
+# $dZ^\top X$ is the sum over samples of the outer products $dZ_n\, x_n^\top$ from section 2, so the batch gradient is exactly the average of the per-sample gradients, and the bias gradient is a sum over the batch because the same $b$ was added to every row. A quick way to get any of these right: **the gradient has the shape of the thing it is the gradient of**, and there is only one way to multiply the available matrices into that shape.
+#
+# Below, seed 002's network (2-2-2, sigmoid) takes a batch of four samples, seed 002's own sample first.
+
+# %%
+net2, x0, t0 = examples.mazur()
+rng = np.random.default_rng(6)
+X = np.vstack([x0, rng.uniform(0, 1, size=(3, 2))])             # (4, 2): seed 002's sample first
+T = np.vstack([t0, rng.uniform(0.05, 0.95, size=(3, 2))])       # (4, 2)
+batch_trace = net2.forward(X)
+batch_grads = net2.backward(batch_trace, T)
+print("seed 002's sample is row 0 of the batch; its net inputs Z1[0] =", batch_trace.pre_activations[0][0])
+
+# %% [markdown]
+# Seed 002's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5:
+
+# %%
+wide = Network(weights=[rng.normal(size=(4, 3)), rng.normal(size=(2, 4))],
+               biases=[np.zeros(4), np.zeros(2)], activations="sigmoid")
+Xw, Tw = rng.uniform(0, 1, size=(5, 3)), rng.uniform(0, 1, size=(5, 2))
+tw = wide.forward(Xw)
+gw = wide.backward(tw, Tw)
+rows = [
+    ("X (input)", Xw, "N x n_in"),
+    ("W1", wide.weights[0], "n_hidden x n_in"), ("b1", wide.biases[0], "n_hidden"),
+    ("Z1 = X W1^T + b1", tw.pre_activations[0], "(N x n_in)(n_in x n_hidden)"),
+    ("A1 = sigmoid(Z1)", tw.activations[0], "elementwise: same as Z1"),
+    ("W2", wide.weights[1], "n_out x n_hidden"),
+    ("Z2 = A1 W2^T + b2", tw.pre_activations[1], "(N x n_hidden)(n_hidden x n_out)"),
+    ("A2 = output", tw.output, "same as Z2"), ("T (target)", Tw, "same as the output"),
+    ("delta2", gw.deltas[1], "one row per sample"),
+    ("delta1 = (delta2 W2) * sigma'(Z1)", gw.deltas[0], "(N x n_out)(n_out x n_hidden)"),
+    ("dE/dW2 = delta2^T A1 / N", gw.weights[1], "(n_out x N)(N x n_hidden)"),
+    ("dE/db2 = sum of delta2 rows / N", gw.biases[1], "summed over N"),
+    ("dE/dW1 = delta1^T X / N", gw.weights[0], "(n_hidden x N)(N x n_in)"),
+    ("dE/db1 = sum of delta1 rows / N", gw.biases[0], "summed over N"),
+]
+print(f"{'array':36s} {'shape':8s}  where the shape comes from")
+for name, value, why in rows:
+    print(f"{name:36s} {str(value.shape):8s}  {why}")
+
+# %% [markdown]
+# The batch gradient is the mean of the four one-sample gradients, exactly:
+
+# %%
+one_by_one = [net2.backward(net2.forward(X[n]), T[n]) for n in range(len(X))]
+mean_of_singles = np.mean([g.weights[0] for g in one_by_one], axis=0)
+print("dE/dW1 from the batch:      \n", batch_grads.weights[0])
+print("mean of one-sample dE/dW1s: \n", mean_of_singles)
+assert np.allclose(batch_grads.weights[0], mean_of_singles)
+
+# %% [markdown]
+# ### Explore: shapes and values for a batch of your choice
+#
+# Choose the batch size N; the explorer shows every array of seed 002's first layer for that batch, with its shape and values. Once your `dense_forward` (section 4) works, tick the box to compute the net inputs with your own function.
+
+# %%
+from backprop_core.viz.widgets import shapes_explorer
+shapes_explorer(student_dense_forward="dense_forward")
+
+
+# %% [markdown]
+# ## 4 · A layer's forward pass over a batch
+#
+# ### Exercise `dense_forward`
+#
+# Implement $z = x W^\top + b$ for a batch. `b` may be `None` (a layer without bias, as in seed 000). One line of numpy will do; watch the transpose.
+
+# %% solution
+def dense_forward(x, W, b):
+    """Net input of one layer for a batch: z = x W^T + b.
+
+    Parameters
+    ----------
+    x : ndarray, shape (N, n_in)
+        One sample per row.
+    W : ndarray, shape (n_out, n_in)
+        Row j holds the weights into neuron j.
+    b : ndarray, shape (n_out,), or None
+        The biases; None for a layer without bias.
+
+    Returns
+    -------
+    z : ndarray, shape (N, n_out)
+        z[n, j] is the net input of neuron j for sample n.
+    """
+    ### BEGIN SOLUTION
+    z = np.asarray(x, dtype=float) @ np.asarray(W, dtype=float).T
+    if b is not None:
+        z = z + np.asarray(b, dtype=float)
+    return z
+    ### END SOLUTION
+
+
+# %% public
+# Public test: seed 000's hidden layer and seed 002's batch.
+with public_test("dense_forward"):
+    from backprop_core import grading
+    net0, x0_, _ = examples.step_by_step()
+    grading.expect_close(dense_forward(x0_[None, :], net0.weights[0], None), np.array([[0.85, 0.48]]),
+                         "seed 000's hidden activations (no bias) for x = (2, 3)")
+    got = dense_forward(X, net2.weights[0], net2.biases[0])
+    assert np.shape(got) == (4, 2), f"a batch of 4 samples into 2 neurons gives shape (4, 2), got {np.shape(got)}"
+    grading.expect_close(got[0], np.array([0.3775, 0.3925]), "seed 002's net inputs net_h1, net_h2")
+    grading.expect_close(got, batch_trace.pre_activations[0], "the net inputs Z1 of the whole batch")
+    print("dense_forward passes the public tests.")
+
+
+# %% [markdown]
+# ## 5 · A layer's backward pass over a batch
+#
+# ### Exercise `dense_backward`
+#
+# Given $dZ = \partial E/\partial z$ for every sample (shape (N, n_out)), the layer's input `x` and its weights `W`, return the three gradients of section 3. Check each shape against the docstring before you check values.
+
+# %% solution
+def dense_backward(dz, x, W):
+    """Gradients through one layer z = x W^T + b for a batch.
+
+    Parameters
+    ----------
+    dz : ndarray, shape (N, n_out)
+        dE/dz, one row per sample (the 1/N of the mean loss already in it).
+    x : ndarray, shape (N, n_in)
+        The layer's input.
+    W : ndarray, shape (n_out, n_in)
+        The layer's weights.
+
+    Returns
+    -------
+    dx : ndarray, shape (N, n_in)
+        dE/dx = dz W: the error handed to the layer below.
+    dW : ndarray, shape (n_out, n_in)
+        dE/dW = dz^T x: the per-sample outer products, summed.
+    db : ndarray, shape (n_out,)
+        dE/db: dz summed over the batch.
+    """
+    ### BEGIN SOLUTION
+    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
+    return dz @ W, dz.T @ x, dz.sum(axis=0)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: seed 000's output layer (one sample), then seed 002's batch.
+with public_test("dense_backward"):
+    net0, x0_, t0_ = examples.step_by_step()
+    h0 = np.array([[0.85, 0.48]])
+    dz0 = np.array([[0.191 - 1.0]])                      # Delta = prediction - target
+    dx, dW, db = dense_backward(dz0, h0, net0.weights[1])
+    grading.expect_close(dW, np.array([[-0.809 * 0.85, -0.809 * 0.48]]), "dE/dW2 of seed 000 (Delta times h)")
+    grading.expect_close(dx, np.array([[-0.809 * 0.14, -0.809 * 0.15]]), "the error sent back to seed 000's hidden layer (Delta times old W2)")
+    grading.expect_close(db, np.array([-0.809]), "dE/db for one sample (just Delta)")
+    
+    # On seed 002's batch: dz of the output layer includes the 1/N of the mean.
+    dz2 = batch_grads.deltas[1] / len(X)
+    dx, dW, db = dense_backward(dz2, batch_trace.activations[0], net2.weights[1])
+    grading.expect_close(dW, batch_grads.weights[1], "dE/dW2 of the batch")
+    grading.expect_close(db, batch_grads.biases[1], "dE/db2 of the batch (summed over its 4 samples)")
+    print("dense_backward passes the public tests.")
+
+# %% [markdown]
+# ## Summary
+#
+# * A layer's weights form a matrix $W$ of shape (n_out, n_in); $W[j, i]$ connects input $i$ to neuron $j$. Seed 001's sender-first $w1_{ij}$ is our $W^{(1)}[j, i]$.
+# * Per-weight update formulas collapse into outer products: $\partial E/\partial W = \delta\, a_\text{in}^\top$, and the error travels back as $W^\top \delta$ (through the *old* weights).
+# * With samples as rows: $Z = XW^\top + b$ forward; $dX = dZ\,W$, $dW = dZ^\top X$, $db = \sum_n dZ_n$ backward. A batch gradient is the mean of the per-sample gradients.
+# * Every gradient has the shape of what it differentiates: the fastest bug check there is.
+#
+# **Fresh words:** *weight matrix*, *outer product*, *batch*, *broadcasting*.
+#
+# ## Check your understanding
+#
+# 1. A layer has 3 inputs and 5 neurons, and a batch holds 8 samples. What are the shapes of $W$, $b$, $Z$, $dZ$ and $\partial E/\partial W$?
+# 2. In seed 000, why must the hidden-layer gradient use $W^{(2)}$ from *before* the update?
+# 3. Why is the bias gradient a sum over the batch while the weight gradient needs a matrix product?
+#
+# <details><summary>Answers</summary>
+#
+# 1. $W$: (5, 3); $b$: (5,); $Z$ and $dZ$: (8, 5); $\partial E/\partial W$: (5, 3), the shape of $W$, from $dZ^\top X$ = (5, 8)·(8, 3).
+# 2. The gradient describes the error the network *made*, and that error came from the old weights. Using the new ones mixes two different networks, and the step is no longer the gradient of anything.
+# 3. The same bias is added to every sample's net input, so its effect on the loss is the sum of its effects on each sample. A weight's effect on sample $n$ is also scaled by that sample's input $x_n$, and "multiply by the input, then sum over samples" is exactly the product $dZ^\top X$.
+#
+# </details>
