@@ -1,6 +1,7 @@
 """backprop_core.grading in-process: comparisons, switched-off references, messages, mistakes."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import types
 
@@ -9,7 +10,9 @@ import pytest
 
 import backprop_core
 from backprop_core import grading, losses
-from backprop_core.grading import checker, exercises
+from backprop_core.grading import checker, exercises, references
+from backprop_core.grading.compare import ArrayComparator, compare_parts
+from backprop_core.grading.exercises import lesson07, lesson08
 from backprop_core.grading.exercises import MISTAKES
 from backprop_core.grading.exercises import lesson01
 from backprop_core.nn.losses import half_squared_error as aliased_reference
@@ -51,6 +54,51 @@ def test_default_compare_says_what_is_wrong(got, expected, words):
 ])
 def test_default_compare_accepts_right_answers(got, expected):
     assert grading.default_compare(got, expected) is None
+
+
+PAIR = compare_parts("hidden", "output")
+
+
+@pytest.mark.parametrize(("compare", "got", "expected", "words"), [
+    (PAIR, np.zeros(2), (np.zeros(2), np.zeros(1)), "expected a pair (hidden, output), got an array"),
+    (PAIR, (np.zeros(2),), (np.zeros(2), np.zeros(1)), "expected a pair (hidden, output), got a tuple of 1"),
+    (PAIR, (None, np.zeros(1)), (np.zeros(2), np.zeros(1)), "hidden is None"),
+    (PAIR, ("0", np.zeros(1)), (np.zeros(2), np.zeros(1)), "hidden should be an array of numbers, got str"),
+    (PAIR, (np.zeros(3), np.zeros(1)), (np.zeros(2), np.zeros(1)), "hidden should have shape (2,), got (3,)"),
+    (PAIR, (np.zeros(2), np.ones(1)), (np.zeros(2), np.zeros(1)), "output should be [0.0], got [1.0]"),
+    (PAIR, (np.zeros(20), np.zeros(1)), (np.ones(20), np.zeros(1)), "hidden is off by up to 1"),
+    (PAIR, (np.array([0.0, np.nan]), np.zeros(1)), (np.zeros(2), np.zeros(1)), "hidden contains NaN at index (1,)"),
+    (lesson07.compare_losses, [0.5, 0.2, 0.1], np.array([0.5, 0.25, 0.1]), "losses[1] should be 0.25, got 0.2"),
+    (lesson07.compare_losses, [2e-10], np.array([0.0]), "losses[0] should be 0, got 2e-10"),  # atol 1e-10
+    (lesson07.compare_losses, [0.5], np.array([0.5, 0.25]), "losses should have shape (2,) (one per epoch), got (1,)"),
+    (lesson07.compare_losses, "0.5", np.array([0.5]), "expected an array of losses, one per epoch, got str"),
+    (lesson07.compare_losses, [0.5, np.inf], np.array([0.5, 0.25]), "losses[1] is inf"),
+    (lesson08.compare_gradient, np.eye(2), np.eye(2) + [[0, 0], [1e-3, 0]], "entry (1, 0) should be 0.001, got 0"),
+    (lesson08.compare_gradient, np.zeros(3), np.zeros((3, 1)), "the gradient should have W's shape (3, 1), got (3,)"),
+    (lesson08.compare_gradient, None, np.zeros(2), "the gradient is None"),
+    (lesson07.compare_batches, [(np.zeros((2, 1)), np.zeros((2, 1)))], [(np.ones((2, 1)), np.zeros((2, 1)))],
+     "batch 0: X_batch holds other samples than expected"),
+    (lesson07.compare_batches, [np.zeros((2, 1))], [(np.zeros((2, 1)), np.zeros((2, 1)))],
+     "batch 0: expected a pair (X_batch, Y_batch)"),
+], ids=lambda value: value if isinstance(value, str) else None)
+def test_each_comparator_says_what_is_wrong_in_its_own_words(compare, got, expected, words):
+    problem = compare(got, expected)
+    assert problem and words in problem, problem
+
+
+@pytest.mark.parametrize(("compare", "got", "expected"), [
+    (PAIR, [np.zeros(2), [1.0]], (np.zeros(2), np.ones(1))),
+    (lesson07.compare_losses, [0.5, 0.25], np.array([0.5, 0.25 + 1e-12])),
+    (lesson08.compare_gradient, np.eye(2).tolist(), np.eye(2)),
+    (lesson07.compare_batches, iter([(np.eye(2), np.eye(2))]), [(np.eye(2), np.eye(2))]),
+])
+def test_each_comparator_accepts_right_answers(compare, got, expected):
+    assert compare(got, expected) is None
+
+
+def test_a_misspelt_template_fails_when_the_comparator_is_made_not_in_feedback():
+    with pytest.raises(KeyError, match="largets"):
+        ArrayComparator(wrong_values="off by {largets:.3g}")
 
 
 def test_expect_close_names_what_is_checked():
@@ -178,7 +226,7 @@ def test_references_work_again_after_the_check_even_when_it_fails():
     before = losses.half_squared_error(output, target)
     _message(_calls(aliased_reference))
     with pytest.raises(ZeroDivisionError):
-        with grading.disabled(("backprop_core.nn.losses.half_squared_error",)):
+        with grading.disabled((losses.half_squared_error,)):
             1 / 0
     assert aliased_reference(output, target) == before == pytest.approx(0.3272405)
     assert losses.half_squared_error.__code__.co_filename == inspect.getfile(losses)
@@ -196,13 +244,37 @@ def test_disabled_blocks_every_path_of_the_exercise_and_only_inside():
     assert net.loss(np.zeros(1), np.ones(1)) == 0.5
 
 
+def test_the_message_names_a_switched_off_method_by_module_and_qualname():
+    message = _message(lambda output, target: Network([np.eye(np.shape(output)[-1])], None, ["identity"]).loss(output, target))
+    assert "It calls backprop_core.nn.network.Network.loss, the reference it replaces" in message
+
+
+def test_references_are_the_functions_themselves_never_names_in_strings():
+    with pytest.raises(TypeError, match="not its name"):
+        with grading.disabled(("backprop_core.nn.losses.half_squared_error",)):
+            pass
+    renamed = dataclasses.replace(exercises.get("sigmoid"), name="sigmoid_by_name",
+                                  replaces=("backprop_core.nn.activations.sigmoid",))
+    with pytest.raises(TypeError, match="not its name"):
+        exercises.register(renamed)  # at import of the lesson module, not while grading
+    with pytest.raises(ValueError, match="registered exercise"):
+        exercises.get("sigmoid_by_name")
+
+
+def test_what_a_class_dict_holds_switches_its_function_off():
+    def f():
+        return 1
+
+    assert all(references.as_function(wrapped) is f for wrapped in (f, staticmethod(f), classmethod(f), property(f)))
+
+
 @pytest.mark.parametrize("exercise", exercises.all_exercises(), ids=lambda e: e.name)
 def test_every_registered_exercise_is_gradable(exercise):
-    """Its paths resolve, its reference runs on its cases, each mistake is a pasteable def and is named."""
+    """Its references can be switched off, its reference runs on its cases, each mistake is a pasteable def and is named."""
     with grading.disabled(exercise.replaces, extra=(exercise.reference,)):
         pass
     for prop in exercise.properties:
-        for case in checker._cases(exercise, prop, grading.DEFAULT_SEED):
+        for case in checker.cases_of(exercise, prop, grading.DEFAULT_SEED):
             exercise.reference(**case.kwargs)
     for mistake in exercise.mistakes:
         source = inspect.getsource(mistake.function)

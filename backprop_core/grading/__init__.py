@@ -5,15 +5,23 @@ A hidden test cell holds nothing but::
     from backprop_core import grading
     grading.check("half_squared_error", half_squared_error, "one_sample")
 
+and the lessons' public cells use ``from backprop_core.grading import public_test, yours_or_reference``.
+One job per module:
+
 - :mod:`~backprop_core.grading.exercises`: the registry of graded exercises;
-- :mod:`~backprop_core.grading.checker`: :func:`check`, comparisons, references switched off;
+- :mod:`~backprop_core.grading.checker`: :func:`check` and its failure messages;
+- :mod:`~backprop_core.grading.compare`: comparing an answer with the reference's, in words;
+- :mod:`~backprop_core.grading.describe`: how values are written in messages;
+- :mod:`~backprop_core.grading.references`: switching references off (:func:`disabled`);
+- :mod:`~backprop_core.grading.limits`: the time limit and strict numerics;
+- :mod:`~backprop_core.grading.notebook`: what public cells call (:func:`expect_close`, ...);
 - :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins;
 - :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``.
 """
-from .checker import (
-    ATOL, DEFAULT_SEED, RTOL, ReferenceDisabledError, check, default_compare, disabled, expect_close,
-    public_test, yours_or_reference,
-)
+from .checker import DEFAULT_SEED, check
+from .compare import ATOL, RTOL, default_compare
+from .notebook import expect_close, public_test, yours_or_reference
+from .references import ReferenceDisabledError, disabled
 
 __all__ = [
     "check", "expect_close", "default_compare", "disabled", "ReferenceDisabledError",

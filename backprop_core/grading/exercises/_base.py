@@ -8,6 +8,8 @@ import numpy as np
 
 from backprop_core.course.mistakes import MISTAKES
 
+from ..compare import compare_parts  # noqa: F401 (the lesson modules take it from here)
+from ..references import as_function
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,11 @@ class Exercise:
         Lesson id, e.g. ``"04-output-layer-gradients"``.
     reference : callable
         The reference implementation (same signature as the student's).
-    replaces : tuple of str
-        Dotted paths of the reference functions disabled while the student's
-        function runs (``"backprop_core.nn.losses.half_squared_error"``,
-        ``"backprop_core.nn.network.Network.loss"``). Aliases are disabled too.
+    replaces : tuple of functions
+        The reference functions switched off while the student's function
+        runs, as the objects themselves (``losses.half_squared_error``,
+        ``Network.loss``; for a method, the function in the class dict), so a
+        renamed reference fails at import. Aliases are switched off too.
     properties : dict
         Graded property -> ``cases(rng) -> list[Case]``. One hidden test cell
         per property, grade id ``test_<name>_<property>``.
@@ -86,34 +89,6 @@ class Exercise:
         return f"test_{self.name}_{prop}"
 
 
-def compare_parts(*names: str) -> Callable[[Any, Any], str | None]:
-    """A ``compare`` for exercises that return a tuple of arrays, e.g. ``(hidden, output)``.
-
-    Each part must have the reference's shape and agree to rtol 1e-6, atol 1e-9;
-    the message names the first part that does not, with its values when they
-    are few and its largest deviation otherwise.
-    """
-    kind = {2: "pair", 3: "triple"}.get(len(names), "tuple")
-
-    def compare(got, expected) -> str | None:
-        if not isinstance(got, (tuple, list)) or len(got) != len(names):
-            return f"expected a {kind} ({', '.join(names)}), got {type(got).__name__}"
-        for name, g, e in zip(names, got, expected):
-            try:
-                g = np.asarray(g, dtype=float)
-            except (TypeError, ValueError):
-                return f"{name} should be an array of numbers, got {type(g).__name__}"
-            if g.shape != e.shape:
-                return f"{name} should have shape {e.shape}, got {g.shape}"
-            if not np.allclose(g, e, rtol=1e-6, atol=1e-9):
-                if e.size <= 12:
-                    return f"{name} should be {np.round(e, 6).tolist()}, got {np.round(g, 6).tolist()}"
-                return f"{name} is off by up to {np.max(np.abs(g - e)):.3g}"
-        return None
-
-    return compare
-
-
 _REGISTRY: dict[str, Exercise] = {}
 
 
@@ -127,6 +102,8 @@ def register(exercise: Exercise) -> Exercise:
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")
+    for reference in exercise.replaces:
+        as_function(reference)  # a string or other non-function fails here, at import, not while grading
     _REGISTRY[exercise.name] = exercise
     return exercise
 

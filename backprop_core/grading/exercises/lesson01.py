@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.nn import losses
+from backprop_core.nn import layers, losses, network
 from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "01-forward-pass-and-error"
@@ -44,7 +44,7 @@ register(
         name="half_squared_error",
         lesson=LESSON,
         reference=losses.half_squared_error,
-        replaces=("backprop_core.nn.losses.half_squared_error", "backprop_core.nn.network.Network.loss"),
+        replaces=(losses.half_squared_error, losses.half_squared_error_unchecked, network.Network.loss),
         properties={"one_sample": _error_cases_single, "batch_mean": _error_cases_batch},
         points={"one_sample": 1, "batch_mean": 1},
         descriptions={
@@ -113,11 +113,7 @@ register(
         name="linear_layer",
         lesson=LESSON,
         reference=linear_layer,
-        replaces=(
-            "backprop_core.nn.layers.dense_forward",
-            "backprop_core.nn.network.Network.forward",
-            "backprop_core.nn.network.forward_pass",
-        ),
+        replaces=(layers.dense_forward, network.Network.forward, network.forward_pass),
         properties={"one_sample": _layer_cases_single, "batch": _layer_cases_batch},
         points={"one_sample": 1, "batch": 1},
         descriptions={
@@ -177,12 +173,7 @@ register(
         name="forward_linear",
         lesson=LESSON,
         reference=forward_linear,
-        replaces=(
-            "backprop_core.nn.layers.dense_forward",
-            "backprop_core.nn.network.Network.forward",
-            "backprop_core.nn.network.forward_pass",
-            "backprop_core.nn.network.Network.loss",
-        ),
+        replaces=(layers.dense_forward, network.Network.forward, network.forward_pass, network.Network.loss),
         properties={
             "one_sample": lambda rng: _network_cases(rng, batch=False),
             "batch": lambda rng: _network_cases(rng, batch=True),

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.nn import gradcheck, layers, losses, network, training
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "02-gradient-descent"
 
 # A student who builds a Network could let it do the update for them.
-_UPDATES = ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.gradient_step")
+_UPDATES = (network.Network.step, network.gradient_step)
 
 
 # ----------------------------------------------------------------- gradient_step
@@ -112,12 +113,8 @@ register(
         lesson=LESSON,
         reference=linear_output_gradient,
         replaces=(
-            "backprop_core.nn.network.Network.backward",
-            "backprop_core.nn.network.backward_pass",
-            "backprop_core.nn.layers.dense_backward",
-            "backprop_core.nn.layers.activation_backward",
-            "backprop_core.nn.gradcheck.numerical_gradient",
-            "backprop_core.nn.losses.half_squared_error_gradient",
+            network.Network.backward, network.backward_pass, layers.dense_backward, layers.activation_backward,
+            gradcheck.numerical_gradient, losses.half_squared_error_gradient,
         ),
         properties={
             "one_output": lambda rng: _gradient_cases(rng, several=False),
@@ -204,7 +201,7 @@ register(
         name="gradient_descent",
         lesson=LESSON,
         reference=gradient_descent,
-        replaces=_UPDATES + ("backprop_core.nn.training.train",),
+        replaces=_UPDATES + (training.train,),
         properties={
             "one_weight": lambda rng: _descent_cases(rng, 1),
             "several_weights": lambda rng: _descent_cases(rng, None),

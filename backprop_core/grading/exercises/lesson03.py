@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.nn import activations
+from backprop_core.nn import activations, gradcheck
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "03-chain-rule"
@@ -30,7 +30,7 @@ register(
         name="sigmoid",
         lesson=LESSON,
         reference=activations.sigmoid,
-        replaces=("backprop_core.nn.activations.sigmoid",),
+        replaces=(activations.sigmoid,),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
         descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
@@ -52,7 +52,7 @@ register(
         name="sigmoid_prime",
         lesson=LESSON,
         reference=activations.sigmoid_prime,
-        replaces=("backprop_core.nn.activations.sigmoid_prime",),
+        replaces=(activations.sigmoid_prime,),
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
         descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
@@ -139,7 +139,7 @@ register(
         name="central_difference",
         lesson=LESSON,
         reference=central_difference,
-        replaces=("backprop_core.nn.gradcheck.numerical_gradient", "backprop_core.nn.gradcheck._numerical_gradient_of"),
+        replaces=(gradcheck.numerical_gradient, gradcheck._numerical_gradient_of),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
         descriptions={

@@ -15,18 +15,14 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import _validation as check
+from backprop_core.nn import layers, network
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "04-output-layer-gradients"
 
 # Any of these would hand the student the answer: disabled while their code runs.
-_BACKWARD_PATHS = (
-    "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.backward_pass",
-    "backprop_core.nn.layers.dense_backward",
-    "backprop_core.nn.layers.activation_backward",
-)
+_BACKWARD = (network.Network.backward, network.backward_pass, layers.dense_backward, layers.activation_backward)
 
 
 # ------------------------------------------------------------------ references
@@ -176,7 +172,7 @@ register(
         name="output_delta",
         lesson=LESSON,
         reference=output_delta,
-        replaces=_BACKWARD_PATHS,
+        replaces=_BACKWARD,
         properties={"one_sample": _delta_cases_one_sample, "batch": _delta_cases_batch},
         points={"one_sample": 2, "batch": 1},
         descriptions={"one_sample": "one sample with 1–5 output neurons", "batch": "batches of N samples"},
@@ -192,7 +188,7 @@ register(
         name="output_weight_gradient",
         lesson=LESSON,
         reference=output_weight_gradient,
-        replaces=_BACKWARD_PATHS,
+        replaces=_BACKWARD,
         properties={"square": _gradient_cases(square=True), "non_square": _gradient_cases(square=False)},
         points={"square": 1, "non_square": 1},
         descriptions={"square": "square layers (n_out = n_in)", "non_square": "layers with n_out ≠ n_in"},
@@ -205,7 +201,7 @@ register(
         name="update_output_weights",
         lesson=LESSON,
         reference=update_output_weights,
-        replaces=_BACKWARD_PATHS + ("backprop_core.nn.network.Network.step", "backprop_core.nn.network.gradient_step"),
+        replaces=_BACKWARD + (network.Network.step, network.gradient_step),
         properties={"random_layers": _update_cases},
         points={"random_layers": 2},
         descriptions={"random_layers": "layers of random sizes and learning rates"},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import _validation as check
+from backprop_core.nn import gradcheck, layers, network, training
 from backprop_core.nn.activations import sigmoid_prime
 from backprop_core.nn.network import Network
 from ._base import Case, Exercise, Mistake, compare_parts, register
@@ -18,18 +19,8 @@ from ._base import Case, Exercise, Mistake, compare_parts, register
 LESSON = "05-hidden-layer-deltas"
 
 # Any of these would hand the student the answer: disabled while their code runs.
-_BACKWARD_PATHS = (
-    "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.backward_pass",
-    "backprop_core.nn.layers.dense_backward",
-    "backprop_core.nn.layers.activation_backward",
-)
-_STEP_PATHS = _BACKWARD_PATHS + (
-    "backprop_core.nn.network.Network.step",
-    "backprop_core.nn.network.gradient_step",
-    "backprop_core.nn.gradcheck.numerical_gradient",
-    "backprop_core.nn.training.train",
-)
+_BACKWARD = (network.Network.backward, network.backward_pass, layers.dense_backward, layers.activation_backward)
+_STEP = _BACKWARD + (network.Network.step, network.gradient_step, gradcheck.numerical_gradient, training.train)
 
 
 # ------------------------------------------------------------------ references
@@ -182,7 +173,7 @@ register(
         name="hidden_delta",
         lesson=LESSON,
         reference=hidden_delta,
-        replaces=_BACKWARD_PATHS,
+        replaces=_BACKWARD,
         properties={"square": _delta_cases(square=True), "non_square": _delta_cases(square=False)},
         points={"square": 1, "non_square": 2},
         descriptions={
@@ -201,7 +192,7 @@ register(
         name="backprop_step",
         lesson=LESSON,
         reference=backprop_step,
-        replaces=_STEP_PATHS,
+        replaces=_STEP,
         properties={"two_two_two": _step_cases(_two_two_two), "random_sizes": _step_cases(_random_sizes)},
         points={"two_two_two": 1, "random_sizes": 2},
         descriptions={"two_two_two": "2-2-2 networks with random weights", "random_sizes": "networks of random sizes"},

@@ -3,20 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_core.nn import layers
+from backprop_core.nn import layers, network
 from ._base import Case, Exercise, Mistake, compare_parts, register
 
 LESSON = "06-matrix-form"
 
 # Everything that computes a layer's forward or backward pass for the student.
 _REFERENCES = (
-    "backprop_core.nn.layers.dense_forward",
-    "backprop_core.nn.layers.dense_backward",
-    "backprop_core.nn.layers.activation_backward",
-    "backprop_core.nn.network.Network.forward",
-    "backprop_core.nn.network.forward_pass",
-    "backprop_core.nn.network.Network.backward",
-    "backprop_core.nn.network.backward_pass",
+    layers.dense_forward, layers.dense_backward, layers.activation_backward,
+    network.Network.forward, network.forward_pass, network.Network.backward, network.backward_pass,
 )
 
 

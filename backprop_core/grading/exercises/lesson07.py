@@ -5,6 +5,7 @@ import numpy as np
 
 from backprop_core.nn import training
 from backprop_core.nn.network import Network
+from ..compare import compare_parts, part
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "07-training"
@@ -78,18 +79,16 @@ def train_online_loss_after_update(net, X, Y, learning_rate, epochs):
     return losses
 
 
-def compare_losses(got, expected) -> str | None:
-    """None when ``got`` holds the same per-epoch losses as ``expected``, else what differs."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected an array of losses, one per epoch, got {type(got).__name__}"
-    if got.shape != expected.shape:
-        return f"losses should have shape {expected.shape} (one per epoch), got {got.shape}"
-    if not np.allclose(got, expected, rtol=1e-6, atol=1e-10):
-        k = int(np.argmax(np.abs(got - expected)))
-        return f"losses[{k}] should be {expected[k]:.8g}, got {got[k]:.8g}"
-    return None
+# The same per-epoch losses; a wrong answer is shown at its worst epoch.
+compare_losses = part(
+    "losses",
+    atol=1e-10,
+    not_numbers="expected an array of losses, one per epoch, got {got_type}",
+    wrong_shape="losses should have shape {expected_shape} (one per epoch), got {got_shape}",
+    not_finite="losses[{index[0]}] is {what}",
+    wrong_values="losses[{index[0]}] should be {expected_entry:.8g}, got {got_entry:.8g}",
+    wrong_values_few=None,
+)
 
 
 register(
@@ -97,7 +96,7 @@ register(
         name="train_online",
         lesson=LESSON,
         reference=train_online,
-        replaces=("backprop_core.nn.training.train", "backprop_core.nn.training.run_epoch"),
+        replaces=(training.train, training.run_epoch),
         properties={
             "sigmoid_networks": lambda rng: _train_cases(rng, ("sigmoid",), ("sigmoid",), (0.1, 0.5, 1.0)),
             # an unbounded output learns stably only with a smaller rate
@@ -187,6 +186,14 @@ def _batches_of(value) -> list:
     return _YIELDED[id(value)][1]
 
 
+# One batch: its samples are copies, so any difference means other samples (or another order).
+_compare_pair = compare_parts(
+    "X_batch", "Y_batch",
+    wrong_values="{subject} holds other samples than expected (order: np.random.default_rng(rng).permutation(N))",
+    wrong_values_few=None,
+)
+
+
 def compare_batches(got, expected) -> str | None:
     """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected``, else what differs."""
     try:
@@ -197,15 +204,10 @@ def compare_batches(got, expected) -> str | None:
     if len(got) != len(expected):
         sizes = [len(xb) for xb, _ in expected]
         return f"expected {len(expected)} batches of sizes {sizes}, got {len(got)}"
-    for k, (pair, (xe, ye)) in enumerate(zip(got, expected)):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            return f"batch {k} should be a pair (X_batch, Y_batch), got {type(pair).__name__}"
-        for what, g, e in zip(("X_batch", "Y_batch"), pair, (xe, ye)):
-            g = np.asarray(g, dtype=float)
-            if g.shape != e.shape:
-                return f"batch {k}: {what} should have shape {e.shape}, got {g.shape}"
-            if not np.allclose(g, e):
-                return f"batch {k}: {what} holds other samples than expected (order: np.random.default_rng(rng).permutation(N))"
+    for k, (pair, expected_pair) in enumerate(zip(got, expected)):
+        problem = _compare_pair(pair, expected_pair)
+        if problem:
+            return f"batch {k}: {problem}"
     return None
 
 
@@ -214,7 +216,7 @@ register(
         name="minibatches",
         lesson=LESSON,
         reference=minibatches,
-        replaces=("backprop_core.nn.training.minibatches",),
+        replaces=(training.minibatches,),
         properties={
             "in_order": lambda rng: _batch_cases(rng, shuffled=False),
             "shuffled": lambda rng: _batch_cases(rng, shuffled=True),

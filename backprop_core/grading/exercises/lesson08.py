@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.nn import gradcheck
 from backprop_core.nn.gradcheck import RELATIVE_ERROR_FLOOR
 from backprop_core.nn.network import Network
+from ..compare import part
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "08-gradient-checking"
@@ -99,18 +101,16 @@ def numerical_gradient_one_sided(f, W, h=1e-5):
     return grad
 
 
-def compare_gradient(got, expected) -> str | None:
-    """Same shape, and close enough that only a central difference with the same h gets there."""
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected an array shaped like W, got {type(got).__name__}"
-    if got.shape != expected.shape:
-        return f"the gradient should have W's shape {expected.shape}, got {got.shape}"
-    if not np.allclose(got, expected, rtol=1e-7, atol=1e-9):
-        index = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-        return f"entry {tuple(int(i) for i in index)} should be {expected[index]:.10g}, got {got[index]:.10g}"
-    return None
+# W's shape, and close enough that only a central difference with the same h gets there.
+compare_gradient = part(
+    "the gradient",
+    rtol=1e-7,
+    not_numbers="expected an array shaped like W, got {got_type}",
+    wrong_shape="the gradient should have W's shape {expected_shape}, got {got_shape}",
+    not_finite="entry {index} is {what}",
+    wrong_values="entry {index} should be {expected_entry:.10g}, got {got_entry:.10g}",
+    wrong_values_few=None,
+)
 
 
 register(
@@ -118,11 +118,7 @@ register(
         name="numerical_gradient",
         lesson=LESSON,
         reference=numerical_gradient,
-        replaces=(
-            "backprop_core.nn.gradcheck.numerical_gradient",
-            "backprop_core.nn.gradcheck._numerical_gradient_of",
-            "backprop_core.nn.gradcheck.gradient_check",
-        ),
+        replaces=(gradcheck.numerical_gradient, gradcheck._numerical_gradient_of, gradcheck.gradient_check),
         properties={
             "vector": lambda rng: _gradient_cases(rng, matrix=False),
             "matrix": lambda rng: _gradient_cases(rng, matrix=True),
@@ -212,10 +208,7 @@ register(
         name="first_disagreeing_layer",
         lesson=LESSON,
         reference=first_disagreeing_layer,
-        replaces=(
-            "backprop_core.nn.gradcheck.relative_error",
-            "backprop_core.nn.gradcheck.compare_gradients",
-        ),
+        replaces=(gradcheck.relative_error, gradcheck.compare_gradients),
         properties={
             "unit_scale": lambda rng: _disagreement_cases(rng, (1.0,)),
             "any_scale": lambda rng: _disagreement_cases(rng, (1e-6, 1e-4, 1e3, 1e5)),

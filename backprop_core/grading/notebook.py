@@ -1,0 +1,92 @@
+"""What the lessons' public cells call: :func:`expect_close`, :func:`public_test`, :func:`yours_or_reference`.
+
+Public tests carry no points (the hidden tests grade, with :func:`~backprop_core.grading.check`);
+these helpers word a wrong answer clearly and keep a release notebook running
+top to bottom while its exercises are still unwritten.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Iterator
+
+from . import exercises
+from .compare import ATOL, RTOL, default_compare
+from .describe import show
+
+__all__ = ["expect_close", "public_test", "yours_or_reference"]
+
+
+def expect_close(got: Any, expected: Any, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
+    """Assert, for a public test, that ``got`` is close to ``expected``.
+
+    Parameters
+    ----------
+    got, expected : number, array or tuple of arrays
+    what : str
+        What is checked, in words (e.g. ``"the error of seed 000"``); it opens
+        the message.
+    rtol, atol : float
+        Tolerances of ``np.allclose``.
+
+    Raises
+    ------
+    AssertionError
+        "<what>: expected <expected>, got <got> (<what is wrong>)".
+    """
+    problem = default_compare(got, expected, rtol, atol)
+    if problem:
+        raise AssertionError(f"{what}: expected {show(expected)}, got {show(got)} ({problem})")
+
+
+@contextlib.contextmanager
+def public_test(name: str) -> Iterator[None]:
+    """Wrap a public test cell so that an exercise not written yet is reported, not raised.
+
+    A release notebook then runs top to bottom with *Run All*: the cell says
+    that ``name`` is still to be written and the lesson goes on, so the widgets
+    and pictures further down still appear. Any other failure (a wrong answer's
+    AssertionError, a TypeError, ...) is raised as usual. Public tests carry no
+    points; the hidden tests grade, and they still fail on an unwritten function.
+
+    Examples
+    --------
+    >>> with public_test("half_squared_error"):
+    ...     raise NotImplementedError()
+    half_squared_error is not written yet: write it in the cell above, run that cell, then run this one again.
+    """
+    try:
+        yield
+    except NotImplementedError:
+        print(f"{name} is not written yet: write it in the cell above, run that cell, then run this one again.")
+
+
+def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callable:
+    """The student's function, standing in for the reference until it is written.
+
+    For the lesson's own pictures and demonstrations after an exercise: they use
+    the student's code once it runs, and until then (``NotImplementedError``)
+    the reference, saying so once. While a hidden test runs the reference is
+    disabled, so this never earns a point.
+
+    Parameters
+    ----------
+    student_fn : callable
+        The student's function (an exercise of the registry).
+    name : str, optional
+        The exercise's name; default ``student_fn.__name__``.
+    """
+    name = name or student_fn.__name__
+    reference = exercises.get(name).reference
+    said = []
+
+    def call(*args, **kwargs):
+        try:
+            return student_fn(*args, **kwargs)
+        except NotImplementedError:
+            if not said:
+                print(f"({name} is not written yet: this cell uses the reference until it is.)")
+                said.append(True)
+            return reference(*args, **kwargs)
+
+    call.__name__ = f"yours_or_reference({name})"
+    return call
