@@ -11,6 +11,7 @@ backward pass to about 1e-9 or better.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -45,13 +46,26 @@ def numerical_gradient(net: Network, x, target, h: float = DEFAULT_STEP) -> Grad
     trace = net.forward(x)  # validates x once
     target = net.check_target(target, trace.output.shape)
     loss = lambda: net.loss(trace.x, target)  # noqa: E731
-    weights = [_numerical_gradient_of(W, loss, h) for W in net.weights]
-    biases = None if net.biases is None else [_numerical_gradient_of(b, loss, h) for b in net.biases]
+    weights = [central_differences(W, loss, h) for W in net.weights]
+    biases = None if net.biases is None else [central_differences(b, loss, h) for b in net.biases]
     return Gradients(weights, biases, None)
 
 
-def _numerical_gradient_of(param: np.ndarray, loss, h: float) -> np.ndarray:
-    """Central differences of ``loss()`` with respect to every entry of ``param`` (nudged in place)."""
+def central_differences(param: np.ndarray, loss: Callable[[], float], h: float) -> np.ndarray:
+    """Central differences of ``loss()`` with respect to every entry of ``param``.
+
+    Parameters
+    ----------
+    param : ndarray, any shape
+        Nudged in place, entry by entry, and put back exactly.
+    loss : callable() -> float
+        The loss as it stands with the current ``param``.
+    h : float > 0
+
+    Returns
+    -------
+    ndarray, shape of ``param``
+    """
     grad = np.zeros_like(param)
     for index in np.ndindex(param.shape):
         old = param[index]

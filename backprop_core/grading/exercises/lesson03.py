@@ -139,7 +139,7 @@ register(
         name="central_difference",
         lesson=LESSON,
         reference=central_difference,
-        replaces=(gradcheck.numerical_gradient, gradcheck._numerical_gradient_of),
+        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
         descriptions={

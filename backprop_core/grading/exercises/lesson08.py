@@ -118,7 +118,7 @@ register(
         name="numerical_gradient",
         lesson=LESSON,
         reference=numerical_gradient,
-        replaces=(gradcheck.numerical_gradient, gradcheck._numerical_gradient_of, gradcheck.gradient_check),
+        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences, gradcheck.gradient_check),
         properties={
             "vector": lambda rng: _gradient_cases(rng, matrix=False),
             "matrix": lambda rng: _gradient_cases(rng, matrix=True),
