@@ -102,7 +102,8 @@ def _read_cells(text: str, lesson: str) -> list[_Cell]:
     for k, cell in enumerate(jupytext.reads(text, fmt="py:percent").cells, 1):
         metadata = {key: value for key, value in cell.metadata.items() if key not in _LAYOUT_KEYS}
         role = metadata.pop("title", "")
-        where = f"{lesson}, cell {k} ({cell.source.strip().splitlines()[0][:50] if cell.source.strip() else 'empty'!r})"
+        first_line = (cell.source.strip().splitlines() or ["(empty)"])[0]
+        where = f"{lesson}, cell {k} ({first_line[:50]!r})"
         if metadata:
             raise AuthoringError(f"{where}: the header may only name a role (solution, public), got {metadata}")
         if cell.cell_type == "markdown" and not role:
@@ -159,11 +160,14 @@ def _check_layout(cells: list[_Cell], lesson: str) -> None:
 
 # ------------------------------------------------------------------ building the notebook
 def points_text(exercise: exercises.Exercise) -> str:
+    """The exercise's points as its heading shows them: ``"1 point"``, ``"3 points"``."""
     total = sum(exercise.points.values())
     return f"{total:g} point" + ("" if total == 1 else "s")
 
 
 def _numbered_headings(source: str, numbers: dict[str, int]) -> str:
+    """``source`` with each ``### Exercise `<name>``` heading numbered and given its points."""
+
     def heading(match: re.Match) -> str:
         hashes, name = match.groups()
         exercise = exercises.get(name)
@@ -193,6 +197,7 @@ def hidden_test_cells(exercise: exercises.Exercise) -> list:
 
 
 def _teaching_id(cell: _Cell, taken: set[str]) -> str:
+    # From the cell's own text: inserting or editing another cell leaves this id alone.
     base = ("md-" if cell.role == "markdown" else "code-") + hashlib.sha1(cell.source.encode()).hexdigest()[:8]
     cell_id, k = base, 2
     while cell_id in taken:  # two cells with the same text
