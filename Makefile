@@ -14,9 +14,9 @@ help:
 	@echo "make bench   print the benchmark tables"
 	@echo "instructors (README, 'For instructors'):"
 	@echo "make release    build solutions/<id>/<id>.ipynb from <id>.py, then lessons/ (nbgrader generate_assignment)"
-	@echo "make autograde  grade everything under submitted/<student>/<lesson>/ (ARGS='--force' regrades)"
+	@echo "make autograde  grade what under submitted/<student>/<lesson>/ is not graded yet (ARGS='--force' regrades all)"
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
-	@echo "make grades     export the gradebook to grades.csv"
+	@echo "make grades     export the gradebook to grades.csv (nbgrader's) and grades-status.csv (graded or why not)"
 	@echo "make student-copy DEST=dir   the course without solutions/ and tests, for students"
 
 $(PY):

@@ -3,9 +3,9 @@
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
     python -m backprop_core.grading.instructor release            # solutions/<id>/<id>.py -> .ipynb -> lessons/
-    python -m backprop_core.grading.instructor autograde          # everything under submitted/
+    python -m backprop_core.grading.instructor autograde          # what under submitted/ is not graded yet
     python -m backprop_core.grading.instructor feedback           # autograded/ -> feedback/ (HTML)
-    python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv
+    python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv, grades-status.csv
 
 ``make release``, ``make autograde``, ``make feedback`` and ``make grades``
 call these. Each command wraps nbgrader's own API (``NbGraderAPI``): the
@@ -13,6 +13,17 @@ configuration, the gradebook and the files are nbgrader's, this module only
 walks the lessons and students, checks submissions before nbgrader sees them
 and prints one line per student and lesson. A broken submission is reported
 and skipped; the other students are graded, and what was graded before stays.
+
+The bookkeeping around nbgrader:
+
+- a submission counts as graded once its grading finished on the files now in
+  its folder (:mod:`~backprop_core.grading.completion`): a run that was
+  interrupted, failed or saw other files is redone by the next ``autograde``;
+- commands that write the gradebook (``release``, ``autograde``) hold its lock
+  (:mod:`~backprop_core.grading.runlock`): a second one is refused;
+- ``grades`` writes, beside nbgrader's CSV, each lesson's status
+  (:mod:`~backprop_core.grading.gradesheet`): a lesson that could not be graded
+  never looks like a real 0.
 """
 from __future__ import annotations
 
@@ -26,7 +37,9 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import authoring
+from . import authoring, gradesheet
+from .completion import FAILED, GRADED, GRADING, Record, Records, folder_checksum
+from .runlock import LockHeld, RunLock, lock_path
 
 #: Course-relative directories (nbgrader's defaults, with our source/release names).
 SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = "solutions", "lessons", "submitted", "autograded", "feedback"
@@ -138,14 +151,6 @@ def submissions(root: Path, wanted_lessons: list[str] | None = None, students: l
     return pairs
 
 
-def _score(api, lesson: str, student: str) -> str:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        submission = gradebook.find_submission(lesson, student)
-        return f"{submission.score:g} / {submission.max_score:g} points"
-
-
 # ------------------------------------------------------------------ commands
 def _build_from_text(root: Path, lesson: str) -> str:
     """Build the lesson's notebook from its text source, if it has one; what was done, in a few words."""
@@ -155,9 +160,27 @@ def _build_from_text(root: Path, lesson: str) -> str:
     return f"{'built' if changed else 'up to date'} {authoring.notebook(root, lesson).relative_to(root)}, "
 
 
+def _holding_the_lock(api, root: Path, command: str, report: Report, work) -> Report:
+    """Run ``work()`` holding the gradebook's lock (:mod:`~backprop_core.grading.runlock`): commands that
+    write the gradebook run one at a time. While another holds it, nothing is done and ``report`` says who."""
+    try:
+        with RunLock(lock_path(api.coursedir.db_url, root), command=f"instructor {command}") as lock:
+            if lock.stale:
+                report.ok(f"the last run ({lock.stale}) stopped without finishing: its lock is released, "
+                          "and what it left unfinished is done again")
+            work()
+    except LockHeld as refusal:
+        report.fail(str(refusal))
+    return report
+
+
 def release(root: Path, wanted: list[str]) -> Report:
     """Build each lesson's notebook from its text source, then release it (nbgrader generate_assignment)."""
     api, report = _api(root), Report()
+    return _holding_the_lock(api, root, "release", report, lambda: _release_all(api, root, report, wanted))
+
+
+def _release_all(api, root: Path, report: Report, wanted: list[str]) -> None:
     todo = wanted or lessons(root)
     if not todo:
         report.fail(f"no lessons in {root / SOURCE}")
@@ -174,41 +197,101 @@ def release(root: Path, wanted: list[str]) -> Report:
             report.ok(f"{where}: {built}released to {RELEASE}/{lesson}/ ({time.perf_counter() - start:.1f} s)")
         else:
             report.fail(f"{where}: NOT released: {_error_text(result)}")
-    return report
+
+
+def _records(api) -> Records:
+    return Records(api.coursedir.db_url, api.coursedir.course_id)
+
+
+def _has_result(root: Path, student: str, lesson: str) -> bool:
+    """Whether ``autograded/<student>/<lesson>/`` holds every notebook of the lesson."""
+    folder = root / AUTOGRADED / student / lesson
+    expected = _expected_notebooks(root, lesson)
+    return bool(expected) and all((folder / name).is_file() for name in expected)
+
+
+def grading_note(record: Record | None, checksum: str | None, result_present: bool) -> str | None:
+    """Why a submission is graded now: None when it is already graded and is kept, "" when it
+    never was, else the reason a rerun regrades it ("changed since it was graded", ...)."""
+    if record is None:
+        return "no record that its grading finished" if result_present else ""
+    if record.status == GRADING:
+        return f"its grading did not finish (run of {record.at}, pid {record.pid} on {record.host})"
+    if record.status == FAILED:
+        return "it could not be graded last time"
+    if record.checksum != checksum:
+        return "changed since it was graded"
+    if not result_present:
+        return "its graded result is missing (autograded/ or the gradebook)"
+    return None
+
+
+def _grade_one(api, root: Path, student: str, lesson: str, checksum: str | None) -> tuple[str, bool]:
+    """Grade one submission with nbgrader and record the outcome; (what happened, success)."""
+    graded = root / AUTOGRADED / student / lesson
+    # nbgrader deletes the old result before regrading: keep a copy of the last finished one until the
+    # new one exists. (A copy left by a killed run is that finished result: the folder is half done.)
+    backup = graded.with_name(f".{lesson}.previous")
+    with _records(api) as records:
+        record = records.find(student, lesson)
+        if record is not None and record.status == GRADED and _has_result(root, student, lesson):
+            shutil.rmtree(backup, ignore_errors=True)
+            shutil.copytree(graded, backup)
+        records.started(student, lesson, checksum)
+    start = time.perf_counter()
+    result = api.autograde(lesson, student, force=True, create=True)
+    seconds = time.perf_counter() - start
+    with _records(api) as records:
+        score = records.finished(student, lesson, checksum) if result.get("success") else None
+        if score is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+            return f"{score[0]:g} / {score[1]:g} points ({seconds:.1f} s)", True
+        failure = (_error_text(result) if not result.get("success")
+                   else "nbgrader reported success, but the gradebook holds no grades for it")
+        records.failed(student, lesson, checksum, failure)
+    if backup.exists():
+        shutil.rmtree(graded, ignore_errors=True)
+        backup.rename(graded)
+    return failure, False
 
 
 def autograde(root: Path, wanted: list[str], students: list[str], force: bool) -> Report:
+    """Grade every submission that is not graded yet, one at a time, under the gradebook's lock.
+
+    A submission is kept only when its grading finished on exactly the files now in its folder
+    (:mod:`~backprop_core.grading.completion`); anything else (never graded, interrupted, failed,
+    changed since) is graded again.
+    """
     api, report = _api(root), Report()
-    pairs = submissions(root, wanted, students)
+    return _holding_the_lock(api, root, "autograde", report,
+                             lambda: _autograde_all(api, root, report, submissions(root, wanted, students), force))
+
+
+def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool) -> None:
     if not pairs:
         report.fail(f"nothing to grade: no {SUBMITTED}/<student>/<lesson>/ directories in {root}")
     for k, (student, lesson) in enumerate(pairs, 1):
         where = f"[{k}/{len(pairs)}] {student} / {lesson}"
+        checksum = folder_checksum(root / SUBMITTED / student / lesson)
         problem = submission_problem(root, student, lesson)
         if problem:
+            if lesson in lessons(root):  # (a lesson that does not exist has no grades to stand beside)
+                with _records(api) as records:
+                    records.failed(student, lesson, checksum, problem)
             report.fail(f"{where}: NOT graded: {problem}")
             continue
-        graded = root / AUTOGRADED / student / lesson
-        if graded.exists() and not force:
-            report.ok(f"{where}: already graded, kept ({_score(api, lesson, student)}; --force regrades)")
+        with _records(api) as records:
+            score = records.score(student, lesson)
+            present = score is not None and _has_result(root, student, lesson)
+            note = grading_note(records.find(student, lesson), checksum, present)
+        if note is None and not force:
+            report.ok(f"{where}: already graded, kept ({score[0]:g} / {score[1]:g} points; --force regrades)")
             continue
-        # nbgrader deletes the old result before regrading: keep a copy until the new one exists.
-        backup = graded.with_name(f".{lesson}.previous")
-        if graded.exists():
-            shutil.rmtree(backup, ignore_errors=True)
-            shutil.copytree(graded, backup)
-        start = time.perf_counter()
-        result = api.autograde(lesson, student, force=True, create=True)
-        seconds = time.perf_counter() - start
-        if result.get("success"):
-            shutil.rmtree(backup, ignore_errors=True)
-            report.ok(f"{where}: {_score(api, lesson, student)} ({seconds:.1f} s)")
+        outcome, success = _grade_one(api, root, student, lesson, checksum)
+        if success:
+            report.ok(f"{where}: {note + ': regraded, ' if note else ''}{outcome}")
         else:
-            if backup.exists():
-                shutil.rmtree(graded, ignore_errors=True)
-                backup.rename(graded)
-            report.fail(f"{where}: NOT graded: {_error_text(result)}")
-    return report
+            report.fail(f"{where}: NOT graded: {outcome}")
 
 
 def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
@@ -231,26 +314,39 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
 
 
 def grades(root: Path, to: str) -> Report:
-    from nbgrader.api import Gradebook, MissingEntry
+    """Export nbgrader's CSV (``to``, as nbgrader writes it) and, beside it, each lesson's status
+    (:mod:`~backprop_core.grading.gradesheet`); print each student's total over the graded lessons."""
     from nbgrader.plugins import CsvExportPlugin
 
     api, report = _api(root), Report()
     destination = Path(to) if Path(to).is_absolute() else root / to
+    running = RunLock.holder_if_running(lock_path(api.coursedir.db_url, root))
+    if running:
+        report.ok(f"note: another command is running ({running}): what it has not finished shows as not graded")
     plugin = CsvExportPlugin(parent=api)
     plugin.to = str(destination)
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        plugin.export(gradebook)
-        possible = sum(a.max_score for a in gradebook.assignments)
-        for student in gradebook.students:
-            scores = []
-            for assignment in gradebook.assignments:
-                try:
-                    scores.append(gradebook.find_submission(assignment.name, student.id).score)
-                except MissingEntry:
-                    scores.append(0.0)
-            report.ok(f"{student.id}: {sum(scores):g} / {possible:g} points over {len(scores)} lesson(s)")
-    report.ok(f"wrote {destination}")
+    with _records(api) as records:
+        plugin.export(records.gradebook)
+        rows = gradesheet.lesson_statuses(records, root / SUBMITTED)
+    status_file = gradesheet.status_csv_path(destination)
+    gradesheet.write_csv(status_file, rows)
+    for student in dict.fromkeys(row.student for row in rows):
+        report.ok(_student_total(student, [row for row in rows if row.student == student]))
+    report.ok(f"wrote {destination} (nbgrader's scores, 0 when there is none) and {status_file} "
+              "(each lesson's status: graded, not graded and why, not submitted)")
     return report
+
+
+def _student_total(student: str, rows: list[gradesheet.LessonStatus]) -> str:
+    """One student's total over their graded lessons, and how many lessons were not graded or not submitted."""
+    graded = [row for row in rows if row.graded]
+    not_graded = [row for row in rows if row.submitted and not row.graded]
+    missing = len(rows) - len(graded) - len(not_graded)
+    line = (f"{student}: {sum(row.score for row in graded):g} / {sum(row.max_score for row in rows):g} points "
+            f"over {len(rows)} lesson(s): {len(graded)} graded, {len(not_graded)} not graded, {missing} not submitted")
+    if not_graded:
+        line += f" (not graded: {', '.join(row.lesson for row in not_graded)})"
+    return line
 
 
 # ------------------------------------------------------------------ command line
@@ -260,15 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("release", help="build solutions/<id>/<id>.ipynb from <id>.py, then regenerate lessons/")
     p.add_argument("lessons", nargs="*", help="lesson ids (default: all in solutions/)")
-    p = commands.add_parser("autograde", help="grade everything under submitted/<student>/<lesson>/")
+    p = commands.add_parser("autograde", help="grade what under submitted/<student>/<lesson>/ is not graded yet")
     p.add_argument("lessons", nargs="*", help="lesson ids (default: all submitted)")
     p.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
-    p.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    p.add_argument("--force", action="store_true", help="also regrade submissions that are already graded")
     p = commands.add_parser("feedback", help="HTML feedback for every autograded submission")
     p.add_argument("lessons", nargs="*")
     p.add_argument("--student", action="append", default=[])
-    p = commands.add_parser("grades", help="export the gradebook as CSV")
-    p.add_argument("--to", default="grades.csv", help="CSV file (default: grades.csv in the course root)")
+    p = commands.add_parser("grades", help="export the gradebook as CSV, with each lesson's status beside it")
+    p.add_argument("--to", default="grades.csv",
+                   help="nbgrader's CSV file (default: grades.csv in the course root); the statuses go to "
+                        "<name>-status.csv beside it")
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()

@@ -1,0 +1,315 @@
+"""The instructor's bookkeeping (issue 9, items 7, 8, 9, 12), through the real command.
+
+``python -m backprop_core.grading.instructor`` on a small generated class of the
+sample course (one lesson worth 2 points, two or three students):
+
+- a run killed with ``kill -9`` in the middle of a notebook: the rerun regrades
+  it to full marks, and takes over the dead run's lock (item 7);
+- a submission changed after it was graded is regraded by a plain rerun (item 8);
+- a second run while one is grading is refused, names the first, and touches
+  nothing; the first finishes with the right grades (item 9);
+- a submission that could not be graded is "not graded: <why>" in the export,
+  never a 0 (item 12).
+
+The pure parts (when a rerun regrades, a lesson's status, the lock's holder)
+are checked in-process first; they need no nbgrader run.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from backprop_core.grading import gradesheet
+from backprop_core.grading.completion import FAILED, GRADED, GRADING, Record, folder_checksum
+from backprop_core.grading.instructor import grading_note
+from backprop_core.grading.runlock import LockHeld, RunLock, lock_path
+
+from test_grading_course import SAMPLE, _env, instructor
+
+LESSON = "00-sample"
+OTHER = "00-copy"  # the same lesson under a second id, so that a student can have one lesson not submitted
+NOTEBOOK = f"{LESSON}.ipynb"
+CELL_TIMEOUT = 30  # longer than a held cell is held (a stopped cell would still let the rest grade)
+
+
+# ------------------------------------------------------------------ in-process
+def _record(status: str, checksum: str | None = "abc", **fields) -> Record:
+    values = dict(student="ada", lesson=LESSON, status=status, checksum=checksum, score=None, max_score=None,
+                  reason=None, at="2026-01-01 00:00:00 UTC", host="here", pid=1)
+    values.update(fields)
+    return Record(**values)
+
+
+def test_a_rerun_keeps_only_finished_gradings_of_the_same_files():
+    assert grading_note(None, "abc", result_present=False) == ""  # never graded: graded, no note
+    assert grading_note(_record(GRADED), "abc", result_present=True) is None  # kept
+    assert grading_note(_record(GRADED), "new", result_present=True) == "changed since it was graded"
+    assert "did not finish" in grading_note(_record(GRADING), "abc", result_present=True)
+    assert "could not be graded" in grading_note(_record(FAILED, reason="boom"), "abc", result_present=True)
+    assert "missing" in grading_note(_record(GRADED), "abc", result_present=False)
+    # A result nbgrader left without our record (a run killed before this change, nbgrader used by hand).
+    assert grading_note(None, "abc", result_present=True) == "no record that its grading finished"
+
+
+def test_a_lesson_status_never_passes_an_unfinished_grading_for_a_score():
+    status = gradesheet.status_of
+    assert status(None, None, in_gradebook=False) == "not submitted"
+    assert status(_record(GRADED), "abc", in_gradebook=True) == "graded"
+    assert status(_record(GRADED), "new", in_gradebook=True).startswith("not graded: changed since")
+    assert status(_record(GRADED), "abc", in_gradebook=False).startswith("not graded: its grades are missing")
+    assert status(_record(GRADING), "abc", in_gradebook=True).startswith("not graded: its grading did not finish")
+    assert status(_record(FAILED, reason="missing notebook x"), "abc", True) == "not graded: missing notebook x"
+    assert status(None, "abc", in_gradebook=False).startswith("not graded: its grading never finished")
+
+
+def test_folder_checksum_sees_every_change_of_what_was_handed_in(tmp_path):
+    folder = tmp_path / "submitted"
+    assert folder_checksum(folder) is None
+    folder.mkdir()
+    (folder / NOTEBOOK).write_text("{}")
+    first = folder_checksum(folder)
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / NOTEBOOK).write_text("{ }")
+    assert folder_checksum(folder) == first, "an editor's checkpoint is not part of the submission"
+    (folder / "timestamp.txt").write_text("2026-01-01 00:00:00")
+    assert folder_checksum(folder) != first, "a new submission time decides late penalties"
+
+
+def test_lock_file_sits_next_to_the_gradebook(tmp_path):
+    assert lock_path(f"sqlite:///{tmp_path}/gradebook.db", tmp_path) == tmp_path / "gradebook.db.lock"
+    assert lock_path("postgresql://grader@db.example.org/backprop", tmp_path) == tmp_path / "gradebook.lock"
+
+
+_HOLDER = """
+import sys, time
+from backprop_core.grading.runlock import RunLock
+with RunLock(sys.argv[1], command="holder"):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed(tmp_path):
+    path = tmp_path / "gradebook.db.lock"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockHeld, match=rf"pid {holder.pid} on host"):
+            with RunLock(path, command="second"):
+                pass
+        assert RunLock.holder_if_running(path).pid == holder.pid
+    finally:
+        holder.kill()  # SIGKILL: the holder never gets to remove its file
+        holder.wait()
+    assert path.exists(), "a killed holder leaves its lock file behind"
+    assert RunLock.holder_if_running(path) is None
+    with RunLock(path, command="second") as lock:
+        assert lock.stale is not None and lock.stale.pid == holder.pid
+        assert json.loads(path.read_text())["pid"] == os.getpid()
+    assert not path.exists(), "the holder removes its lock file when it is done"
+
+
+# ------------------------------------------------------------------ the real command
+def _held(solution, hold: Path, started: Path):
+    """The solution with a cell that waits while ``hold`` exists (after writing its kernel's pid to ``started``)."""
+    nb = nbformat.from_dict(json.loads(json.dumps(solution)))
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    nb.cells.insert(first_code + 1, nbformat.v4.new_code_cell(
+        "import os, pathlib, time\n"
+        f"pathlib.Path({str(started)!r}).write_text(str(os.getpid()))\n"
+        f"while os.path.exists({str(hold)!r}):\n"
+        "    time.sleep(0.05)\n"))
+    return nb
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """The sample course with its lesson released twice (as 00-sample and 00-copy): copied by each test."""
+    course = tmp_path_factory.mktemp("released")
+    shutil.copy(Path(__file__).resolve().parents[1] / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(SAMPLE / "solutions" / LESSON, course / "solutions" / LESSON)
+    (course / "solutions" / OTHER).mkdir()
+    shutil.copy(course / "solutions" / LESSON / NOTEBOOK, course / "solutions" / OTHER / f"{OTHER}.ipynb")
+    result = instructor(course, "release", timeout=CELL_TIMEOUT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return course
+
+
+class Course:
+    """A fresh copy of the released course, with students to add and the instructor command to run."""
+
+    def __init__(self, released: Path, tmp: Path):
+        self.root = tmp / "course"
+        shutil.copytree(released, self.root)
+        self.solution = nbformat.read(self.root / "solutions" / LESSON / NOTEBOOK, as_version=4)
+        self.release = nbformat.read(self.root / "lessons" / LESSON / NOTEBOOK, as_version=4)
+        self.hold, self.started = tmp / "hold", tmp / "started"
+
+    def submit(self, student: str, nb, lesson: str = LESSON) -> None:
+        folder = self.root / "submitted" / student / lesson
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{lesson}.ipynb")
+
+    def held(self):
+        self.hold.touch()
+        return _held(self.solution, self.hold, self.started)
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return instructor(self.root, *args, timeout=CELL_TIMEOUT)
+
+    def start(self, *args: str, log: Path) -> subprocess.Popen:
+        """The command in the background, in its own process group (so that it can be killed as a whole)."""
+        handle = log.open("w")
+        return subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(self.root),
+                                 *args], stdout=handle, stderr=subprocess.STDOUT, text=True,
+                                env=_env(CELL_TIMEOUT), start_new_session=True)
+
+    def wait_until_held(self, process: subprocess.Popen, log: Path) -> int:
+        """Wait until the held cell runs; its kernel's pid."""
+        deadline = time.monotonic() + 120
+        while not self.started.exists() or not self.started.read_text():
+            assert process.poll() is None, f"the run ended before reaching the held cell:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"the held cell never ran:\n{log.read_text()}"
+            time.sleep(0.1)
+        return int(self.started.read_text())
+
+    def scores(self) -> dict[tuple[str, str], float]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", "backprop-step-by-step") as gradebook:
+            return {(s.student.id, s.assignment.name): s.score
+                    for a in gradebook.assignments for s in a.submissions}
+
+    def statuses(self) -> dict[tuple[str, str], dict]:
+        with (self.root / "grades-status.csv").open(newline="") as handle:
+            return {(row["student"], row["lesson"]): row for row in csv.DictReader(handle)}
+
+
+@pytest.fixture
+def course(released, tmp_path) -> Course:
+    return Course(released, tmp_path)
+
+
+def _output(result: subprocess.CompletedProcess) -> str:
+    return result.stdout + result.stderr
+
+
+@pytest.mark.grading
+def test_a_run_killed_mid_notebook_is_regraded_by_the_next_run(course, tmp_path):
+    """Item 7: after ``kill -9`` in the middle of a notebook, nothing of it counts as graded."""
+    course.submit("ada", course.held())
+    log = tmp_path / "killed.log"
+    run = course.start("autograde", log=log)
+    kernel = course.wait_until_held(run, log)
+    os.killpg(run.pid, signal.SIGKILL)
+    os.kill(kernel, signal.SIGKILL)  # the kernel runs in its own session: it dies with the run all the same
+    run.wait()
+    lock = course.root / "gradebook.db.lock"
+    assert lock.exists(), "the killed run's lock file stays, naming it"
+
+    exported = course.run("grades")
+    assert exported.returncode == 0, _output(exported)
+    ada = course.statuses()[("ada", LESSON)]
+    assert ada["status"].startswith("not graded: its grading did not finish"), ada
+    assert ada["score"] == "", "a half-graded submission has no score in the export"
+
+    course.hold.unlink()
+    rerun = course.run("autograde")
+    out = _output(rerun)
+    assert rerun.returncode == 0, out
+    assert f"pid {run.pid}" in out and "stopped without finishing" in out, out
+    assert "already graded" not in out, out
+    assert f"ada / {LESSON}: its grading did not finish" in out and "regraded, 2 / 2 points" in out, out
+    assert course.scores()[("ada", LESSON)] == 2.0
+    assert not lock.exists(), "the rerun removes the lock when it is done"
+
+
+@pytest.mark.grading
+def test_a_changed_submission_is_regraded_by_a_plain_rerun(course):
+    """Item 8: a resubmission is regraded; what did not change is kept."""
+    course.submit("ada", course.solution)
+    course.submit("bob", course.release)
+    first = course.run("autograde")
+    assert first.returncode == 0, _output(first)
+    assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 0.0}
+
+    again = course.run("autograde")
+    assert again.returncode == 0, _output(again)
+    assert _output(again).count("already graded, kept") == 2, _output(again)
+
+    course.submit("bob", course.solution)  # bob hands in a finished lesson
+    rerun = course.run("autograde")
+    out = _output(rerun)
+    assert rerun.returncode == 0, out
+    assert f"ada / {LESSON}: already graded, kept (2 / 2 points" in out, out
+    assert f"bob / {LESSON}: changed since it was graded: regraded, 2 / 2 points" in out, out
+    assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
+
+
+@pytest.mark.grading
+def test_a_second_run_is_refused_while_one_is_grading(course, tmp_path):
+    """Item 9: two runs at once never race; the second names the first and does nothing."""
+    course.submit("ada", course.held())
+    course.submit("bob", course.solution)
+    log = tmp_path / "first.log"
+    first = course.start("autograde", log=log)
+    try:
+        course.wait_until_held(first, log)
+        second = course.run("autograde")
+    finally:
+        course.hold.unlink()
+    first.wait(timeout=300)
+    out = _output(second)
+    assert second.returncode != 0, out
+    assert "another instructor command is using this gradebook" in out and f"pid {first.pid}" in out, out
+    assert "Nothing was done" in out and "[1/2]" not in out, out
+    first_out = log.read_text()
+    assert first.returncode == 0, first_out
+    for text in (out, first_out):
+        assert "IntegrityError" not in text and "Traceback" not in text, text
+    assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
+    assert not (course.root / "gradebook.db.lock").exists()
+
+
+@pytest.mark.grading
+def test_the_export_tells_not_graded_and_not_submitted_from_a_real_zero(course):
+    """Item 12: grades.csv stays nbgrader's; grades-status.csv and the totals say what was not graded."""
+    course.submit("ada", course.solution)
+    course.submit("ada", course.solution, lesson=OTHER)
+    broken = course.root / "submitted" / "bob" / LESSON / NOTEBOOK
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": [')  # a download cut short
+    course.submit("cy", course.release)  # a real 0
+    graded = course.run("autograde")
+    assert graded.returncode == 1, _output(graded)
+    assert f"bob / {LESSON}: NOT graded: submitted/bob/{LESSON}/{NOTEBOOK} is not a notebook" in _output(graded)
+
+    exported = course.run("grades")
+    out = _output(exported)
+    assert exported.returncode == 0, out
+    header = (course.root / "grades.csv").read_text().splitlines()[0]
+    assert header.startswith("assignment,duedate,timestamp,student_id"), "grades.csv is nbgrader's, unchanged"
+    rows = course.statuses()
+    expected = {
+        ("ada", LESSON): ("graded", "2"), ("ada", OTHER): ("graded", "2"),
+        ("bob", OTHER): ("not submitted", ""),
+        ("cy", LESSON): ("graded", "0"), ("cy", OTHER): ("not submitted", ""),
+    }
+    for key, (status, score) in expected.items():
+        assert (rows[key]["status"], rows[key]["score"], rows[key]["max_score"]) == (status, score, "2"), rows[key]
+    bob = rows[("bob", LESSON)]
+    assert bob["status"].startswith(f"not graded: submitted/bob/{LESSON}/{NOTEBOOK} is not a notebook: not valid JSON")
+    assert bob["score"] == "", "a submission that could not be graded has no score, not 0"
+    assert "bob: 0 / 4 points over 2 lesson(s): 0 graded, 1 not graded, 1 not submitted" in out, out
+    assert "cy: 0 / 4 points over 2 lesson(s): 1 graded, 0 not graded, 1 not submitted" in out, out
+    assert "ada: 4 / 4 points over 2 lesson(s): 2 graded, 0 not graded, 0 not submitted" in out, out
