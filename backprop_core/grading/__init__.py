@@ -16,7 +16,10 @@ One job per module:
 - :mod:`~backprop_core.grading.limits`: the time limit and strict numerics;
 - :mod:`~backprop_core.grading.notebook`: what public cells call (:func:`expect_close`, ...);
 - :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins;
-- :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``.
+- :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``, with
+  :mod:`~backprop_core.grading.completion` (which submissions are graded),
+  :mod:`~backprop_core.grading.runlock` (one run at a time) and
+  :mod:`~backprop_core.grading.gradesheet` (each lesson's status in the export).
 """
 from .checker import DEFAULT_SEED, check
 from .compare import ATOL, RTOL, default_compare
