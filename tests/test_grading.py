@@ -69,7 +69,7 @@ PAIR = compare_parts("hidden", "output")
     (PAIR, (np.zeros(20), np.zeros(1)), (np.ones(20), np.zeros(1)), "hidden is off by up to 1"),
     (PAIR, (np.array([0.0, np.nan]), np.zeros(1)), (np.zeros(2), np.zeros(1)), "hidden contains NaN at index (1,)"),
     (lesson07.compare_losses, [0.5, 0.2, 0.1], np.array([0.5, 0.25, 0.1]), "losses[1] should be 0.25, got 0.2"),
-    (lesson07.compare_losses, [2e-10], np.array([0.0]), "losses[0] should be 0, got 2e-10"),  # atol 1e-10
+    (lesson07.compare_losses, [2e-8], np.array([0.0]), "losses[0] should be 0, got 2e-08"),  # atol 1e-9 by default
     (lesson07.compare_losses, [0.5], np.array([0.5, 0.25]), "losses should have shape (2,) (one per epoch), got (1,)"),
     (lesson07.compare_losses, "0.5", np.array([0.5]), "expected an array of losses, one per epoch, got str"),
     (lesson07.compare_losses, [0.5, np.inf], np.array([0.5, 0.25]), "losses[1] is inf"),
@@ -299,9 +299,11 @@ def test_strip_hidden_region_keeps_the_comment_and_hides_the_code():
 
 
 # ---------------------------------------------------------------- numerics and naming
-def test_an_overflowing_sigmoid_loses_the_large_inputs_point():
+def test_a_sigmoid_that_overflows_into_nan_loses_the_large_inputs_point():
+    # Changed on purpose (issue 9, item 3): values decide. 1 / (1 + exp(-z)) overflows into the right
+    # 0.0 and passes (tests/test_grading_numerics.py); e^z / (1 + e^z) overflows into NaN and fails.
     def sigmoid(z):
-        return 1.0 / (1.0 + np.exp(-z))  # exp(1000) overflows, with a RuntimeWarning
+        return np.exp(z) / (1.0 + np.exp(z))  # exp(1000) overflows: inf / inf
 
     grading.check("sigmoid", sigmoid, "values")  # fine for moderate z
     with pytest.raises(AssertionError, match="overflow") as info:

@@ -13,7 +13,7 @@ One job per module:
 - :mod:`~backprop_core.grading.compare`: comparing an answer with the reference's, in words;
 - :mod:`~backprop_core.grading.describe`: how values are written in messages;
 - :mod:`~backprop_core.grading.references`: switching references off (:func:`disabled`);
-- :mod:`~backprop_core.grading.limits`: the time limit and strict numerics;
+- :mod:`~backprop_core.grading.limits`: the time limit, numerics, warnings kept off stderr;
 - :mod:`~backprop_core.grading.notebook`: what public cells call (:func:`expect_close`, ...);
 - :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins;
 - :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``, with

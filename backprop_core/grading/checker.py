@@ -9,7 +9,9 @@ A hidden test cell holds nothing but::
 the random cases of the property (fixed seed: grading is repeatable), works
 out the reference's answers, then calls the student's function on every case
 *with the reference functions switched off* (:mod:`.references`) and within
-the limits of :mod:`.limits`, and raises ``AssertionError`` with a message
+the limits of :mod:`.limits`, judges its answers on their values, within the
+property's tolerance from the registry (what numpy warned on the way is noted
+on stdout, never held against it), and raises ``AssertionError`` with a message
 that shows a wrong case, what was expected, what came back, and, when the
 wrong answers are exactly those of a known mistake, its name.
 """
@@ -23,12 +25,14 @@ from typing import Any, Callable
 import numpy as np
 
 from . import exercises, limits
-from .compare import Compare, default_compare
+from .compare import Compare, Tolerance, default_compare, is_low_precision
 from .describe import describe_kind, show
 from .exercises import MISTAKES, Case, Exercise
 from .references import ReferenceDisabledError, disabled
 
 __all__ = ["check", "DEFAULT_SEED"]
+
+_NUMPY_WARNED = limits.NUMPY_WARNED
 
 #: Seed of the random cases: the same cases for every student and every run.
 DEFAULT_SEED = 0
@@ -42,6 +46,8 @@ class Outcome:
     value: Any = None
     error: BaseException | None = None
     where: str = ""  # the last lines of the student's traceback
+    warned: tuple = ()  # the warnings it raised, as texts: "numpy warned: overflow encountered in exp"
+    strict: Outcome | None = None  # a wrong case rerun with strict numerics: to explain it, never to judge it
 
     @property
     def raised(self) -> bool:
@@ -121,16 +127,18 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
     cases = cases_of(exercise, prop, seed)
     if not callable(student_fn):
         raise AssertionError(f"{name} should be a function, got {describe_kind(student_fn)}")
-    compare = exercise.compare or default_compare
+    compare = _within(exercise.compare or default_compare, exercise.tolerance_for(prop))
 
     # Everything the reference and the known mistakes say is worked out
-    # before the references are switched off.
-    expected = [run_case(exercise.reference, case) for case in cases]
+    # before the references are switched off, under the conditions the student's code meets.
+    with limits.as_graded():
+        expected = [run_case(exercise.reference, case) for case in cases]
     for case, outcome in zip(cases, expected):
         if outcome.raised:
             raise RuntimeError(f"the reference of {name} fails on its own case {case.description!r}: "
                                f"{outcome.error!r}")
-    mistakes = {m.key: [run_case(m.function, case) for case in cases] for m in _mistakes_for(exercise, prop)}
+    with limits.as_graded():
+        mistakes = {m.key: [run_case(m.function, case) for case in cases] for m in _mistakes_for(exercise, prop)}
 
     limit = limits.time_limit_seconds() if time_limit is None else time_limit
     got = _run_student(exercise, student_fn, cases, limit)
@@ -141,22 +149,75 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
         )
     wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if _problem(compare, g, e)]
     if not wrong:
-        print(f"{name}: right on all {len(cases)} random cases of {prop!r}")
+        print("\n".join([f"{name}: right on all {len(cases)} random cases of {prop!r}"] + _notes(exercise, prop, got)))
         return
+    _explain_numerics(exercise, student_fn, cases, got, wrong, limit)
     raise AssertionError(_failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare))
 
 
 def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], seconds: float) -> list[Outcome]:
-    """The student's outcomes, case by case, with the references off; cut short when time is up."""
+    """The student's outcomes, case by case, with the references off; cut short when time is up.
+
+    numpy's usual numerics decide (a right answer is right even if numpy warned
+    on the way, e.g. inside a branch ``np.where`` throws away); each case's
+    warnings are kept in its outcome, never shown on stderr.
+    """
     got: list[Outcome] = []
-    with disabled(exercise.replaces, extra=(exercise.reference,)), limits.strict_numerics(exercise.strict_numerics):
+    with disabled(exercise.replaces, extra=(exercise.reference,)), limits.as_graded():
         try:
             with limits.time_limit(seconds):
                 for case in cases:
-                    got.append(run_case(student_fn, case))
+                    with limits.warnings_recorded() as warned:
+                        outcome = run_case(student_fn, case)
+                    outcome.warned = tuple(warned)
+                    got.append(outcome)
         except limits.TimeUp:
             pass  # the caller sees fewer outcomes than cases
     return got
+
+
+def _within(compare: Callable, tolerance: Tolerance) -> Compare:
+    """``compare`` with the property's tolerance from the registry bound: ``judge(got, expected)``.
+
+    It compares in numpy's usual numerics: a notebook's ``np.seterr(all="raise")`` must not turn
+    an underflow inside ``np.allclose`` into an error.
+    """
+    def judge(got: Any, expected: Any) -> str | None:
+        with limits.usual_numerics():
+            return compare(got, expected, tolerance)
+
+    return judge
+
+
+def _notes(exercise: Exercise, prop: str, got: list[Outcome]) -> list[str]:
+    """Lines for a student whose answers are right: what numpy warned, and that float32 was precise enough."""
+    warned = list(dict.fromkeys(text for outcome in got for text in outcome.warned))
+    numpy_said = [text.removeprefix(_NUMPY_WARNED) for text in warned if text.startswith(_NUMPY_WARNED)]
+    said = [_NUMPY_WARNED + ", ".join(numpy_said)] if numpy_said else []
+    said += [text for text in warned if not text.startswith(_NUMPY_WARNED)]
+    notes = [f"({'; '.join(said)} — your answers are right anyway)"] if said else []
+    if any(is_low_precision(outcome.value) for outcome in got) and not exercise.tolerance_for(prop).float64_required:
+        notes.append("(your answers are float32: the course works in float64, but float32 is precise enough here)")
+    return notes
+
+
+def _explain_numerics(exercise: Exercise, student_fn: Callable, cases: list[Case], got: list[Outcome],
+                      wrong: list[int], seconds: float) -> None:
+    """Rerun the first wrong case on which numpy warned with strict numerics, to find where it overflowed.
+
+    Only to explain: the verdict is already taken, on the values. The rerun's
+    outcome goes to that case's ``Outcome.strict``.
+    """
+    warned = [i for i in wrong if any(text.startswith(_NUMPY_WARNED) for text in got[i].warned)]
+    if not warned:
+        return
+    with disabled(exercise.replaces, extra=(exercise.reference,)), limits.as_graded(), limits.strict_numerics():
+        try:
+            with limits.time_limit(seconds):
+                rerun = run_case(student_fn, cases[warned[0]])
+        except limits.TimeUp:
+            return
+    got[warned[0]].strict = rerun
 
 
 # ------------------------------------------------------------------ the failure message
@@ -176,7 +237,33 @@ def _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, comp
     shown = next((i for i in wrong if not got[i].raised), wrong[0])
     lines.append(_describe_case(exercise, cases[shown]))
     lines += _expected_and_got(compare, got[shown], expected[shown])
+    lines += _precision_note(exercise.tolerance_for(prop), got, wrong)
     return "\n".join(lines)
+
+
+def _numerics_diagnosis(got: list[Outcome], wrong: list[int]) -> list[str]:
+    """What numpy said while the wrong answers were computed: where it overflowed, or what it warned."""
+    # The strict rerun's error, or a FloatingPointError of the student's own making (np.seterr in the notebook).
+    errors = [outcome for i in wrong for outcome in (got[i].strict, got[i])
+              if outcome is not None and isinstance(outcome.error, FloatingPointError)]
+    warned = [text for i in wrong for text in got[i].warned if text.startswith(_NUMPY_WARNED)]
+    if errors:
+        said, where = f"numpy reports {errors[0].error} inside your function", errors[0].where
+    elif warned:
+        said, where = f"{warned[0]} inside your function", ""
+    else:
+        return []
+    if "overflow" in said:
+        said += (": a numerically stable formula never overflows, whatever the size of the input, and gives "
+                 "finite, right values where this one gives inf, NaN or wrong ones")
+    return [said + "." + (f" It happens here:\n{where}" if where else "")]
+
+
+def _precision_note(tolerance: Tolerance, got: list[Outcome], wrong: list[int]) -> list[str]:
+    """Why float64 is required, for a float32 answer that misses a tolerance only float64 can meet."""
+    if tolerance.float64_required and any(is_low_precision(got[i].value) for i in wrong):
+        return [f"Your answer is float32, and float64 is required here: {tolerance.float64_because}"]
+    return []
 
 
 def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list[int]) -> list[str]:
@@ -188,10 +275,7 @@ def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list
                      "reference earns nothing. Compute the answer yourself.")
     if all(isinstance(got[i].error, NotImplementedError) for i in wrong):
         lines.append("It still raises NotImplementedError: replace `raise NotImplementedError()` with your code.")
-    floating = [got[i].error for i in wrong if isinstance(got[i].error, FloatingPointError)]
-    if floating:
-        lines.append(f"numpy reports {floating[0]} inside it: a numerically stable formula never overflows, "
-                     "whatever the size of the input.")
+    lines += _numerics_diagnosis(got, wrong)
     matched = [key for key, answers in mistakes.items() if all(_agree(compare, g, m) for g, m in zip(got, answers))]
     if matched:
         lines.append("This is a known mistake: " + "; or ".join(MISTAKES[k] for k in matched) + ".")

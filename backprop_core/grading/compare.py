@@ -1,16 +1,18 @@
 """Comparing a student's answer with the reference's, and saying in a few words what is wrong.
 
-Every comparator of the course answers ``compare(got, expected) -> str | None``:
-None when ``got`` is right, else what is wrong. They share one skeleton,
-:class:`ArrayComparator`: the answer must be numbers, have the reference's
-shape, hold no NaN or inf the reference does not, and be close within the
-tolerances. A comparator states only what differs: its subject, tolerances
-and words (:func:`part`, :func:`compare_parts`, and the exercises' own, e.g.
-per-epoch losses in :mod:`~backprop_core.grading.exercises.lesson07`).
+Every comparator of the course answers ``compare(got, expected, tolerance) -> str | None``:
+None when ``got`` is right within ``tolerance`` (a :class:`Tolerance`), else
+what is wrong. How close is close enough is not the comparator's business but
+the registry's: each exercise (or property) states its :class:`Tolerance`, by
+what it tests. They share one skeleton, :class:`ArrayComparator`: the answer
+must be numbers, have the reference's shape, hold no NaN or inf the reference
+does not, and be close within the tolerance. A comparator states only what
+differs: its subject and words (:func:`part`, :func:`compare_parts`, and the
+exercises' own, e.g. per-epoch losses in
+:mod:`~backprop_core.grading.exercises.lesson07`).
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,16 +21,50 @@ import numpy as np
 from .describe import describe_kind, describe_shape
 
 __all__ = [
-    "RTOL", "ATOL", "FEW_VALUES", "Compare", "ArrayComparator", "part", "compare_parts", "default_compare",
-    "as_numbers", "first_problem",
+    "RTOL", "ATOL", "FEW_VALUES", "Tolerance", "FLOAT64_ROUNDING", "FLOAT32_ROUNDING", "Compare",
+    "ArrayComparator", "part", "compare_parts", "default_compare", "as_numbers", "first_problem",
+    "is_low_precision",
 ]
 
+#: Tolerances of :func:`default_compare` and ``expect_close`` when none is given: float64 rounding only.
 RTOL, ATOL = 1e-6, 1e-9
 #: An answer with at most this many numbers is shown in full by ``wrong_values_few``.
 FEW_VALUES = 12
 
-#: ``compare(got, expected)``: None when ``got`` is right, else what is wrong in a few words.
-Compare = Callable[[Any, Any], "str | None"]
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close a right answer must come to the reference's: ``np.allclose``'s ``rtol`` and ``atol``.
+
+    Attributes
+    ----------
+    rtol, atol : float
+        Relative and absolute tolerance: ``|got - expected| <= atol + rtol * |expected|``
+        for every entry.
+    float64_because : str
+        Empty where any correct computation passes, float32 included. Else
+        float64 is required, and this says why, in words a student reads when
+        an answer misses the tolerance ("float32 keeps about 7 digits, ...").
+    """
+
+    rtol: float
+    atol: float
+    float64_because: str = ""
+
+    @property
+    def float64_required(self) -> bool:
+        return bool(self.float64_because)
+
+
+#: Right up to the rounding of float64 arithmetic done in another order.
+FLOAT64_ROUNDING = Tolerance(rtol=RTOL, atol=ATOL)
+#: Where precision is not the lesson: a correct computation in float32 passes with a wide margin
+#: (float32 keeps about 7 significant digits: a sum of ten products of numbers of order 1 is off by
+#: up to ~1e-6), while every known mistake, wrong by far more, still fails.
+FLOAT32_ROUNDING = Tolerance(rtol=1e-4, atol=1e-5)
+
+#: ``compare(got, expected, tolerance)``: None when ``got`` is right, else what is wrong in a few words.
+Compare = Callable[[Any, Any, Tolerance], "str | None"]
 
 # Template fields with made-up values: every template is tried on them when a
 # comparator is made, so a misspelt field fails at import, not in a student's feedback.
@@ -45,15 +81,13 @@ class ArrayComparator:
 
     In order: ``got`` is not None, is numbers, has the reference's shape,
     holds no NaN or inf where the reference has none, and is ``np.allclose``
-    to the reference within ``rtol``/``atol``. The first check that fails is
-    reported with its template.
+    to the reference within the tolerance it is called with. The first check
+    that fails is reported with its template.
 
     Attributes
     ----------
     subject : str
         What is compared, for the templates: "the answer", "hidden", "losses".
-    rtol, atol : float
-        Tolerances of ``np.allclose``.
     missing, not_numbers, wrong_shape, not_finite, wrong_values : str
         ``str.format`` templates of the five problems, in that order. Fields:
         ``subject``; ``got_kind`` ("a str", "None", "an array of shape (2,) and
@@ -70,8 +104,6 @@ class ArrayComparator:
     """
 
     subject: str = "the answer"
-    rtol: float = RTOL
-    atol: float = ATOL
     missing: str = "got None: does the function end with `return`?"
     not_numbers: str = "expected {expected_shape_text}, got {got_kind}"
     wrong_shape: str = "expected {expected_shape_text}, got {got_shape_text}"
@@ -84,8 +116,8 @@ class ArrayComparator:
                          self.wrong_values, self.wrong_values_few or ""):
             template.format(**_SAMPLE_FIELDS)
 
-    def __call__(self, got: Any, expected: Any) -> str | None:
-        """None when ``got`` matches ``expected``, else the first problem, worded by its template."""
+    def __call__(self, got: Any, expected: Any, tolerance: Tolerance = FLOAT64_ROUNDING) -> str | None:
+        """None when ``got`` matches ``expected`` within ``tolerance``, else the first problem, worded by its template."""
         want = np.asarray(expected, dtype=np.float64)
         fields = dict(subject=self.subject, expected_shape=want.shape, expected_shape_text=describe_shape(want.shape),
                       got_kind=describe_kind(got), got_type=type(got).__name__)
@@ -101,7 +133,7 @@ class ArrayComparator:
             if np.any(is_bad(have)) and not np.any(is_bad(want)):
                 index = _first(is_bad(have))
                 return self.not_finite.format(**fields, **_entry(have, want, index), what=what)
-        if np.allclose(have, want, rtol=self.rtol, atol=self.atol, equal_nan=True):
+        if np.allclose(have, want, rtol=tolerance.rtol, atol=tolerance.atol, equal_nan=True):
             return None
         if self.wrong_values_few is not None and want.size <= FEW_VALUES:
             values = dict(got_values=np.round(have, 6).tolist(), expected_values=np.round(want, 6).tolist())
@@ -143,7 +175,7 @@ def _largest_difference(have: np.ndarray, want: np.ndarray) -> dict:
 def part(name: str, **changes: Any) -> ArrayComparator:
     """An :class:`ArrayComparator` for one named part of an answer ("hidden", "dW"), worded around its name.
 
-    ``changes`` override any attribute (tolerances, templates).
+    ``changes`` override any attribute (the templates).
     """
     words = dict(
         subject=name,
@@ -160,20 +192,20 @@ def part(name: str, **changes: Any) -> ArrayComparator:
 def compare_parts(*names: str, **changes: Any) -> Compare:
     """A ``compare`` for exercises that return a tuple of arrays, e.g. ``(hidden, output)``.
 
-    Each part must have the reference's shape and agree to rtol 1e-6, atol 1e-9;
+    Each part must have the reference's shape and agree within the tolerance;
     the message names the first part that does not, with its values when they
     are few and its largest deviation otherwise. ``changes`` go to every
-    part's :func:`part` (other tolerances or words).
+    part's :func:`part` (other words).
     """
     kind = {2: "pair", 3: "triple"}.get(len(names), "tuple")
     parts = [part(name, **changes) for name in names]
 
-    def compare(got: Any, expected: Any) -> str | None:
+    def compare(got: Any, expected: Any, tolerance: Tolerance = FLOAT64_ROUNDING) -> str | None:
         if not isinstance(got, (tuple, list)):
             return f"expected a {kind} ({', '.join(names)}), got {describe_kind(got)}"
         if len(got) != len(names):
             return f"expected a {kind} ({', '.join(names)}), got a {type(got).__name__} of {len(got)}"
-        return first_problem(each(g, e) for each, g, e in zip(parts, got, expected))
+        return first_problem(each(g, e, tolerance) for each, g, e in zip(parts, got, expected))
 
     return compare
 
@@ -183,24 +215,31 @@ def first_problem(problems) -> str | None:
     return next((problem for problem in problems if problem is not None), None)
 
 
-@functools.lru_cache(maxsize=None)
-def _plain(rtol: float, atol: float) -> ArrayComparator:
-    return ArrayComparator(rtol=rtol, atol=atol)
+_PLAIN = ArrayComparator()
 
 
-def default_compare(got: Any, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> str | None:
-    """None when ``got`` matches ``expected``, else what is wrong, in a few words.
+def default_compare(got: Any, expected: Any, tolerance: Tolerance = FLOAT64_ROUNDING) -> str | None:
+    """None when ``got`` matches ``expected`` within ``tolerance``, else what is wrong, in a few words.
 
-    Numbers and arrays must have the same shape and be close (``rtol`` 1e-6,
-    ``atol`` 1e-9); tuples and lists are compared item by item.
+    Numbers and arrays must have the same shape and be close (by default to
+    float64 rounding: ``rtol`` 1e-6, ``atol`` 1e-9); tuples and lists are
+    compared item by item.
     """
     if not isinstance(expected, (tuple, list)):
-        return _plain(rtol, atol)(got, expected)
+        return _PLAIN(got, expected, tolerance)
     if not isinstance(got, (tuple, list)):
         return f"expected {len(expected)} values (a tuple), got {describe_kind(got)}"
     if len(got) != len(expected):
         return f"expected {len(expected)} values, got {len(got)}"
     return first_problem(
         None if problem is None else f"item {i}: {problem}"
-        for i, problem in enumerate(default_compare(g, e, rtol, atol) for g, e in zip(got, expected))
+        for i, problem in enumerate(default_compare(g, e, tolerance) for g, e in zip(got, expected))
     )
+
+
+def is_low_precision(value: Any) -> bool:
+    """Whether ``value`` (a number, an array, or a tuple or list of them) holds floats narrower than float64."""
+    if isinstance(value, (tuple, list)):
+        return any(is_low_precision(item) for item in value)
+    dtype = getattr(value, "dtype", None)
+    return dtype is not None and dtype.kind == "f" and dtype.itemsize < 8

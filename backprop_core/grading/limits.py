@@ -1,15 +1,29 @@
-"""Limits a student's function runs under: a wall-clock time limit and, where asked, strict numerics."""
+"""Conditions a student's function runs under: a time limit, numpy's usual numerics, and quiet warnings.
+
+Grading goes by the values a function returns. numpy's usual error state
+(overflow, division by zero and invalid values warn, never raise) decides;
+:func:`strict_numerics` is only used afterwards to *explain* a wrong or
+non-finite answer. Warnings and writes to ``sys.stderr`` inside the function
+never reach stderr (nbgrader zeroes a cell that writes there): warnings are
+recorded (:func:`warnings_recorded`) for a note on stdout, and stderr goes to
+stdout (:func:`stderr_to_stdout`).
+"""
 from __future__ import annotations
 
 import contextlib
 import os
 import signal
+import sys
 import threading
+import warnings
 from typing import Iterator
 
 import numpy as np
 
-__all__ = ["DEFAULT_TIME_LIMIT", "TimeUp", "time_limit_seconds", "time_limit", "strict_numerics"]
+__all__ = [
+    "DEFAULT_TIME_LIMIT", "TimeUp", "time_limit_seconds", "time_limit", "usual_numerics", "strict_numerics",
+    "warnings_recorded", "stderr_to_stdout", "as_graded", "NUMPY_WARNED",
+]
 
 #: Wall-clock budget (seconds) of one ``check`` call for the student's code;
 #: ``BACKPROP_CHECK_TIME_LIMIT`` overrides it (0 switches the limit off).
@@ -55,10 +69,54 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def strict_numerics(strict: bool) -> Iterator[None]:
-    """numpy overflow, division by zero and invalid values raise ``FloatingPointError`` (strict) or behave as usual."""
-    if not strict:
+def usual_numerics() -> Iterator[None]:
+    """numpy's default error state, whatever the notebook set: overflow, division by zero and invalid values warn."""
+    with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         yield
-        return
-    with np.errstate(over="raise", divide="raise", invalid="raise"):
+
+
+@contextlib.contextmanager
+def strict_numerics() -> Iterator[None]:
+    """numpy overflow, division by zero and invalid values raise ``FloatingPointError``: to find where they happen."""
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         yield
+
+
+@contextlib.contextmanager
+def warnings_recorded() -> Iterator[list[str]]:
+    """Record the warnings raised inside the block instead of showing them.
+
+    Yields a list that, once the block is left, holds each warning's text once,
+    in order: "numpy warned: overflow encountered in exp" for numpy's
+    floating-point warnings, "<Category>: <message>" for any other.
+    """
+    texts: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # every warning, even one already shown elsewhere
+        try:
+            yield texts
+        finally:
+            texts.extend(dict.fromkeys(_warning_text(w) for w in caught))
+
+
+#: How :func:`warnings_recorded` opens the text of a numpy floating-point warning.
+NUMPY_WARNED = "numpy warned: "
+
+
+def _warning_text(warning: warnings.WarningMessage) -> str:
+    message = str(warning.message)
+    if issubclass(warning.category, RuntimeWarning) and "encountered in" in message:
+        return NUMPY_WARNED + message
+    return f"{warning.category.__name__}: {message}"
+
+
+def stderr_to_stdout() -> contextlib.AbstractContextManager:
+    """Writes to ``sys.stderr`` inside the block go to ``sys.stdout``: a debug print costs nothing."""
+    return contextlib.redirect_stderr(sys.stdout)
+
+
+@contextlib.contextmanager
+def as_graded() -> Iterator[list[str]]:
+    """How every graded call runs: numpy's usual numerics, warnings recorded (yielded), stderr sent to stdout."""
+    with usual_numerics(), warnings_recorded() as texts, stderr_to_stdout():
+        yield texts

@@ -10,7 +10,7 @@ import contextlib
 from typing import Any, Callable, Iterator
 
 from . import exercises
-from .compare import ATOL, RTOL, default_compare
+from .compare import ATOL, RTOL, Tolerance, default_compare
 from .describe import show
 
 __all__ = ["expect_close", "public_test", "yours_or_reference"]
@@ -33,7 +33,7 @@ def expect_close(got: Any, expected: Any, what: str, rtol: float = RTOL, atol: f
     AssertionError
         "<what>: expected <expected>, got <got> (<what is wrong>)".
     """
-    problem = default_compare(got, expected, rtol, atol)
+    problem = default_compare(got, expected, Tolerance(rtol, atol))
     if problem:
         raise AssertionError(f"{what}: expected {show(expected)}, got {show(got)} ({problem})")
 

@@ -144,8 +144,10 @@ fig
 # firmly on or off hardly reacts to its weights. Remember this when training gets slow.
 #
 # **Large inputs.** Written naively, `1 / (1 + np.exp(-z))` asks for $e^{1000}$ when $z = -1000$:
-# that overflows to infinity with a warning. The answer is still computable: for $z < 0$ use the
-# equivalent form $\sigma(z) = e^{z} / (1 + e^{z})$, where the exponential is tiny instead of huge.
+# that overflows to infinity with a warning. Here $1/\infty = 0$ happens to be right, but the equivalent
+# form $e^{z} / (1 + e^{z})$ gives $\infty/\infty$ = NaN at $z = 1000$, and a NaN loses the point
+# (a warning with right values costs nothing). To get right values without overflow, use each form where
+# its exponential is tiny: $1/(1 + e^{-z})$ for $z \ge 0$, $e^{z} / (1 + e^{z})$ for $z < 0$.
 # `np.exp(-np.abs(z))` gives the small exponential for either sign.
 #
 # ### Exercise `sigmoid`
@@ -172,7 +174,7 @@ def sigmoid(z):
 
 
 # %% public
-# Public test: the worked example's hidden neuron, symmetry, and huge inputs without warnings.
+# Public test: the worked example's hidden neuron, symmetry, and right, finite values for huge inputs.
 with public_test("sigmoid"):
     import warnings
     assert np.isclose(sigmoid(0.0), 0.5), f"σ(0) = 0.5, got {sigmoid(0.0)}"
@@ -180,10 +182,12 @@ with public_test("sigmoid"):
     z = np.array([[-2.0, -0.5], [0.5, 2.0]])
     assert np.shape(sigmoid(z)) == (2, 2), f"the shape must be kept: expected (2, 2), got {np.shape(sigmoid(z))}"
     assert np.allclose(sigmoid(z) + sigmoid(-z), 1.0), "σ(z) + σ(−z) should be 1"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # an overflow warning fails the test
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")  # the values decide, as in the hidden tests; a warning is only mentioned
         big = sigmoid(np.array([-1000.0, 1000.0]))
     assert np.allclose(big, [0.0, 1.0]), f"σ(−1000) = 0 and σ(1000) = 1, got {big}"
+    if warned:
+        print(f"(numpy warned: {warned[0].message}; your values are right, so it costs nothing)")
     print("sigmoid passes the public tests")
 
 

@@ -116,7 +116,7 @@ print("passed:", check.passed)
 #
 # ### Exercise `numerical_gradient`
 #
-# Write `numerical_gradient(f, W, h)`: the central-difference gradient of a scalar function `f` with respect to every entry of an array `W` of any shape (a vector, a weight matrix). Nudge one entry at a time, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape.
+# Write `numerical_gradient(f, W, h)`: the central-difference gradient of a scalar function `f` with respect to every entry of an array `W` of any shape (a vector, a weight matrix). Nudge one entry at a time, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so the grader requires float64.
 
 # %% solution
 def numerical_gradient(f, W, h=1e-5):

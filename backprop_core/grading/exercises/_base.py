@@ -8,8 +8,16 @@ import numpy as np
 
 from backprop_core.course.mistakes import MISTAKES
 
-from ..compare import compare_parts  # noqa: F401 (the lesson modules take it from here)
+from ..compare import FLOAT32_ROUNDING, FLOAT64_ROUNDING, Tolerance, compare_parts  # noqa: F401 (for the lesson modules)
 from ..references import as_function
+
+#: Why exercises about central differences require float64, in the words a student reads
+#: when a float32 computation misses their tolerance (``Tolerance.float64_because``).
+FLOAT32_SWAMPS_CENTRAL_DIFFERENCES = (
+    "float32 keeps about 7 significant digits, and f(x + h) − f(x − h) cancels most of them (with a small h "
+    "only a few are left), so float32 rounding swamps the central difference. Keep every number float64, "
+    "numpy's default: no np.float32 or .astype(np.float32)."
+)
 
 
 @dataclass(frozen=True)
@@ -65,13 +73,17 @@ class Exercise:
         ("one sample with 1–5 output neurons"): the comment line of its
         hidden test cell, "# Hidden tests: <description> on random cases."
     mistakes : tuple of Mistake
-    strict_numerics : bool
-        Run the student's function with numpy's overflow, division by zero and
-        invalid values raising: for exercises about stable numerics (a sigmoid
-        that overflows for large |z| is wrong even where its value ends up right).
-    compare : callable(got, expected) -> str or None
-        None when ``got`` is right, else what is wrong in a few words;
-        default: same shape and numpy ``allclose`` (rtol 1e-6, atol 1e-9).
+    compare : callable(got, expected, tolerance) -> str or None
+        None when ``got`` is right within ``tolerance``, else what is wrong in
+        a few words; default: same shape and numpy ``allclose``.
+    tolerance : Tolerance
+        How close a right answer must be, chosen by what the exercise teaches.
+        Default :data:`~backprop_core.grading.compare.FLOAT32_ROUNDING`: where
+        precision is not the lesson, a correct float32 computation passes.
+        Where it is (central differences), a tight tolerance that says why
+        float64 is required (``Tolerance.float64_because``).
+    tolerances : dict
+        Graded property -> its own Tolerance, where it differs from ``tolerance``.
     """
 
     name: str
@@ -81,12 +93,17 @@ class Exercise:
     properties: dict
     points: dict
     mistakes: tuple = ()
-    compare: Callable[[Any, Any], str | None] | None = None
-    strict_numerics: bool = False
+    compare: Callable[[Any, Any, Tolerance], str | None] | None = None
+    tolerance: Tolerance = FLOAT32_ROUNDING
+    tolerances: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"
+
+    def tolerance_for(self, prop: str) -> Tolerance:
+        """The tolerance of graded property ``prop``: its own, else the exercise's."""
+        return self.tolerances.get(prop, self.tolerance)
 
 
 _REGISTRY: dict[str, Exercise] = {}
@@ -99,6 +116,9 @@ def register(exercise: Exercise) -> Exercise:
         raise ValueError(f"exercise {exercise.name!r}: points and properties must name the same properties")
     if set(exercise.descriptions) != set(exercise.properties):
         raise ValueError(f"exercise {exercise.name!r}: descriptions and properties must name the same properties")
+    not_graded = set(exercise.tolerances) - set(exercise.properties)
+    if not_graded:
+        raise ValueError(f"exercise {exercise.name!r}: tolerances name {sorted(not_graded)}, not graded properties")
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")

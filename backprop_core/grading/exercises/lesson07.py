@@ -5,7 +5,7 @@ import numpy as np
 
 from backprop_core.nn import training
 from backprop_core.nn.network import Network
-from ..compare import compare_parts, part
+from ..compare import FLOAT64_ROUNDING, Tolerance, compare_parts, part
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "07-training"
@@ -82,7 +82,6 @@ def train_online_loss_after_update(net, X, Y, learning_rate, epochs):
 # The same per-epoch losses; a wrong answer is shown at its worst epoch.
 compare_losses = part(
     "losses",
-    atol=1e-10,
     not_numbers="expected an array of losses, one per epoch, got {got_type}",
     wrong_shape="losses should have shape {expected_shape} (one per epoch), got {got_shape}",
     not_finite="losses[{index[0]}] is {what}",
@@ -194,8 +193,8 @@ _compare_pair = compare_parts(
 )
 
 
-def compare_batches(got, expected) -> str | None:
-    """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected``, else what differs."""
+def compare_batches(got, expected, tolerance: Tolerance = FLOAT64_ROUNDING) -> str | None:
+    """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected`` (within ``tolerance``), else what differs."""
     try:
         got = _batches_of(got)
     except TypeError:
@@ -205,7 +204,7 @@ def compare_batches(got, expected) -> str | None:
         sizes = [len(xb) for xb, _ in expected]
         return f"expected {len(expected)} batches of sizes {sizes}, got {len(got)}"
     for k, (pair, expected_pair) in enumerate(zip(got, expected)):
-        problem = _compare_pair(pair, expected_pair)
+        problem = _compare_pair(pair, expected_pair, tolerance)
         if problem:
             return f"batch {k}: {problem}"
     return None
