@@ -191,12 +191,18 @@ def test_an_endless_loop_is_stopped_with_a_message():
 
 
 def test_the_students_inputs_are_copies():
+    seen = []
+
     def vandal(output, target):
+        seen.append(output.copy())  # what each case really was, before the damage
         value = correct_error(output, target)
         output[...] = 0.0  # must not change the expected values or later cases
         return value
 
-    grading.check("half_squared_error", vandal, "batch_mean")
+    message = _message(vandal)
+    # Every case came in whole, and every answer was right: only the rule against changing an argument fails it.
+    assert not any(np.all(case == 0.0) for case in seen)
+    assert "changed its argument `output` in place" in message and "the answer is right" in message
 
 
 # ------------------------------------------------------------------ references switched off

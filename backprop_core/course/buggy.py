@@ -30,10 +30,14 @@ from backprop_core.nn.network import CORRECT_STEPS, Gradients, Network, Trace
 PREMATURE_LEARNING_RATE = 0.5
 
 #: Known mistakes that are not about a backward pass (a numerical gradient,
-#: a training loop, a minibatch iterator): the gallery has no entry for them.
+#: a training loop, a minibatch iterator, the loss, writing σ′ itself, the
+#: in-place rule): the gallery has no entry for them.
 NOT_BACKWARD_PASS_MISTAKES = frozenset(
     {"one_sided_difference", "loss_after_update", "last_batch_dropped",
-     "pairs_shuffled_separately", "absolute_instead_of_relative"}
+     "pairs_shuffled_separately", "absolute_instead_of_relative",
+     "changed_argument_in_place", "mean_over_outputs", "difference_over_h",
+     "sigma_prime_of_net_input_as_activation", "nudged_weight_not_restored",
+     "layer_counted_from_one", "batches_balanced"}
 )
 
 

@@ -13,8 +13,41 @@ MISTAKES = {
     "missing_half": "a missing ½ in the squared error",
     "missing_mean": "a missing mean over the batch",
     "one_sided_difference": "a one-sided difference (f(w + h) − f(w)) / h instead of the central one",
-    "loss_after_update": "the loss measured after the update instead of before it (an off-by-one)",
-    "last_batch_dropped": "the last, smaller minibatch dropped",
+    "loss_after_update": (
+        "the loss measured after the update instead of before it (the classic off-by-one): record "
+        "½ Σ (t − y)² from the forward pass that the update uses, before changing any weight"
+    ),
+    "last_batch_dropped": (
+        "the last, smaller minibatch dropped (e.g. range(0, N - batch_size + 1, batch_size), or N // batch_size "
+        "batches): loop over range(0, N, batch_size) and let the last slice be shorter"
+    ),
     "pairs_shuffled_separately": "inputs and targets shuffled separately, so samples lose their targets",
     "absolute_instead_of_relative": "an absolute difference where a relative error belongs",
+    # The mistakes newcomers make, each worded as what they probably wrote and what to write instead.
+    "changed_argument_in_place": (
+        "an argument changed in place (W -= ..., W[...] = ..., a shuffle of X): exercises return new arrays "
+        "and leave their arguments as they were"
+    ),
+    "mean_over_outputs": (
+        "the mean taken over the output neurons as well as over the samples (np.mean of the squares): add up "
+        "the squares of one sample's outputs, then average over the samples only"
+    ),
+    "difference_over_h": (
+        "the central difference divided by h instead of 2h: f(x + h) and f(x − h) lie 2h apart, so divide by 2 * h"
+    ),
+    "sigma_prime_of_net_input_as_activation": (
+        "σ′ written as z·(1 − z): the formula a·(1 − a) takes the activation a = σ(z), not the net input z; "
+        "compute s = σ(z) first, then s·(1 − s)"
+    ),
+    "nudged_weight_not_restored": (
+        "a nudged weight never put back (W[i] += h, W[i] -= 2h, and no W[i] += h): every later entry is measured "
+        "at the wrong place; keep old = W[i] and set W[i] = old after the two evaluations"
+    ),
+    "layer_counted_from_one": (
+        "layers counted from 1 (returning l + 1): the first layer is layer 0, as in analytic[0]"
+    ),
+    "batches_balanced": (
+        "batches of balanced sizes (np.array_split): every batch but the last holds exactly batch_size samples; "
+        "take X[start:start + batch_size] for start in range(0, N, batch_size)"
+    ),
 }

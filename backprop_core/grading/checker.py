@@ -13,7 +13,9 @@ the limits of :mod:`.limits`, judges its answers on their values, within the
 property's tolerance from the registry (what numpy warned on the way is noted
 on stdout, never held against it), and raises ``AssertionError`` with a message
 that shows a wrong case, what was expected, what came back, and, when the
-wrong answers are exactly those of a known mistake, its name.
+wrong answers are exactly those of a known mistake, its name. A function
+that changes an argument in place is wrong too (:mod:`.in_place`), unless the
+exercise exists to change it (``Exercise.changes``).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import exercises, limits
+from . import exercises, in_place, limits
 from .compare import Compare, Tolerance, default_compare, is_low_precision
 from .describe import describe_kind, show
 from .exercises import MISTAKES, Case, Exercise
@@ -46,6 +48,7 @@ class Outcome:
     value: Any = None
     error: BaseException | None = None
     where: str = ""  # the last lines of the student's traceback
+    changed: tuple = ()  # the arguments it changed in place, though it must not
     warned: tuple = ()  # the warnings it raised, as texts: "numpy warned: overflow encountered in exp"
     strict: Outcome | None = None  # a wrong case rerun with strict numerics: to explain it, never to judge it
 
@@ -54,10 +57,17 @@ class Outcome:
         return self.error is not None
 
 
-def run_case(function: Callable, case: Case) -> Outcome:
-    """``function(**case.kwargs)`` on a deep copy of the arguments: a function that edits them spoils no other call."""
+def run_case(function: Callable, case: Case, allowed: tuple = ()) -> Outcome:
+    """``function(**case.kwargs)`` on a deep copy of the arguments: a function that edits them spoils no other call.
+
+    The copy is compared with ``case.kwargs`` afterwards: ``Outcome.changed``
+    names the arguments changed in place, but for those in ``allowed``. A
+    generator is read here, so that its code runs (and is timed) now.
+    """
+    given = copy.deepcopy(case.kwargs)
     try:
-        return Outcome(value=function(**copy.deepcopy(case.kwargs)))
+        value = in_place.settle(function(**given))
+        return Outcome(value=value, changed=in_place.changed_arguments(case.kwargs, given, allowed))
     except Exception as error:  # noqa: BLE001 (the student's code may raise anything)
         frames = traceback.extract_tb(error.__traceback__)[1:]  # drop this frame
         where = "".join(traceback.format_list(frames[-3:])).rstrip()
@@ -79,9 +89,12 @@ def _problem(compare: Compare, got: Outcome, expected: Outcome) -> str | None:
     if got.raised:
         return f"raised {type(got.error).__name__}"
     try:
-        return compare(got.value, expected.value)
+        problem = compare(got.value, expected.value)
     except Exception as error:  # noqa: BLE001 (e.g. a registry compare meeting an odd type)
         return f"the answer could not be compared ({type(error).__name__}: {error})"
+    if problem is None and got.changed:
+        return f"the answer is right, but the function changed its argument `{got.changed[0]}` in place"
+    return problem
 
 
 # ------------------------------------------------------------------ check
@@ -132,13 +145,14 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
     # Everything the reference and the known mistakes say is worked out
     # before the references are switched off, under the conditions the student's code meets.
     with limits.as_graded():
-        expected = [run_case(exercise.reference, case) for case in cases]
+        expected = [run_case(exercise.reference, case, exercise.changes) for case in cases]
     for case, outcome in zip(cases, expected):
         if outcome.raised:
             raise RuntimeError(f"the reference of {name} fails on its own case {case.description!r}: "
                                f"{outcome.error!r}")
     with limits.as_graded():
-        mistakes = {m.key: [run_case(m.function, case) for case in cases] for m in _mistakes_for(exercise, prop)}
+        mistakes = {m.key: [run_case(m.function, case, exercise.changes) for case in cases]
+                    for m in _mistakes_for(exercise, prop)}
 
     limit = limits.time_limit_seconds() if time_limit is None else time_limit
     got = _run_student(exercise, student_fn, cases, limit)
@@ -168,7 +182,7 @@ def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], se
             with limits.time_limit(seconds):
                 for case in cases:
                     with limits.warnings_recorded() as warned:
-                        outcome = run_case(student_fn, case)
+                        outcome = run_case(student_fn, case, exercise.changes)
                     outcome.warned = tuple(warned)
                     got.append(outcome)
         except limits.TimeUp:
@@ -214,7 +228,7 @@ def _explain_numerics(exercise: Exercise, student_fn: Callable, cases: list[Case
     with disabled(exercise.replaces, extra=(exercise.reference,)), limits.as_graded(), limits.strict_numerics():
         try:
             with limits.time_limit(seconds):
-                rerun = run_case(student_fn, cases[warned[0]])
+                rerun = run_case(student_fn, cases[warned[0]], exercise.changes)
         except limits.TimeUp:
             return
     got[warned[0]].strict = rerun
@@ -277,6 +291,11 @@ def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list
         lines.append("It still raises NotImplementedError: replace `raise NotImplementedError()` with your code.")
     lines += _numerics_diagnosis(got, wrong)
     matched = [key for key, answers in mistakes.items() if all(_agree(compare, g, m) for g, m in zip(got, answers))]
+    changed = [got[i].changed[0] for i in wrong if got[i].changed]
+    if changed:
+        # Named whether or not the exercise registers an in-place Mistake: the rule holds for every exercise.
+        lines.append(in_place.in_place_message(changed[0]))
+        matched = ["changed_argument_in_place"] + [key for key in matched if key != "changed_argument_in_place"]
     if matched:
         lines.append("This is a known mistake: " + "; or ".join(MISTAKES[k] for k in matched) + ".")
     return lines

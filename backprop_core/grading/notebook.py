@@ -1,4 +1,4 @@
-"""What the lessons' public cells call: :func:`expect_close`, :func:`public_test`, :func:`yours_or_reference`.
+"""What the lessons' public cells call: :func:`expect_close`, :func:`public_test`, :func:`call_on_copies`, :func:`yours_or_reference`.
 
 Public tests carry no points (the hidden tests grade, with :func:`~backprop_core.grading.check`);
 these helpers word a wrong answer clearly and keep a release notebook running
@@ -12,8 +12,9 @@ from typing import Any, Callable, Iterator
 from . import exercises
 from .compare import ATOL, RTOL, Tolerance, default_compare
 from .describe import show
+from .in_place import call_on_copies, call_quietly_on_copies
 
-__all__ = ["expect_close", "public_test", "yours_or_reference"]
+__all__ = ["call_on_copies", "expect_close", "public_test", "yours_or_reference"]
 
 
 def expect_close(got: Any, expected: Any, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
@@ -66,7 +67,8 @@ def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callabl
     For the lesson's own pictures and demonstrations after an exercise: they use
     the student's code once it runs, and until then (``NotImplementedError``)
     the reference, saying so once. While a hidden test runs the reference is
-    disabled, so this never earns a point.
+    disabled, so this never earns a point. The student's function gets copies
+    of the arguments, so the lesson's objects stay as they are.
 
     Parameters
     ----------
@@ -81,7 +83,8 @@ def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callabl
 
     def call(*args, **kwargs):
         try:
-            return student_fn(*args, **kwargs)
+            # on copies: a function that changes its arguments in place must not change the lesson's objects
+            return call_quietly_on_copies(student_fn, *args, **kwargs)
         except NotImplementedError:
             if not said:
                 print(f"({name} is not written yet: this cell uses the reference until it is.)")

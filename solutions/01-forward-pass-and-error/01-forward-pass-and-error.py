@@ -16,7 +16,7 @@
 import numpy as np
 from backprop_core import examples
 from backprop_core.viz import plots, widgets
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 # %% [markdown]
 # ## 1 · The network
@@ -93,10 +93,17 @@ print(f"h1 = {h1:.4f}   h2 = {h2:.4f}   prediction y = {y:.4f}   target = {targe
 # ### Exercise `linear_layer`
 #
 # Write the net input of a layer without bias.
+#
+# **One rule for every exercise of the course:** your function returns a new array and never changes the
+# arrays it is given, because the lesson still needs its `x`, `W1` and `W2` afterwards. The public tests
+# call your function through `call_on_copies(function, ...)`: it hands your function copies, so the lesson's
+# own arrays stay as they are, and it tells you if your function changed one of them.
 
 # %% solution
 def linear_layer(x, W):
     """Net input of a layer without bias, z = x Wᵀ.
+
+    Return a new array; do not change `x` or `W`.
 
     Parameters
     ----------
@@ -118,12 +125,12 @@ def linear_layer(x, W):
 # %% public
 # Public test: run this cell to check linear_layer on the worked example.
 with public_test("linear_layer"):
-    hidden = linear_layer(x, W1)
+    hidden = call_on_copies(linear_layer, x, W1)   # linear_layer(x, W1), on copies of x and W1
     assert np.shape(hidden) == (2,), f"one sample into 2 neurons should give shape (2,), got {np.shape(hidden)}"
     assert np.allclose(hidden, [0.85, 0.48]), f"the hidden layer should hold (0.85, 0.48), got {hidden}"
     
     batch = np.array([[2.0, 3.0], [1.0, 0.0], [0.0, 1.0]])   # three samples, one per row
-    Z = linear_layer(batch, W1)
+    Z = call_on_copies(linear_layer, batch, W1)
     assert np.shape(Z) == (3, 2), f"3 samples into 2 neurons should give shape (3, 2), got {np.shape(Z)}"
     assert np.allclose(Z[0], [0.85, 0.48]), f"row 0 is the worked example's sample: expected (0.85, 0.48), got {Z[0]}"
     assert np.allclose(Z[1], W1[:, 0]), "the sample (1, 0) should pick out the weights leaving x1, column 0 of W1"
@@ -138,6 +145,8 @@ with public_test("linear_layer"):
 # %% solution
 def forward_linear(x, W1, W2):
     """Forward pass of a two-layer network without activations or biases.
+
+    Return new arrays; do not change `x`, `W1` or `W2`.
 
     Parameters
     ----------
@@ -162,13 +171,13 @@ def forward_linear(x, W1, W2):
 # %% public
 # Public test: the worked example, and agreement with backprop_core's network.
 with public_test("forward_linear"):
-    hidden, output = forward_linear(x, W1, W2)
+    hidden, output = call_on_copies(forward_linear, x, W1, W2)
     assert np.allclose(hidden, [0.85, 0.48]), f"hidden should be (0.85, 0.48), got {hidden}"
     assert np.shape(output) == (1,), f"one output neuron: expected shape (1,), got {np.shape(output)}"
     assert np.isclose(output[0], 0.191), f"the prediction should be 0.191, got {output}"
     
     batch = np.array([[2.0, 3.0], [1.0, -1.0]])
-    _, outputs = forward_linear(batch, W1, W2)
+    _, outputs = call_on_copies(forward_linear, batch, W1, W2)
     assert np.allclose(outputs, net.forward(batch).output), "a batch should give what net.forward gives"
     print("forward_linear passes the public tests; prediction =", output)
 
@@ -226,6 +235,8 @@ curve
 def half_squared_error(output, target):
     """Half the squared error, summed over outputs, mean over samples.
 
+    Return a number; do not change `output` or `target`.
+
     Parameters
     ----------
     output : ndarray, shape (n_out,) or (N, n_out)
@@ -247,16 +258,26 @@ def half_squared_error(output, target):
 
 
 # %% public
-# Public test: the worked example's error, and a batch.
+# Public test: the worked example's error, several outputs, and a batch.
 with public_test("half_squared_error"):
-    E = half_squared_error(trace.output, target)
+    E = call_on_copies(half_squared_error, trace.output, target)
     assert np.isclose(E, 0.3272405), f"the worked example's error is ½(1 − 0.191)² = 0.3272405, got {E}"
     assert np.isclose(E, net.loss(x, target)), "your error should match net.loss"
     
+    E_two = call_on_copies(half_squared_error, np.array([0.0, 3.0]), np.array([1.0, 1.0]))   # two outputs, misses 1 and 2
+    assert np.isclose(E_two, 0.5 * (1**2 + 2**2)), (
+        f"one sample with two outputs adds their squares: ½(1² + 2²) = 2.5, got {E_two}. "
+        "(1.25 means a mean over the outputs too: np.mean averages over every entry.)")
+    
     outputs = np.array([[0.0], [3.0]])
     targets = np.array([[1.0], [1.0]])   # misses of 1 and 2: errors 0.5 and 2.0, mean 1.25
-    E_batch = half_squared_error(outputs, targets)
+    E_batch = call_on_copies(half_squared_error, outputs, targets)
     assert np.isclose(E_batch, np.mean([0.5 * 1**2, 0.5 * 2**2])), f"a batch takes the mean over samples, got {E_batch}"
+    
+    E_wide = call_on_copies(half_squared_error, np.zeros((2, 3)), np.ones((2, 3)))   # 2 samples, 3 outputs each
+    assert np.isclose(E_wide, 1.5), (
+        f"2 samples of 3 outputs, each missing by 1: each sample's error is ½(1 + 1 + 1) = 1.5, and so is their mean; "
+        f"got {E_wide}")
     print(f"half_squared_error passes the public tests; E = {E:.7f}")
 
 # %% [markdown]

@@ -15,7 +15,7 @@
 import numpy as np
 from backprop_core import examples
 from backprop_core.viz import plots, widgets
-from backprop_core.grading import public_test, yours_or_reference
+from backprop_core.grading import call_on_copies, public_test, yours_or_reference
 
 net, x, target = examples.step_by_step()   # the network of lesson 01
 trace = net.forward(x)
@@ -87,6 +87,7 @@ def linear_output_gradient(hidden, output, target):
     """Slopes of E = ½ Σ (t − y)² with respect to the weights of a linear output layer.
 
     The output layer computes y = W2 h, so ∂E/∂W2[j, k] = (y_j − t_j) · h_k.
+    Return a new array; do not change `hidden`, `output` or `target`.
 
     Parameters
     ----------
@@ -110,12 +111,13 @@ def linear_output_gradient(hidden, output, target):
 
 # %% public
 # Public test: the worked example, and agreement with backprop_core's backward pass.
+# call_on_copies(f, ...) calls f(...) on copies, so the lesson's arrays stay as they are.
 with public_test("linear_output_gradient"):
-    grad_W2 = linear_output_gradient(hidden, output, target)
+    grad_W2 = call_on_copies(linear_output_gradient, hidden, output, target)
     assert np.shape(grad_W2) == (1, 2), f"∂E/∂W2 is shaped like W2, (1, 2); got {np.shape(grad_W2)}"
     assert np.allclose(grad_W2, [[-0.68765, -0.38832]]), f"expected [[−0.68765, −0.38832]] = −0.809·(0.85, 0.48), got {grad_W2}"
     assert np.allclose(grad_W2, net.backward(trace, target).weights[1]), "should match net.backward(...).weights[1]"
-    g = linear_output_gradient(np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.0]), np.array([0.0, 1.0]))
+    g = call_on_copies(linear_output_gradient, np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.0]), np.array([0.0, 1.0]))
     assert np.shape(g) == (2, 3), f"2 outputs and 3 hidden neurons give shape (2, 3), got {np.shape(g)}"
     assert np.allclose(g[1], [-1.0, -2.0, -3.0]), f"row 1 belongs to output 2, whose Δ is −1: expected (−1, −2, −3), got {g[1]}"
     print("linear_output_gradient passes the public tests:\n", grad_W2)
@@ -143,6 +145,8 @@ with public_test("linear_output_gradient"):
 def gradient_step(w, gradient, learning_rate):
     """One step of gradient descent: w − learning_rate · gradient.
 
+    Return a new array (or number); do not change `w` or `gradient`.
+
     Parameters
     ----------
     w : float or ndarray, any shape
@@ -155,7 +159,7 @@ def gradient_step(w, gradient, learning_rate):
     Returns
     -------
     float or ndarray, same shape as w
-        The new weight(s); w itself is left unchanged.
+        The new weight(s).
     """
     ### BEGIN SOLUTION
     return np.asarray(w, dtype=float) - learning_rate * np.asarray(gradient, dtype=float)
@@ -165,12 +169,10 @@ def gradient_step(w, gradient, learning_rate):
 # %% public
 # Public test: the output weights of the worked example after one step with α = 0.05.
 with public_test("gradient_step"):
-    W2_old = net.weights[1].copy()
     grad_W2 = net.backward(trace, target).weights[1]
-    W2_new = gradient_step(net.weights[1], grad_W2, 0.05)
+    W2_new = call_on_copies(gradient_step, net.weights[1], grad_W2, 0.05)   # fails if gradient_step changes w
     assert np.allclose(W2_new, [[0.1743825, 0.169416]]), f"expected [[0.1743825, 0.169416]], got {W2_new}"
-    assert np.array_equal(net.weights[1], W2_old), "gradient_step must return new weights, not change the ones it is given"
-    assert np.isclose(gradient_step(1.0, 2.0, 0.1), 0.8), "one number: 1 − 0.1·2 = 0.8"
+    assert np.isclose(call_on_copies(gradient_step, 1.0, 2.0, 0.1), 0.8), "one number: 1 − 0.1·2 = 0.8"
     print("gradient_step passes the public tests: W2 →", W2_new)
 
 # %% [markdown]
@@ -214,6 +216,8 @@ plots.draw_network(stepped, stepped.forward(x), target=target)
 def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
     """Repeat w ← w − learning_rate · grad_fn(w) and record the path.
 
+    Return a new array; do not change `w_start`.
+
     Parameters
     ----------
     grad_fn : callable
@@ -249,7 +253,7 @@ def output_weight_slopes(w56):
 # %% public
 # Public test: gradient descent on w5, w6 of the worked example.
 with public_test("gradient_descent"):
-    path = gradient_descent(output_weight_slopes, net.weights[1][0], 0.05, 20)
+    path = call_on_copies(gradient_descent, output_weight_slopes, net.weights[1][0], 0.05, 20)
     assert np.shape(path) == (21, 2), f"20 steps of 2 weights give shape (21, 2), got {np.shape(path)}"
     assert np.allclose(path[0], [0.14, 0.15]), f"path[0] is the start (0.14, 0.15), got {path[0]}"
     assert np.allclose(path[1], [0.1743825, 0.169416]), f"the first step should land on (0.1743825, 0.169416), got {path[1]}"

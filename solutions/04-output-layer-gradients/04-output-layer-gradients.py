@@ -21,7 +21,7 @@ from IPython.display import Markdown, display
 from backprop_core import examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=10, suppress=True)
 
@@ -173,6 +173,8 @@ factor_stepper("w5", student_output_delta="output_delta")
 def output_delta(z, target):
     """Delta of sigmoid output neurons under the half squared error.
 
+    Return a new array; do not change `z` or `target`.
+
     Parameters
     ----------
     z : ndarray, shape (n_out,) or (N, n_out)
@@ -194,13 +196,17 @@ def output_delta(z, target):
 
 # %% public
 # Public test: the worked example. Run this cell to check your function.
+# call_on_copies(f, ...) calls f(...) on copies, so the lesson's arrays stay as they are.
 with public_test("output_delta"):
-    delta_out = output_delta(z_out, target)
+    delta_out = call_on_copies(output_delta, z_out, target)
     assert np.shape(delta_out) == (2,), f"one delta per output neuron: expected shape (2,), got {np.shape(delta_out)}"
     assert np.isclose(delta_out[0], 0.138498562, atol=1e-9), f"δ_o1 should be 0.138498562, got {delta_out[0]}"
     assert np.isclose(delta_out[1], -0.038098236, atol=1e-9), (
         f"δ_o2 should be −0.038098236, got {delta_out[1]}. A positive value here means the sign is flipped.")
-    assert np.allclose(output_delta(np.zeros((3, 2)), np.ones((3, 2))), -0.125), "a batch works elementwise: σ(0) − 1 = −0.5, σ′(0) = 0.25"
+    batch = call_on_copies(output_delta, np.zeros((3, 2)), np.ones((3, 2)))
+    assert np.allclose(batch, -0.125), (
+        f"a batch works elementwise: σ(0) − 1 = −0.5, σ′(0) = 0.25, so every delta is −0.125; got {batch}"
+        + (". 0 means σ′(z) written as z·(1 − z): a·(1 − a) needs the activation a = σ(z)" if np.allclose(batch, 0.0) else ""))
     print("δ_o =", delta_out, "— correct")
 
 
@@ -233,6 +239,8 @@ with public_test("output_delta"):
 def output_weight_gradient(delta, a_prev):
     """Gradient of the error with respect to a layer's weights, for one sample.
 
+    Return a new array; do not change `delta` or `a_prev`.
+
     Parameters
     ----------
     delta : ndarray, shape (n_out,)
@@ -254,12 +262,12 @@ def output_weight_gradient(delta, a_prev):
 # Public test: the worked example, and a layer that is not square.
 with public_test("output_weight_gradient"):
     delta_ref = (out - target) * sigmoid_prime(z_out)   # the right output deltas, whatever output_delta does
-    grad_W2 = output_weight_gradient(delta_ref, out_hidden)
+    grad_W2 = call_on_copies(output_weight_gradient, delta_ref, out_hidden)
     assert np.shape(grad_W2) == (2, 2), f"expected shape (2, 2), got {np.shape(grad_W2)}"
     assert np.isclose(grad_W2[0, 0], 0.082167041, atol=1e-9), f"∂E/∂w5 should be 0.082167041, got {grad_W2[0, 0]}"
     assert np.isclose(grad_W2[0, 1], 0.082667628, atol=1e-9), (
         f"∂E/∂w6 (row 0: into o1; column 1: from h2) should be 0.082667628, got {grad_W2[0, 1]}. Is it transposed?")
-    wide = output_weight_gradient(np.array([1.0, 2.0]), np.array([1.0, 10.0, 100.0]))
+    wide = call_on_copies(output_weight_gradient, np.array([1.0, 2.0]), np.array([1.0, 10.0, 100.0]))
     assert np.shape(wide) == (2, 3), f"2 deltas and 3 activations give shape (n_out, n_in) = (2, 3), got {np.shape(wide)}"
     print("∂E/∂W2 =\n", grad_W2)
 
@@ -281,6 +289,8 @@ with public_test("output_weight_gradient"):
 def update_output_weights(W, delta, a_prev, learning_rate):
     """One gradient-descent step on a layer's weights.
 
+    Return a new array; do not change `W`, `delta` or `a_prev`.
+
     Parameters
     ----------
     W : ndarray, shape (n_out, n_in)
@@ -295,7 +305,7 @@ def update_output_weights(W, delta, a_prev, learning_rate):
     Returns
     -------
     ndarray, shape (n_out, n_in)
-        The updated weights, a new array.
+        The updated weights.
     """
     ### BEGIN SOLUTION
     return np.asarray(W, dtype=float) - learning_rate * output_weight_gradient(delta, a_prev)
@@ -305,13 +315,11 @@ def update_output_weights(W, delta, a_prev, learning_rate):
 # %% public
 # Public test: w5 ... w8 after one step with learning rate 0.5.
 with public_test("update_output_weights"):
-    W2_before = W2.copy()
-    W2_new = update_output_weights(W2, delta_ref, out_hidden, 0.5)
+    W2_new = call_on_copies(update_output_weights, W2, delta_ref, out_hidden, 0.5)   # fails if it changes W
     expected = {"w5": (0, 0, 0.358916480), "w6": (0, 1, 0.408666186), "w7": (1, 0, 0.511301270), "w8": (1, 1, 0.561370121)}
     assert W2_new[0, 0] < W2[0, 0], "∂E/∂w5 is positive, so w5 must go down: is the sign of the step flipped?"
     for name, (j, k, value) in expected.items():
         assert np.isclose(W2_new[j, k], value, atol=1e-9), f"{name} should become {value}, got {W2_new[j, k]}"
-    assert np.array_equal(W2, W2_before), "update_output_weights changed W in place; return a new array instead"
     print("updated W2 =\n", W2_new)
 
 # %% [markdown]

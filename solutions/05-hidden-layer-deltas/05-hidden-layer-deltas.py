@@ -22,7 +22,7 @@ from IPython.display import Markdown, display
 from backprop_core import Network, examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=9, suppress=True)
 
@@ -137,6 +137,8 @@ drawing
 def hidden_delta(z, W_next, delta_next):
     """Deltas of a sigmoid hidden layer, from the deltas of the layer after it.
 
+    Return a new array; do not change `z`, `W_next` or `delta_next`.
+
     Parameters
     ----------
     z : ndarray, shape (n_hidden,)
@@ -159,14 +161,17 @@ def hidden_delta(z, W_next, delta_next):
 
 # %% public
 # Public test: the worked example, and a layer of 3 hidden neurons feeding 2 outputs.
+# call_on_copies(f, ...) calls f(...) on copies, so the lesson's arrays stay as they are.
 with public_test("hidden_delta"):
-    delta_hidden = hidden_delta(z_hidden, W2, delta_out)
+    delta_hidden = call_on_copies(hidden_delta, z_hidden, W2, delta_out)
     assert np.shape(delta_hidden) == (2,), f"one delta per hidden neuron: expected shape (2,), got {np.shape(delta_hidden)}"
     assert np.isclose(delta_hidden[0], 0.036350306 * 0.241300709, atol=1e-9), (
         f"δ_h1 should be ∂E/∂a_h1 · σ′(z_h1) = 0.036350306 × 0.241300709 = {0.036350306 * 0.241300709:.9f}, got {delta_hidden[0]}")
-    three = hidden_delta(np.zeros(3), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([1.0, -1.0]))
+    three = call_on_copies(hidden_delta, np.zeros(3), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([1.0, -1.0]))
     assert np.shape(three) == (3,), f"3 hidden neurons need 3 deltas, got shape {np.shape(three)}: is W_next transposed?"
-    assert np.allclose(three, [-0.75, -0.75, -0.75]), f"σ′(0) = 0.25 times W_nextᵀδ = (−3, −3, −3) gives −0.75 each, got {three}"
+    assert np.allclose(three, [-0.75, -0.75, -0.75]), (
+        f"σ′(0) = 0.25 times W_nextᵀδ = (−3, −3, −3) gives −0.75 each, got {three}"
+        + (": σ′(z) written as z·(1 − z) is 0 at z = 0; a·(1 − a) needs the activation a = σ(z)" if np.allclose(three, 0.0) else ""))
     print("hidden deltas δ_h =", delta_hidden)
 
 # %% [markdown]
@@ -247,6 +252,8 @@ print(f"its prediction: {moved_prediction:.7f}")
 def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
     """One step of backpropagation and gradient descent on a 2-layer sigmoid network.
 
+    Return new arrays; do not change `W1`, `b1`, `W2`, `b2`, `x` or `target`.
+
     Parameters
     ----------
     W1 : ndarray, shape (n_hidden, n_in)
@@ -268,7 +275,7 @@ def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
     -------
     W1_new : ndarray, shape (n_hidden, n_in)
     W2_new : ndarray, shape (n_out, n_hidden)
-        Both computed from gradients at the old weights; W1 and W2 are left unchanged.
+        Both computed from gradients at the old weights.
     """
     ### BEGIN SOLUTION
     W1, W2, x = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float), np.asarray(x, dtype=float)
@@ -285,13 +292,11 @@ def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
 # %% public
 # Public test: the worked example, learning rate 0.5.
 with public_test("backprop_step"):
-    W1_before, W2_before = W1.copy(), W2.copy()
-    W1_step, W2_step = backprop_step(W1, net.biases[0], W2, net.biases[1], x, target, 0.5)
+    W1_step, W2_step = call_on_copies(backprop_step, W1, net.biases[0], W2, net.biases[1], x, target, 0.5)
     for name, got, want in [("w5", W2_step[0, 0], 0.35891648), ("w8", W2_step[1, 1], 0.561370121),
                             ("w1", W1_step[0, 0], 0.149780716), ("w2", W1_step[0, 1], 0.19956143),
                             ("w3", W1_step[1, 0], 0.24975114), ("w4", W1_step[1, 1], 0.29950229)]:
         assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}"
-    assert np.array_equal(W1, W1_before) and np.array_equal(W2, W2_before), "backprop_step changed W1 or W2 in place"
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]

@@ -13,7 +13,7 @@
 import numpy as np
 from backprop_core import Network, examples
 from backprop_core.viz import plots
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=7, suppress=True)
 
@@ -182,6 +182,8 @@ shapes_explorer(student_dense_forward="dense_forward")
 def dense_forward(x, W, b):
     """Net input of one layer for a batch: z = x W^T + b.
 
+    Return a new array; do not change `x`, `W` or `b`.
+
     Parameters
     ----------
     x : ndarray, shape (N, n_in)
@@ -206,12 +208,13 @@ def dense_forward(x, W, b):
 
 # %% public
 # Public test: seed 000's hidden layer and seed 002's batch.
+# call_on_copies(f, ...) calls f(...) on copies, so the lesson's arrays stay as they are.
 with public_test("dense_forward"):
     from backprop_core import grading
     net0, x0_, _ = examples.step_by_step()
-    grading.expect_close(dense_forward(x0_[None, :], net0.weights[0], None), np.array([[0.85, 0.48]]),
-                         "seed 000's hidden activations (no bias) for x = (2, 3)")
-    got = dense_forward(X, net2.weights[0], net2.biases[0])
+    grading.expect_close(call_on_copies(dense_forward, x0_[None, :], net0.weights[0], None),
+                         np.array([[0.85, 0.48]]), "seed 000's hidden activations (no bias) for x = (2, 3)")
+    got = call_on_copies(dense_forward, X, net2.weights[0], net2.biases[0])
     assert np.shape(got) == (4, 2), f"a batch of 4 samples into 2 neurons gives shape (4, 2), got {np.shape(got)}"
     grading.expect_close(got[0], np.array([0.3775, 0.3925]), "seed 002's net inputs net_h1, net_h2")
     grading.expect_close(got, batch_trace.pre_activations[0], "the net inputs Z1 of the whole batch")
@@ -228,6 +231,8 @@ with public_test("dense_forward"):
 # %% solution
 def dense_backward(dz, x, W):
     """Gradients through one layer z = x W^T + b for a batch.
+
+    Return new arrays; do not change `dz`, `x` or `W`.
 
     Parameters
     ----------
@@ -259,14 +264,14 @@ with public_test("dense_backward"):
     net0, x0_, t0_ = examples.step_by_step()
     h0 = np.array([[0.85, 0.48]])
     dz0 = np.array([[0.191 - 1.0]])                      # Delta = prediction - target
-    dx, dW, db = dense_backward(dz0, h0, net0.weights[1])
+    dx, dW, db = call_on_copies(dense_backward, dz0, h0, net0.weights[1])
     grading.expect_close(dW, np.array([[-0.809 * 0.85, -0.809 * 0.48]]), "dE/dW2 of seed 000 (Delta times h)")
     grading.expect_close(dx, np.array([[-0.809 * 0.14, -0.809 * 0.15]]), "the error sent back to seed 000's hidden layer (Delta times old W2)")
     grading.expect_close(db, np.array([-0.809]), "dE/db for one sample (just Delta)")
     
     # On seed 002's batch: dz of the output layer includes the 1/N of the mean.
     dz2 = batch_grads.deltas[1] / len(X)
-    dx, dW, db = dense_backward(dz2, batch_trace.activations[0], net2.weights[1])
+    dx, dW, db = call_on_copies(dense_backward, dz2, batch_trace.activations[0], net2.weights[1])
     grading.expect_close(dW, batch_grads.weights[1], "dE/dW2 of the batch")
     grading.expect_close(db, batch_grads.biases[1], "dE/db2 of the batch (summed over its 4 samples)")
     print("dense_backward passes the public tests.")

@@ -16,7 +16,7 @@ import time
 import numpy as np
 from backprop_core import Network, examples, train
 from backprop_core.viz import plots
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=6, suppress=True)
 
@@ -88,6 +88,9 @@ plots.loss_curve({"biases fixed (seed 002)": history.losses, "biases learning": 
 def train_online(net, X, Y, learning_rate, epochs):
     """Online gradient descent: one update per sample, samples in order.
 
+    Change `net` in place: training it is this function's job (unlike the other
+    exercises). Do not change `X` or `Y`.
+
     Parameters
     ----------
     net : Network
@@ -128,7 +131,9 @@ def train_online(net, X, Y, learning_rate, epochs):
 with public_test("train_online"):
     from backprop_core import grading
     net_t, x_t, t_t = examples.mazur()
-    mine = train_online(net_t, x_t[None, :], t_t[None, :], 0.5, 10_000)
+    # call_on_copies(f, ...): X and Y go in as copies, and it fails if train_online changes them;
+    # net_t is the test's own network, trained in place.
+    mine = call_on_copies(train_online, net_t, x_t[None, :], t_t[None, :], 0.5, 10_000)
     assert np.shape(mine) == (10_000,), f"one loss per epoch: expected shape (10000,), got {np.shape(mine)}"
     grading.expect_close(mine[0], 0.298371109, "losses[0], seed 002's error before any update", rtol=1e-8)
     assert mine[1] < mine[0], "the loss should fall after the first update: check the sign of your update"
@@ -147,6 +152,8 @@ with public_test("train_online"):
 # %% solution
 def minibatches(X, Y, batch_size, rng):
     """Yield (X_batch, Y_batch) pairs that cover every sample once.
+
+    Do not change `X` or `Y`.
 
     Parameters
     ----------
@@ -177,10 +184,13 @@ def minibatches(X, Y, batch_size, rng):
 with public_test("minibatches"):
     X10 = np.arange(20.0).reshape(10, 2)
     Y10 = np.arange(10.0).reshape(10, 1)          # target n belongs to row n
-    batches = list(minibatches(X10, Y10, 4, None))
-    assert [len(xb) for xb, _ in batches] == [4, 4, 2], f"batch sizes should be [4, 4, 2], got {[len(xb) for xb, _ in batches]}"
+    # call_on_copies(f, ...) calls f(...) on copies, and fails if f changes X or Y (e.g. shuffles them).
+    batches = list(call_on_copies(minibatches, X10, Y10, 4, None))
+    sizes = [len(xb) for xb, _ in batches]
+    hints = {(4, 4): ": the last, smaller batch is missing", (4, 3, 3): ": np.array_split evens out the sizes"}
+    assert sizes == [4, 4, 2], f"batch sizes should be [4, 4, 2], got {sizes}{hints.get(tuple(sizes), '')}"
     assert np.array_equal(batches[0][0], X10[:4]), "without rng the first batch is rows 0-3, in order"
-    shuffled = list(minibatches(X10, Y10, 4, 7))
+    shuffled = list(call_on_copies(minibatches, X10, Y10, 4, 7))
     seen = np.concatenate([yb for _, yb in shuffled]).ravel()
     assert sorted(seen) == list(range(10)), f"every sample exactly once, got targets {seen}"
     for xb, yb in shuffled:

@@ -14,7 +14,7 @@ from backprop_core import examples, gradient_check
 from backprop_core.course import buggy
 from backprop_core.viz import plots
 from backprop_core.course.mistakes import MISTAKES
-from backprop_core.grading import public_test
+from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=6)
 
@@ -122,12 +122,14 @@ print("passed:", check.passed)
 def numerical_gradient(f, W, h=1e-5):
     """Gradient of a scalar function f at W, by central differences.
 
+    Return a new array; do not change `W` (nudge a copy of it).
+
     Parameters
     ----------
     f : callable
         f(W) returns a float; it takes an array shaped like W.
     W : ndarray, any shape, e.g. (n_out, n_in) for a weight matrix
-        Where to take the gradient. Must be unchanged afterwards.
+        Where to take the gradient.
     h : float
         The nudge, > 0.
 
@@ -161,13 +163,12 @@ with public_test("numerical_gradient"):
         probe.weights[1] = W2
         return probe.loss(x, target)
     
-    W2_before = net.weights[1].copy()
-    numeric_W2 = numerical_gradient(loss_of_W2, net.weights[1], 1e-5)
+    # call_on_copies(f, ...) calls f(...) on copies, and fails if f leaves W changed.
+    numeric_W2 = call_on_copies(numerical_gradient, loss_of_W2, net.weights[1], 1e-5)
     assert np.shape(numeric_W2) == (2, 2), f"the gradient of a (2, 2) matrix has shape (2, 2), got {np.shape(numeric_W2)}"
-    assert np.array_equal(net.weights[1], W2_before), "numerical_gradient must leave W as it was"
     grading.expect_close(numeric_W2[0, 0], 0.082167041, "dE/dw5 of seed 002", rtol=1e-7)
     grading.expect_close(numeric_W2, net.backward(net.forward(x), target).weights[1], "dE/dW2 against backpropagation", rtol=1e-7)
-    grading.expect_close(numerical_gradient(lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0]), 1e-3),
+    grading.expect_close(call_on_copies(numerical_gradient, lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0]), 1e-3),
                          np.array([3.000001, 12.000001]), "d/dv sum(v^3) at (1, -2) with h = 1e-3 (central: 3v^2 + h^2)")
     print("numerical_gradient passes the public tests.")
 
@@ -230,6 +231,8 @@ gradcheck_explorer()
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     """The first layer where analytic and numerical gradients disagree.
 
+    Return a layer number or None; do not change `analytic` or `numeric`.
+
     Parameters
     ----------
     analytic : list of ndarray
@@ -261,14 +264,16 @@ with public_test("first_disagreeing_layer"):
     from backprop_core import numerical_gradient as reference_numerical_gradient
     numeric = reference_numerical_gradient(gallery_net, gallery_x, gallery_target).weights
     trace = gallery_net.forward(gallery_x)
-    def layer_of(backward):
-        return first_disagreeing_layer(backward(gallery_net, trace, gallery_target).weights, numeric, 1e-6)
+    def layer_of(backward):   # on copies: fails if first_disagreeing_layer changes the gradients it is given
+        return call_on_copies(first_disagreeing_layer, backward(gallery_net, trace, gallery_target).weights, numeric, 1e-6)
     
     assert layer_of(buggy.correct) is None, f"a correct backward pass agrees in every layer: expected None, got {layer_of(buggy.correct)}"
-    assert layer_of(buggy.missing_transpose) == 0, f"a missing transpose breaks the first layer only: expected 0, got {layer_of(buggy.missing_transpose)}"
+    assert layer_of(buggy.missing_transpose) == 0, (
+        f"a missing transpose breaks the first layer only: expected 0, got {layer_of(buggy.missing_transpose)}"
+        + (" (layers are counted from 0: the first is analytic[0])" if layer_of(buggy.missing_transpose) == 1 else ""))
     assert layer_of(buggy.wrong_sign) == 0, f"a wrong sign breaks every layer, the first is 0: got {layer_of(buggy.wrong_sign)}"
     tiny = [g * 1e-9 for g in numeric]          # tiny gradients: a relative error, not an absolute one
-    assert first_disagreeing_layer([tiny[0], 2 * tiny[1]], tiny, 1e-6) == 1, "gradients of size 1e-10 that differ by a factor 2 disagree"
+    assert call_on_copies(first_disagreeing_layer, [tiny[0], 2 * tiny[1]], tiny, 1e-6) == 1, "gradients of size 1e-10 that differ by a factor 2 disagree"
     print("first_disagreeing_layer passes the public tests.")
 
 # %% [markdown]

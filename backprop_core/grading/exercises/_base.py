@@ -1,6 +1,7 @@
 """Exercise records and the registry behind :mod:`backprop_core.grading.exercises`."""
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -72,6 +73,11 @@ class Exercise:
         Graded property -> what its random cases are, in a few words
         ("one sample with 1–5 output neurons"): the comment line of its
         hidden test cell, "# Hidden tests: <description> on random cases."
+    changes : tuple of str
+        The arguments the function exists to change in place (``("net",)`` for
+        a training loop that trains ``net``). The rule of the course: every
+        other argument is left as it was, and a function that changes one
+        loses the property's points (:mod:`~backprop_core.grading.in_place`).
     mistakes : tuple of Mistake
     compare : callable(got, expected, tolerance) -> str or None
         None when ``got`` is right within ``tolerance``, else what is wrong in
@@ -97,6 +103,7 @@ class Exercise:
     tolerance: Tolerance = FLOAT32_ROUNDING
     tolerances: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
+    changes: tuple = ()
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"
@@ -122,6 +129,9 @@ def register(exercise: Exercise) -> Exercise:
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")
+    unknown = set(exercise.changes) - set(inspect.signature(exercise.reference).parameters)
+    if unknown:
+        raise ValueError(f"exercise {exercise.name!r}: changes names {sorted(unknown)}, not arguments of its reference")
     for reference in exercise.replaces:
         as_function(reference)  # a string or other non-function fails here, at import, not while grading
     _REGISTRY[exercise.name] = exercise

@@ -39,6 +39,12 @@ def error_without_mean(output, target):
     return float(0.5 * np.sum((target - output) ** 2))
 
 
+def error_mean_over_outputs(output, target):
+    # np.mean averages over every entry: over the samples, and over the outputs too
+    output, target = np.asarray(output, float), np.asarray(target, float)
+    return float(0.5 * np.mean((target - output) ** 2))
+
+
 register(
     Exercise(
         name="half_squared_error",
@@ -54,6 +60,7 @@ register(
         mistakes=(
             Mistake("missing_half", error_without_half),
             Mistake("missing_mean", error_without_mean, properties=("batch_mean",)),
+            Mistake("mean_over_outputs", error_mean_over_outputs),
         ),
     )
 )

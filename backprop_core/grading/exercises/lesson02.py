@@ -51,6 +51,12 @@ def gradient_step_uphill(w, gradient, learning_rate):
     return np.asarray(w, dtype=float) + learning_rate * np.asarray(gradient, dtype=float)
 
 
+def gradient_step_in_place(w, gradient, learning_rate):
+    # right numbers, but an array w is changed for the caller (a single number cannot be)
+    w -= learning_rate * np.asarray(gradient, dtype=float)
+    return w
+
+
 register(
     Exercise(
         name="gradient_step",
@@ -60,7 +66,10 @@ register(
         properties={"one_weight": _step_cases_scalar, "arrays": _step_cases_array},
         points={"one_weight": 1, "arrays": 1},
         descriptions={"one_weight": "single numbers", "arrays": "weight arrays of many shapes"},
-        mistakes=(Mistake("wrong_sign", gradient_step_uphill),),
+        mistakes=(
+            Mistake("wrong_sign", gradient_step_uphill),
+            Mistake("changed_argument_in_place", gradient_step_in_place, properties=("arrays",)),
+        ),
     )
 )
 
@@ -196,6 +205,15 @@ def gradient_descent_uphill(grad_fn, w_start, learning_rate, n_steps):
     return np.array(path)
 
 
+def gradient_descent_in_place(grad_fn, w_start, learning_rate, n_steps):
+    w = np.asarray(w_start, dtype=float)  # the caller's array itself, not a copy
+    path = [w.copy()]
+    for _ in range(n_steps):
+        w -= learning_rate * np.asarray(grad_fn(w), dtype=float)
+        path.append(w.copy())
+    return np.array(path)
+
+
 register(
     Exercise(
         name="gradient_descent",
@@ -211,6 +229,9 @@ register(
             "one_weight": "bowl-shaped errors of one weight",
             "several_weights": "bowl-shaped errors of several weights",
         },
-        mistakes=(Mistake("wrong_sign", gradient_descent_uphill),),
+        mistakes=(
+            Mistake("wrong_sign", gradient_descent_uphill),
+            Mistake("changed_argument_in_place", gradient_descent_in_place),
+        ),
     )
 )

@@ -46,6 +46,12 @@ def sigmoid_prime_of_activation(z):
     return ss * (1.0 - ss)
 
 
+def sigmoid_prime_of_net_input_as_activation(z):
+    # a * (1 - a) written with the net input z where the activation a = sigma(z) belongs
+    z = np.asarray(z, dtype=float)
+    return z * (1.0 - z)
+
+
 register(
     Exercise(
         name="sigmoid_prime",
@@ -55,7 +61,10 @@ register(
         properties={"values": lambda rng: _z_cases(rng, 8.0, "moderate z"), "large_inputs": _extreme_cases},
         points={"values": 1, "large_inputs": 1},
         descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
-        mistakes=(Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),),
+        mistakes=(
+            Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),
+            Mistake("sigma_prime_of_net_input_as_activation", sigmoid_prime_of_net_input_as_activation),
+        ),
     )
 )
 
@@ -133,6 +142,10 @@ def central_difference_one_sided(f, x, h=1e-5):
     return float((f(x + h) - f(x)) / h)
 
 
+def central_difference_over_h(f, x, h=1e-5):
+    return float((f(x + h) - f(x - h)) / h)  # the two points are 2h apart
+
+
 register(
     Exercise(
         name="central_difference",
@@ -145,7 +158,10 @@ register(
             "polynomials": "polynomials of degree 2 to 4",
             "smooth_curves": "sin, tanh, the logistic curve and exp",
         },
-        mistakes=(Mistake("one_sided_difference", central_difference_one_sided),),
+        mistakes=(
+            Mistake("one_sided_difference", central_difference_one_sided),
+            Mistake("difference_over_h", central_difference_over_h),
+        ),
         # The lesson measures how rounding noise limits a central difference: float64 is part of it.
         tolerance=Tolerance(FLOAT64_ROUNDING.rtol, FLOAT64_ROUNDING.atol, FLOAT32_SWAMPS_CENTRAL_DIFFERENCES),
     )

@@ -153,6 +153,12 @@ def delta_sigma_prime_of_activation(z, target):
     return (a - np.asarray(target, float)) * s * (1.0 - s)
 
 
+def delta_sigma_prime_of_net_input(z, target):
+    z = np.asarray(z, float)
+    a = 1.0 / (1.0 + np.exp(-z))
+    return (a - np.asarray(target, float)) * z * (1.0 - z)  # a * (1 - a) written with z
+
+
 def delta_wrong_sign(z, target):
     a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
     return (np.asarray(target, float) - a) * a * (1.0 - a)
@@ -164,6 +170,11 @@ def gradient_missing_transpose(delta, a_prev):
 
 def update_wrong_sign(W, delta, a_prev, learning_rate):
     return np.asarray(W, float) + learning_rate * np.outer(np.asarray(delta, float), np.asarray(a_prev, float))
+
+
+def update_in_place(W, delta, a_prev, learning_rate):
+    W -= learning_rate * np.outer(np.asarray(delta, float), np.asarray(a_prev, float))  # the caller's W changes
+    return W
 
 
 # ---------------------------------------------------------------- registry
@@ -179,6 +190,7 @@ register(
         mistakes=(
             Mistake("sigma_prime_of_activation", delta_sigma_prime_of_activation),
             Mistake("wrong_sign", delta_wrong_sign),
+            Mistake("sigma_prime_of_net_input_as_activation", delta_sigma_prime_of_net_input),
         ),
     )
 )
@@ -205,6 +217,9 @@ register(
         properties={"random_layers": _update_cases},
         points={"random_layers": 2},
         descriptions={"random_layers": "layers of random sizes and learning rates"},
-        mistakes=(Mistake("wrong_sign", update_wrong_sign),),
+        mistakes=(
+            Mistake("wrong_sign", update_wrong_sign),
+            Mistake("changed_argument_in_place", update_in_place),
+        ),
     )
 )

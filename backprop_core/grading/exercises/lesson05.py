@@ -132,6 +132,11 @@ def hidden_delta_sigma_prime_of_activation(z, W_next, delta_next):
     return s * (1.0 - s) * (np.asarray(W_next, float).T @ np.asarray(delta_next, float))
 
 
+def hidden_delta_sigma_prime_of_net_input(z, W_next, delta_next):
+    z = np.asarray(z, float)
+    return z * (1.0 - z) * (np.asarray(W_next, float).T @ np.asarray(delta_next, float))  # a * (1 - a) written with z
+
+
 def hidden_delta_missing_transpose(z, W_next, delta_next):
     a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
     # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
@@ -155,6 +160,17 @@ def step_wrong_sign(W1, b1, W2, b2, x, target, learning_rate):
     delta_out = (y - target) * y * (1.0 - y)
     delta_hidden = h * (1.0 - h) * (W2.T @ delta_out)
     return W1 + learning_rate * np.outer(delta_hidden, x), W2 + learning_rate * np.outer(delta_out, h)
+
+
+def step_in_place(W1, b1, W2, b2, x, target, learning_rate):
+    x = np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    delta_out = (y - target) * y * (1.0 - y)
+    delta_hidden = h * (1.0 - h) * (W2.T @ delta_out)
+    W1 -= learning_rate * np.outer(delta_hidden, x)  # right numbers, but the caller's W1 and W2 change
+    W2 -= learning_rate * np.outer(delta_out, h)
+    return W1, W2
 
 
 def step_sigma_prime_of_activation(W1, b1, W2, b2, x, target, learning_rate):
@@ -183,6 +199,7 @@ register(
         mistakes=(
             Mistake("sigma_prime_of_activation", hidden_delta_sigma_prime_of_activation),
             Mistake("missing_transpose", hidden_delta_missing_transpose),
+            Mistake("sigma_prime_of_net_input_as_activation", hidden_delta_sigma_prime_of_net_input),
         ),
     )
 )
@@ -200,6 +217,7 @@ register(
             Mistake("updated_output_weights", step_updated_output_weights),
             Mistake("wrong_sign", step_wrong_sign),
             Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
+            Mistake("changed_argument_in_place", step_in_place),
         ),
         compare=compare_parts("W1_new", "W2_new"),
     )

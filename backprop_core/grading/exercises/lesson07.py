@@ -111,6 +111,7 @@ register(
             Mistake("loss_after_update", train_online_loss_after_update),
         ),
         compare=compare_losses,
+        changes=("net",),  # training it is the job: every other argument stays as it was
     )
 )
 
@@ -156,6 +157,22 @@ def minibatches_last_dropped(X, Y, batch_size, rng):
     for start in range(0, len(X) - batch_size + 1, batch_size):
         rows = order[start:start + batch_size]
         yield X[rows], Y[rows]
+
+
+def minibatches_balanced(X, Y, batch_size, rng):
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
+    n_batches = -(-len(X) // batch_size)  # enough batches, but np.array_split evens out their sizes
+    for rows in np.array_split(order, n_batches):
+        yield X[rows], Y[rows]
+
+
+def minibatches_shuffled_in_place(X, Y, batch_size, rng):
+    if rng is not None:  # one shuffle order for both, but the caller's X and Y are shuffled too
+        np.random.default_rng(rng).shuffle(X)
+        np.random.default_rng(rng).shuffle(Y)
+    for start in range(0, len(X), batch_size):
+        yield X[start:start + batch_size], Y[start:start + batch_size]
 
 
 def minibatches_pairs_separated(X, Y, batch_size, rng):
@@ -228,6 +245,8 @@ register(
         mistakes=(
             Mistake("last_batch_dropped", minibatches_last_dropped),
             Mistake("pairs_shuffled_separately", minibatches_pairs_separated, properties=("shuffled",)),
+            Mistake("batches_balanced", minibatches_balanced),
+            Mistake("changed_argument_in_place", minibatches_shuffled_in_place, properties=("shuffled",)),
         ),
         compare=compare_batches,
     )

@@ -105,6 +105,18 @@ def numerical_gradient_one_sided(f, W, h=1e-5):
     return grad
 
 
+def numerical_gradient_not_restored(f, W, h=1e-5):
+    W = np.array(W, dtype=float)
+    grad = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        W[index] += h
+        plus = f(W)
+        W[index] -= 2 * h
+        minus = f(W)
+        grad[index] = (plus - minus) / (2 * h)  # and W[index] stays h below where it was
+    return grad
+
+
 # W's shape, and each entry where a central difference with the same h puts it.
 compare_gradient = part(
     "the gradient",
@@ -131,7 +143,10 @@ register(
             "vector": "central differences of functions of a vector",
             "matrix": "central differences of functions of a matrix (incl. a network's loss)",
         },
-        mistakes=(Mistake("one_sided_difference", numerical_gradient_one_sided),),
+        mistakes=(
+            Mistake("one_sided_difference", numerical_gradient_one_sided),
+            Mistake("nudged_weight_not_restored", numerical_gradient_not_restored),
+        ),
         compare=compare_gradient,
         tolerance=CENTRAL_DIFFERENCE_PRECISION,
     )
@@ -199,6 +214,14 @@ def first_disagreeing_layer_absolute(analytic, numeric, tolerance=1e-6):
     return None
 
 
+def first_disagreeing_layer_from_one(analytic, numeric, tolerance=1e-6):
+    for l, (a, n) in enumerate(zip(analytic, numeric), start=1):  # layers numbered 1, 2, ...
+        a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+        if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)) > tolerance:
+            return l
+    return None
+
+
 def compare_layer(got, expected, tolerance: Tolerance | None = None) -> str | None:
     """None when ``got`` is the expected layer index (or None); a layer index is exact, whatever the tolerance."""
     if got is not None and not isinstance(got, (int, np.integer)) or isinstance(got, bool):
@@ -223,7 +246,10 @@ register(
             "unit_scale": "the first disagreeing layer for gradients of size about 1",
             "any_scale": "the first disagreeing layer for tiny and huge gradients",
         },
-        mistakes=(Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),),
+        mistakes=(
+            Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),
+            Mistake("layer_counted_from_one", first_disagreeing_layer_from_one),
+        ),
         compare=compare_layer,
     )
 )
