@@ -1,0 +1,22 @@
+"""float32 for the sigmoid and its slope (stable: exp of -|z| only), with sigma'(z) written as
+sigma(z) * sigma(-z); the central difference stays float64 (its precision is the lesson)
+and is written as 0.5 * (f(x+h) - f(x-h)) / h.
+"""
+
+# %% central_difference
+def central_difference(f, x, h=1e-5):
+    return 0.5 * (f(x + h) - f(x - h)) / h
+
+
+# %% sigmoid
+def sigmoid(z):
+    z = np.asarray(z, dtype=np.float32)
+    e = np.exp(-np.abs(z))  # in (0, 1]: no overflow
+    s = 1 / (1 + e)
+    return np.where(z >= 0, s, e * s)
+
+
+# %% sigmoid_prime
+def sigmoid_prime(z):
+    z = np.asarray(z, dtype=np.float32)
+    return sigmoid(z) * sigmoid(-z)  # 1 - sigma(z) = sigma(-z)

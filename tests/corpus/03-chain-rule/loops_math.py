@@ -1,0 +1,40 @@
+"""Loops and the `math` module: the two nudges added up in a loop over the signs, and the
+sigmoid and its slope computed number by number with `math.exp`, choosing the branch that
+cannot overflow. The ``sigmoid_prime`` solution cell is copied in JupyterLab (metadata and all).
+"""
+
+# %% central_difference
+def central_difference(f, x, h=1e-5):
+    slope = 0.0
+    for sign in (+1, -1):
+        slope += sign * f(x + sign * h)
+    return slope / (2 * h)
+
+
+# %% sigmoid
+import math
+
+
+def _sigma(v):
+    if v >= 0:
+        return 1.0 / (1.0 + math.exp(-v))
+    e = math.exp(v)  # v < 0: e is below 1, no overflow
+    return e / (1.0 + e)
+
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    return np.array([_sigma(v) for v in z.ravel()]).reshape(z.shape)
+
+
+# %% sigmoid_prime
+def sigmoid_prime(z):
+    z = np.asarray(z, dtype=float)
+    slopes = []
+    for v in z.ravel():
+        e = math.exp(-abs(v))  # sigma'(z) = e^-|z| / (1 + e^-|z|)^2, symmetric in z
+        slopes.append(e / (1.0 + e) ** 2)
+    return np.array(slopes).reshape(z.shape)
+
+
+# %% copy of solution_sigmoid_prime

@@ -1,0 +1,31 @@
+"""A real notebook's leftovers: a helper in the solution cell, debug prints to stderr, a
+sigmoid made safe by clipping z to [-500, 500] (exp(500) is finite), sigma' through tanh
+(sigma'(z) = (1 - tanh(z/2)^2) / 4).
+"""
+
+# %% central_difference
+import sys
+
+
+def nudged_values(f, x, h):
+    """My helper: f just right and just left of x."""
+    return f(x + h), f(x - h)
+
+
+def central_difference(f, x, h=1e-5):
+    right, left = nudged_values(f, x, h)
+    print(f"f(x+h)={right!r} f(x-h)={left!r}", file=sys.stderr)
+    return (right - left) / (h + h)
+
+
+# %% sigmoid
+def sigmoid(z):
+    z = np.clip(np.asarray(z, dtype=float), -500, 500)  # exp(500) ~ 1e217 still fits a float
+    print("sigmoid: z from", z.min(), "to", z.max(), file=sys.stderr)
+    return 1 / (1 + np.exp(-z))
+
+
+# %% sigmoid_prime
+def sigmoid_prime(z):
+    t = np.tanh(np.asarray(z, dtype=float) / 2)
+    return 0.25 * (1 - t ** 2)

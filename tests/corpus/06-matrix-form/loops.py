@@ -1,0 +1,31 @@
+"""Loops: the layer computed sample by sample and neuron by neuron (bias first, then the
+products), the backward pass as three nested loops that accumulate dx, dW and db.
+``dense_forward`` answers with a list of lists, which the exercise allows.
+"""
+
+# %% dense_forward
+def dense_forward(x, W, b):
+    z = []
+    for sample in x:
+        row = []
+        for j, weights in enumerate(W):
+            total = 0.0 if b is None else float(b[j])
+            for w, v in zip(weights, sample):
+                total += w * v
+            row.append(total)
+        z.append(row)
+    return z
+
+
+# %% dense_backward
+def dense_backward(dz, x, W):
+    N, n_out = np.shape(dz)
+    n_in = np.shape(x)[1]
+    dx, dW, db = np.zeros((N, n_in)), np.zeros((n_out, n_in)), np.zeros(n_out)
+    for n in range(N):
+        for j in range(n_out):
+            db[j] += dz[n][j]
+            for k in range(n_in):
+                dx[n, k] += dz[n][j] * W[j][k]
+                dW[j, k] += dz[n][j] * x[n][k]
+    return dx, dW, db

@@ -1,0 +1,27 @@
+"""The Network's own methods: the loss recorded with ``net.loss`` before each update, the
+update by ``net.step(net.backward(...))``; the losses returned as a Python list, which the
+exercise allows. Batches by ``np.split`` of the (shuffled) row order at multiples of B.
+The ``minibatches`` solution cell is copied in JupyterLab (metadata and all).
+"""
+
+# %% train_online
+def train_online(net, X, Y, learning_rate, epochs):
+    losses = []
+    for epoch in range(epochs):
+        epoch_losses = []
+        for n in range(len(X)):
+            epoch_losses.append(net.loss(X[n], Y[n]))  # before this sample's update
+            net.step(net.backward(net.forward(X[n]), Y[n]), learning_rate=learning_rate)
+        losses.append(sum(epoch_losses) / len(epoch_losses))
+    return losses
+
+
+# %% minibatches
+def minibatches(X, Y, batch_size, rng):
+    N = len(X)
+    order = np.arange(N) if rng is None else np.random.default_rng(rng).permutation(N)
+    for rows in np.split(order, range(batch_size, N, batch_size)):
+        yield X[rows], Y[rows]
+
+
+# %% copy of solution_minibatches
