@@ -11,13 +11,18 @@ BACKPROP_GRADEBOOK_URL
 BACKPROP_CELL_TIMEOUT
     Seconds one cell may run under autograde/validate before it is
     interrupted (default 60). The rest of the notebook still runs and grades.
+BACKPROP_CELL_OUTPUT_LIMIT
+    Characters of output autograde keeps per cell (default 1000000, about
+    1 MB); the rest is cut, with a note.
 """
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, OverwriteKernelspec
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades, IgnorePattern,
+                                    LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
-from backprop_core.grading.nbgrader_ext import HideHiddenTests, RestoreDeletedTests
+from backprop_core.grading.nbgrader_ext import (GuardedExecute, HideHiddenTests, RestoreTestCells,
+                                                StderrShownNotScored)
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -35,7 +40,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # One student cell stuck in an endless loop must not stop the grading: after
 # the timeout nbclient interrupts the kernel (KeyboardInterrupt in that cell),
-# records the error below in the cell and goes on with the next cell.
+# records the error below in the cell and goes on with the next cell. (Under
+# autograde, GuardedExecute also stops a cell that ignores the interrupt or
+# kills the kernel, and caps each cell's output.)
 _TIMEOUT = int(os.environ.get("BACKPROP_CELL_TIMEOUT") or 60)
 c.Execute.timeout = _TIMEOUT
 c.Execute.interrupt_on_timeout = True
@@ -48,12 +55,20 @@ c.Execute.error_on_timeout = {
 # so that a slow or endless function gets a message naming it.
 os.environ.setdefault("BACKPROP_CHECK_TIME_LIMIT", str(max(1, min(10, _TIMEOUT // 3))))
 
-# A deleted test cell is put back and run: deleting a test cannot earn (or hide) anything.
-# (RestoreDeletedTests: nbgrader's OverwriteCells with its missing-cell bug fixed.)
-c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreDeletedTests, CheckCellMetadata,
+# Sanitising: every nbgrader cell is the gradebook's own copy, once. A copied cell (JupyterLab copies
+# metadata) or one whose metadata names no cell of the lesson is graded as an ordinary cell; a test
+# cell's flags, points, type and source come from the gradebook; a deleted test cell is put back.
+# (RestoreTestCells replaces nbgrader's DeduplicateIds and OverwriteCells, which crash on these.)
+c.Autograde.sanitize_preprocessors = [ClearOutput, OverwriteKernelspec, RestoreTestCells, CheckCellMetadata]
+c.RestoreTestCells.add_missing_cells = True
+
+# Grading: nbgrader's steps, with GuardedExecute for Execute, and a test cell's stderr shown as
+# stdout before the grades are saved (nbgrader scores any stderr output 0, even from a passing test).
+c.Autograde.autograde_preprocessors = [
+    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, StderrShownNotScored,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
-c.RestoreDeletedTests.add_missing_cells = True
+c.GuardedExecute.max_output_characters = int(os.environ.get("BACKPROP_CELL_OUTPUT_LIMIT") or 1_000_000)
 
 # Feedback: each test's points and message, never the code of a hidden test.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

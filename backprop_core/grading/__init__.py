@@ -16,7 +16,8 @@ One job per module:
 - :mod:`~backprop_core.grading.limits`: the time limit, numerics, warnings kept off stderr;
 - :mod:`~backprop_core.grading.in_place`: the in-place rule, for hidden and public tests alike;
 - :mod:`~backprop_core.grading.notebook`: what public cells call (:func:`expect_close`, ...);
-- :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins;
+- :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins, one module per step, with
+  :mod:`~backprop_core.grading.kernel_output` (each cell's output capped inside the kernel);
 - :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``, with
   :mod:`~backprop_core.grading.completion` (which submissions are graded),
   :mod:`~backprop_core.grading.runlock` (one run at a time) and

@@ -1,4 +1,4 @@
-"""nbgrader plug-ins of the course (loaded by ``nbgrader_config.py``).
+"""What ``nbgrader generate_feedback`` shows: a hidden test's result, never its code.
 
 :class:`HideHiddenTests` runs in ``nbgrader generate_feedback``: the student
 sees each test's points and message, but not the code of a hidden test.
@@ -14,7 +14,7 @@ from typing import Any
 from nbformat.notebooknode import NotebookNode
 from traitlets import Unicode
 
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
@@ -60,39 +60,3 @@ class HideHiddenTests(NbGraderPreprocessor):
             cell.source = source
             cell.outputs = [_short_error(o) if o.output_type == "error" else o for o in cell.get("outputs", [])]
         return cell, resources
-
-
-class RestoreDeletedTests(OverwriteCells):
-    """nbgrader's OverwriteCells, with deleted test cells put back where they were.
-
-    nbgrader 0.9.6 (``add_missing_cells``) puts a deleted grade cell after the
-    source cell just before it, and fails with a KeyError when that cell is a
-    read-only one, as our public tests are. Here a deleted grade cell goes
-    after the nearest earlier nbgrader cell still in the submission.
-    """
-
-    def add_missing_grade_cells(self, nb: NotebookNode, resources: Any):
-        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
-        solution_ids = {cell.name for cell in source_nb.solution_cells}
-
-        def position(grade_id: str) -> int | None:
-            for idx, cell in enumerate(nb.cells):
-                if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-                    return idx
-            return None
-
-        insert_at = 0
-        for source_cell in source_nb.source_cells:
-            found = position(source_cell.name)
-            if found is not None:
-                insert_at = found + 1
-            elif source_cell.name in grade_cells:
-                self.log.warning("Missing grade cell %s encountered, adding it back", source_cell.name)
-                cell = self.missing_cell_transform(source_cell, grade_cells[source_cell.name].max_score,
-                                                   is_solution=source_cell.name in solution_ids)
-                if nb.get("nbformat_minor", 0) >= 5:  # cell ids since nbformat 4.5
-                    cell["id"] = f"restored-{len(nb.cells)}"
-                nb.cells.insert(insert_at, cell)
-                insert_at += 1
-        return nb, resources
