@@ -275,3 +275,17 @@ def test_missing_bwrap_is_named_with_its_debian_package(tmp_path: Path, monkeypa
     with pytest.raises(SandboxUnavailable) as raised:
         run_sandboxed(["true"], tmp_path)
     assert str(raised.value) == "bubblewrap is not installed (Debian package `bubblewrap`: apt-get install bubblewrap)"
+
+
+def test_a_course_under_tmp_stays_visible_inside(scratch: Path, tmp_path: Path, monkeypatch) -> None:
+    # A clone under /tmp (CI's, or a student's) puts the package and venv under /tmp, where the
+    # sandbox mounts its private tmpfs: the binds must come after it, or they vanish (seen: "bwrap:
+    # execvp /tmp/.../.venv/bin/python: No such file or directory").
+    package = tmp_path / "course" / "backprop_core"
+    package.mkdir(parents=True)
+    (package / "marker.txt").write_text("visible")
+    assert str(package).startswith("/tmp/")
+    monkeypatch.setattr("backprop_core.grading.sandbox.PACKAGE_DIR", package)
+    result = run_python(f"print(open({str(package / 'marker.txt')!r}).read())", scratch)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode().strip() == "visible"

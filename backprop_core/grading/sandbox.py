@@ -230,10 +230,12 @@ def bwrap_command(argv: Sequence[str], workdir: Path, limits: SandboxLimits, as_
         "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
         "--die-with-parent", "--new-session",
         *_system_mounts(),
+        # The private /tmp first: a course (and its venv) may itself live under /tmp, and a
+        # tmpfs mounted after its binds would hide them.
+        "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
         *_python_mounts(),
         "--proc", "/proc",
         "--dev", "/dev",
-        "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
         "--bind", str(workdir), SCRATCH,
         "--remount-ro", "/",  # not recursive: /tmp and the scratch directory stay writable
         "--chdir", SCRATCH,
