@@ -30,9 +30,9 @@ from . import exercises, in_place, limits
 from .compare import Compare, Tolerance, default_compare, is_low_precision
 from .describe import describe_kind, show
 from .exercises import MISTAKES, Case, Exercise
-from .references import ReferenceDisabledError, disabled
+from .references import disabled
 
-__all__ = ["check", "DEFAULT_SEED"]
+__all__ = ["check", "cases_of", "expected_outcomes", "verdict", "Outcome", "RemoteError", "Verdict", "DEFAULT_SEED"]
 
 _NUMPY_WARNED = limits.NUMPY_WARNED
 
@@ -41,6 +41,40 @@ DEFAULT_SEED = 0
 
 
 # ------------------------------------------------------------------ outcomes
+class RemoteError(Exception):
+    """An exception raised in another process (the sandbox that ran the student's code), as data.
+
+    Attributes
+    ----------
+    type_name : str
+        The name of the exception's class there (``"ValueError"``).
+    path : str
+        For a reference that was not available there, its name (``"backprop_core.nn.losses.half_squared_error"``).
+    """
+
+    def __init__(self, type_name: str, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.type_name, self.path = type_name, path
+
+
+#: The errors a reference raises when a student's function calls it while it is graded:
+#: switched off in this process (:mod:`.references`), or absent from the build a hidden test runs against.
+REFERENCE_UNAVAILABLE = ("ReferenceDisabledError", "ReferenceRemovedError")
+
+
+def error_name(error: BaseException) -> str:
+    """The name of an exception's class, also for one raised in another process."""
+    return error.type_name if isinstance(error, RemoteError) else type(error).__name__
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A graded property's result: passed or not, and the text the student reads."""
+
+    passed: bool
+    text: str
+
+
 @dataclass
 class Outcome:
     """What one call gave: a value, or the exception it raised."""
@@ -78,7 +112,8 @@ def _agree(compare: Compare, a: Outcome, b: Outcome) -> bool:
     if a.raised or b.raised:
         # Two errors agree only if they are the same error (type and message), e.g. the same
         # matmul shape mismatch; "both raised something" would name a mistake the student never made.
-        return a.raised and b.raised and type(a.error) is type(b.error) and str(a.error) == str(b.error)
+        return (a.raised and b.raised and error_name(a.error) == error_name(b.error)
+                and str(a.error) == str(b.error))
     try:
         return compare(a.value, b.value) is None
     except Exception:  # noqa: BLE001
@@ -87,7 +122,7 @@ def _agree(compare: Compare, a: Outcome, b: Outcome) -> bool:
 
 def _problem(compare: Compare, got: Outcome, expected: Outcome) -> str | None:
     if got.raised:
-        return f"raised {type(got.error).__name__}"
+        return f"raised {error_name(got.error)}"
     try:
         problem = compare(got.value, expected.value)
     except Exception as error:  # noqa: BLE001 (e.g. a registry compare meeting an odd type)
@@ -140,33 +175,73 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
     cases = cases_of(exercise, prop, seed)
     if not callable(student_fn):
         raise AssertionError(f"{name} should be a function, got {describe_kind(student_fn)}")
-    compare = _within(exercise.compare or default_compare, exercise.tolerance_for(prop))
+    expected, mistakes = expected_outcomes(exercise, prop, cases)
+    limit = limits.time_limit_seconds() if time_limit is None else time_limit
+    got = _run_student(exercise, student_fn, cases, limit)
+    _explain_numerics(exercise, student_fn, cases, got, _wrong(exercise, prop, got, expected), limit)
+    result = verdict(exercise, prop, cases, expected, mistakes, got, limit)
+    if not result.passed:
+        raise AssertionError(result.text)
+    print(result.text)
 
-    # Everything the reference and the known mistakes say is worked out
-    # before the references are switched off, under the conditions the student's code meets.
+
+def expected_outcomes(exercise: Exercise, prop: str, cases: list[Case]) -> tuple[list[Outcome], dict]:
+    """What the reference and each known mistake of ``prop`` give on ``cases``.
+
+    Worked out under the conditions the student's code meets (:func:`limits.as_graded`).
+
+    Returns
+    -------
+    expected : list of Outcome, one per case
+    mistakes : dict, mistake key -> list of Outcome, one per case
+
+    Raises
+    ------
+    RuntimeError
+        The reference fails on one of its own cases (a bug of the course, never the student's).
+    """
     with limits.as_graded():
         expected = [run_case(exercise.reference, case, exercise.changes) for case in cases]
     for case, outcome in zip(cases, expected):
         if outcome.raised:
-            raise RuntimeError(f"the reference of {name} fails on its own case {case.description!r}: "
+            raise RuntimeError(f"the reference of {exercise.name} fails on its own case {case.description!r}: "
                                f"{outcome.error!r}")
     with limits.as_graded():
         mistakes = {m.key: [run_case(m.function, case, exercise.changes) for case in cases]
                     for m in _mistakes_for(exercise, prop)}
+    return expected, mistakes
 
-    limit = limits.time_limit_seconds() if time_limit is None else time_limit
-    got = _run_student(exercise, student_fn, cases, limit)
+
+def _wrong(exercise: Exercise, prop: str, got: list[Outcome], expected: list[Outcome]) -> list[int]:
+    compare = _within(exercise.compare or default_compare, exercise.tolerance_for(prop))
+    return [i for i, (g, e) in enumerate(zip(got, expected)) if _problem(compare, g, e)]
+
+
+def verdict(exercise: Exercise, prop: str, cases: list[Case], expected: list[Outcome], mistakes: dict,
+            got: list[Outcome], limit: float, stopped: str = "") -> Verdict:
+    """Judge the student's outcomes ``got`` of one property against ``expected``: pass, or the message why not.
+
+    Parameters
+    ----------
+    exercise, prop, cases : what was graded
+    expected, mistakes : from :func:`expected_outcomes`
+    got : list of Outcome
+        The student's, one per case, in order; fewer than ``cases`` when the run was cut short.
+    limit : float
+        The time limit the student's function had, in seconds (for the message when ``got`` is short).
+    stopped : str
+        Why ``got`` is short when it is not the time limit (e.g. the process running it ended).
+    """
+    name = exercise.name
     if len(got) < len(cases):
-        raise AssertionError(
-            f"{name} did not return within {limit:g} s (property {prop!r}); is there an endless loop?\n"
-            + _describe_case(exercise, cases[len(got)])
-        )
+        reason = stopped or (f"did not return within {limit:g} s (property {prop!r}); is there an endless loop?")
+        return Verdict(False, f"{name} {reason}\n" + _describe_case(exercise, cases[len(got)]))
+    compare = _within(exercise.compare or default_compare, exercise.tolerance_for(prop))
     wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if _problem(compare, g, e)]
     if not wrong:
-        print("\n".join([f"{name}: right on all {len(cases)} random cases of {prop!r}"] + _notes(exercise, prop, got)))
-        return
-    _explain_numerics(exercise, student_fn, cases, got, wrong, limit)
-    raise AssertionError(_failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare))
+        lines = [f"{name}: right on all {len(cases)} random cases of {prop!r}"] + _notes(exercise, prop, got)
+        return Verdict(True, "\n".join(lines))
+    return Verdict(False, _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare))
 
 
 def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], seconds: float) -> list[Outcome]:
@@ -259,7 +334,7 @@ def _numerics_diagnosis(got: list[Outcome], wrong: list[int]) -> list[str]:
     """What numpy said while the wrong answers were computed: where it overflowed, or what it warned."""
     # The strict rerun's error, or a FloatingPointError of the student's own making (np.seterr in the notebook).
     errors = [outcome for i in wrong for outcome in (got[i].strict, got[i])
-              if outcome is not None and isinstance(outcome.error, FloatingPointError)]
+              if outcome is not None and outcome.raised and error_name(outcome.error) == "FloatingPointError"]
     warned = [text for i in wrong for text in got[i].warned if text.startswith(_NUMPY_WARNED)]
     if errors:
         said, where = f"numpy reports {errors[0].error} inside your function", errors[0].where
@@ -283,11 +358,12 @@ def _precision_note(tolerance: Tolerance, got: list[Outcome], wrong: list[int]) 
 def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list[int]) -> list[str]:
     """What the wrong answers say as a whole: the reference called, not written yet, overflow, a known mistake."""
     lines = []
-    disabled_calls = [got[i].error for i in wrong if isinstance(got[i].error, ReferenceDisabledError)]
+    disabled_calls = [got[i].error for i in wrong if got[i].raised and error_name(got[i].error) in REFERENCE_UNAVAILABLE]
     if disabled_calls:
-        lines.append(f"It calls {disabled_calls[0].path}, the reference it replaces: calling the "
+        path = getattr(disabled_calls[0], "path", "") or "a reference"
+        lines.append(f"It calls {path}, the reference it replaces: calling the "
                      "reference earns nothing. Compute the answer yourself.")
-    if all(isinstance(got[i].error, NotImplementedError) for i in wrong):
+    if all(got[i].raised and error_name(got[i].error) == "NotImplementedError" for i in wrong):
         lines.append("It still raises NotImplementedError: replace `raise NotImplementedError()` with your code.")
     lines += _numerics_diagnosis(got, wrong)
     matched = [key for key, answers in mistakes.items() if all(_agree(compare, g, m) for g, m in zip(got, answers))]
@@ -304,7 +380,7 @@ def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list
 def _expected_and_got(compare: Compare, outcome: Outcome, expected: Outcome) -> list[str]:
     lines = [f"  expected: {show(expected.value)}"]
     if outcome.raised:
-        lines.append(f"  but your function raised {type(outcome.error).__name__}: {outcome.error}")
+        lines.append(f"  but your function raised {error_name(outcome.error)}: {outcome.error}")
         if outcome.where:
             lines.append("  where:\n" + outcome.where)
     else:

@@ -24,7 +24,6 @@ import numpy as np
 
 from backprop_core.nn.network import Network
 
-from . import exercises
 
 __all__ = [
     "call_on_copies", "call_quietly_on_copies", "changed", "changed_arguments", "in_place_message", "settle",
@@ -120,8 +119,11 @@ def settle(value: Any) -> Any:
 def _registered_changes(function: Callable) -> tuple:
     """``Exercise.changes`` of the exercise named like ``function`` (none when it is not an exercise)."""
     try:
+        # Imported here: a hidden test's build of the package has no registry (its references are absent).
+        from . import exercises
+
         return exercises.get(getattr(function, "__name__", "")).changes
-    except ValueError:
+    except (ImportError, ValueError):
         return ()
 
 

@@ -165,11 +165,13 @@ def _system_mounts() -> list[str]:
     return options
 
 
-def _python_mounts() -> list[str]:
+def _python_mounts(package: Path | None = None) -> list[str]:
     """Read-only binds of the Python installation, the venv and the package directory only.
 
-    Paths already inside a system directory are visible anyway; a parent is bound before
-    anything below it so that the inner bind is not hidden.
+    ``package``: a directory mounted where the package is instead of the package itself (a
+    hidden test's build without the references, :mod:`.exam_build`). Paths already inside a
+    system directory are visible anyway; a parent is bound before anything below it so that
+    the inner bind is not hidden.
     """
     wanted = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), PACKAGE_DIR}
     options: list[str] = []
@@ -183,13 +185,14 @@ def _python_mounts() -> list[str]:
             if parent not in made:
                 options += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
-        options += ["--ro-bind", str(path), str(path)]
+        source = package if (package is not None and path == PACKAGE_DIR) else path
+        options += ["--ro-bind", str(source), str(path)]
         made.add(path)
     return options
 
 
-def _environment() -> list[str]:
-    """A clean environment: nothing of the grader's (tokens, paths to the course) leaks in."""
+def _environment(extra: dict | None = None) -> list[str]:
+    """A clean environment: nothing of the grader's (tokens, paths to the course) leaks in; ``extra`` added."""
     variables = {
         "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
         "HOME": SCRATCH,
@@ -201,6 +204,8 @@ def _environment() -> list[str]:
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        "MPLBACKEND": "Agg",  # no display inside
+        **(extra or {}),
     }
     options = ["--clearenv"]
     for name, value in variables.items():
@@ -222,8 +227,12 @@ def _launcher(limits: SandboxLimits, as_root: bool) -> list[str]:
     return [sys.executable, "-I", "-S", "-c", _LAUNCHER, *map(str, numbers)]
 
 
-def bwrap_command(argv: Sequence[str], workdir: Path, limits: SandboxLimits, as_root: bool) -> list[str]:
-    """The full ``bwrap`` command line that runs ``argv`` with ``workdir`` as :data:`SCRATCH`."""
+def bwrap_command(argv: Sequence[str], workdir: Path, limits: SandboxLimits, as_root: bool,
+                  package: Path | None = None, env: dict | None = None) -> list[str]:
+    """The full ``bwrap`` command line that runs ``argv`` with ``workdir`` as :data:`SCRATCH`.
+
+    ``package`` is mounted in place of the package directory when given; ``env`` adds variables.
+    """
     return [
         bwrap_executable(),
         *_identity(limits, as_root),
@@ -233,13 +242,13 @@ def bwrap_command(argv: Sequence[str], workdir: Path, limits: SandboxLimits, as_
         # The private /tmp first: a course (and its venv) may itself live under /tmp, and a
         # tmpfs mounted after its binds would hide them.
         "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp",
-        *_python_mounts(),
+        *_python_mounts(package),
         "--proc", "/proc",
         "--dev", "/dev",
         "--bind", str(workdir), SCRATCH,
         "--remount-ro", "/",  # not recursive: /tmp and the scratch directory stay writable
         "--chdir", SCRATCH,
-        *_environment(),
+        *_environment(env),
         "--",
         *_launcher(limits, as_root),
         *argv,
@@ -250,6 +259,9 @@ def _hand_to_sandbox_user(workdir: Path, limits: SandboxLimits) -> None:
     """Make the scratch directory and what the caller put there writable by the sandbox user."""
     for path in [workdir, *workdir.rglob("*")]:
         os.chown(path, limits.uid, limits.gid, follow_symlinks=False)
+    # bwrap enters it (--chdir) as root without CAP_DAC_OVERRIDE, before the launcher drops to the
+    # sandbox user: a private 0700 folder (mkdtemp's) must let others traverse it.
+    os.chmod(workdir, os.stat(workdir).st_mode | 0o111)
 
 
 def _kill_sandbox(process: subprocess.Popen) -> None:
@@ -304,7 +316,8 @@ def _collect_output(process: subprocess.Popen, deadline: float, cap: int) -> tup
 
 
 def run_sandboxed(argv: Sequence[str], workdir: str | os.PathLike, limits: SandboxLimits = SandboxLimits(),
-                  stdin: bytes = b"") -> SandboxResult:
+                  stdin: bytes = b"", package: str | os.PathLike | None = None,
+                  env: dict | None = None) -> SandboxResult:
     """Run ``argv`` in a sandbox whose only writable directory is ``workdir``.
 
     Parameters
@@ -319,6 +332,11 @@ def run_sandboxed(argv: Sequence[str], workdir: str | os.PathLike, limits: Sandb
         Limits and identity; the defaults are documented in the module docstring.
     stdin : bytes
         Given to the command on its standard input.
+    package : path-like, optional
+        A directory to mount, read-only, where the ``backprop_core`` package is (a build
+        without the references); default the package itself.
+    env : dict, optional
+        Environment variables to add to the sandbox's clean environment.
 
     Returns
     -------
@@ -331,7 +349,8 @@ def run_sandboxed(argv: Sequence[str], workdir: str | os.PathLike, limits: Sandb
     """
     workdir = Path(workdir).resolve(strict=True)
     as_root = os.geteuid() == 0
-    command = bwrap_command(argv, workdir, limits, as_root)
+    package = None if package is None else Path(package).resolve(strict=True)
+    command = bwrap_command(argv, workdir, limits, as_root, package, env)
     if as_root:
         _hand_to_sandbox_user(workdir, limits)
     with tempfile.TemporaryFile() as stdin_file:

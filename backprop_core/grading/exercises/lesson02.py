@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import gradcheck, layers, losses, network, training
+from ..case_functions import QuadraticGradient
 from ._base import Case, Exercise, Mistake, register
 
 LESSON = "02-gradient-descent"
@@ -167,19 +168,6 @@ def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
     return np.array(path)
 
 
-class _QuadraticGradient:
-    r"""The gradient :math:`A (w - c)` of :math:`E(w) = \tfrac12 (w - c)^\top A (w - c)` (numpy only)."""
-
-    def __init__(self, A: np.ndarray, c: np.ndarray) -> None:
-        self.A, self.c = A, c
-
-    def __call__(self, w):
-        return self.A @ (np.asarray(w, dtype=float) - self.c)
-
-    def __repr__(self) -> str:
-        return f"<gradient of ½(w − c)ᵀA(w − c), A={np.round(self.A, 3).tolist()}, c={np.round(self.c, 3).tolist()}>"
-
-
 def _descent_cases(rng: np.random.Generator, n_weights) -> list[Case]:
     cases = []
     for _ in range(10):
@@ -189,7 +177,7 @@ def _descent_cases(rng: np.random.Generator, n_weights) -> list[Case]:
         # A learning rate below 2 / (largest curvature) keeps the path finite.
         lr = float(rng.uniform(0.1, 1.5) / np.linalg.eigvalsh(A).max())
         steps = int(rng.integers(1, 12))
-        kwargs = {"grad_fn": _QuadraticGradient(A, rng.normal(size=n)), "w_start": rng.normal(size=n),
+        kwargs = {"grad_fn": QuadraticGradient(A, rng.normal(size=n)), "w_start": rng.normal(size=n),
                   "learning_rate": lr, "n_steps": steps}
         cases.append(Case(kwargs, f"a bowl-shaped error of {n} weight{'s' if n > 1 else ''}, "
                                   f"learning rate {lr:.3g}, {steps} steps"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import activations, gradcheck
+from ..case_functions import CURVES, Curve, Polynomial
 from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, FLOAT64_ROUNDING, Case, Exercise, Mistake, Tolerance, register
 
 LESSON = "03-chain-rule"
@@ -87,36 +88,7 @@ def central_difference(f, x, h=1e-5):
     return float((f(x + h) - f(x - h)) / (2.0 * h))
 
 
-class _Polynomial:
-    """A numpy-only function of one number (it must not use backprop_core: the grader disables parts of it)."""
-
-    def __init__(self, coefficients: np.ndarray) -> None:
-        self.coefficients = coefficients
-
-    def __call__(self, x):
-        return float(np.polyval(self.coefficients, x))
-
-    def __repr__(self) -> str:
-        return f"<polynomial with coefficients {np.round(self.coefficients, 3).tolist()}>"
-
-
-class _Curve:
-    def __init__(self, name: str, fn) -> None:
-        self.name, self.fn = name, fn
-
-    def __call__(self, x):
-        return float(self.fn(x))
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-_CURVES = (
-    _Curve("sin", np.sin),
-    _Curve("tanh", np.tanh),
-    _Curve("logistic 1/(1 + e^-x)", lambda x: 1.0 / (1.0 + np.exp(-x))),
-    _Curve("exp", np.exp),
-)
+_CURVES = tuple(Curve(name) for name in CURVES)
 
 
 def _polynomial_cases(rng: np.random.Generator) -> list[Case]:
@@ -124,7 +96,7 @@ def _polynomial_cases(rng: np.random.Generator) -> list[Case]:
     for _ in range(12):
         degree = int(rng.integers(2, 5))
         x, h = float(rng.uniform(-2, 2)), float(10 ** rng.uniform(-3, -1))
-        f = _Polynomial(rng.normal(size=degree + 1))
+        f = Polynomial(rng.normal(size=degree + 1))
         cases.append(Case({"f": f, "x": x, "h": h}, f"a polynomial of degree {degree} at x={x:.3g}, h={h:.2g}"))
     return cases
 

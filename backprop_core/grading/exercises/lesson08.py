@@ -7,6 +7,7 @@ from backprop_core.nn import gradcheck
 from backprop_core.nn.gradcheck import RELATIVE_ERROR_FLOOR
 from backprop_core.nn.network import Network
 from ..compare import Tolerance, part
+from ..case_functions import ARRAY_FUNCTIONS, ArrayFunction, NetworkLossOfW1
 from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, Case, Exercise, Mistake, register
 
 LESSON = "08-gradient-checking"
@@ -47,29 +48,11 @@ def numerical_gradient(f, W, h=1e-5):
     return grad
 
 
-class _Function:
-    """A named scalar function of an array, so that a failing case prints what f was."""
-
-    def __init__(self, name: str, fn):
-        self.name, self.fn = name, fn
-
-    def __call__(self, W):
-        return float(self.fn(np.asarray(W, dtype=float)))
-
-    def __repr__(self) -> str:
-        return f"<{self.name}>"
-
-
-def _curvy_functions(rng: np.random.Generator, shape: tuple) -> list[_Function]:
+def _curvy_functions(rng: np.random.Generator, shape: tuple) -> list[ArrayFunction]:
     """Functions with real curvature, where a one-sided difference is off by far more than the tolerance."""
     v = rng.normal(size=shape)
     A = rng.normal(size=(int(np.prod(shape)),) * 2)
-    return [
-        _Function("sum(exp(W))", lambda W: np.sum(np.exp(W))),
-        _Function("sum(sin(3 W) * v)", lambda W: np.sum(np.sin(3 * W) * v)),
-        _Function("w·A·w (a quadratic form)", lambda W: W.ravel() @ A @ W.ravel()),
-        _Function("sum(W**3)", lambda W: np.sum(W ** 3)),
-    ]
+    return [ArrayFunction(formula, v, A) for formula in ARRAY_FUNCTIONS]
 
 
 def _gradient_cases(rng: np.random.Generator, matrix: bool) -> list[Case]:
@@ -83,12 +66,7 @@ def _gradient_cases(rng: np.random.Generator, matrix: bool) -> list[Case]:
         net = Network([rng.normal(size=(3, 2)), rng.normal(size=(2, 3))], [rng.normal(size=3), rng.normal(size=2)], "sigmoid")
         x, t = rng.normal(size=(4, 2)), rng.uniform(0.1, 0.9, size=(4, 2))
 
-        def loss_of_W1(W1, net=net, x=x, t=t):
-            probe = net.copy()
-            probe.weights[0] = W1
-            return probe.loss(x, t)
-
-        f = _Function("a 2-3-2 sigmoid network's loss as a function of W1", loss_of_W1)
+        f = NetworkLossOfW1(tuple(net.weights), tuple(net.biases), x, t)
         cases.append(Case({"f": f, "W": net.weights[0].copy(), "h": 1e-5}, f"f = {f.name}, W of shape (3, 2), h=1e-05"))
     return cases
 

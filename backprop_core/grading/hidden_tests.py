@@ -1,0 +1,262 @@
+"""Hidden tests judged outside the student's process.
+
+For one submitted notebook and one exercise, :func:`judge_exercise`:
+
+1. draws each graded property's random cases and works out, here, what the
+   reference and the known mistakes give (:func:`.checker.expected_outcomes`);
+2. writes the cases' arguments, as plain data (:mod:`.wire`), with the
+   student's code cells (:func:`student_cells`) into a fresh scratch folder;
+3. runs :mod:`.student_side` there in a sandbox (:mod:`.sandbox`) against a
+   build of the package without the exercise's references (:mod:`.exam_build`):
+   it runs the student's cells and calls their function on each case;
+4. reads back what came (JSON only, size-capped, checked) and judges it here
+   (:func:`.checker.verdict`): the expected answers, the comparison and the
+   score never enter a process that runs student code.
+
+A run cut short (an endless loop, ``os._exit``, a crash, the memory limit)
+loses the cases it did not answer, with a message saying why; the other
+exercises and students are graded as usual.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import exercises, in_place, wire
+from .checker import Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
+from .exam_build import exam_build
+from .sandbox import SandboxLimits, SandboxResult, run_sandboxed
+
+__all__ = ["HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise", "student_cells"]
+
+#: At most this much of what the student's side wrote is read back.
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class HiddenTestSettings:
+    """How a hidden test's sandboxed process runs (set from ``nbgrader_config.py``).
+
+    ``time_limit``: seconds the student's function has for all the cases of one property;
+    ``cell_time_limit``: seconds each of the student's cells may run before it is stopped;
+    ``limits``: the sandbox's limits (its ``wall_seconds`` is worked out per exercise from the two above);
+    ``build_cache``: where the builds without references are kept.
+    """
+
+    limits: SandboxLimits = SandboxLimits()
+    time_limit: float = 10.0
+    cell_time_limit: float = 30.0
+    build_cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "backprop-hidden-test-builds")
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    """A hidden test cell of a notebook: where it is, and the exercise and property it grades."""
+
+    index: int
+    exercise: exercises.Exercise
+    prop: str
+
+
+def _nbgrader(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _by_grade_id() -> dict:
+    return {e.grade_id(p): (e, p) for e in exercises.all_exercises() for p in e.properties}
+
+
+def is_test_cell(cell) -> bool:
+    """An nbgrader test cell (graded, not a solution): its outputs are the judge's to write."""
+    meta = _nbgrader(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def hidden_tests_of(nb) -> tuple[list[HiddenTest], list[int]]:
+    """The notebook's hidden tests, and the indices of test cells no registered exercise grades."""
+    known = _by_grade_id()
+    found, unknown = [], []
+    for index, cell in enumerate(nb.cells):
+        if not is_test_cell(cell):
+            continue
+        grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id in known:
+            found.append(HiddenTest(index, *known[grade_id]))
+        else:
+            unknown.append(index)
+    return found, unknown
+
+
+def _is_locked_test(cell) -> bool:
+    meta = _nbgrader(cell)
+    return bool(meta.get("locked")) and not meta.get("solution")
+
+
+def student_cells(nb, upto: int, teaching_sources: set[str]) -> list[dict]:
+    """The code cells above cell ``upto`` that a hidden test runs before calling the student's function.
+
+    Test cells (public and hidden) are left out. A teaching cell the student left
+    as it was (its source is in ``teaching_sources``) runs its imports only; any
+    other cell (the solution cells, cells the student added or changed) runs in full.
+    """
+    cells = []
+    for cell in nb.cells[:upto]:
+        if cell.get("cell_type") != "code" or _is_locked_test(cell) or is_test_cell(cell):
+            continue
+        source = cell.get("source", "")
+        if not source.strip():
+            continue
+        unchanged_teaching = source in teaching_sources and not _nbgrader(cell).get("solution")
+        cells.append({"source": source, "run": "imports" if unchanged_teaching else "all"})
+    return cells
+
+
+def teaching_sources_of(nb) -> set[str]:
+    """The sources of the teaching code cells of a lesson's source notebook (no nbgrader role)."""
+    return {cell.source for cell in nb.cells if cell.cell_type == "code" and not _nbgrader(cell)}
+
+
+# ------------------------------------------------------------------ reading what came back
+@dataclass
+class _Reply:
+    """What the student's side reported, read and checked."""
+
+    cases: dict = field(default_factory=dict)  # (property, index) -> event
+    timeouts: dict = field(default_factory=dict)  # property -> index
+    function_kind: str | None = None  # set when the name holds no function
+    done: bool = False
+
+
+def _read_reply(path: Path) -> _Reply:
+    reply = _Reply()
+    with open(path, "rb") as file:
+        raw = file.read(MAX_RESULTS_BYTES)
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            break  # a line cut short (the run was stopped while writing): what came before counts
+        if not isinstance(event, dict):
+            break
+        kind = event.get("event")
+        if kind == "case" and isinstance(event.get("property"), str) and type(event.get("index")) is int:
+            reply.cases[(event["property"], event["index"])] = event
+        elif kind == "timeout" and isinstance(event.get("property"), str):
+            reply.timeouts[event["property"]] = event.get("index")
+        elif kind == "function":
+            reply.function_kind = str(event.get("kind", ""))[:200]
+        elif kind == "done":
+            reply.done = True
+    return reply
+
+
+def _remote_error(data) -> RemoteError | None:
+    if not isinstance(data, dict):
+        return None
+    return RemoteError(str(data.get("type", "Exception"))[:100], str(data.get("message", ""))[:2000],
+                       str(data.get("path", ""))[:300])
+
+
+def _outcome(event: dict, kwargs: dict, changes: tuple) -> Outcome:
+    """One case's Outcome from the student's side's report; anything malformed counts as a wrong answer."""
+    try:
+        error = _remote_error(event.get("error"))
+        strict_error = _remote_error(event.get("strict"))
+        strict = Outcome(error=strict_error, where=str(event["strict"].get("where", ""))) if strict_error else None
+        warned = tuple(str(text)[:300] for text in event.get("warned", [])[:20])
+        if error is not None:
+            return Outcome(error=error, where=str(event["error"].get("where", ""))[:2000], warned=warned,
+                           strict=strict)
+        changed = in_place.changed_arguments(kwargs, _decode_after(event, kwargs), changes)
+        return Outcome(value=wire.decode(event.get("value")), changed=changed, warned=warned, strict=strict)
+    except (wire.WireError, AttributeError, TypeError, ValueError) as problem:
+        return Outcome(error=RemoteError("UnreadableAnswer", f"the grader could not read what came back: {problem}"))
+
+
+def _decode_after(event: dict, kwargs: dict) -> dict:
+    """The arguments as the student's function left them; one not reported counts as unchanged."""
+    after = event.get("after", {})
+    if not isinstance(after, dict):
+        raise wire.WireError("the arguments after the call must be an object")
+    return {name: wire.decode(after[name]) if name in after else value for name, value in kwargs.items()}
+
+
+def _stopped_reason(result: SandboxResult, settings: HiddenTestSettings) -> str:
+    if result.killed_by_limit == "wall_time":
+        return ("did not finish: the process running your code was stopped after "
+                f"{settings.limits.wall_seconds:g} s (is there an endless loop, or a cell that runs very long?)")
+    if result.killed_by_limit == "cpu":
+        return f"did not finish: the process running your code used more than {settings.limits.cpu_seconds} s of CPU"
+    if result.killed_by_limit == "output":
+        return "did not finish: the process running your code wrote too much output and was stopped"
+    return (f"ended the process running your code (exit status {result.returncode}) on this case, "
+            "so it could not be graded: does it call exit(), os._exit() or kill a process?")
+
+
+# ------------------------------------------------------------------ judging
+def _request(exercise, props: list[str], cells: list[dict], cases: dict, settings: HiddenTestSettings) -> dict:
+    return {
+        "function": exercise.name,
+        "cells": cells,
+        "cell_time_limit": settings.cell_time_limit,
+        "time_limit": settings.time_limit,
+        "properties": [{"name": prop, "cases": [wire.encode(case.kwargs) for case in cases[prop]]} for prop in props],
+    }
+
+
+def _wall_seconds(settings: HiddenTestSettings, n_cells: int, n_props: int) -> float:
+    """Room for interpreter start, every cell and every property at their limits, within the configured wall time."""
+    needed = 10.0 + n_cells * settings.cell_time_limit + n_props * 2 * settings.time_limit
+    return min(settings.limits.wall_seconds, needed)
+
+
+def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
+                   settings: HiddenTestSettings = HiddenTestSettings()) -> dict[str, Verdict]:
+    """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one Verdict per property.
+
+    Parameters
+    ----------
+    exercise : Exercise
+    props : list of str
+        Graded properties of ``exercise`` (one hidden test cell each).
+    cells : list of dict
+        The student's code cells (:func:`student_cells`), run before the function is called.
+    settings : HiddenTestSettings
+    """
+    cases = {prop: cases_of(exercise, prop) for prop in props}
+    judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
+    build = exam_build(exercise.replaces, settings.build_cache)
+    scratch = Path(tempfile.mkdtemp(prefix="hidden-test-"))
+    try:
+        (scratch / "request.json").write_text(json.dumps(_request(exercise, props, cells, cases, settings)),
+                                              encoding="utf-8")
+        (scratch / "results.jsonl").touch()
+        limits = replace(settings.limits, wall_seconds=_wall_seconds(settings, len(cells), len(props)))
+        result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
+                                "results.jsonl"], scratch, limits, package=build)
+        reply = _read_reply(scratch / "results.jsonl")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {prop: _judge_property(exercise, prop, cases[prop], judged[prop], reply, result, settings)
+            for prop in props}
+
+
+def _judge_property(exercise, prop, cases, judged, reply: _Reply, result: SandboxResult,
+                    settings: HiddenTestSettings) -> Verdict:
+    if reply.function_kind is not None:
+        what = f"got {reply.function_kind}" if reply.function_kind else "it is not defined (run its cell, or was it renamed?)"
+        return Verdict(False, f"{exercise.name} should be a function: {what}")
+    expected, mistakes = judged
+    got = []
+    for index, case in enumerate(cases):
+        event = reply.cases.get((prop, index))
+        if event is None:
+            break
+        got.append(_outcome(event, case.kwargs, exercise.changes))
+    stopped = "" if prop in reply.timeouts else _stopped_reason(result, settings)
+    return verdict(exercise, prop, cases, expected, mistakes, got, settings.time_limit, stopped)
+
