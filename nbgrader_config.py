@@ -22,7 +22,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
 from backprop_core.grading.nbgrader_ext import (GuardedExecute, HideHiddenTests, RestoreTestCells,
-                                                StderrShownNotScored)
+                                                SandboxedExecute, StderrShownNotScored)
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -62,13 +62,30 @@ os.environ.setdefault("BACKPROP_CHECK_TIME_LIMIT", str(max(1, min(10, _TIMEOUT /
 c.Autograde.sanitize_preprocessors = [ClearOutput, OverwriteKernelspec, RestoreTestCells, CheckCellMetadata]
 c.RestoreTestCells.add_missing_cells = True
 
-# Grading: nbgrader's steps, with GuardedExecute for Execute, and a test cell's stderr shown as
-# stdout before the grades are saved (nbgrader scores any stderr output 0, even from a passing test).
+# Grading: nbgrader's steps, with SandboxedExecute for Execute: the student's code runs only in
+# bubblewrap sandboxes (Debian package `bubblewrap`), the hidden tests are judged in this process
+# (README, "The grading sandbox"), and a test cell's stderr is shown as stdout before the grades are
+# saved (nbgrader scores any stderr output 0, even from a passing test).
 c.Autograde.autograde_preprocessors = [
-    GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, StderrShownNotScored,
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, StderrShownNotScored,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
-c.GuardedExecute.max_output_characters = int(os.environ.get("BACKPROP_CELL_OUTPUT_LIMIT") or 1_000_000)
+c.SandboxedExecute.timeout = _TIMEOUT
+c.SandboxedExecute.error_on_timeout = c.Execute.error_on_timeout
+c.SandboxedExecute.max_output_characters = int(os.environ.get("BACKPROP_CELL_OUTPUT_LIMIT") or 1_000_000)
+c.SandboxedExecute.hidden_test_time_limit = float(os.environ["BACKPROP_CHECK_TIME_LIMIT"])
+# The sandbox's limits, for each sandboxed process (the whole notebook; each exercise's hidden tests).
+c.SandboxedExecute.memory_bytes = 2 * 1024**3  # address space; a bigger allocation raises MemoryError inside
+c.SandboxedExecute.max_processes = 64  # processes and threads of the sandbox user
+c.SandboxedExecute.cpu_seconds = 600  # CPU time of one sandboxed process
+c.SandboxedExecute.notebook_wall_seconds = 900  # the whole-notebook run (for the feedback's outputs)
+c.SandboxedExecute.hidden_test_wall_seconds = 300  # one exercise's hidden tests
+c.SandboxedExecute.max_output_bytes = 4 * 1024**2  # stdout/stderr of a sandboxed process
+c.SandboxedExecute.sandbox_uid = 65534  # the unprivileged user (nobody) the student's code runs as
+c.SandboxedExecute.run_whole_notebook = True  # False: only the hidden tests run (faster; feedback without outputs)
+c.SandboxedExecute.build_cache = os.path.join(HERE, ".grading", "hidden-test-builds")
+# Inside the whole-notebook sandbox, cells run under GuardedExecute's rules (backprop_core.grading.run_notebook).
+c.GuardedExecute.max_output_characters = c.SandboxedExecute.max_output_characters
 
 # Feedback: each test's points and message, never the code of a hidden test.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

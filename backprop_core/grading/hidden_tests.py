@@ -31,7 +31,7 @@ from .checker import Outcome, RemoteError, Verdict, cases_of, expected_outcomes,
 from .exam_build import exam_build
 from .sandbox import SandboxLimits, SandboxResult, run_sandboxed
 
-__all__ = ["HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise", "student_cells"]
+__all__ = ["Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise", "student_cells"]
 
 #: At most this much of what the student's side wrote is read back.
 MAX_RESULTS_BYTES = 64 * 1024 * 1024
@@ -51,6 +51,15 @@ class HiddenTestSettings:
     time_limit: float = 10.0
     cell_time_limit: float = 30.0
     build_cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "backprop-hidden-test-builds")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A hidden test's verdict, and what the student's function printed on stdout and stderr meanwhile."""
+
+    verdict: Verdict
+    stdout: str = ""
+    stderr: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,8 +136,10 @@ class _Reply:
 
     cases: dict = field(default_factory=dict)  # (property, index) -> event
     timeouts: dict = field(default_factory=dict)  # property -> index
+    printed: dict = field(default_factory=dict)  # property -> (stdout, stderr) of the student's function
     function_kind: str | None = None  # set when the name holds no function
     done: bool = False
+    stage: tuple = ()  # where it was when it stopped: ("cell", index) or ("property", name)
 
 
 def _read_reply(path: Path) -> _Reply:
@@ -147,6 +158,12 @@ def _read_reply(path: Path) -> _Reply:
             reply.cases[(event["property"], event["index"])] = event
         elif kind == "timeout" and isinstance(event.get("property"), str):
             reply.timeouts[event["property"]] = event.get("index")
+        elif kind == "printed" and isinstance(event.get("property"), str):
+            reply.printed[event["property"]] = (str(event.get("stdout", ""))[:50_000], str(event.get("stderr", ""))[:50_000])
+        elif kind == "cell_start" and type(event.get("index")) is int:
+            reply.stage = ("cell", event["index"])
+        elif kind == "property_start" and isinstance(event.get("property"), str):
+            reply.stage = ("property", event["property"])
         elif kind == "function":
             reply.function_kind = str(event.get("kind", ""))[:200]
         elif kind == "done":
@@ -185,10 +202,11 @@ def _decode_after(event: dict, kwargs: dict) -> dict:
     return {name: wire.decode(after[name]) if name in after else value for name, value in kwargs.items()}
 
 
-def _stopped_reason(result: SandboxResult, settings: HiddenTestSettings) -> str:
-    if result.killed_by_limit == "wall_time":
-        return ("did not finish: the process running your code was stopped after "
-                f"{settings.limits.wall_seconds:g} s (is there an endless loop, or a cell that runs very long?)")
+def _stopped_reason(result: SandboxResult, watchdog: str, settings: HiddenTestSettings) -> str:
+    """Why a run ended before answering every case, in the student's words."""
+    if watchdog or result.killed_by_limit == "wall_time":
+        return (f"did not return within {settings.time_limit:g} s and was stopped: is there an endless loop, "
+                "or a computation far bigger than the cases need?")
     if result.killed_by_limit == "cpu":
         return f"did not finish: the process running your code used more than {settings.limits.cpu_seconds} s of CPU"
     if result.killed_by_limit == "output":
@@ -214,9 +232,51 @@ def _wall_seconds(settings: HiddenTestSettings, n_cells: int, n_props: int) -> f
     return min(settings.limits.wall_seconds, needed)
 
 
+#: How many times a run that died is started again (without the cell that killed it, or from the next property).
+MAX_RERUNS = 4
+
+
+@dataclass
+class _Progress:
+    """What the runs of one exercise have given so far."""
+
+    reply: _Reply = field(default_factory=_Reply)
+    stopped: dict = field(default_factory=dict)  # property -> why its cases stop short
+    skipped: set = field(default_factory=set)  # cells that killed or hung the process, left out of the next run
+
+
+def _run_student_side(exercise, props, cells, cases, settings, build) -> tuple[_Reply, SandboxResult, str]:
+    """One sandboxed run of :mod:`.student_side`: what it reported, how it ended, what its watchdog wrote."""
+    scratch = Path(tempfile.mkdtemp(prefix="hidden-test-"))
+    try:
+        (scratch / "request.json").write_text(json.dumps(_request(exercise, props, cells, cases, settings)),
+                                              encoding="utf-8")
+        (scratch / "results.jsonl").touch()
+        limits = replace(settings.limits, wall_seconds=_wall_seconds(settings, len(cells), len(props)))
+        result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
+                                "results.jsonl"], scratch, limits, package=build)
+        watchdog = scratch / "watchdog.txt"
+        return (_read_reply(scratch / "results.jsonl"), result,
+                watchdog.read_text(errors="replace")[:2000] if watchdog.is_file() else "")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _merge(progress: _Progress, reply: _Reply) -> None:
+    progress.reply.cases.update(reply.cases)
+    progress.reply.timeouts.update(reply.timeouts)
+    progress.reply.printed.update(reply.printed)
+    if reply.function_kind is not None:
+        progress.reply.function_kind = reply.function_kind
+
+
 def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
-                   settings: HiddenTestSettings = HiddenTestSettings()) -> dict[str, Verdict]:
-    """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one Verdict per property.
+                   settings: HiddenTestSettings = HiddenTestSettings()) -> dict[str, Judged]:
+    """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one result per property.
+
+    A run that dies is started again: without the cell it died in (a cell that kills
+    its process or never returns is stopped, as in the notebook, and the rest graded),
+    or from the property after the one it died in (that property keeps what it answered).
 
     Parameters
     ----------
@@ -230,23 +290,35 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     cases = {prop: cases_of(exercise, prop) for prop in props}
     judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
     build = exam_build(exercise.replaces, settings.build_cache)
-    scratch = Path(tempfile.mkdtemp(prefix="hidden-test-"))
-    try:
-        (scratch / "request.json").write_text(json.dumps(_request(exercise, props, cells, cases, settings)),
-                                              encoding="utf-8")
-        (scratch / "results.jsonl").touch()
-        limits = replace(settings.limits, wall_seconds=_wall_seconds(settings, len(cells), len(props)))
-        result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
-                                "results.jsonl"], scratch, limits, package=build)
-        reply = _read_reply(scratch / "results.jsonl")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return {prop: _judge_property(exercise, prop, cases[prop], judged[prop], reply, result, settings)
+    progress, pending = _Progress(), list(props)
+    for _ in range(1 + MAX_RERUNS):
+        running = [dict(cell, run="skip") if i in progress.skipped else cell for i, cell in enumerate(cells)]
+        reply, result, watchdog = _run_student_side(exercise, pending, running, cases, settings, build)
+        _merge(progress, reply)
+        if reply.done or reply.function_kind is not None or not reply.stage:
+            if not reply.done:
+                for prop in pending:
+                    progress.stopped.setdefault(prop, _stopped_reason(result, watchdog, settings))
+            break
+        where, what = reply.stage
+        if where == "cell":
+            progress.skipped.add(what)
+            continue
+        progress.stopped[what] = _stopped_reason(result, watchdog, settings)
+        pending = pending[pending.index(what) + 1:] if what in pending else []
+        if not pending:
+            break
+    else:  # every rerun died in a cell too
+        for prop in pending:
+            progress.stopped.setdefault(prop, "could not be graded: the cells of your notebook stopped the process "
+                                              f"running them {1 + MAX_RERUNS} times")
+    return {prop: Judged(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
+                         *progress.reply.printed.get(prop, ("", "")))
             for prop in props}
 
 
-def _judge_property(exercise, prop, cases, judged, reply: _Reply, result: SandboxResult,
-                    settings: HiddenTestSettings) -> Verdict:
+def _judge_property(exercise, prop, cases, judged, progress: _Progress, settings: HiddenTestSettings) -> Verdict:
+    reply = progress.reply
     if reply.function_kind is not None:
         what = f"got {reply.function_kind}" if reply.function_kind else "it is not defined (run its cell, or was it renamed?)"
         return Verdict(False, f"{exercise.name} should be a function: {what}")
@@ -257,6 +329,5 @@ def _judge_property(exercise, prop, cases, judged, reply: _Reply, result: Sandbo
         if event is None:
             break
         got.append(_outcome(event, case.kwargs, exercise.changes))
-    stopped = "" if prop in reply.timeouts else _stopped_reason(result, settings)
+    stopped = "" if prop in reply.timeouts else progress.stopped.get(prop, "")
     return verdict(exercise, prop, cases, expected, mistakes, got, settings.time_limit, stopped)
-

@@ -11,10 +11,13 @@ may change, the time limits, and each graded property's cases as plain data
 (:mod:`.wire`). ``results.jsonl`` gets one JSON line per event, flushed as it
 happens, so a run cut short still tells how far it got:
 
+- ``{"event": "cell_start", "index"}`` and ``{"event": "property_start", "property"}``: where it is, so that
+  the judge knows where a run that died stopped (and reruns without that cell, or goes on with the next property);
 - ``{"event": "cell", "index", "error"}``: a cell that raised (noted, never fatal);
 - ``{"event": "function", "kind"}``: what the function's name holds when it is not a function;
 - ``{"event": "case", "property", "index", "value", "after", "error", "warned", "strict"}``;
 - ``{"event": "timeout", "property", "index"}``: the property's time ran out at that case;
+- ``{"event": "printed", "property", "stdout", "stderr"}``: what the student's code printed meanwhile (capped);
 - ``{"event": "done"}``.
 
 Nothing here knows an answer: the expected values, the comparisons and the
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import faulthandler
 import json
 import os
 import signal
@@ -35,7 +39,13 @@ from typing import Any, Callable
 
 __all__ = ["main", "run_cells"]
 
-_RUN_ALL, _IMPORTS_ONLY = "all", "imports"
+_RUN_ALL, _IMPORTS_ONLY, _SKIP = "all", "imports", "skip"
+
+#: Seconds past a time limit after which the watchdog ends the process: code stuck inside C
+#: (``sum(range(10**14))``) never sees the alarm, but faulthandler's watchdog thread needs no interpreter.
+WATCHDOG_GRACE = 3.0
+#: Where the watchdog writes (the judge reads it to tell a time limit from a crash).
+WATCHDOG_FILE = "watchdog.txt"
 
 
 class _CellTimeUp(BaseException):
@@ -58,6 +68,17 @@ def _imports_of(source: str) -> list[ast.stmt]:
     except SyntaxError:
         return []
     return [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+
+
+_WATCHDOG_OUT = None
+
+
+def _watchdog(seconds: float) -> None:
+    """End the process (exit status 1, a note in :data:`WATCHDOG_FILE`) if still busy ``seconds`` + grace from now."""
+    global _WATCHDOG_OUT
+    if _WATCHDOG_OUT is None:
+        _WATCHDOG_OUT = open(WATCHDOG_FILE, "w")  # noqa: SIM115 (faulthandler writes to it at any time)
+    faulthandler.dump_traceback_later(seconds + WATCHDOG_GRACE, exit=True, file=_WATCHDOG_OUT)
 
 
 def _alarm(seconds: float) -> None:
@@ -84,6 +105,9 @@ def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable
     absent from this build fails alone.
     """
     for index, cell in enumerate(cells):
+        if cell.get("run") == _SKIP:
+            continue
+        note({"event": "cell_start", "index": index})
         if cell.get("run") == _IMPORTS_ONLY:
             parts = [compile(ast.Module([node], []), f"<cell {index}>", "exec") for node in _imports_of(cell["source"])]
         else:
@@ -95,12 +119,14 @@ def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable
         for code in parts:
             try:
                 _alarm(seconds)
+                _watchdog(seconds)
                 exec(code, namespace)  # noqa: S102 (the student's own code, in its sandbox)
             except BaseException as error:  # noqa: BLE001 (SystemExit, a timeout...: the next cell still runs)
                 if cell.get("run") != _IMPORTS_ONLY:
                     note({"event": "cell", "index": index, "error": _short_error(error)})
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                faulthandler.cancel_dump_traceback_later()
 
 
 def _error_data(error: BaseException, skip_frames: int = 1) -> dict:
@@ -127,8 +153,10 @@ def _grade_property(function: Callable, prop: dict, seconds: float, write: Calla
 
     cases = [wire.decode(kwargs) for kwargs in prop["cases"]]
     index = 0
+    write({"event": "property_start", "property": prop["name"]})
     try:
         _alarm(seconds)
+        _watchdog(seconds)
         for index, kwargs in enumerate(cases):
             given = copy.deepcopy(kwargs)
             with limits.as_graded() as warned:
@@ -144,14 +172,47 @@ def _grade_property(function: Callable, prop: dict, seconds: float, write: Calla
         write({"event": "timeout", "property": prop["name"], "index": index})
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        faulthandler.cancel_dump_traceback_later()
 
 
-def _silence_output() -> None:
-    """Point stdout and stderr (also C-level writes) at /dev/null: what the student prints is not graded."""
+class _Capture:
+    """A text stream that keeps the first ``limit`` characters written since the last :meth:`take`."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit, self.parts, self.size, self.cut = limit, [], 0, False
+
+    def write(self, text) -> int:
+        text = str(text)
+        room = self.limit - self.size
+        if room > 0:
+            self.parts.append(text[:room])
+            self.size += min(len(text), room)
+        self.cut = self.cut or len(text) > room
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def take(self) -> str:
+        text = "".join(self.parts) + ("\n(grader) the rest of what it printed is not shown\n" if self.cut else "")
+        self.parts, self.size, self.cut = [], 0, False
+        return text
+
+
+def _capture_output() -> tuple[_Capture, _Capture]:
+    """Point the file descriptors 1 and 2 at /dev/null and ``sys.stdout``/``sys.stderr`` at captures.
+
+    What the student's function prints while graded is shown with its result
+    (stderr marked, never scored); C-level writes and what cells print are dropped.
+    """
     devnull = os.open(os.devnull, os.O_WRONLY)
     for fd in (1, 2):
         os.dup2(devnull, fd)
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the process)
+    sys.stdout, sys.stderr = _Capture(), _Capture()
+    return sys.stdout, sys.stderr
 
 
 def main(argv: list[str]) -> int:
@@ -164,7 +225,7 @@ def main(argv: list[str]) -> int:
         results.write(json.dumps(event) + "\n")
         results.flush()
 
-    _silence_output()
+    out, err = _capture_output()
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
     run_cells(request["cells"], namespace, float(request["cell_time_limit"]), write)
@@ -175,7 +236,9 @@ def main(argv: list[str]) -> int:
         write({"event": "function", "kind": describe_kind(function) if request["function"] in namespace else ""})
     else:
         for prop in request["properties"]:
+            out.take(), err.take()  # what the cells printed is not this property's
             _grade_property(function, prop, float(request["time_limit"]), write)
+            write({"event": "printed", "property": prop["name"], "stdout": out.take(), "stderr": err.take()})
     write({"event": "done"})
     results.close()
     return 0

@@ -1,0 +1,192 @@
+"""Running and judging a submission: the student's code in a sandbox, the hidden tests judged here.
+
+:class:`SandboxedExecute` takes the place of nbgrader's ``Execute`` in
+``nbgrader autograde``. Nothing of the student's runs in the grader's process:
+
+1. **The notebook, for the feedback.** A copy of the notebook, with the hidden
+   test cells emptied, runs top to bottom in a sandbox (:mod:`..sandbox`:
+   no network, no view of the course, a non-root user, memory, process, CPU
+   and output limits) by :mod:`..run_notebook`, kernel included. Only the
+   cells' outputs come back, capped; they are shown, never scored.
+2. **The hidden tests, for the grade.** For each exercise, a fresh sandboxed
+   process runs the student's code cells against a build of the package
+   without that exercise's references and sends back only what the student's
+   function returned (:mod:`..hidden_tests`). The verdicts are written here,
+   into the hidden test cells: a pass as its text on stdout, a failure as an
+   ``AssertionError``, which nbgrader then scores as usual.
+
+A notebook that cannot run as a whole (it kills its kernel, runs out of
+time) is still graded: the hidden tests need only the student's cells.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+from nbformat.notebooknode import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool, Dict, Float, Integer, Unicode
+
+from .. import hidden_tests
+from ..sandbox import GiB, MiB, SandboxLimits, run_sandboxed
+from .execute import output_size
+
+__all__ = ["SandboxedExecute"]
+
+NOT_RUN_NOTE = ("(grader) The notebook could not be run as a whole for this feedback ({why}), so its cells show "
+                "no output. The hidden tests were graded all the same: they run your code cells on their own.")
+UNKNOWN_TEST = "this test cell names no exercise the grader knows (grade id {grade_id!r})"
+
+
+def _note(text: str) -> NotebookNode:
+    return new_output("stream", name="stdout", text=text + "\n")
+
+
+def _failure(message: str) -> NotebookNode:
+    return new_output("error", ename="AssertionError", evalue=message, traceback=[f"AssertionError: {message}"])
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """nbgrader's Execute step, with the student's code sandboxed and the hidden tests judged outside it."""
+
+    # ------------------------------------------------------------------ settings (nbgrader_config.py)
+    timeout = Integer(60, help="Seconds one cell may run before it is interrupted.").tag(config=True)
+    stop_grace = Float(5.0, help="Seconds an interrupted cell has to stop before its kernel is restarted.").tag(
+        config=True)
+    max_output_characters = Integer(1_000_000, help="Output kept per cell (characters).").tag(config=True)
+    error_on_timeout = Dict(help="The error a timed-out cell shows (as nbgrader's Execute.error_on_timeout).").tag(
+        config=True)
+    run_whole_notebook = Bool(True, help="Run the whole notebook (sandboxed) for the outputs its feedback shows.").tag(
+        config=True)
+    notebook_wall_seconds = Float(900.0, help="Wall-clock seconds the whole-notebook run may take.").tag(config=True)
+    memory_bytes = Integer(2 * GiB, help="Memory (address space) of each sandboxed process.").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads of the sandbox user.").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds of each sandboxed process.").tag(config=True)
+    max_output_bytes = Integer(4 * MiB, help="Bytes of stdout and of stderr each sandboxed process may write.").tag(
+        config=True)
+    max_file_bytes = Integer(64 * MiB, help="Largest file a sandboxed process may write.").tag(config=True)
+    tmp_bytes = Integer(64 * MiB, help="Size of each sandbox's private /tmp.").tag(config=True)
+    sandbox_uid = Integer(65534, help="Unprivileged uid (and gid) the student's code runs as.").tag(config=True)
+    hidden_test_time_limit = Float(10.0, help="Seconds a student's function has for all cases of one hidden test.").tag(
+        config=True)
+    hidden_test_wall_seconds = Float(300.0, help="Wall-clock seconds of one exercise's hidden-test process.").tag(
+        config=True)
+    build_cache = Unicode("", help="Where the package builds without references are kept (default: a temp dir).").tag(
+        config=True)
+
+    # ------------------------------------------------------------------ limits
+    def _limits(self, wall_seconds: float) -> SandboxLimits:
+        return SandboxLimits(memory_bytes=self.memory_bytes, max_processes=self.max_processes,
+                             cpu_seconds=self.cpu_seconds, wall_seconds=wall_seconds,
+                             max_output_bytes=self.max_output_bytes, max_file_bytes=self.max_file_bytes,
+                             tmp_bytes=self.tmp_bytes, uid=self.sandbox_uid, gid=self.sandbox_uid)
+
+    def _hidden_test_settings(self) -> hidden_tests.HiddenTestSettings:
+        cache = Path(self.build_cache) if self.build_cache else hidden_tests.HiddenTestSettings().build_cache
+        return hidden_tests.HiddenTestSettings(limits=self._limits(self.hidden_test_wall_seconds),
+                                               time_limit=self.hidden_test_time_limit,
+                                               cell_time_limit=float(self.timeout), build_cache=cache)
+
+    # ------------------------------------------------------------------ the notebook
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        tests, unknown = hidden_tests.hidden_tests_of(nb)
+        for index in [t.index for t in tests] + unknown:
+            nb.cells[index].outputs = []
+        if self.run_whole_notebook:
+            self._run_whole_notebook(nb, {t.index for t in tests} | set(unknown))
+        teaching = self._teaching_sources(resources)
+        by_exercise = defaultdict(list)
+        for test in tests:
+            by_exercise[test.exercise.name].append(test)
+        for group in by_exercise.values():
+            self._judge(nb, group, teaching)
+        for index in unknown:
+            grade_id = nb.cells[index].metadata["nbgrader"].get("grade_id")
+            nb.cells[index].outputs = [_failure(UNKNOWN_TEST.format(grade_id=grade_id))]
+        return nb, resources
+
+    def _judge(self, nb: NotebookNode, group: list, teaching: set[str]) -> None:
+        exercise = group[0].exercise
+        cells = hidden_tests.student_cells(nb, group[0].index, teaching)
+        self.log.info("Judging %s (%s) outside the student's process", exercise.name,
+                      ", ".join(t.prop for t in group))
+        verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings())
+        for test in group:
+            judged = verdicts[test.prop]
+            printed = [new_output("stream", name=name, text=text) for name, text in
+                       (("stdout", judged.stdout), ("stderr", judged.stderr)) if text]
+            result = judged.verdict
+            nb.cells[test.index].outputs = printed + [_note(result.text) if result.passed else _failure(result.text)]
+
+    def _teaching_sources(self, resources: dict) -> set[str]:
+        """The teaching code cells of the lesson's source notebook (unchanged ones only run their imports)."""
+        coursedir = CourseDirectory(parent=self)
+        info = resources.get("nbgrader", {})
+        path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", info.get("assignment", "")),
+                            f"{info.get('notebook', '')}.ipynb")
+        try:
+            return hidden_tests.teaching_sources_of(nbformat.read(path, as_version=4))
+        except (OSError, ValueError) as error:
+            self.log.warning("No source notebook at %s (%s): every cell of the student's runs in full", path, error)
+            return set()
+
+    def _run_whole_notebook(self, nb: NotebookNode, judged: set[int]) -> None:
+        """Run a copy in a sandbox (hidden tests emptied) and take its cells' outputs, capped."""
+        scratch = Path(tempfile.mkdtemp(prefix="notebook-run-"))
+        try:
+            copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+            for index in judged:
+                copy.cells[index].source = ""
+            nbformat.write(copy, scratch / "in.ipynb")
+            settings = {"timeout": self.timeout, "max_output_characters": self.max_output_characters,
+                        "stop_grace": self.stop_grace, "error_on_timeout": dict(self.error_on_timeout) or None}
+            (scratch / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+            result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.run_notebook", "in.ipynb",
+                                    "out.ipynb", "settings.json"], scratch, self._limits(self.notebook_wall_seconds))
+            ran = self._read_run(scratch / "out.ipynb", len(nb.cells))
+            if ran is None:
+                why = result.killed_by_limit or f"exit status {result.returncode}"
+                self.log.warning("The whole-notebook run failed (%s): %s", why, result.stderr[-2000:].decode(
+                    "utf-8", "replace"))
+                first = next((c for c in nb.cells if c.cell_type == "code"), None)
+                if first is not None:
+                    first.outputs = [_note(NOT_RUN_NOTE.format(why=why))]
+                return
+            self._take_outputs(nb, ran, judged)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _read_run(self, path: Path, n_cells: int) -> NotebookNode | None:
+        """The executed copy, if it is there, readable, not too big and has the same cells; else None."""
+        limit = 4 * self.max_output_characters * max(n_cells, 1) + 50 * MiB
+        try:
+            if not path.is_file() or path.stat().st_size > limit:
+                return None
+            ran = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return ran if len(ran.cells) == n_cells else None
+
+    def _take_outputs(self, nb: NotebookNode, ran: NotebookNode, judged: set[int]) -> None:
+        """Copy each code cell's outputs (capped again here: the run is the student's) but the judged cells'."""
+        for index, (cell, done) in enumerate(zip(nb.cells, ran.cells)):
+            if cell.cell_type != "code" or done.get("cell_type") != "code" or index in judged:
+                continue
+            kept, total = [], 0
+            for output in done.get("outputs", []):
+                total += output_size(output)
+                if total > self.max_output_characters and output.get("output_type") != "error":
+                    kept.append(_note(f"(grader) The rest of this cell's output is not shown "
+                                      f"(more than {self.max_output_characters} characters)."))
+                    break
+                kept.append(output)
+            cell.outputs = kept
+            cell.execution_count = done.get("execution_count")
