@@ -140,6 +140,7 @@ class _Reply:
     function_kind: str | None = None  # set when the name holds no function
     done: bool = False
     stage: tuple = ()  # where it was when it stopped: ("cell", index) or ("property", name)
+    cell_errors: dict = field(default_factory=dict)  # index of a student cell -> the error it raised
 
 
 def _read_reply(path: Path) -> _Reply:
@@ -160,6 +161,8 @@ def _read_reply(path: Path) -> _Reply:
             reply.timeouts[event["property"]] = event.get("index")
         elif kind == "printed" and isinstance(event.get("property"), str):
             reply.printed[event["property"]] = (str(event.get("stdout", ""))[:50_000], str(event.get("stderr", ""))[:50_000])
+        elif kind == "cell" and type(event.get("index")) is int:
+            reply.cell_errors[event["index"]] = str(event.get("error", ""))[:500]
         elif kind == "cell_start" and type(event.get("index")) is int:
             reply.stage = ("cell", event["index"])
         elif kind == "property_start" and isinstance(event.get("property"), str):
@@ -263,6 +266,7 @@ def _run_student_side(exercise, props, cells, cases, settings, build) -> tuple[_
 
 
 def _merge(progress: _Progress, reply: _Reply) -> None:
+    progress.reply.cell_errors.update(reply.cell_errors)
     progress.reply.cases.update(reply.cases)
     progress.reply.timeouts.update(reply.timeouts)
     progress.reply.printed.update(reply.printed)
@@ -312,9 +316,39 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
         for prop in pending:
             progress.stopped.setdefault(prop, "could not be graded: the cells of your notebook stopped the process "
                                               f"running them {1 + MAX_RERUNS} times")
-    return {prop: Judged(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
+    notes = _cell_notes(cells, progress)
+    return {prop: Judged(_with_notes(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
+                                     notes),
                          *progress.reply.printed.get(prop, ("", "")))
             for prop in props}
+
+
+#: What a cell's ImportError of the grader's parts means, for a student who tried to use them.
+NOT_IN_BUILD = ("(While your function is graded, the grader's registry, its references and the course's pictures "
+                "are not there to import: calling the reference earns nothing.)")
+
+
+def _cell_notes(cells: list[dict], progress: _Progress) -> list[str]:
+    """Lines on the student's cells that failed or were stopped while this test ran them."""
+    notes = []
+    for index, cell in enumerate(cells):
+        first = next((line for line in cell["source"].splitlines() if line.strip()), "")[:80]
+        if index in progress.skipped:
+            notes.append(f"The cell starting {first!r} stopped the process running it (it never returned, or "
+                         "killed it): it was left out, and the test ran without it.")
+        elif index in progress.reply.cell_errors:
+            error = progress.reply.cell_errors[index]
+            notes.append(f"The cell starting {first!r} raised {error}")
+            if error.startswith(("ModuleNotFoundError", "ImportError")) and "backprop_core" in error:
+                notes.append(NOT_IN_BUILD)
+    return notes
+
+
+def _with_notes(result: Verdict, notes: list[str]) -> Verdict:
+    """A failing verdict with the notes on the student's cells added (a passing one needs none)."""
+    if result.passed or not notes:
+        return result
+    return Verdict(False, result.text + "\nWhile your code ran for this test:\n" + "\n".join(f"  {n}" for n in notes))
 
 
 def _judge_property(exercise, prop, cases, judged, progress: _Progress, settings: HiddenTestSettings) -> Verdict:

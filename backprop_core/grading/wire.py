@@ -74,7 +74,7 @@ def _unreadable(value: Any) -> dict:
 
 
 def _array(value: np.ndarray) -> dict:
-    value = np.ascontiguousarray(value)
+    value = np.array(value, order="C", copy=not value.flags.c_contiguous)  # keeps 0-d arrays 0-d
     return {"ndarray": {"dtype": value.dtype.str, "shape": list(value.shape),
                         "data": base64.b64encode(value.tobytes()).decode("ascii")}}
 
