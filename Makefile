@@ -6,7 +6,7 @@ ARGS   ?=
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test bench release autograde feedback grades student-copy clean-venv
+.PHONY: help lab test bench release autograde feedback grades similarity student-copy clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
@@ -17,6 +17,7 @@ help:
 	@echo "make autograde  grade what under submitted/<student>/<lesson>/ is not graded yet (ARGS='--force' regrades all)"
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
 	@echo "make grades     export the gradebook to grades.csv (nbgrader's) and grades-status.csv (graded or why not)"
+	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
 	@echo "make student-copy DEST=dir   the course without solutions/ and tests, for students"
 
 $(PY):
@@ -52,6 +53,10 @@ bench: $(VENV)/.installed-bench
 # release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
 release autograde feedback grades: $(VENV)/.installed-lab
 	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
+
+# The copying report: informs, changes no grade (backprop_core/grading/similarity.py).
+similarity: $(VENV)/.installed-lab
+	$(PY) -m backprop_core.grading.similarity $(ARGS)
 
 # What students get: the course without the solutions, tests and grading state (from the last commit).
 DEST ?= ../backprop-course-student
