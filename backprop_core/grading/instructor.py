@@ -37,7 +37,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import authoring, gradesheet
+from . import authoring, gradesheet, sandbox
 from .completion import FAILED, GRADED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
 
@@ -263,6 +263,11 @@ def autograde(root: Path, wanted: list[str], students: list[str], force: bool) -
     changed since) is graded again.
     """
     api, report = _api(root), Report()
+    try:
+        sandbox.bwrap_executable()  # every submission runs sandboxed: without bubblewrap, grade nothing
+    except sandbox.SandboxUnavailable as missing:
+        report.fail(f"cannot grade: {missing}; every submission runs in a bubblewrap sandbox. Nothing was done.")
+        return report
     return _holding_the_lock(api, root, "autograde", report,
                              lambda: _autograde_all(api, root, report, submissions(root, wanted, students), force))
 
