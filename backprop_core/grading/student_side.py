@@ -52,19 +52,24 @@ class _CellTimeUp(BaseException):
     """A cell ran past its time: raised by the alarm, so a bare ``except Exception`` cannot swallow it."""
 
 
+def _without_magics(source: str) -> str:
+    """``source`` with IPython's magics and shell lines (``%matplotlib``, ``!pip``) commented out: plain
+    Python cannot run them, and grading needs none of them."""
+    return "\n".join(("# " + line) if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
 def _compiled(source: str, name: str):
-    """``source`` compiled; IPython magics (``%matplotlib``, ``!pip``) are left out, as plain Python cannot run them."""
+    """``source`` compiled, without its magics when it has any."""
     try:
         return compile(source, name, "exec")
     except SyntaxError:
-        lines = [("# " + line) if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
-        return compile("\n".join(lines), name, "exec")
+        return compile(_without_magics(source), name, "exec")
 
 
 def _imports_of(source: str) -> list[ast.stmt]:
-    """The top-level import statements of a cell (a cell that does not parse has none)."""
+    """The top-level import statements of a cell, magics aside (a cell that does not parse has none)."""
     try:
-        tree = ast.parse(source)
+        tree = ast.parse(_without_magics(source))
     except SyntaxError:
         return []
     return [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
