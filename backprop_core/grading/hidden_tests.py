@@ -150,8 +150,10 @@ def _read_reply(path: Path) -> _Reply:
     for line in raw.decode("utf-8", errors="replace").splitlines():
         try:
             event = json.loads(line)
-        except ValueError:
-            break  # a line cut short (the run was stopped while writing): what came before counts
+        except (ValueError, RecursionError):
+            # A line cut short (the run was stopped while writing) or forged past reading (nested too
+            # deep): what came before counts, the rest is not read.
+            break
         if not isinstance(event, dict):
             break
         kind = event.get("event")
@@ -193,7 +195,7 @@ def _outcome(event: dict, kwargs: dict, changes: tuple) -> Outcome:
                            strict=strict)
         changed = in_place.changed_arguments(kwargs, _decode_after(event, kwargs), changes)
         return Outcome(value=wire.decode(event.get("value")), changed=changed, warned=warned, strict=strict)
-    except (wire.WireError, AttributeError, TypeError, ValueError) as problem:
+    except (wire.WireError, AttributeError, TypeError, ValueError, RecursionError) as problem:
         return Outcome(error=RemoteError("UnreadableAnswer", f"the grader could not read what came back: {problem}"))
 
 
