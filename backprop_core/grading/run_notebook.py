@@ -6,7 +6,7 @@
 
 The kernel starts inside the same sandbox and talks to this process over Unix
 sockets in the private ``/tmp`` (the sandbox has no network). Cells run with
-:class:`~backprop_core.grading.nbgrader_ext.execute.GuardedExecute`'s rules: a
+:class:`~backprop_core.grading.cell_guard.GuardedClient` (nbgrader is not imported here): a
 cell past its timeout is interrupted (the kernel restarted if it will not
 stop), each cell's output is capped, a dead kernel is restarted and the rest
 runs. The hidden test cells arrive empty: they are judged outside
@@ -34,7 +34,9 @@ def main(argv: list[str]) -> int:
     import nbformat
     from traitlets.config import Config
 
-    from backprop_core.grading.nbgrader_ext.execute import GuardedExecute
+    from jupyter_client import AsyncKernelManager
+
+    from backprop_core.grading.cell_guard import GuardedClient
 
     with open(settings_path, encoding="utf-8") as file:
         settings = json.load(file)
@@ -42,8 +44,11 @@ def main(argv: list[str]) -> int:
     config.KernelManager.transport = "ipc"  # Unix sockets: the sandbox has no network
     config.KernelManager.ip = "/tmp/kernel"
     nb = nbformat.read(source, as_version=4)
-    execute = GuardedExecute(
+    client = GuardedClient(
+        nb,
         config=config,
+        kernel_manager_class=AsyncKernelManager,
+        resources={"metadata": {"path": "."}},
         timeout=settings["timeout"],
         interrupt_on_timeout=True,
         allow_errors=True,
@@ -51,7 +56,7 @@ def main(argv: list[str]) -> int:
         stop_grace=settings["stop_grace"],
         error_on_timeout=settings["error_on_timeout"],
     )
-    execute.preprocess(nb, {"metadata": {"path": "."}})
+    client.execute()
     nbformat.write(nb, destination)
     return 0
 

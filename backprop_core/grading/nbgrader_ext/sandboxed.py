@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -37,7 +38,7 @@ from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from .. import hidden_tests
 from ..sandbox import GiB, MiB, SandboxLimits, run_sandboxed
-from .execute import output_size
+from ..cell_guard import output_size
 
 __all__ = ["SandboxedExecute"]
 
@@ -100,14 +101,24 @@ class SandboxedExecute(NbGraderPreprocessor):
         tests, unknown = hidden_tests.hidden_tests_of(nb)
         for index in [t.index for t in tests] + unknown:
             nb.cells[index].outputs = []
-        if self.run_whole_notebook:
-            self._run_whole_notebook(nb, {t.index for t in tests} | set(unknown))
-        teaching = self._teaching_sources(resources)
-        by_exercise = defaultdict(list)
-        for test in tests:
-            by_exercise[test.exercise.name].append(test)
-        for group in by_exercise.values():
-            self._judge(nb, group, teaching)
+        judged = {t.index for t in tests} | set(unknown)
+        # The notebook runs (for the feedback) while the hidden tests are judged: two sandboxes at once.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            run = background.submit(self._run_whole_notebook, self._copy_to_run(nb, judged)) \
+                if self.run_whole_notebook else None
+            teaching = self._teaching_sources(resources)
+            by_exercise = defaultdict(list)
+            for test in tests:
+                by_exercise[test.exercise.name].append(test)
+            for group in by_exercise.values():
+                self._judge(nb, group, teaching)
+            ran, why = run.result() if run is not None else (None, "")
+        if ran is not None:
+            self._take_outputs(nb, ran, judged)
+        elif why:
+            first = next((c for c in nb.cells if c.cell_type == "code"), None)
+            if first is not None:
+                first.outputs = [_note(NOT_RUN_NOTE.format(why=why))]
         for index in unknown:
             grade_id = nb.cells[index].metadata["nbgrader"].get("grade_id")
             nb.cells[index].outputs = [_failure(UNKNOWN_TEST.format(grade_id=grade_id))]
@@ -138,29 +149,31 @@ class SandboxedExecute(NbGraderPreprocessor):
             self.log.warning("No source notebook at %s (%s): every cell of the student's runs in full", path, error)
             return set()
 
-    def _run_whole_notebook(self, nb: NotebookNode, judged: set[int]) -> None:
-        """Run a copy in a sandbox (hidden tests emptied) and take its cells' outputs, capped."""
+    @staticmethod
+    def _copy_to_run(nb: NotebookNode, judged: set[int]) -> NotebookNode:
+        """A copy of the notebook with the judged cells emptied: what the sandboxed run gets."""
+        copy = nbformat.from_dict(json.loads(json.dumps(nb)))
+        for index in judged:
+            copy.cells[index].source = ""
+        return copy
+
+    def _run_whole_notebook(self, copy: NotebookNode) -> tuple[NotebookNode | None, str]:
+        """Run ``copy`` in a sandbox: the executed notebook, or None and why it could not run."""
         scratch = Path(tempfile.mkdtemp(prefix="notebook-run-"))
         try:
-            copy = nbformat.from_dict(json.loads(json.dumps(nb)))
-            for index in judged:
-                copy.cells[index].source = ""
             nbformat.write(copy, scratch / "in.ipynb")
             settings = {"timeout": self.timeout, "max_output_characters": self.max_output_characters,
                         "stop_grace": self.stop_grace, "error_on_timeout": dict(self.error_on_timeout) or None}
             (scratch / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
             result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.run_notebook", "in.ipynb",
                                     "out.ipynb", "settings.json"], scratch, self._limits(self.notebook_wall_seconds))
-            ran = self._read_run(scratch / "out.ipynb", len(nb.cells))
+            ran = self._read_run(scratch / "out.ipynb", len(copy.cells))
             if ran is None:
                 why = result.killed_by_limit or f"exit status {result.returncode}"
-                self.log.warning("The whole-notebook run failed (%s): %s", why, result.stderr[-2000:].decode(
-                    "utf-8", "replace"))
-                first = next((c for c in nb.cells if c.cell_type == "code"), None)
-                if first is not None:
-                    first.outputs = [_note(NOT_RUN_NOTE.format(why=why))]
-                return
-            self._take_outputs(nb, ran, judged)
+                self.log.warning("The whole-notebook run failed (%s): %s", why,
+                                 result.stderr[-2000:].decode("utf-8", "replace"))
+                return None, why
+            return ran, ""
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
