@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 ARGS   ?=
+# The gradebook of release/autograde/feedback/grades: GRADEBOOK=postgresql://user@host/db (default: the
+# BACKPROP_GRADEBOOK_URL already set, else sqlite gradebook.db); a PostgreSQL one gets its driver installed first.
+GRADEBOOK ?= $(BACKPROP_GRADEBOOK_URL)
+GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-postgres,)
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -38,6 +42,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	@touch $@
 
+$(VENV)/.installed-postgres: pyproject.toml | $(PY) $(VENV)/.installed-lab
+	$(PY) -m pip install --quiet -e ".[postgres]"
+	@touch $@
+
 # The student's view: etc/jupyter-student hides nbgrader's instructor tools and the news popup.
 lab: $(VENV)/.installed-lab
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
@@ -51,8 +59,13 @@ bench: $(VENV)/.installed-bench
 
 # Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
 # release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
-release autograde feedback grades: $(VENV)/.installed-lab
+release autograde feedback grades: $(VENV)/.installed-lab $(GRADEBOOK_DRIVER)
 	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
+
+# nbgrader_config.py reads the gradebook's URL from the environment (exported by make: no shell quoting to get wrong).
+ifneq ($(GRADEBOOK),)
+release autograde feedback grades: export BACKPROP_GRADEBOOK_URL := $(GRADEBOOK)
+endif
 
 # The copying report: informs, changes no grade (backprop_core/grading/similarity.py).
 similarity: $(VENV)/.installed-lab
