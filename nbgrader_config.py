@@ -6,7 +6,8 @@ nbgrader reads this file from the directory it runs in; ``make release``,
 Environment variables (all optional):
 
 BACKPROP_GRADEBOOK_URL
-    SQLAlchemy URL of the gradebook, e.g. ``postgresql://user@host/backprop``;
+    SQLAlchemy URL of the gradebook, e.g. ``postgresql://user@host/backprop``
+    (or ``postgres://``; its driver, psycopg 3, is the ``postgres`` extra);
     default: ``sqlite:///<this directory>/gradebook.db`` (git-ignored).
 BACKPROP_CELL_TIMEOUT
     Seconds one cell may run under autograde/validate before it is
@@ -32,7 +33,26 @@ c.CourseDirectory.course_id = "backprop-step-by-step"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
-c.CourseDirectory.db_url = os.environ.get("BACKPROP_GRADEBOOK_URL") or "sqlite:///" + os.path.join(HERE, "gradebook.db")
+
+
+def _gradebook_url(url: str) -> str:
+    """The gradebook's SQLAlchemy URL: ``postgresql://`` and ``postgres://`` name psycopg 3, SQLAlchemy's
+    ``postgresql+psycopg://`` (it knows no ``postgres://``); without that driver, stop in one line."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme.lower() not in ("postgresql", "postgres"):
+        return url  # sqlite, or a driver named on purpose (postgresql+psycopg2://...)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        # SystemExit, not the ImportError: nbgrader logs a config file's errors and goes on with its default
+        # gradebook (a new sqlite file); this stops it, and the instructor, with the line below.
+        raise SystemExit("the PostgreSQL gradebook needs the driver: pip install -e '.[postgres]' "
+                         "(or make autograde GRADEBOOK=...)") from None
+    return "postgresql+psycopg://" + rest
+
+
+c.CourseDirectory.db_url = _gradebook_url(os.environ.get("BACKPROP_GRADEBOOK_URL")
+                                          or "sqlite:///" + os.path.join(HERE, "gradebook.db"))
 # A lesson's text source, solutions/<id>/<id>.py, holds its solutions: it stays out of every copy
 # nbgrader makes (the release, the autograded folders). Lesson folders hold no other Python: shared
 # code lives in backprop_core.
