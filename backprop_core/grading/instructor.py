@@ -37,7 +37,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import authoring, gradesheet, sandbox
+from . import authoring, gradesheet, parallel, sandbox
 from .completion import FAILED, GRADED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
 
@@ -226,41 +226,26 @@ def grading_note(record: Record | None, checksum: str | None, result_present: bo
     return None
 
 
-def _grade_one(api, root: Path, student: str, lesson: str, checksum: str | None) -> tuple[str, bool]:
-    """Grade one submission with nbgrader and record the outcome; (what happened, success)."""
-    graded = root / AUTOGRADED / student / lesson
-    # nbgrader deletes the old result before regrading: keep a copy of the last finished one until the
-    # new one exists. (A copy left by a killed run is that finished result: the folder is half done.)
-    backup = graded.with_name(f".{lesson}.previous")
-    with _records(api) as records:
-        record = records.find(student, lesson)
-        if record is not None and record.status == GRADED and _has_result(root, student, lesson):
-            shutil.rmtree(backup, ignore_errors=True)
-            shutil.copytree(graded, backup)
-        records.started(student, lesson, checksum)
-    start = time.perf_counter()
-    result = api.autograde(lesson, student, force=True, create=True)
-    seconds = time.perf_counter() - start
-    with _records(api) as records:
-        score = records.finished(student, lesson, checksum) if result.get("success") else None
-        if score is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-            return f"{score[0]:g} / {score[1]:g} points ({seconds:.1f} s)", True
-        failure = (_error_text(result) if not result.get("success")
-                   else "nbgrader reported success, but the gradebook holds no grades for it")
-        records.failed(student, lesson, checksum, failure)
-    if backup.exists():
-        shutil.rmtree(graded, ignore_errors=True)
-        backup.rename(graded)
-    return failure, False
+@dataclass
+class _Pending:
+    """A submission to grade: where it stands in the run, and why it is graded now."""
+
+    where: str
+    student: str
+    lesson: str
+    checksum: str | None
+    note: str
 
 
-def autograde(root: Path, wanted: list[str], students: list[str], force: bool) -> Report:
-    """Grade every submission that is not graded yet, one at a time, under the gradebook's lock.
+def autograde(root: Path, wanted: list[str], students: list[str], force: bool, workers: int | None = None,
+              scheduler: str | None = None) -> Report:
+    """Grade every submission that is not graded yet, in parallel, under the gradebook's lock.
 
     A submission is kept only when its grading finished on exactly the files now in its folder
     (:mod:`~backprop_core.grading.completion`); anything else (never graded, interrupted, failed,
-    changed since) is graded again.
+    changed since) is graded again, on ``workers`` worker processes (default: one per core) or on
+    the Dask cluster at ``scheduler`` (:mod:`~backprop_core.grading.parallel`). This process alone
+    writes the gradebook.
     """
     api, report = _api(root), Report()
     try:
@@ -268,13 +253,14 @@ def autograde(root: Path, wanted: list[str], students: list[str], force: bool) -
     except sandbox.SandboxUnavailable as missing:
         report.fail(f"cannot grade: {missing}; every submission runs in a bubblewrap sandbox. Nothing was done.")
         return report
-    return _holding_the_lock(api, root, "autograde", report,
-                             lambda: _autograde_all(api, root, report, submissions(root, wanted, students), force))
+    pairs = submissions(root, wanted, students)
+    return _holding_the_lock(api, root, "autograde", report, lambda: _autograde_all(
+        api, root, report, pairs, force, workers or os.cpu_count() or 1, scheduler))
 
 
-def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool) -> None:
-    if not pairs:
-        report.fail(f"nothing to grade: no {SUBMITTED}/<student>/<lesson>/ directories in {root}")
+def _to_grade(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool) -> list[_Pending]:
+    """The submissions this run grades; those kept or broken are reported here and then."""
+    todo = []
     for k, (student, lesson) in enumerate(pairs, 1):
         where = f"[{k}/{len(pairs)}] {student} / {lesson}"
         checksum = folder_checksum(root / SUBMITTED / student / lesson)
@@ -292,11 +278,86 @@ def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]]
         if note is None and not force:
             report.ok(f"{where}: already graded, kept ({score[0]:g} / {score[1]:g} points; --force regrades)")
             continue
-        outcome, success = _grade_one(api, root, student, lesson, checksum)
-        if success:
-            report.ok(f"{where}: {note + ': regraded, ' if note else ''}{outcome}")
+        todo.append(_Pending(where, student, lesson, checksum, note or ""))
+    return todo
+
+
+def _not_source(path: Path) -> bool:
+    """Files of a lesson's folders that a grader never needs: the text source (solutions), checkpoints."""
+    return path.suffix == ".py" or ".ipynb_checkpoints" in path.parts
+
+
+def _tasks(api, root: Path, todo: list[_Pending]) -> tuple[list, dict]:
+    """The grading tasks, and the submissions that cannot even be sent (their lesson was never released)."""
+    from nbgrader.api import MissingEntry
+
+    config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
+    settings = {k: v for k, v in os.environ.items() if k.startswith("BACKPROP_") and k != "BACKPROP_GRADEBOOK_URL"}
+    lesson_files, snapshots, tasks, unsent = {}, {}, [], {}
+    for pending in todo:
+        lesson = pending.lesson
+        if lesson not in snapshots:
+            try:
+                snapshots[lesson] = parallel.definition_snapshot(api.coursedir.db_url, api.coursedir.course_id,
+                                                                 lesson)
+            except MissingEntry:
+                snapshots[lesson] = None
+            lesson_files[lesson] = {**parallel.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
+                                    **parallel.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
+        if snapshots[lesson] is None:
+            unsent[(pending.student, lesson)] = f"the lesson {lesson} is not in the gradebook: run make release"
+            continue
+        files = {**lesson_files[lesson], **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
+                                                               f"{SUBMITTED}/{pending.student}/{lesson}/")}
+        tasks.append(parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings))
+    return tasks, unsent
+
+
+def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
+    """Record a worker's result (the one writer); (what happened, success)."""
+    failure = result.error
+    if result.success:
+        try:
+            parallel.record_result(api, root, result)
+        except Exception as error:  # noqa: BLE001 (a result that cannot be recorded is not graded)
+            failure = f"its grades could not be recorded: {type(error).__name__}: {error}"
         else:
-            report.fail(f"{where}: NOT graded: {outcome}")
+            with _records(api) as records:
+                score = records.finished(pending.student, pending.lesson, pending.checksum)
+            if score is not None:
+                return f"{score[0]:g} / {score[1]:g} points ({result.seconds:.1f} s)", True
+            failure = "nbgrader reported success, but the gradebook holds no grades for it"
+    with _records(api) as records:
+        records.failed(pending.student, pending.lesson, pending.checksum, failure)
+    return failure, False
+
+
+def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool, workers: int,
+                   scheduler: str | None) -> None:
+    if not pairs:
+        report.fail(f"nothing to grade: no {SUBMITTED}/<student>/<lesson>/ directories in {root}")
+    todo = _to_grade(api, root, report, pairs, force)
+    if not todo:
+        return
+    tasks, unsent = _tasks(api, root, todo)
+    pending = {(p.student, p.lesson): p for p in todo}
+    with _records(api) as records:
+        for p in todo:
+            records.started(p.student, p.lesson, p.checksum)
+    for key, why in unsent.items():
+        p = pending.pop(key)
+        with _records(api) as records:
+            records.failed(p.student, p.lesson, p.checksum, why)
+        report.fail(f"{p.where}: NOT graded: {why}")
+    for result in parallel.results(tasks, workers, scheduler, log=report.ok):
+        p = pending.pop((result.student, result.lesson))
+        outcome, success = _record(api, root, p, result)
+        if success:
+            report.ok(f"{p.where}: {p.note + ': regraded, ' if p.note else ''}{outcome}")
+        else:
+            report.fail(f"{p.where}: NOT graded: {outcome}")
+    for p in pending.values():  # no result came back (they stay "not finished": the next run grades them)
+        report.fail(f"{p.where}: NOT graded: no result came back from the workers")
 
 
 def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
@@ -355,6 +416,16 @@ def _student_total(student: str, rows: list[gradesheet.LessonStatus]) -> str:
 
 
 # ------------------------------------------------------------------ command line
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--workers must be a whole number of at least 1, got {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.instructor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="course root, the directory of nbgrader_config.py (default: .)")
@@ -365,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("lessons", nargs="*", help="lesson ids (default: all submitted)")
     p.add_argument("--student", action="append", default=[], help="only this student (repeatable)")
     p.add_argument("--force", action="store_true", help="also regrade submissions that are already graded")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="worker processes of the embedded Dask cluster (default: one per core; 1: in this process)")
+    p.add_argument("--scheduler", default=os.environ.get("BACKPROP_DASK_SCHEDULER") or None,
+                   help="address of an existing Dask scheduler to grade on, e.g. tcp://host:8786 "
+                        "(default: $BACKPROP_DASK_SCHEDULER, else the embedded cluster)")
     p = commands.add_parser("feedback", help="HTML feedback for every autograded submission")
     p.add_argument("lessons", nargs="*")
     p.add_argument("--student", action="append", default=[])
@@ -380,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         report = release(root, args.lessons)
     elif args.command == "autograde":
-        report = autograde(root, args.lessons, args.student, args.force)
+        report = autograde(root, args.lessons, args.student, args.force, args.workers, args.scheduler)
     elif args.command == "feedback":
         report = feedback(root, args.lessons, args.student)
     else:
