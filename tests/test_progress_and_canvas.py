@@ -177,7 +177,7 @@ def test_summary_counts_every_outcome_and_gives_each_reason(clock):
         "Autograde finished in 2 min: 5 submission(s).",
         "  graded:     1",
         "  regraded:   1",
-        "  kept:       1 (already graded, left as they were)",
+        "  kept:       1 (graded before, unchanged since)",
         "  not graded: 2",
         "    dee / 01-forward-pass-and-error: missing notebook submitted/dee/01/01.ipynb",
         "    eve / 02-gradient-descent: its grading did not finish (worker lost)",

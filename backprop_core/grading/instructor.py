@@ -37,7 +37,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import authoring, gradesheet, parallel, sandbox
+from . import authoring, canvas, gradesheet, parallel, sandbox
+from .progress import Progress
 from .completion import FAILED, GRADED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
 
@@ -51,14 +52,21 @@ class Report:
 
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    progress: Progress | None = None  # while set, lines are printed above its bar
 
     def ok(self, line: str) -> None:
         self.done.append(line)
-        print(line, flush=True)
+        self._print(line, sys.stdout)
 
     def fail(self, line: str) -> None:
         self.failed.append(line)
-        print(line, file=sys.stderr, flush=True)
+        self._print(line, sys.stderr)
+
+    def _print(self, line: str, stream) -> None:
+        if self.progress is not None:
+            self.progress.log(line, file=stream)
+        else:
+            print(line, file=stream, flush=True)
 
     @property
     def exit_code(self) -> int:
@@ -270,6 +278,7 @@ def _to_grade(api, root: Path, report: Report, pairs: list[tuple[str, str]], for
                 with _records(api) as records:
                     records.failed(student, lesson, checksum, problem)
             report.fail(f"{where}: NOT graded: {problem}")
+            report.progress.done(student, lesson, "not graded", problem)
             continue
         with _records(api) as records:
             score = records.score(student, lesson)
@@ -277,6 +286,7 @@ def _to_grade(api, root: Path, report: Report, pairs: list[tuple[str, str]], for
             note = grading_note(records.find(student, lesson), checksum, present)
         if note is None and not force:
             report.ok(f"{where}: already graded, kept ({score[0]:g} / {score[1]:g} points; --force regrades)")
+            report.progress.done(student, lesson, "kept")
             continue
         todo.append(_Pending(where, student, lesson, checksum, note or ""))
     return todo
@@ -336,7 +346,18 @@ def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]]
                    scheduler: str | None) -> None:
     if not pairs:
         report.fail(f"nothing to grade: no {SUBMITTED}/<student>/<lesson>/ directories in {root}")
-    todo = _to_grade(api, root, report, pairs, force)
+        return
+    report.progress = Progress(len(pairs))
+    try:
+        _grade_in_parallel(api, root, report, _to_grade(api, root, report, pairs, force), workers, scheduler)
+    finally:
+        progress, report.progress = report.progress, None
+        progress.finish()
+    report.ok(progress.summary())
+
+
+def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], workers: int,
+                       scheduler: str | None) -> None:
     if not todo:
         return
     tasks, unsent = _tasks(api, root, todo)
@@ -349,15 +370,19 @@ def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]]
         with _records(api) as records:
             records.failed(p.student, p.lesson, p.checksum, why)
         report.fail(f"{p.where}: NOT graded: {why}")
+        report.progress.done(p.student, p.lesson, "not graded", why)
     for result in parallel.results(tasks, workers, scheduler, log=report.ok):
         p = pending.pop((result.student, result.lesson))
         outcome, success = _record(api, root, p, result)
         if success:
             report.ok(f"{p.where}: {p.note + ': regraded, ' if p.note else ''}{outcome}")
+            report.progress.done(p.student, p.lesson, "regraded" if p.note else "graded")
         else:
             report.fail(f"{p.where}: NOT graded: {outcome}")
+            report.progress.done(p.student, p.lesson, "not graded", outcome)
     for p in pending.values():  # no result came back (they stay "not finished": the next run grades them)
         report.fail(f"{p.where}: NOT graded: no result came back from the workers")
+        report.progress.done(p.student, p.lesson, "not graded", "no result came back from the workers")
 
 
 def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
@@ -379,7 +404,7 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
     return report
 
 
-def grades(root: Path, to: str) -> Report:
+def grades(root: Path, to: str, roster: str | None = None) -> Report:
     """Export nbgrader's CSV (``to``, as nbgrader writes it) and, beside it, each lesson's status
     (:mod:`~backprop_core.grading.gradesheet`); print each student's total over the graded lessons."""
     from nbgrader.plugins import CsvExportPlugin
@@ -391,11 +416,22 @@ def grades(root: Path, to: str) -> Report:
         report.ok(f"note: another command is running ({running}): what it has not finished shows as not graded")
     plugin = CsvExportPlugin(parent=api)
     plugin.to = str(destination)
+    try:
+        students = canvas.read_roster(Path(roster)) if roster else None
+    except canvas.RosterError as error:
+        report.fail(f"--roster: {error}. Nothing was exported.")
+        return report
     with _records(api) as records:
         plugin.export(records.gradebook)
         rows = gradesheet.lesson_statuses(records, root / SUBMITTED)
+        points = {a.name: float(a.max_score) for a in records.gradebook.assignments}
     status_file = gradesheet.status_csv_path(destination)
     gradesheet.write_csv(status_file, rows)
+    export = canvas.write_canvas_csv(rows, canvas.canvas_csv_path(destination), points, students)
+    report.ok(f"wrote {export.path} (Canvas's gradebook import: {export.students} students, {export.scores} "
+              f"scores, {export.empty} empty cells = not graded or not submitted, never 0)")
+    if export.off_roster:
+        report.ok(f"not on the roster (their nbgrader id is their SIS Login ID): {', '.join(export.off_roster)}")
     for student in dict.fromkeys(row.student for row in rows):
         report.ok(_student_total(student, [row for row in rows if row.student == student]))
     report.ok(f"wrote {destination} (nbgrader's scores, 0 when there is none) and {status_file} "
@@ -447,7 +483,9 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("grades", help="export the gradebook as CSV, with each lesson's status beside it")
     p.add_argument("--to", default="grades.csv",
                    help="nbgrader's CSV file (default: grades.csv in the course root); the statuses go to "
-                        "<name>-status.csv beside it")
+                        "<name>-status.csv beside it, Canvas's import to <name>-canvas.csv")
+    p.add_argument("--roster", help="CSV mapping nbgrader ids to Canvas: student,name,canvas_id,sis_user_id,"
+                                    "sis_login_id,section")
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()
@@ -460,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "feedback":
         report = feedback(root, args.lessons, args.student)
     else:
-        report = grades(root, args.to)
+        report = grades(root, args.to, args.roster)
     if report.failed:
         print(f"{len(report.failed)} problem(s), {len(report.done)} done; see the lines above.", file=sys.stderr)
     return report.exit_code

@@ -203,7 +203,7 @@ class Progress:
         lines = [head,
                  f"  graded:     {self.counts[GRADED]}",
                  f"  regraded:   {self.counts[REGRADED]}",
-                 f"  kept:       {self.counts[KEPT]} (already graded, left as they were)",
+                 f"  kept:       {self.counts[KEPT]} (graded before, unchanged since)",
                  f"  not graded: {self.counts[NOT_GRADED]}"]
         lines += [f"    {item.student} / {item.lesson}: {item.reason}" for item in self.not_graded]
         lines.append(f"  throughput: {throughput}")
