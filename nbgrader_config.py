@@ -15,11 +15,15 @@ BACKPROP_CELL_TIMEOUT
 BACKPROP_CELL_OUTPUT_LIMIT
     Characters of output autograde keeps per cell (default 1000000, about
     1 MB); the rest is cut, with a note.
+BACKPROP_RUN_WHOLE_NOTEBOOK
+    1: autograde runs each notebook as a whole (sandboxed) for the outputs its
+    feedback shows; default 0: the feedback shows the outputs it was submitted
+    with. The hidden tests grade either way.
 """
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades, IgnorePattern,
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
 from backprop_core.grading.nbgrader_ext import (GuardedExecute, HideHiddenTests, RestoreTestCells,
@@ -79,7 +83,9 @@ os.environ.setdefault("BACKPROP_CHECK_TIME_LIMIT", str(max(1, min(10, _TIMEOUT /
 # metadata) or one whose metadata names no cell of the lesson is graded as an ordinary cell; a test
 # cell's flags, points, type and source come from the gradebook; a deleted test cell is put back.
 # (RestoreTestCells replaces nbgrader's DeduplicateIds and OverwriteCells, which crash on these.)
-c.Autograde.sanitize_preprocessors = [ClearOutput, OverwriteKernelspec, RestoreTestCells, CheckCellMetadata]
+# The submitted outputs are kept (SandboxedExecute caps them, or replaces them when it runs the whole
+# notebook): they are what the student saw, shown in the feedback, never scored.
+c.Autograde.sanitize_preprocessors = [OverwriteKernelspec, RestoreTestCells, CheckCellMetadata]
 c.RestoreTestCells.add_missing_cells = True
 
 # Grading: nbgrader's steps, with SandboxedExecute for Execute: the student's code runs only in
@@ -102,7 +108,10 @@ c.SandboxedExecute.notebook_wall_seconds = 900  # the whole-notebook run (for th
 c.SandboxedExecute.hidden_test_wall_seconds = 300  # one exercise's hidden tests
 c.SandboxedExecute.max_output_bytes = 4 * 1024**2  # stdout/stderr of a sandboxed process
 c.SandboxedExecute.sandbox_uid = 65534  # the unprivileged user (nobody) the student's code runs as
-c.SandboxedExecute.run_whole_notebook = True  # False: only the hidden tests run (faster; feedback without outputs)
+# Run the whole notebook (sandboxed) for the feedback's outputs? Off: the feedback shows the outputs the
+# notebook was submitted with, and only the hidden tests run (about a third of the time; lesson 07's
+# training is not redone for every student). BACKPROP_RUN_WHOLE_NOTEBOOK=1 turns it on.
+c.SandboxedExecute.run_whole_notebook = os.environ.get("BACKPROP_RUN_WHOLE_NOTEBOOK", "0") == "1"
 c.SandboxedExecute.build_cache = os.path.join(HERE, ".grading", "hidden-test-builds")
 # Inside the whole-notebook sandbox, cells run under GuardedExecute's rules (backprop_core.grading.run_notebook).
 c.GuardedExecute.max_output_characters = c.SandboxedExecute.max_output_characters

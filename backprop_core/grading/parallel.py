@@ -90,6 +90,22 @@ def _write_files(root: Path, files: dict) -> None:
 
 
 # ------------------------------------------------------------------ the gradebook's definition of a lesson
+_EMPTY_GRADEBOOKS: dict = {}
+
+
+def _empty_gradebook(course_id: str) -> bytes:
+    """An empty sqlite gradebook, made once per process: nbgrader stamps a new one with alembic, ~2.5 s."""
+    from nbgrader.api import Gradebook
+
+    if course_id not in _EMPTY_GRADEBOOKS:
+        with tempfile.TemporaryDirectory(prefix="gradebook-empty-") as tmp:
+            path = Path(tmp) / "gradebook.db"
+            with Gradebook(f"sqlite:///{path}", course_id):
+                pass
+            _EMPTY_GRADEBOOKS[course_id] = path.read_bytes()
+    return _EMPTY_GRADEBOOKS[course_id]
+
+
 def definition_snapshot(db_url: str, course_id: str, lesson: str) -> bytes:
     """An sqlite gradebook holding lesson ``lesson``'s definition (notebooks, cells, points), as bytes.
 
@@ -100,6 +116,7 @@ def definition_snapshot(db_url: str, course_id: str, lesson: str) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="gradebook-snapshot-") as tmp:
         path = Path(tmp) / "gradebook.db"
+        path.write_bytes(_empty_gradebook(course_id))
         with Gradebook(db_url, course_id) as real, Gradebook(f"sqlite:///{path}", course_id) as copy:
             assignment = real.find_assignment(lesson)
             copy.update_or_create_assignment(lesson, duedate=assignment.duedate)
@@ -141,16 +158,24 @@ def _overrides(root: Path) -> str:
 
 
 @contextlib.contextmanager
-def _without_gradebook_url():
-    """The course's config picks its gradebook from ``BACKPROP_GRADEBOOK_URL``: a worker must not even try
-    to reach (or need the driver of) the real one, whatever its environment says; the copy's snapshot is set
-    by :func:`_overrides`."""
-    saved = os.environ.pop("BACKPROP_GRADEBOOK_URL", None)
+def _course_settings(settings: dict):
+    """The coordinator's ``BACKPROP_*`` settings as this process's environment, for one task.
+
+    Every other ``BACKPROP_*`` variable is out meanwhile, ``BACKPROP_GRADEBOOK_URL`` above all: the
+    course's config picks its gradebook from it, and a worker must not even try to reach (or need the
+    driver of) the real one; the copy's snapshot is set by :func:`_overrides`.
+    """
+    saved = {k: v for k, v in os.environ.items() if k.startswith(SETTINGS_PREFIX)}
+    for name in saved:
+        del os.environ[name]
+    os.environ.update({k: v for k, v in settings.items() if k.startswith(SETTINGS_PREFIX)
+                       and k != "BACKPROP_GRADEBOOK_URL"})
     try:
         yield
     finally:
-        if saved is not None:
-            os.environ["BACKPROP_GRADEBOOK_URL"] = saved
+        for name in [k for k in os.environ if k.startswith(SETTINGS_PREFIX)]:
+            del os.environ[name]
+        os.environ.update(saved)
 
 
 def grade_submission(task: GradingTask) -> GradingResult:
@@ -161,16 +186,13 @@ def grade_submission(task: GradingTask) -> GradingResult:
     from .instructor import _api, _error_text  # here: a worker imports nbgrader once, on its first task
 
     start, cpu = time.perf_counter(), _cpu_seconds()
-    for name, value in task.settings.items():
-        if name.startswith(SETTINGS_PREFIX):
-            os.environ[name] = value  # (the gradebook URL is never among them: the copy uses its snapshot)
     with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
         root = Path(tmp)
         try:
             _write_files(root, task.files)
             (root / "gradebook.db").write_bytes(task.gradebook)
             (root / "nbgrader_config.py").write_text(task.config + _overrides(root), encoding="utf-8")
-            with _without_gradebook_url():
+            with _course_settings(task.settings):
                 outcome = _api(root).autograde(task.lesson, task.student, force=True, create=True)
         except BaseException as error:  # noqa: BLE001 (a broken task, even a SystemExit, is reported, never fatal)
             outcome = {"success": False, "error": f"{type(error).__name__}: {error}"}
@@ -226,6 +248,16 @@ def _remove(path: Path) -> None:
 
 
 # ------------------------------------------------------------------ where the work runs
+#: Dask's background chores, slowed down: grading tasks last seconds, and every process of the cluster
+#: otherwise wakes up 50 times a second to time its event loop and polls its memory and the system.
+QUIET_CLUSTER = {
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.scheduler.work-stealing-interval": "1s",
+}
+
+
 def _failed(task: GradingTask, error: BaseException) -> GradingResult:
     return GradingResult(task.student, task.lesson, False, f"the worker grading it failed: {type(error).__name__}: "
                          f"{error}")
@@ -253,7 +285,10 @@ def results(tasks: list[GradingTask], workers: int, scheduler: str | None = None
         return
     import logging
 
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
+
+    dask.config.set(QUIET_CLUSTER)
 
     if scheduler:
         client, cluster = Client(scheduler, timeout="30s"), None

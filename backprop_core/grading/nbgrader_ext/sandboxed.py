@@ -3,11 +3,15 @@
 :class:`SandboxedExecute` takes the place of nbgrader's ``Execute`` in
 ``nbgrader autograde``. Nothing of the student's runs in the grader's process:
 
-1. **The notebook, for the feedback.** A copy of the notebook, with the hidden
-   test cells emptied, runs top to bottom in a sandbox (:mod:`..sandbox`:
-   no network, no view of the course, a non-root user, memory, process, CPU
-   and output limits) by :mod:`..run_notebook`, kernel included. Only the
-   cells' outputs come back, capped; they are shown, never scored.
+1. **The notebook's outputs, for the feedback.** By default the feedback shows
+   the outputs the student's notebook was submitted with (capped): what they
+   saw in their own JupyterLab, never scored. With ``run_whole_notebook``, a
+   copy of the notebook, with the hidden test cells emptied, runs top to bottom
+   in a sandbox (:mod:`..sandbox`: no network, no view of the course, a
+   non-root user, memory, process, CPU and output limits) by
+   :mod:`..run_notebook`, kernel included, and its outputs are shown instead.
+   Grading never needs it: it costs the lesson's own cells (seconds of
+   training in lesson 07) for every submission.
 2. **The hidden tests, for the grade.** For each exercise, a fresh sandboxed
    process runs the student's code cells against a build of the package
    without that exercise's references and sends back only what the student's
@@ -65,7 +69,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     max_output_characters = Integer(1_000_000, help="Output kept per cell (characters).").tag(config=True)
     error_on_timeout = Dict(help="The error a timed-out cell shows (as nbgrader's Execute.error_on_timeout).").tag(
         config=True)
-    run_whole_notebook = Bool(True, help="Run the whole notebook (sandboxed) for the outputs its feedback shows.").tag(
+    run_whole_notebook = Bool(False, help=("Run the whole notebook (sandboxed) for the outputs its feedback shows; "
+                                           "False: the feedback shows the outputs it was submitted with.")).tag(
         config=True)
     notebook_wall_seconds = Float(900.0, help="Wall-clock seconds the whole-notebook run may take.").tag(config=True)
     memory_bytes = Integer(2 * GiB, help="Memory (address space) of each sandboxed process.").tag(config=True)
@@ -101,6 +106,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         tests, unknown = hidden_tests.hidden_tests_of(nb)
         for index in [t.index for t in tests] + unknown:
             nb.cells[index].outputs = []
+        if not self.run_whole_notebook:
+            self._cap_submitted_outputs(nb)
         judged = {t.index for t in tests} | set(unknown)
         # The notebook runs (for the feedback) while the hidden tests are judged: two sandboxes at once.
         with ThreadPoolExecutor(max_workers=1) as background:
@@ -193,13 +200,22 @@ class SandboxedExecute(NbGraderPreprocessor):
         for index, (cell, done) in enumerate(zip(nb.cells, ran.cells)):
             if cell.cell_type != "code" or done.get("cell_type") != "code" or index in judged:
                 continue
-            kept, total = [], 0
-            for output in done.get("outputs", []):
-                total += output_size(output)
-                if total > self.max_output_characters and output.get("output_type") != "error":
-                    kept.append(_note(f"(grader) The rest of this cell's output is not shown "
-                                      f"(more than {self.max_output_characters} characters)."))
-                    break
-                kept.append(output)
-            cell.outputs = kept
+            cell.outputs = self._capped(done.get("outputs", []))
             cell.execution_count = done.get("execution_count")
+
+    def _cap_submitted_outputs(self, nb: NotebookNode) -> None:
+        """The outputs a notebook was submitted with, each cell's capped (a student can put anything there)."""
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = self._capped(cell.get("outputs", []))
+
+    def _capped(self, outputs: list) -> list:
+        kept, total = [], 0
+        for output in outputs:
+            total += output_size(output)
+            if total > self.max_output_characters and output.get("output_type") != "error":
+                kept.append(_note(f"(grader) The rest of this cell's output is not shown "
+                                  f"(more than {self.max_output_characters} characters)."))
+                break
+            kept.append(output)
+        return kept
