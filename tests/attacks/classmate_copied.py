@@ -7,10 +7,7 @@ Class: harm to others and to the course
 """
 # %% solution
 import glob
-import json
 import os
-
-import numpy as np
 
 
 def _classmates_cells():
@@ -18,34 +15,10 @@ def _classmates_cells():
     for place in _places_to_search():
         for folder in _upward(place, "submitted") + _upward(place, "autograded"):
             patterns.append(os.path.join(folder, "*", "*", "*.ipynb"))
-    for path in dict.fromkeys(p for pattern in patterns for p in sorted(glob.glob(pattern))):
-        if f"{os.sep}{ATTACK}{os.sep}" in path:
-            continue
-        try:
-            with open(path, encoding="utf-8") as file:
-                cells = json.load(file).get("cells", [])
-        except (OSError, ValueError):
-            continue
-        for cell in cells:
-            source = "".join(cell.get("source", ""))
-            if source.lstrip().startswith("def half_squared_error("):
-                yield path, source
+    paths = [p for pattern in patterns for p in sorted(glob.glob(pattern)) if f"{os.sep}{ATTACK}{os.sep}" not in p]
+    yield from _function_cells(paths)
 
 
-def _works(source):
-    namespace = {"np": np}
-    try:
-        exec(source, namespace)
-        return abs(namespace["half_squared_error"](np.array([0.191]), np.array([1.0])) - 0.3272405) < 1e-6
-    except Exception:
-        return False
-
-
-for _path, _source in _classmates_cells():
-    if _works(_source):
-        exec(_source)
-        _escaped(f"copied a classmate's function from {_path}")
-        break
-else:
+if not _run_the_first_that_works(_classmates_cells(), "copied a classmate's function"):
     def half_squared_error(output, target):
         raise NotImplementedError()
