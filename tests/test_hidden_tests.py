@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-import subprocess
 import sys
 import textwrap
 
@@ -145,7 +144,7 @@ for path in names:
         target(*([None] * target.__code__.co_argcount))
         out[path] = "ran"
     except Exception as error:
-        out[path] = type(error).__name__ + ("" if "Removed" not in type(error).__name__ else "")
+        out[path] = type(error).__name__
     out[path + ":source"] = "ReferenceRemovedError" in inspect.getsource(target)
 print(json.dumps(out))
 """

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import time
 import warnings
@@ -39,7 +38,7 @@ from pathlib import Path
 
 from . import authoring, canvas, gradesheet, parallel, sandbox
 from .progress import Progress
-from .completion import FAILED, GRADED, GRADING, Record, Records, folder_checksum
+from .completion import FAILED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
 
 #: Course-relative directories (nbgrader's defaults, with our source/release names).

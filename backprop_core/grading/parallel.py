@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import shutil
 import socket
 import tempfile
 import time
@@ -239,8 +240,6 @@ def record_result(api, root: Path, result: GradingResult) -> None:
 
 
 def _remove(path: Path) -> None:
-    import shutil
-
     if path.is_dir():
         shutil.rmtree(path)
     elif path.exists():
