@@ -300,6 +300,9 @@ def test_the_export_tells_not_graded_and_not_submitted_from_a_real_zero(course):
     assert exported.returncode == 0, out
     header = (course.root / "grades.csv").read_text().splitlines()[0]
     assert header.startswith("assignment,duedate,timestamp,student_id"), "grades.csv is nbgrader's, unchanged"
+    with (course.root / "grades.csv").open(newline="") as file:
+        order = [(row["assignment"], row["student_id"]) for row in csv.DictReader(file)]
+    assert order == sorted(order) and len(order) == 4, f"grades.csv rows not sorted by lesson, student: {order}"
     rows = course.statuses()
     expected = {
         ("ada", LESSON): ("graded", "2"), ("ada", OTHER): ("graded", "2"),

@@ -28,6 +28,7 @@ The bookkeeping around nbgrader:
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -403,6 +404,18 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
     return report
 
 
+def _sort_rows(path: Path, keys: tuple[str, ...]) -> None:
+    """Rewrite a CSV file with its rows sorted by ``keys``: nbgrader writes them in the database's
+    order, which differs between sqlite and PostgreSQL and from run to run."""
+    with path.open(newline="") as file:
+        reader = csv.DictReader(file)
+        fields, rows = reader.fieldnames or [], sorted(reader, key=lambda row: tuple(row[k] for k in keys))
+    with path.open("w", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def grades(root: Path, to: str, roster: str | None = None) -> Report:
     """Export nbgrader's CSV (``to``, as nbgrader writes it) and, beside it, each lesson's status
     (:mod:`~backprop_core.grading.gradesheet`); print each student's total over the graded lessons."""
@@ -422,6 +435,7 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
         return report
     with _records(api) as records:
         plugin.export(records.gradebook)
+        _sort_rows(destination, ("assignment", "student_id"))
         rows = gradesheet.lesson_statuses(records, root / SUBMITTED)
         points = {a.name: float(a.max_score) for a in records.gradebook.assignments}
     status_file = gradesheet.status_csv_path(destination)
