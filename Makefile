@@ -10,13 +10,14 @@ GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-pos
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test bench release autograde feedback grades similarity student-copy clean-venv
+.PHONY: help lab formgrader test bench release autograde feedback grades similarity student-copy clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
 	@echo "make test    run the whole test suite"
 	@echo "make bench   print the benchmark tables"
 	@echo "instructors (README, 'For instructors'):"
+	@echo "make formgrader JupyterLab on the course with nbgrader's formgrader: manual grading, the gradebook (ARGS as for lab)"
 	@echo "make release    build solutions/<id>/<id>.ipynb from <id>.py, then lessons/ (nbgrader generate_assignment)"
 	@echo "make autograde  grade what under submitted/<student>/<lesson>/ is not graded yet, in parallel, sandboxed"
 	@echo "                (ARGS='--force' regrades all, '--workers N', '--scheduler tcp://host:8786' for a Dask cluster)"
@@ -50,9 +51,19 @@ $(VENV)/.installed-postgres: pyproject.toml | $(PY) $(VENV)/.installed-lab
 	@touch $@
 
 # The student's view: etc/jupyter-student hides nbgrader's instructor tools and the news popup.
+# `exec`: JupyterLab takes the shell's place, so it is make's own child: `kill <make's pid>` (make passes
+# SIGTERM on to its children) and Ctrl-C (answer_yes: no "Shut down? (y/[n])" question) both end it.
 lab: $(VENV)/.installed-lab
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter-student$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/index.ipynb $(ROOT_FLAG) $(ARGS)
+	exec $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/index.ipynb \
+	    --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
+
+# The instructor's view: JupyterLab on the course with nbgrader's formgrader (manual grading, the gradebook),
+# which reads nbgrader_config.py from here; the venv's bin/ first on PATH because nbgrader calls alembic.
+formgrader: $(VENV)/.installed-lab
+	PATH="$(abspath $(VENV))/bin:$$PATH" \
+	exec $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/formgrader \
+	    --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n auto $(ARGS)
