@@ -10,7 +10,7 @@ GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-pos
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab formgrader test bench release autograde feedback grades similarity student-copy clean-venv
+.PHONY: help lab formgrader test bench release autograde feedback grades similarity student-copy hub hub-install clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
@@ -27,6 +27,9 @@ help:
 	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades: a PostgreSQL gradebook"
 	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
 	@echo "make student-copy DEST=dir   the course without solutions/ and tests, for students"
+	@echo "a class on one server (README, 'A class on one server (JupyterHub)'), as root:"
+	@echo "make hub-install  JupyterHub, the proxy and the course's environment for every user (HUB_PREFIX=$(HUB_PREFIX))"
+	@echo "make hub          install, then start JupyterHub (deploy/jupyterhub_config.py; HUB_PORT=8000)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0])'
@@ -93,6 +96,52 @@ student-copy:
 	git archive HEAD index.ipynb lessons backprop_core etc pyproject.toml environment.yml Makefile README.md .gitignore \
 	    | tar -x -C "$(DEST)"
 	@echo "student copy in $(DEST): run 'make lab' there"
+
+# A class on one server (README, "A class on one server (JupyterHub)"; deploy/jupyterhub_config.py).
+# Every user's server runs the course's environment, so it is built under HUB_PREFIX on an interpreter
+# every user may run (Debian's python3): .venv links to whatever built it, e.g. one under root's home,
+# which other users cannot run ("bad interpreter: Permission denied"). The course is installed into it
+# as a copy (not editable), so students never need to read this folder, which holds the solutions.
+HUB_PREFIX ?= /opt/backprop-hub
+HUB_PYTHON ?= /usr/bin/python3
+HUB_VENV   := $(HUB_PREFIX)/venv
+HUB_PROXY  := deploy/node_modules/.bin/configurable-http-proxy
+HUB_PORT   ?= 8000
+HUB_EXCHANGE ?= /srv/nbgrader/exchange
+
+$(HUB_VENV)/bin/python:
+	@$(HUB_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, found " + sys.version.split()[0])'
+	$(HUB_PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+
+# Reinstalled when the package or the hub's files change; nbgrader_config.py in the venv's etc/jupyter is read
+# by every nbgrader there (exchange, course id); jupyter-student is the students' view (JUPYTER_CONFIG_PATH).
+$(HUB_VENV)/.installed-hub: pyproject.toml $(shell git ls-files backprop_core 2>/dev/null) \
+        deploy/nbgrader_config.py $(shell git ls-files deploy/jupyter-student 2>/dev/null) | $(HUB_VENV)/bin/python
+	$(HUB_VENV)/bin/python -m pip install --quiet "$(CURDIR)[hub]"
+	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(CURDIR)"
+	install -D -m 644 deploy/nbgrader_config.py $(HUB_VENV)/etc/jupyter/nbgrader_config.py
+	rm -rf $(HUB_PREFIX)/etc/jupyter-student && mkdir -p $(HUB_PREFIX)/etc
+	cp -R deploy/jupyter-student $(HUB_PREFIX)/etc/jupyter-student
+	chmod -R a+rX,go-w $(HUB_PREFIX)
+	@touch $@
+
+# JupyterHub's proxy, from npm at the version deploy/package-lock.json pins (Node.js >= 18).
+$(HUB_PROXY): deploy/package.json deploy/package-lock.json
+	@command -v npm >/dev/null || { echo "make hub needs Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
+	@touch $@
+
+hub-install: $(HUB_VENV)/.installed-hub $(HUB_PROXY)
+
+# Runs as root: the hub starts each user's server as that user. Its state (user database, cookie secret)
+# lives in $(HUB_PREFIX)/state; nbgrader's exchange is a folder every user can write to (sticky, like /tmp).
+hub: hub-install
+	@test "$$(id -u)" = 0 || { echo "make hub must run as root (it starts each user's server as that user)" >&2; exit 2; }
+	mkdir -p $(HUB_PREFIX)/state $(HUB_EXCHANGE) && chmod 700 $(HUB_PREFIX)/state && chmod 1777 $(HUB_EXCHANGE)
+	cd $(HUB_PREFIX)/state && BACKPROP_HUB_PREFIX=$(HUB_PREFIX) BACKPROP_HUB_COURSE="$(CURDIR)" \
+	    BACKPROP_HUB_PORT=$(HUB_PORT) BACKPROP_EXCHANGE=$(HUB_EXCHANGE) \
+	    exec $(HUB_VENV)/bin/jupyterhub -f "$(CURDIR)/deploy/jupyterhub_config.py" $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
