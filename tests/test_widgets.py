@@ -214,33 +214,67 @@ def test_07_training_explorer_trains_and_redraws():
     before = explorer.plane.image.get_array().copy()
     explorer.train_button.click()
     assert len(explorer.losses) == 50 and explorer.error is None
-    assert list(explorer.curve.lines["loss"].get_ydata()) == pytest.approx(explorer.losses)
+    # losses[k] is measured after k epochs: drawn at x = k, the loss after all 50 closes the curve at x = 50
+    assert list(explorer.curve.get_xdata()) == list(range(51))
+    assert list(explorer.curve.get_ydata())[:50] == pytest.approx(explorer.losses)
     assert not np.allclose(explorer.plane.image.get_array(), before)
     explorer.learning_rate.value = 2.0
     assert explorer.losses == []  # restarted
 
 
-def test_07_learning_rate_explorer_retrains_seed_002():
-    explorer = widgets.learning_rate_explorer(steps=200, backend="none")
-    explorer.learning_rate.value = 2.0
+def test_07_training_explorer_reference_and_correct_student_give_the_same_numbers():
+    from backprop_core.grading.exercises.lesson07 import train_online  # a correct student's loop: samples in order
+
+    explorer = widgets.training_explorer(epochs=30, student_train=train_online, backend="none")
+    explorer.train_button.click()
+    reference = list(explorer.losses)
+    explorer.switch.check()
+    explorer.switch.checkbox.value = True  # switching restarts from the same start
+    assert explorer.losses == []
+    explorer.train_button.click()
+    assert explorer.losses == pytest.approx(reference, rel=1e-12)
+
+
+def test_07_training_explorer_starts_with_a_start_that_learns_and_offers_the_stuck_one():
+    explorer = widgets.training_explorer(epochs=500, backend="none")
+    explorer.train_button.click()
+    assert explorer.net.loss(explorer.X, explorer.Y) < 0.01
+    explorer.start.value = None  # the XOR-by-hand example's own start
+    assert explorer.losses == [] and explorer.init_seed is None
+    explorer.train_button.click()
+    assert explorer.net.loss(explorer.X, explorer.Y) > 0.05  # stuck
+    explorer.new_start.click()
+    assert explorer.init_seed == 2 and explorer.losses == []
+    explorer.new_start.click()
+    assert explorer.init_seed == 3 and len(explorer.start.options) == 3  # the two fixed starts and the newest random one
+
+
+def test_07_learning_rate_explorer_matches_train_and_never_retrains_on_a_move(monkeypatch):
     from backprop_core import train
+    from backprop_core.viz.widgets import lesson07
+
+    explorer = widgets.learning_rate_explorer(steps=200, backend="none")
+    assert not hasattr(explorer, "progress")  # answers at once: nothing to wait for
+    monkeypatch.setattr(lesson07, "train_side_by_side", lambda *a, **k: pytest.fail("a move retrained"))
+    explorer.learning_rate.value = 2.0
     net, x, target = examples.mazur()
     history = train(net, x, target, learning_rate=2.0, epochs=200, mode="online", update_biases=False)
-    assert explorer.losses == pytest.approx(history.losses)
-    assert list(explorer.curve.lines["your α"].get_ydata()) == pytest.approx(history.losses)
+    assert explorer.losses == pytest.approx(history.losses, rel=1e-12)
+    assert list(explorer.line.get_xdata()) == list(range(200))  # after 0 updates at x = 0
+    assert explorer.final == pytest.approx(net.loss(x, target), rel=1e-12)
+    assert list(explorer.line.get_ydata()) == pytest.approx(history.losses)
 
 
-def test_07_learning_rate_explorer_shows_progress_and_remembers_runs():
-    explorer = widgets.learning_rate_explorer(steps=1200, backend="none")
-    seen = []
-    explorer.progress.observe(lambda change: seen.append(change["new"]), names="value")
-    explorer.learning_rate.value = 3.0
-    assert seen[:3] == [0, 500, 1000] and seen[-1] == 1200  # the bar moved while training ran
-    first = explorer.final
-    explorer.learning_rate.value = 0.5
-    seen.clear()
-    explorer.learning_rate.value = 3.0  # back to a learning rate already trained: no retraining
-    assert 500 not in seen and explorer.final == first
+def test_07_learning_rate_explorer_reaches_divergence():
+    explorer = widgets.learning_rate_explorer(steps=300, backend="none")
+    explorer.network.value = "hmkcode's linear 2-2-1"
+    explorer.learning_rate.value = 0.05
+    assert np.isfinite(explorer.final) and "diverged" not in explorer.readout.get_text()
+    explorer.learning_rate.value = 5.0
+    assert explorer.final == np.inf and "diverged" in explorer.readout.get_text()
+    assert explorer.error is None
+    ok_elsewhere = explorer.runs["hmkcode's linear 2-2-1"][1][:6]  # a diverged copy never spreads into the others
+    assert np.all(np.isfinite(ok_elsewhere))
 
 
 # ------------------------------------------------------------------ 08
