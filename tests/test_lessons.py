@@ -44,11 +44,11 @@ EXPECTED = {
         r"E = 0\.3272405",
     )),
     "02-gradient-descent": Expected(figures=2, shows=(
-        r"Δ = y − t = \[-0\.809\]",
-        r"∂E/∂w5 = Δ·h1 = -0\.68765",
+        r"delta = output − target = \[-0\.809\]",
+        r"∂E/∂w5 = delta·a1 = -0\.68765",
         r"W2: \[\[0\.14, 0\.15\]\] → \[\[0\.1743825, 0\.169416\]\]",
         r"W1: .* → \[\[0\.121326, 0\.226989\], \[0\.132135, 0\.0982025\]\]",
-        r"prediction 0\.1910 → 0\.2557",
+        r"output 0\.1910 → 0\.2557",
     )),
     "03-chain-rule": Expected(figures=2, shows=(
         r"out_o1 = 0\.75136507",

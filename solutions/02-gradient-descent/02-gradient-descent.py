@@ -7,9 +7,18 @@
 # **After this lesson you will be able to**
 #
 # - read a slope $\partial E / \partial w$ as "how much the error changes when $w$ moves a little";
+# - collect the slopes of all the weights into **the gradient**;
 # - apply the update rule $w \leftarrow w - \alpha\, \partial E / \partial w$ and explain its minus sign;
-# - choose a learning rate $\alpha$, and recognise one that is too small or too large;
-# - take one full step of gradient descent on the network of lesson 01 and watch the prediction improve.
+# - choose a learning rate $\alpha$, predict from the curvature of the error where it becomes too large,
+#   and recognise a run that diverges;
+# - take one full step of gradient descent on the network of lesson 01 and watch the output improve.
+#
+# **The worked example.** We keep lesson 01's network: hmkcode's linear 2-2-1 example (hmkcode,
+# *Backpropagation Step by Step*), two inputs, two hidden neurons without activation function, one output,
+# no biases. hmkcode's page writes the learning rate as $a$, the hidden values as $h_1, h_2$ and
+# $\Delta$ = prediction − actual; in this course they are $\alpha$, $a_1, a_2$ (the hidden neurons'
+# activations) and $\delta$ = output − target. As in lesson 01, the error of one sample is
+# $E = \tfrac12 (\text{output} - \text{target})^2$.
 
 # %%
 import numpy as np
@@ -17,10 +26,10 @@ from backprop_core import examples
 from backprop_core.viz import plots, widgets
 from backprop_core.grading import call_on_copies, public_test, yours_or_reference
 
-net, x, target = examples.step_by_step()   # the network of lesson 01
+net, x, target = examples.step_by_step()   # hmkcode's example, as in lesson 01
 trace = net.forward(x)
-hidden, output = trace.activations          # (0.85, 0.48) and (0.191,)
-print("hidden =", hidden, "  prediction =", output, "  error E =", round(net.loss(x, target), 7))
+hidden, output = trace.activations          # hidden activations (a1, a2) = (0.85, 0.48); output (0.191,)
+print("hidden a =", hidden, "  output =", output, "  target =", target, "  error E =", round(net.loss(x, target), 7))
 
 # %% [markdown]
 # ## 1 · Which way is downhill?
@@ -30,22 +39,23 @@ print("hidden =", hidden, "  prediction =", output, "  error E =", round(net.los
 
 # %%
 w5_values = np.linspace(-0.5, 1.5, 201)
-w5_now = net.weights[1][0, 0]
-curve = plots.error_curve(w5_values, plots.loss_along(net, x, target, "w5", w5_values),
-                          path=[[w5_now, net.loss(x, target)]], weight_label="w_5")
+w5_now, E_now = net.weights[1][0, 0], net.loss(x, target)
+curve = plots.error_curve(w5_values, plots.loss_along(net, x, target, "w5", w5_values), weight_label="w_5")
+(now_dot,) = curve.ax.plot([w5_now], [E_now], "o", color="black", ms=8, label="the network now")
+curve.ax.legend(handles=[curve.curve, now_dot], frameon=False, loc="upper center")
 curve
 
 # %% [markdown]
 # The bottom of the valley lies to the right of the dot, so $w_5$ should grow. A computer cannot look
-# at a picture, but it can measure the **slope** at the dot: move $w_5$ by a tiny $h$ and see how much
-# $E$ changes,
+# at a picture, but it can measure the **slope** at the dot: move $w_5$ by a tiny amount $h$ (the *nudge*)
+# and see how much $E$ changes,
 #
 # $$\frac{\partial E}{\partial w_5} \approx \frac{E(w_5 + h) - E(w_5)}{h} .$$
 #
 # (The curly $\partial$ says "the slope along $w_5$, all other weights held still": a *partial* derivative.)
 
 # %%
-h = 1e-6
+h = 1e-6   # the nudge
 nudged = net.copy()
 nudged.weights[1][0, 0] += h
 slope = (nudged.loss(x, target) - net.loss(x, target)) / h
@@ -57,55 +67,63 @@ print(f"measured slope ∂E/∂w5 ≈ {slope:.5f}")
 #
 # ## 2 · The slope, worked out exactly
 #
-# We do not need to measure. The output is $y = w_5 h_1 + w_6 h_2$ and the error is
-# $E = \tfrac12 (y - t)^2$. Lesson 01 showed $dE/dy = y - t$; and when $w_5$ grows by one unit,
-# $y$ grows by $h_1$. So the two effects multiply:
+# We do not need to measure. The output is $\text{output} = w_5 a_1 + w_6 a_2$ and the error is
+# $E = \tfrac12 (\text{output} - \text{target})^2$. Lesson 01 showed that the slope of $E$ along the output
+# is $\text{output} - \text{target}$; and when $w_5$ grows by one unit, the output grows by $a_1$. So the
+# two effects multiply:
 #
-# $$\frac{\partial E}{\partial w_5} = (y - t)\, h_1, \qquad \frac{\partial E}{\partial w_6} = (y - t)\, h_2 .$$
+# $$\frac{\partial E}{\partial w_5} = (\text{output} - \text{target})\, a_1, \qquad
+#   \frac{\partial E}{\partial w_6} = (\text{output} - \text{target})\, a_2 .$$
 #
-# (Multiplying such rates is the *chain rule*; lesson 03 is all about it.) Call $\Delta = y - t$ the
-# error signal at the output. With several outputs, weight $w_{jk}$ from hidden neuron $k$ into output $j$
-# gets $\Delta_j h_k$: all the slopes of the output layer form the **outer product**
-# $\partial E/\partial W_2 = \Delta\, h^\top$, a matrix shaped like $W_2$.
+# (Multiplying such rates is the *chain rule*; lesson 03 is all about it.) We call
+# $\delta = \text{output} - \text{target}$ the **delta** of the output neuron: the error signal that every
+# slope into that neuron shares. (Lesson 04 meets outputs with an activation function; their delta gets
+# one more factor, and the name stays.) With several outputs, weight $w_{jk}$ from hidden neuron $k$ into
+# output $j$ gets $\delta_j a_k$: all the slopes of the output layer form the **outer product**
+# $\partial E/\partial W_2 = \delta\, a^\top$, a matrix shaped like $W_2$.
+#
+# **The gradient.** One slope per weight, each arranged where its weight sits, make up **the gradient**
+# of $E$: here the matrix $\partial E/\partial W_2$, shaped like $W_2$; for the whole network, one such array per
+# weight matrix. "Compute the gradient" simply means "compute every slope". It points uphill, in the
+# direction in which $E$ grows fastest.
 
 # %%
-Delta = output - target
-print("Δ = y − t =", Delta)
-print(f"∂E/∂w5 = Δ·h1 = {Delta[0] * hidden[0]:.5f}    ∂E/∂w6 = Δ·h2 = {Delta[0] * hidden[1]:.5f}")
+delta = output - target
+print("delta = output − target =", delta)
+print(f"∂E/∂w5 = delta·a1 = {delta[0] * hidden[0]:.5f}    ∂E/∂w6 = delta·a2 = {delta[0] * hidden[1]:.5f}")
 
 
 # %% [markdown]
-# You should see $\Delta = -0.809$ and $\partial E/\partial w_5 = -0.68765$, the number we measured above.
+# You should see $\delta = -0.809$ and $\partial E/\partial w_5 = -0.68765$, the number we measured above.
 #
 # ### Exercise `linear_output_gradient`
 #
-# Write $\partial E / \partial W_2 = (y - t)\, h^\top$ for one sample. Mind the order: the result has
-# the shape of $W_2$, `(n_out, n_hidden)`.
+# Compute the gradient $\partial E / \partial W_2$ of a linear output layer for one sample, from section 2.
+# Mind the order: the result has the shape of $W_2$, `(n_out, n_hidden)`.
 
 # %% solution
 def linear_output_gradient(hidden, output, target):
-    """Slopes of E = ½ Σ (t − y)² with respect to the weights of a linear output layer.
+    """The gradient of one sample's error with respect to the weights of a linear output layer.
 
-    The output layer computes y = W2 h, so ∂E/∂W2[j, k] = (y_j − t_j) · h_k.
     Return a new array; do not change `hidden`, `output` or `target`.
 
     Parameters
     ----------
     hidden : ndarray, shape (n_hidden,)
-        The hidden layer's values h (the output layer's input).
+        The hidden layer's activations (the output layer's input).
     output : ndarray, shape (n_out,)
-        The prediction y.
+        The network's output.
     target : ndarray, shape (n_out,)
-        The target t.
+        The target.
 
     Returns
     -------
     ndarray, shape (n_out, n_hidden)
-        ∂E/∂W2, shaped like W2.
+        ∂E/∂W2: entry [j, k] is the slope of E along the weight from hidden neuron k into output j.
     """
     ### BEGIN SOLUTION
-    Delta = np.asarray(output, dtype=float) - np.asarray(target, dtype=float)
-    return np.outer(Delta, np.asarray(hidden, dtype=float))
+    delta = np.asarray(output, dtype=float) - np.asarray(target, dtype=float)
+    return np.outer(delta, np.asarray(hidden, dtype=float))
     ### END SOLUTION
 
 
@@ -119,7 +137,7 @@ with public_test("linear_output_gradient"):
     assert np.allclose(grad_W2, net.backward(trace, target).weights[1]), "should match net.backward(...).weights[1]"
     g = call_on_copies(linear_output_gradient, np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.0]), np.array([0.0, 1.0]))
     assert np.shape(g) == (2, 3), f"2 outputs and 3 hidden neurons give shape (2, 3), got {np.shape(g)}"
-    assert np.allclose(g[1], [-1.0, -2.0, -3.0]), f"row 1 belongs to output 2, whose Δ is −1: expected (−1, −2, −3), got {g[1]}"
+    assert np.allclose(g[1], [-1.0, -2.0, -3.0]), f"row 1 belongs to output 2, whose delta is −1: expected (−1, −2, −3), got {g[1]}"
     print("linear_output_gradient passes the public tests:\n", grad_W2)
 
 
@@ -131,7 +149,7 @@ with public_test("linear_output_gradient"):
 # $$w \;\leftarrow\; w - \alpha\, \frac{\partial E}{\partial w} .$$
 #
 # - The **minus** sign turns uphill into downhill: a negative slope makes $w$ grow, a positive one
-#   makes it shrink.
+#   makes it shrink. Forget it and every step climbs.
 # - The **learning rate** $\alpha > 0$ sets the step size. The slope is only valid close to where it
 #   was measured, so we take modest steps and measure again.
 #
@@ -139,11 +157,12 @@ with public_test("linear_output_gradient"):
 #
 # ### Exercise `gradient_step`
 #
-# Return the new weights. Do not change the array you are given (return a new one).
+# Apply the update rule to every weight you are given at once. Do not change the array you are given
+# (return a new one).
 
 # %% solution
 def gradient_step(w, gradient, learning_rate):
-    """One step of gradient descent: w − learning_rate · gradient.
+    """The weights after one step of gradient descent.
 
     Return a new array (or number); do not change `w` or `gradient`.
 
@@ -152,7 +171,7 @@ def gradient_step(w, gradient, learning_rate):
     w : float or ndarray, any shape
         The current weight(s).
     gradient : float or ndarray, same shape as w
-        ∂E/∂w at the current weight(s).
+        ∂E/∂w at the current weight(s): the gradient.
     learning_rate : float
         The step size α > 0.
 
@@ -171,7 +190,10 @@ def gradient_step(w, gradient, learning_rate):
 with public_test("gradient_step"):
     grad_W2 = net.backward(trace, target).weights[1]
     W2_new = call_on_copies(gradient_step, net.weights[1], grad_W2, 0.05)   # fails if gradient_step changes w
-    assert np.allclose(W2_new, [[0.1743825, 0.169416]]), f"expected [[0.1743825, 0.169416]], got {W2_new}"
+    went_uphill = np.allclose(W2_new, net.weights[1] + 0.05 * grad_W2)
+    assert np.allclose(W2_new, [[0.1743825, 0.169416]]), (
+        f"expected [[0.1743825, 0.169416]], got {W2_new}"
+        + (": that step goes uphill, with the slope instead of against it; check the sign" if went_uphill else ""))
     assert np.isclose(call_on_copies(gradient_step, 1.0, 2.0, 0.1), 0.8), "one number: 1 − 0.1·2 = 0.8"
     print("gradient_step passes the public tests: W2 →", W2_new)
 
@@ -179,22 +201,22 @@ with public_test("gradient_step"):
 # ## 4 · One step for the whole network
 #
 # The same rule applies to every weight, $w_1 \dots w_4$ included. Their slopes pass through the
-# hidden layer, which is lesson 05's subject; for now, `net.backward` computes all six for us.
+# hidden layer, which is lesson 05's subject; for now, `net.backward` computes the whole gradient for us.
 #
 # One rule matters: **compute every slope first, then change the weights.** Each slope describes the
 # network as it is *now*; the hidden weights' slopes involve $w_5$ and $w_6$, and must use their old values.
 
 # %%
-grads = net.backward(trace, target)        # all slopes, from the current weights
+grads = net.backward(trace, target)        # the whole gradient, from the current weights
 stepped = net.copy()
 stepped.step(grads, learning_rate=0.05)    # then every weight moves at once
 print("W2:", net.weights[1].round(4).tolist(), "→", stepped.weights[1].round(7).tolist())
 print("W1:", net.weights[0].round(4).tolist(), "→", stepped.weights[0].round(7).tolist())
-print(f"prediction {output[0]:.4f} → {stepped.forward(x).output[0]:.4f}   "
+print(f"output {output[0]:.4f} → {stepped.forward(x).output[0]:.4f}   "
       f"error {net.loss(x, target):.4f} → {stepped.loss(x, target):.4f}")
 
 # %% [markdown]
-# The prediction moves from 0.191 to about 0.256: closer to the target 1, and the error shrinks.
+# The output moves from 0.191 to about 0.256: closer to the target 1, and the error shrinks.
 # Here is the network after its first step:
 
 # %%
@@ -208,20 +230,20 @@ plots.draw_network(stepped, stepped.forward(x), target=target)
 #
 # ### Exercise `gradient_descent`
 #
-# `grad_fn(w)` returns the gradient at `w`. Start at `w_start`, take `n_steps` steps, and return every
-# point visited, the start included. (Careful: if you change `w` in place and append it, every row of
-# your path will be the same array.)
+# `grad_fn(w)` returns the gradient at `w`. Start at `w_start`, take `n_steps` steps of section 3's
+# update rule, and return every point visited, the start included. (Careful: if you change `w` in place
+# and append it, every row of your path will be the same array.)
 
 # %% solution
 def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
-    """Repeat w ← w − learning_rate · grad_fn(w) and record the path.
+    """The path of n_steps steps of gradient descent from w_start.
 
     Return a new array; do not change `w_start`.
 
     Parameters
     ----------
     grad_fn : callable
-        grad_fn(w) returns ∂E/∂w, an ndarray of shape (n_weights,).
+        grad_fn(w) returns the gradient ∂E/∂w at w, an ndarray of shape (n_weights,).
     w_start : ndarray, shape (n_weights,)
         Where to start.
     learning_rate : float
@@ -246,8 +268,9 @@ def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
 
 # %%
 def output_weight_slopes(w56):
-    # ∂E/∂(w5, w6) at the output weights w56, the hidden weights held: Δ · h.
-    return (w56 @ hidden - target[0]) * hidden
+    # The gradient along (w5, w6) when the output weights are w56 and the hidden weights stay as they are.
+    delta = w56 @ hidden - target[0]
+    return delta * hidden
 
 
 # %% public
@@ -262,69 +285,130 @@ with public_test("gradient_descent"):
     print(f"gradient_descent passes the public tests: E went from {errors[0]:.4f} to {errors[-1]:.6f} in 20 steps")
 
 # %% [markdown]
-# Here is that path on the map of $E$ over $(w_5, w_6)$. Darker means lower error. The valley floor is
-# a straight line (every pair with $w_5 h_1 + w_6 h_2 = 1$ predicts the target exactly), and the path
-# heads straight for it, across the contour lines.
+# Here is the run of that public test, α = 0.05 for 20 steps from $(w_5, w_6) = (0.14, 0.15)$, on the map
+# of $E$ over $(w_5, w_6)$. Darker means lower error. The valley floor is a straight line (every pair with
+# $w_5 a_1 + w_6 a_2 = 1$ gives exactly the target), and the path heads straight for it, across the
+# contour lines, with steps that get shorter as the slope flattens.
 
 # %%
 descend = yours_or_reference(gradient_descent)   # your gradient_descent once written; the reference until then
 w5_grid, w6_grid = np.linspace(-0.2, 1.4, 81), np.linspace(-0.2, 1.4, 81)
 grid = plots.loss_grid(net, x, target, "w5", "w6", w5_grid, w6_grid)
-plots.error_surface(w5_grid, w6_grid, grid, path=descend(output_weight_slopes, net.weights[1][0], 0.5, 10))
+test_run = descend(output_weight_slopes, net.weights[1][0], 0.05, 20)
+surface = plots.error_surface(w5_grid, w6_grid, grid, path=test_run)
+surface.ax.set_title(f"gradient descent, α = 0.05, 20 steps: E {net.loss(x, target):.3f} → "
+                     f"{0.5 * (test_run[-1] @ hidden - target[0]) ** 2:.3f}", fontsize=10)
+surface
 
 # %% [markdown]
 # ## 6 · Choosing the learning rate
 #
-# Back to the single weight $w_5$. Its error curve is a parabola, and on a parabola we can say exactly
-# when steps become too big: each step overshoots the bottom once $\alpha$ passes $1/c$, and lands
-# *further away* than it started once $\alpha$ passes $2/c$, where $c = h_1^2$ is the parabola's
-# curvature. The three panels below start from the same point with three learning rates.
+# Back to the single weight $w_5$, and to what one step does to the delta. The step moves $w_5$ by
+# $-\alpha\,\delta\,a_1$, so the output moves by $a_1$ times that, $-\alpha\,\delta\,a_1^2$, and the new delta is
+#
+# $$\delta_\text{new} = \delta\,\big(1 - \alpha\, a_1^2\big) .$$
+#
+# Every step multiplies $\delta$ by the same factor $1 - \alpha c$, with $c = a_1^2$. That number $c$ is the
+# **curvature** of the error curve: written around its lowest point $w_5^*$, the curve is the parabola
+# $E(w_5) = \tfrac12\, c\, (w_5 - w_5^*)^2$, and $c$ is its second derivative, how fast the slope itself
+# changes. A large $c$ means a narrow valley with steep walls. The factor decides everything:
+#
+# - $\alpha < 1/c$: the factor lies between 0 and 1. $\delta$ shrinks and keeps its sign: a steady approach.
+# - $1/c < \alpha < 2/c$: the factor lies between $-1$ and 0. $\delta$ changes sign at every step, so each
+#   step **overshoots** the bottom, but it still shrinks: a zigzag that settles.
+# - $\alpha > 2/c$: the factor is below $-1$. $\delta$ grows at every step, and the error $E = \tfrac12\delta^2$
+#   with it: training **diverges**.
+#
+# The three panels below start from the same point with three learning rates.
 
 # %%
 curvature = hidden[0] ** 2
-print(f"curvature c = h1² = {curvature:.4f}; overshooting from α = {1 / curvature:.2f}, diverging from α = {2 / curvature:.2f}")
+print(f"one weight (w5):  curvature c = a1² = {curvature:.4f}; "
+      f"overshooting from α = 1/c = {1 / curvature:.2f}, diverging from α = 2/c = {2 / curvature:.2f}")
 
 def w5_slope(w5):
-    # ∂E/∂w5 with w6 held at 0.15: Δ · h1.
-    return (w5 * hidden[0] + net.weights[1][0, 1] * hidden[1] - target[0]) * hidden[0]
+    # ∂E/∂w5 with w6 held at 0.15: delta · a1.
+    delta = w5 * hidden[0] + net.weights[1][0, 1] * hidden[1] - target[0]
+    return delta * hidden[0]
 
 fig, axes = plots.new_figure(8.5, 3.0, ncols=3)
 w5_values = np.linspace(-1.5, 3.5, 201)
 E_values = plots.loss_along(net, x, target, "w5", w5_values)
-for ax, rate in zip(axes, [0.1, 2.5, 2.9]):
+for ax, rate, verdict in zip(axes, [0.1, 2.5, 2.9], ["steady", "overshoots, settles", "diverges"]):
     path = descend(w5_slope, net.weights[1][0, :1], rate, 8)[:, 0]
     E_path = plots.loss_along(net, x, target, "w5", path)
     panel = plots.error_curve(w5_values, E_values, path=np.column_stack([path, E_path]), ax=ax, weight_label="w_5")
-    ax.set_title(f"α = {rate}\nE after 8 steps: {E_path[-1]:.3g}", fontsize=10)
+    ax.set_title(f"α = {rate}: {verdict}\nE after 8 steps: {E_path[-1]:.3g}", fontsize=10)
     ax.get_legend().remove()
 panel  # the three panels share one figure
 
 # %% [markdown]
-# - **Small** ($\alpha = 0.1$): every step goes the right way, but training crawls.
-# - **Large** ($\alpha = 2.5$): the steps jump across the valley, back and forth, and settle slowly.
-# - **Too large** ($\alpha = 2.9$): each jump lands higher than the last. The weights grow without bound:
-#   training **diverges**.
+# - **Small** ($\alpha = 0.1$, factor $0.93$): every step goes the right way, but training crawls.
+# - **Large** ($\alpha = 2.5$, factor $-0.81$): the steps jump across the valley, back and forth, and settle slowly.
+# - **Too large** ($\alpha = 2.9$, factor $-1.10$): each jump lands higher than the last. The weight grows
+#   without bound: training diverges.
 #
-# A network has many weights and its curvature differs from direction to direction, so in practice
-# $\alpha$ is found by trying: start small, raise it while the error still falls smoothly.
+# ### Two weights learn together: a lower limit
+#
+# Now let $w_5$ and $w_6$ both learn, as in the map of section 5. One step moves $w_5$ by $-\alpha\,\delta\,a_1$
+# *and* $w_6$ by $-\alpha\,\delta\,a_2$; both moves push the output the same way, so their effects add:
+#
+# $$\delta_\text{new} = \delta\,\big(1 - \alpha\,(a_1^2 + a_2^2)\big) .$$
+#
+# The same three cases, with the curvature $c = a_1^2 + a_2^2 = 0.9529$ in place of $a_1^2 = 0.7225$. (It is
+# the curvature of the error along the direction the steps take, across the valley of the map.) The limits
+# drop: overshooting from $1/c \approx 1.05$, diverging from $2/c \approx 2.10$. So a learning rate that is
+# fine for one weight can be too large for two: at $\alpha = 2.5$ the single $w_5$ settles, but the pair
+# diverges, with a factor $1 - 2.5 \cdot 0.9529 = -1.38$ per step. Here are both pairs of runs on the map:
+
+# %%
+both = hidden @ hidden
+print(f"two weights (w5, w6): curvature c = a1² + a2² = {both:.4f}; "
+      f"overshooting from α = 1/c = {1 / both:.2f}, diverging from α = 2/c = {2 / both:.2f}")
+
+fig, axes = plots.new_figure(9.0, 3.8, ncols=2)
+w5_wide, w6_wide = np.linspace(-2.2, 3.3, 81), np.linspace(-1.3, 2.3, 81)
+wide_grid = plots.loss_grid(net, x, target, "w5", "w6", w5_wide, w6_wide)
+for ax, rate, verdict in zip(axes, [2.0, 2.5], ["overshoots, settles", "diverges"]):
+    run = descend(output_weight_slopes, net.weights[1][0], rate, 4)
+    errors = [0.5 * (w @ hidden - target[0]) ** 2 for w in run]
+    panel = plots.error_surface(w5_wide, w6_wide, wide_grid, path=run, ax=ax)
+    ax.set_title(f"α = {rate}: {verdict}\nE: " + " → ".join(f"{e:.2f}" for e in errors), fontsize=10)
+panel  # the two maps share one figure
+
+# %% [markdown]
+# At $\alpha = 2.0$ the steps jump across the valley and land a little closer each time; at $\alpha = 2.5$ each
+# jump lands further out, and the error nearly doubles per step ($1.38^2 \approx 1.91$).
+#
+# A network has many weights and its curvature differs from direction to direction; the steepest direction
+# sets the limit. In practice nobody computes it: $\alpha$ is found by trying. Start small, and raise it
+# while the error still falls smoothly.
 
 # %%
 widgets.descent_explorer(learning_rate=0.05, student_step="gradient_step")
 
 # %% [markdown]
-# On the left only $w_5$ learns; on the right $w_5$ and $w_6$ learn together, on the same map as above.
-# Things to try: press **step** a few times at $\alpha = 0.05$; then raise $\alpha$ past the limit
-# printed above and step again. Once your `gradient_step` runs, tick the box to let it take the steps.
+# On the left only $w_5$ learns (it diverges above $\alpha \approx 2.77$); on the right $w_5$ and $w_6$
+# learn together, on the same map as above (it diverges above $\alpha \approx 2.10$). Things to try:
+#
+# - press **step** a few times at $\alpha = 0.05$: both runs creep towards the bottom;
+# - set $\alpha = 2.5$ and press **10 steps**: the left run zigzags and settles, the right one runs away;
+# - set $\alpha = 2.0$: both settle; $\alpha = 2.9$: both diverge;
+# - once your `gradient_step` runs, tick the box to let it take the steps. If it goes uphill, the widget
+#   tells you.
 
 # %% [markdown]
 # ## Summary
 #
-# - $\partial E / \partial w$ is the slope of the error along one weight. Its sign says which way is
-#   uphill; gradient descent goes the other way: $w \leftarrow w - \alpha\, \partial E/\partial w$.
-# - For a linear output layer, $\partial E/\partial W_2 = (y - t)\, h^\top$, an outer product shaped like $W_2$.
+# - $\partial E / \partial w$ is the slope of the error along one weight; the slopes of all the weights,
+#   arranged like the weights, are **the gradient**. It points uphill; gradient descent goes the other way:
+#   $w \leftarrow w - \alpha\, \partial E/\partial w$.
+# - For a linear output layer, $\partial E/\partial W_2 = \delta\, a^\top$ with the delta
+#   $\delta = \text{output} - \text{target}$: an outer product shaped like $W_2$.
 # - Compute all the slopes first, then update every weight.
-# - The learning rate $\alpha$ trades speed against stability: too small crawls, too large overshoots
-#   and, past a limit set by the curvature, diverges.
+# - One step multiplies the delta by $1 - \alpha c$, where $c$ is the curvature of the error along the step:
+#   $a_1^2$ for $w_5$ alone, $a_1^2 + a_2^2$ for $w_5$ and $w_6$ together. Above $\alpha = 1/c$ steps overshoot;
+#   above $2/c$ training diverges. More weights learning together means a larger curvature and a lower limit.
 #
 # ## Check your understanding
 #
@@ -336,7 +420,8 @@ widgets.descent_explorer(learning_rate=0.05, student_step="gradient_step")
 # <summary>Answers</summary>
 #
 # 1. Up, by $0.1 \cdot 2 = 0.2$: $w - 0.1 \cdot (-2) = w + 0.2$. A negative slope means the error falls as $w$ grows.
-# 2. Lower the learning rate: the steps overshoot the minimum by more than they gain.
+# 2. Lower the learning rate: the steps overshoot the minimum by more than they gain. (If it grows even with
+#    a tiny $\alpha$, check the sign of the update: the steps may be going uphill.)
 # 3. A slope describes one particular network. All six slopes must describe the same network, the one
 #    whose error we measured; mixing in updated weights would give the slope of a network that never existed.
 #

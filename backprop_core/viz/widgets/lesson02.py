@@ -1,4 +1,4 @@
-"""Lesson 02's widget: gradient descent on seed 000's output weights, one step at a time."""
+"""Lesson 02's widget: gradient descent on the output weights of hmkcode's 2-2-1 example, one step at a time."""
 from __future__ import annotations
 
 from typing import Callable
@@ -27,6 +27,8 @@ class DescentExplorer(LessonWidget):
     Two runs from the same start, both with the slider's learning rate: on the
     left only w5 learns (w6 held), on the right w5 and w6 learn together. The
     hidden weights stay fixed in both, so the curve and surface do not move.
+    Each panel's title gives the learning rate above which its run diverges,
+    2 / curvature: 2 / a1² on the left, 2 / (a1² + a2²) on the right.
 
     Attributes
     ----------
@@ -39,6 +41,10 @@ class DescentExplorer(LessonWidget):
         (w5, E) of the left run.
     path_2d : ndarray, shape (k, 2)
         (w5, w6) of the right run; ``errors_2d`` its errors.
+    uphill : bool
+        A step so far moved the weights *with* the slope (a sign error in the rule used).
+    limit_1d, limit_2d : float
+        The learning rates above which the left and the right run diverge.
     curve, surface : ErrorCurvePlot, ErrorSurfacePlot
     """
 
@@ -50,11 +56,14 @@ class DescentExplorer(LessonWidget):
         self.fig, (ax1, ax2) = new_figure(8.5, 3.7, ncols=2)
         values = np.linspace(*RANGE, 161)
         self.curve = error_curve(values, loss_along(self.net, self.x, self.target, "w5", values), ax=ax1, weight_label="w_5")
-        ax1.set_title("only $w_5$ learns ($w_6$ held)")
+        # One step multiplies delta by 1 − α·c, c the curvature along the step: past α = 2/c it diverges.
+        hidden = self.net.forward(self.x).activations[0]
+        self.limit_1d, self.limit_2d = 2 / hidden[0] ** 2, 2 / float(hidden @ hidden)
+        ax1.set_title(f"only $w_5$ learns ($w_6$ held)\ndiverges above α = {self.limit_1d:.2f}", fontsize=10)
         grid_values = np.linspace(*RANGE, 61)
         grid = loss_grid(self.net, self.x, self.target, "w5", "w6", grid_values, grid_values)
         self.surface = error_surface(grid_values, grid_values, grid, ax=ax2, labels=("w_5", "w_6"))
-        ax2.set_title("$w_5$ and $w_6$ learn together")
+        ax2.set_title(f"$w_5$ and $w_6$ learn together\ndiverges above α = {self.limit_2d:.2f}", fontsize=10)
         self.readout = self.fig.supxlabel(" ", fontsize=10)
         self.learning_rate = learning_rate_slider(learning_rate, 1e-3, 3.0)
         w5, w6 = self.net.weights[1][0]
@@ -82,6 +91,7 @@ class DescentExplorer(LessonWidget):
         self.path_2d = self.w_2d[None, :].copy()
         self.errors_2d = [self._error(self.w_2d)]
         self.diverged = False
+        self.uphill = False
 
     def _error(self, w56) -> float:
         self.net.weights[1][0] = w56
@@ -98,10 +108,13 @@ class DescentExplorer(LessonWidget):
         for _ in range(steps):
             if self.diverged:
                 break
-            g5 = self._gradient([self.w_1d[0], self.start_w6.value])[0]
-            self.w_1d = np.asarray(rule(self.w_1d, np.array([g5]), rate), dtype=float).reshape(1)
+            g5 = np.array([self._gradient([self.w_1d[0], self.start_w6.value])[0]])
+            old_1d, self.w_1d = self.w_1d, np.asarray(rule(self.w_1d, g5, rate), dtype=float).reshape(1)
             self.path_1d = np.vstack([self.path_1d, [self.w_1d[0], self._error([self.w_1d[0], self.start_w6.value])]])
-            self.w_2d = np.asarray(rule(self.w_2d, self._gradient(self.w_2d), rate), dtype=float).reshape(2)
+            g56 = self._gradient(self.w_2d)
+            old_2d, self.w_2d = self.w_2d, np.asarray(rule(self.w_2d, g56, rate), dtype=float).reshape(2)
+            # Downhill means against the slope: a step along it is a sign error, whatever α is.
+            self.uphill |= bool((self.w_1d - old_1d) @ g5 > 0 or (self.w_2d - old_2d) @ g56 > 0)
             self.path_2d = np.vstack([self.path_2d, self.w_2d])
             self.errors_2d.append(self._error(self.w_2d))
             self.diverged = bool(np.max(np.abs(np.concatenate([self.w_1d, self.w_2d]))) > DIVERGED)
@@ -123,23 +136,35 @@ class DescentExplorer(LessonWidget):
             f"E = {fmt(self.path_1d[-1, 1])}   |   right  $w_5$ = {fmt(self.w_2d[0])}, $w_6$ = {fmt(self.w_2d[1])}, "
             f"E = {fmt(self.errors_2d[-1])}"
         )
-        growing = len(self.errors_2d) > 2 and self.errors_2d[-1] > self.errors_2d[-2] > self.errors_2d[-3]
+        self.say(self.diagnosis())
+
+    def diagnosis(self) -> str:
+        """One sentence on what the runs are doing (empty when nothing needs saying)."""
+        if self.uphill:
+            return ("The weights go uphill: each step moves them with the slope instead of against it, so E grows "
+                    "whatever α is. Check the sign of the update in your gradient_step.")
+        rate = self.learning_rate.value
+        too_large = [side for side, limit in (("left", self.limit_1d), ("right", self.limit_2d)) if rate > limit]
         if self.diverged:
-            self.say("The weights have run away (diverged): the learning rate is too large. Reset or lower α.")
-        elif growing:
-            self.say("E grows with every step: each step overshoots the minimum by more than it gains.")
-        else:
-            self.say("")
+            return ("The weights have run away (diverged): α is above 2 / curvature for "
+                    + " and ".join(f"the {side} run" for side in too_large) + ". Reset or lower α.")
+        if len(self.errors_2d) < 3 or not too_large:
+            return ""
+        if len(too_large) == 2:
+            return (f"E grows with every step in both runs: α = {fmt(rate, 3)} is above both limits, so each step "
+                    "jumps across the valley and lands higher than it started.")
+        return (f"Left, α = {fmt(rate, 3)} is below w5's limit {self.limit_1d:.2f}: the steps overshoot but settle. "
+                f"Right, it is above the two weights' limit {self.limit_2d:.2f}: each jump lands higher, E grows.")
 
 
 def descent_explorer(learning_rate: float = 0.05, student_step: Callable | str | None = None,
                      backend: str = "auto") -> DescentExplorer:
-    """Lesson 02: gradient descent on w5 and w6 of seed 000, with a learning-rate slider and a step button.
+    """Lesson 02: gradient descent on w5 and w6 of hmkcode's example, with a learning-rate slider and a step button.
 
     Parameters
     ----------
     learning_rate : float
-        Initial α (the seed's 0.05).
+        Initial α (hmkcode's 0.05).
     student_step : callable(w, gradient, learning_rate) -> new w, or its name, optional
         The student's ``gradient_step``; a checkbox uses it for both runs once it
         runs without NotImplementedError.
