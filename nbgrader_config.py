@@ -26,8 +26,10 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
-from backprop_core.grading.nbgrader_ext import (GuardedExecute, HideHiddenTests, RestoreTestCells,
-                                                SandboxedExecute, StderrShownNotScored)
+from backprop_core.grading.nbgrader_ext import (DescribeTestCells, GuardedExecute, HideHiddenTests,
+                                                OfflineFeedbackExporter, RestoreTestCells, SandboxedExecute,
+                                                StderrShownNotScored)
+from backprop_core.grading.nbgrader_ext.feedback_page import TEMPLATE_NAME as FEEDBACK_TEMPLATE, feedback_template_dirs
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -116,5 +118,11 @@ c.SandboxedExecute.build_cache = os.path.join(HERE, ".grading", "hidden-test-bui
 # Inside the whole-notebook sandbox, cells run under GuardedExecute's rules (backprop_core.grading.run_notebook).
 c.GuardedExecute.max_output_characters = c.SandboxedExecute.max_output_characters
 
-# Feedback: each test's points and message, never the code of a hidden test.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback: each test's points and message, never the code of a hidden test; the summary names each test by
+# its grade id and what it checks. The page carries MathJax itself (the django-static-mathjax package's
+# MathJax 3), so its formulas render offline; it is one file, as the exchange hands back only the .html.
+c.GenerateFeedback.preprocessors = [GetGrades, DescribeTestCells, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
+# nbgrader's defaults for any HTMLExporter (its own template) must not replace the course's page.
+c.OfflineFeedbackExporter.template_name = FEEDBACK_TEMPLATE
+c.OfflineFeedbackExporter.extra_template_basedirs = feedback_template_dirs()

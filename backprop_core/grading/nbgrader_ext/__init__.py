@@ -4,12 +4,14 @@
 - :mod:`.sandboxed` (autograde, running): the student's code in a sandbox, the hidden tests judged outside it;
 - :mod:`.execute` (inside the sandbox): a cell that runs too long is stopped, the rest graded;
 - :mod:`.stderr` (autograde, scoring): stderr is shown, never scored;
-- :mod:`.feedback` (generate_feedback): a hidden test's result, never its code.
+- :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
+- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it).
 """
 from .execute import GuardedExecute
 from .sandboxed import SandboxedExecute
-from .feedback import HideHiddenTests, strip_hidden_region
+from .feedback import DescribeTestCells, HideHiddenTests, strip_hidden_region
+from .feedback_page import OfflineFeedbackExporter
 from .stderr import StderrShownNotScored
 from .test_cells import RestoreTestCells
 
-__all__ = ["GuardedExecute", "HideHiddenTests", "RestoreTestCells", "SandboxedExecute", "StderrShownNotScored", "strip_hidden_region"]
+__all__ = ["DescribeTestCells", "GuardedExecute", "HideHiddenTests", "OfflineFeedbackExporter", "RestoreTestCells", "SandboxedExecute", "StderrShownNotScored", "strip_hidden_region"]

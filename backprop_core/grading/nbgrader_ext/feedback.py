@@ -1,5 +1,7 @@
-"""What ``nbgrader generate_feedback`` shows: a hidden test's result, never its code.
+"""What ``nbgrader generate_feedback`` shows: a hidden test's result, never its code, and what it checks.
 
+:class:`DescribeTestCells` notes, for the page's summary, what each test cell
+checks (the page itself: :mod:`.feedback_page`).
 :class:`HideHiddenTests` runs in ``nbgrader generate_feedback``: the student
 sees each test's points and message, but not the code of a hidden test.
 nbgrader's feedback shows an autograded notebook as it stands, and there the
@@ -36,6 +38,48 @@ def strip_hidden_region(source: str, placeholder: str) -> tuple[str, bool]:
         elif not hiding:
             kept.append(line)
     return "\n".join(kept), found
+
+
+#: How the course's hidden test cells open (backprop_core.grading.authoring writes them).
+_HIDDEN_TESTS_PREFIX = "Hidden tests:"
+
+
+def what_test_checks(source: str) -> str:
+    """What a test cell checks, in the words of its first comment line, or ``""`` when it opens with none.
+
+    The course's hidden tests open with ``# Hidden tests: <what> on random cases.``; a public test or an
+    instructor's own test cell with ``# <what it checks>``.
+
+    Examples
+    --------
+    >>> what_test_checks("# Hidden tests: bowl-shaped errors of one weight on random cases.\\n### BEGIN HIDDEN TESTS")
+    'bowl-shaped errors of one weight on random cases'
+    """
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#") or stripped.startswith("###"):
+            return ""  # code, or nbgrader's own markers: no description
+        words = stripped.lstrip("#").strip()
+        return words.removeprefix(_HIDDEN_TESTS_PREFIX).strip().rstrip(".")
+    return ""
+
+
+class DescribeTestCells(NbGraderPreprocessor):
+    """Note in each test cell's metadata (``backprop.checks``) what it checks, for the feedback's summary.
+
+    Runs before :class:`HideHiddenTests`, on the autograded notebook; the description comes from the cell's
+    first comment line, which the student also sees.
+    """
+
+    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int):
+        grading = cell.metadata.get("nbgrader", {})
+        if grading.get("grade") and not grading.get("solution"):
+            checks = what_test_checks(cell.source)
+            if checks:
+                cell.metadata.setdefault("backprop", {})["checks"] = checks
+        return cell, resources
 
 
 def _short_error(output: NotebookNode) -> NotebookNode:
