@@ -62,11 +62,13 @@ lab: $(VENV)/.installed-lab
 	    --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
 
 # The instructor's view: JupyterLab on the course with nbgrader's formgrader (manual grading, the gradebook),
-# which reads nbgrader_config.py from here; the venv's bin/ first on PATH because nbgrader calls alembic.
+# which reads nbgrader_config.py from the folder it starts in; the venv's bin/ first on PATH because nbgrader
+# calls alembic. COURSE=dir serves another course folder (one holding its own nbgrader_config.py).
+COURSE ?= $(CURDIR)
 formgrader: $(VENV)/.installed-lab
-	PATH="$(abspath $(VENV))/bin:$$PATH" \
-	exec $(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/formgrader \
-	    --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
+	cd "$(COURSE)" && PATH="$(abspath $(VENV))/bin:$$PATH" \
+	exec "$(abspath $(VENV))/bin/jupyter" lab --ServerApp.root_dir="$(abspath $(COURSE))" \
+	    --LabApp.default_url=/formgrader --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n auto $(ARGS)
@@ -116,8 +118,9 @@ $(HUB_VENV)/bin/python:
 
 # Reinstalled when the package or the hub's files change; nbgrader_config.py in the venv's etc/jupyter is read
 # by every nbgrader there (exchange, course id); jupyter-student is the students' view (JUPYTER_CONFIG_PATH).
-$(HUB_VENV)/.installed-hub: pyproject.toml $(shell git ls-files backprop_core 2>/dev/null) \
-        deploy/nbgrader_config.py $(shell git ls-files deploy/jupyter-student 2>/dev/null) | $(HUB_VENV)/bin/python
+# ($(wildcard): a tracked file deleted in the work tree is no longer a prerequisite.)
+$(HUB_VENV)/.installed-hub: pyproject.toml $(wildcard $(shell git ls-files backprop_core deploy/jupyter-student 2>/dev/null)) \
+        deploy/nbgrader_config.py | $(HUB_VENV)/bin/python
 	$(HUB_VENV)/bin/python -m pip install --quiet "$(CURDIR)[hub]"
 	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(CURDIR)"
 	install -D -m 644 deploy/nbgrader_config.py $(HUB_VENV)/etc/jupyter/nbgrader_config.py
