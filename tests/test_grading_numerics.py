@@ -169,10 +169,11 @@ def numerical_gradient(f, W, h=1e-5):
 
 
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
-    for layer, (a, n) in enumerate(zip(analytic, numeric)):
-        a, n = f32(a), f32(n)
-        if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), F32(1e-8))) > F32(tolerance):
-            return layer
+    for layer, (analytic_pair, numeric_pair) in enumerate(zip(analytic, numeric)):
+        for a, n in zip(analytic_pair, numeric_pair):  # weights, then biases
+            a, n = f32(a), f32(n)
+            if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), F32(1e-8))) > F32(tolerance):
+                return layer
     return None
 
 

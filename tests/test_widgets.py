@@ -214,9 +214,9 @@ def test_07_training_explorer_trains_and_redraws():
     before = explorer.plane.image.get_array().copy()
     explorer.train_button.click()
     assert len(explorer.losses) == 50 and explorer.error is None
-    # losses[k] is measured after k epochs: drawn at x = k, the loss after all 50 closes the curve at x = 50
-    assert list(explorer.curve.get_xdata()) == list(range(51))
-    assert list(explorer.curve.get_ydata())[:50] == pytest.approx(explorer.losses)
+    # losses[k] is measured after k epochs: drawn at x = k, from 0
+    assert list(explorer.curve.get_xdata()) == list(range(50))
+    assert list(explorer.curve.get_ydata()) == pytest.approx(explorer.losses)
     assert not np.allclose(explorer.plane.image.get_array(), before)
     explorer.learning_rate.value = 2.0
     assert explorer.losses == []  # restarted
@@ -292,7 +292,9 @@ def test_08_picking_a_bug_turns_its_layer_red():
     assert explorer.result.passed and "agrees" in explorer.readout.get_text()
     explorer.bug.value = "wrong_sign"
     assert explorer.result.first_failure == ("weights", 0)
-    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 1" in explorer.readout.get_text()
+    # layers counted from 0, as first_disagreeing_layer counts them
+    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 0" in explorer.readout.get_text()
+    assert "layer 1" not in explorer.readout.get_text()
     explorer.tolerance.value = 0.1  # relative error of a doubled gradient is 1/3: still caught
     assert not explorer.result.passed
 
@@ -302,6 +304,25 @@ def test_08_default_gallery_catches_every_bug():
     for key in list(explorer.backwards):
         explorer.bug.value = key
         assert explorer.result.passed == (key == "correct"), key
+
+
+@pytest.mark.parametrize(("bug", "words"), [
+    ("correct", "match the central differences"),
+    ("wrong_sign", "−1 times the true one"),
+    ("missing_half", "2 times the true one"),
+    ("missing_mean", "3 times the true one"),            # N = 3 samples in the gallery's batch
+    ("bias_not_summed", "only biases disagree"),
+    ("missing_transpose", "the output layer agrees and the layers below do not"),
+    ("updated_output_weights", "the output layer agrees and the layers below do not"),
+    ("sigma_prime_of_activation", "every layer is off, by different factors"),
+])
+def test_08_the_readout_says_why_a_layer_disagrees(bug, words):
+    explorer = widgets.gradcheck_explorer(backend="none")
+    explorer.bug.value = bug
+    text = " ".join(explorer.readout.get_text().split())
+    assert words in text, text
+    if bug != "correct":
+        assert f"first_disagreeing_layer returns {explorer.result.first_failure[1]}" in text, text
 
 
 # ------------------------------------------------------------------ 06

@@ -37,7 +37,7 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
      "pairs_shuffled_separately", "absolute_instead_of_relative",
      "changed_argument_in_place", "mean_over_outputs", "difference_over_h",
      "sigma_prime_of_net_input_as_activation", "nudged_weight_not_restored",
-     "layer_counted_from_one", "batches_balanced"}
+     "layer_counted_from_one", "batches_balanced", "bias_gradients_ignored"}
 )
 
 
@@ -165,8 +165,9 @@ def describe(key: str) -> str:
 def gallery_example(n_samples: int = 3, seed: int = 0) -> tuple[Network, np.ndarray, np.ndarray]:
     """A network and batch on which every bug of the gallery shows.
 
-    Mazur's 2-2-2 sigmoid network (square, non-symmetric weights, biases)
-    and ``n_samples`` random inputs in [0, 1) with random targets in (0, 1).
+    Mazur's 2-2-2 sigmoid network (square, non-symmetric weights, biases) on
+    Mazur's sample and ``n_samples - 1`` random inputs in [0, 1) with random
+    targets in [0.05, 0.95); ``seed`` seeds the random number generator.
 
     Returns
     -------

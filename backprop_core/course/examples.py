@@ -1,5 +1,10 @@
 """The worked examples the course is built on, as networks ready to run.
 
+- :func:`step_by_step`: hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*);
+- :func:`house_price`: the house-price intuition;
+- :func:`mazur`: Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*);
+- :func:`xor`: the XOR-by-hand example.
+
 Each function returns fresh arrays, so a lesson can train its copy freely.
 """
 from __future__ import annotations
@@ -10,7 +15,7 @@ from backprop_core.nn.network import Network
 
 
 def step_by_step() -> tuple[Network, np.ndarray, np.ndarray]:
-    """Seed 000: a linear 2-2-1 network without activation or bias.
+    """hmkcode's linear 2-2-1 example (*Backpropagation Step by Step*): no activation, no bias.
 
     Returns ``(net, x, target)`` with x = (2, 3), target = (1,),
     W1 = [[.11, .21], [.12, .08]] (w1, w2 into h1; w3, w4 into h2) and
@@ -25,10 +30,10 @@ def step_by_step() -> tuple[Network, np.ndarray, np.ndarray]:
 
 
 def mazur() -> tuple[Network, np.ndarray, np.ndarray]:
-    """Seed 002: a sigmoid 2-2-2 network with biases 0.35 and 0.60.
+    """Matt Mazur's 2-2-2 sigmoid example (*A Step by Step Backpropagation Example*), biases 0.35 and 0.60.
 
     Returns ``(net, x, target)`` with x = (0.05, 0.10) and target = (0.01, 0.99).
-    The seed trains with learning rate 0.5 and leaves the biases alone.
+    The published example trains with learning rate 0.5 and leaves the biases alone.
     """
     net = Network(
         weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
@@ -43,14 +48,15 @@ XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
 
 
 def xor(seed: int | None = None) -> tuple[Network, np.ndarray, np.ndarray]:
-    """Seed 003: a sigmoid 2-2-1 network for XOR.
+    """The XOR-by-hand example: a sigmoid 2-2-1 network for XOR.
 
     Parameters
     ----------
     seed : int or None
-        None: the seed's weights, W1 = [[-4, -4], [-1, 1]], b1 = (-1, 2),
-        W2 = [[-3, -2]], b2 = (3,). An int: every weight and bias drawn
-        uniformly from [-4, 4] without 0, as the seed starts.
+        None: the example's own weights, W1 = [[-4, -4], [-1, 1]], b1 = (-1, 2),
+        W2 = [[-3, -2]], b2 = (3,). An int: the seed of a random number
+        generator that draws every weight and bias uniformly from [-4, 4]
+        without 0, as the example starts its own training.
 
     Returns
     -------
@@ -79,6 +85,6 @@ def _nonzero_uniform(rng: np.random.Generator, bound: float, shape) -> np.ndarra
 
 
 def house_price() -> dict:
-    """Seed 001: a house worth $100,000 that a network prices at $150,000."""
+    """The house-price intuition: a house worth $100,000 that a network prices at $150,000."""
     actual, predicted = 100_000.0, 150_000.0
     return {"actual": actual, "predicted": predicted, "difference": predicted - actual}

@@ -46,6 +46,11 @@ MISTAKES = {
     "layer_counted_from_one": (
         "layers counted from 1 (returning l + 1): the first layer is layer 0, as in analytic[0]"
     ),
+    "bias_gradients_ignored": (
+        "only the weight gradients compared, the biases left out: a layer whose bias gradient disagrees disagrees "
+        "too (a bias gradient not summed over the batch breaks nothing else); compare both arrays of each "
+        "(weights, biases) pair"
+    ),
     "batches_balanced": (
         "batches of balanced sizes (np.array_split): every batch but the last holds exactly batch_size samples; "
         "take X[start:start + batch_size] for start in range(0, N, batch_size)"

@@ -1,9 +1,9 @@
 r"""Weights by the worked examples' names, and the error as some of them change.
 
 Weights are named as the worked examples name them: ``w1, w2, …`` row by row
-through ``W[0]``, then on through ``W[1]``, so in seed 002 ``w1, w2`` go into
-``h1`` and ``w5, w6`` into ``o1`` (``W[l][j, i]`` is the weight from neuron i
-of one layer into neuron j of the next).
+through ``W[0]``, then on through ``W[1]``, so in Mazur's 2-2-2 example ``w1, w2``
+go into the first hidden neuron and ``w5, w6`` into the first output (``W[l][j, i]``
+is the weight from neuron i of one layer into neuron j of the next).
 
 The pictures and widgets draw these numbers (error curves, error surfaces,
 one slider per weight); the maths lives here, beside the examples it names.
@@ -21,7 +21,7 @@ WeightRef = Union[str, tuple]
 
 
 def weight_names(net: Network) -> dict[str, tuple[int, int, int]]:
-    """Every weight's name in the seeds' numbering -> its index ``(l, j, i)`` into ``net.weights[l][j, i]``.
+    """Every weight's name as the worked examples number them -> its index ``(l, j, i)`` into ``net.weights[l][j, i]``.
 
     Examples
     --------

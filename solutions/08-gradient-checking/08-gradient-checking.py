@@ -21,14 +21,22 @@ np.set_printoptions(precision=6)
 # %% [markdown]
 # ## 1 · Two ways to nudge a weight
 #
-# Lesson 03 estimated a derivative by nudging: change $w$ by a small $h$ and watch $E$. There are two ways to do it:
+# Lesson 03 estimated a derivative by nudging: change a weight $w$ by a small $h$ and watch the error $E$. There are two ways to do it, nudging one side or both:
 #
-# $$\text{one-sided: } \frac{E(w + h) - E(w)}{h} = E'(w) + \tfrac{h}{2} E''(w) + \dots \qquad
-# \text{central: } \frac{E(w + h) - E(w - h)}{2h} = E'(w) + \tfrac{h^2}{6} E'''(w) + \dots$$
+# $$\text{one-sided: } \frac{E(w + h) - E(w)}{h} \qquad\qquad \text{central: } \frac{E(w + h) - E(w - h)}{2h}$$
 #
-# In the central difference the $E''$ terms of the two sides cancel, so its **truncation error** shrinks like $h^2$ instead of $h$: with $h = 10^{-5}$, about $10^{-10}$ instead of $10^{-5}$. It costs two evaluations per weight instead of one (plus one shared), which is cheap next to a wrong answer.
+# Both tend to the slope $E'(w)$ as $h$ shrinks, but how far from it is each for a given $h$? To answer, describe $E$ near $w$ by its slope $E'$ and by how fast the slope itself changes: the second derivative $E''$ (the curvature) and the third, $E'''$. The **Taylor expansion** from calculus says that for a small $h$
 #
-# But $h$ cannot shrink forever. $E(w+h)$ and $E(w-h)$ are stored with about 16 significant digits (float64); their difference loses digits as they get closer, and dividing by a tiny $2h$ magnifies that **round-off error** like $\varepsilon / h$. The plot shows both effects for seed 002's $\partial E/\partial w_5 = 0.082167041$.
+# $$E(w \pm h) = E(w) \pm h\,E'(w) + \tfrac{h^2}{2} E''(w) \pm \tfrac{h^3}{6} E'''(w) + \dots$$
+#
+# that is, the straight line of the slope plus corrections that shrink like $h^2$, $h^3$, … Put it into each estimate:
+#
+# $$\frac{E(w + h) - E(w)}{h} = E'(w) + \tfrac{h}{2} E''(w) + \dots \qquad
+# \frac{E(w + h) - E(w - h)}{2h} = E'(w) + \tfrac{h^2}{6} E'''(w) + \dots$$
+#
+# In the central difference the $\tfrac{h^2}{2} E''$ terms of the two sides are equal and cancel, so its **truncation error** (what the estimate misses because $h$ is not 0) shrinks like $h^2$ instead of $h$: with $h = 10^{-5}$, about $10^{-10}$ instead of $10^{-5}$. It costs two evaluations of $E$ per weight, where the one-sided estimate needs one per weight plus a shared $E(w)$: cheap next to a wrong answer.
+#
+# But $h$ cannot shrink forever. $E(w+h)$ and $E(w-h)$ are stored with about 16 significant digits (float64); their difference loses digits as they get closer, and dividing by a tiny $2h$ magnifies that **round-off error** like $\varepsilon / h$ ($\varepsilon \approx 10^{-16}$, the size of float64's rounding). The plot shows both effects on Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, for its $\partial E/\partial w_5 = 0.082167041$ ($w_5$ is the weight from the first hidden neuron into the first output, `net.weights[1][0, 0]`).
 
 # %%
 net, x, target = examples.mazur()
@@ -44,9 +52,9 @@ def loss32_with_w5(w5):
     f32 = np.float32
     W1, W2 = net.weights[0].astype(f32), net.weights[1].astype(f32).copy()
     W2[0, 0] = f32(w5)
-    h = 1 / (1 + np.exp(-(x.astype(f32) @ W1.T + net.biases[0].astype(f32))))
-    y = 1 / (1 + np.exp(-(h @ W2.T + net.biases[1].astype(f32))))
-    return f32(0.5) * np.sum((target.astype(f32) - y) ** 2)
+    a_hidden = 1 / (1 + np.exp(-(x.astype(f32) @ W1.T + net.biases[0].astype(f32))))
+    output = 1 / (1 + np.exp(-(a_hidden @ W2.T + net.biases[1].astype(f32))))
+    return f32(0.5) * np.sum((output - target.astype(f32)) ** 2)
 
 w5 = net.weights[1][0, 0]
 steps = np.logspace(-12, -1, 45)
@@ -66,7 +74,7 @@ ax.loglog(steps, np.maximum(central, floor), "s-", ms=3, label="central, float64
 ax.loglog(steps, np.maximum(central32, floor), "^-", ms=3, label="central, float32")
 ax.set_xlabel("nudge h (log scale)")
 ax.set_ylabel("|estimate − backprop gradient| (log scale)")
-ax.set_title("seed 002, ∂E/∂w5: error of the estimate")
+ax.set_title("Mazur's example, ∂E/∂w5: how far each estimate lands")
 ax.set_ylim(1e-13, 1)
 ax.legend(frameon=False)
 best = {name: (steps[int(np.nanargmin(errs))], np.nanmin(errs)) for name, errs in
@@ -85,13 +93,13 @@ Image(buffer.getvalue())
 # %% [markdown]
 # Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 bottom out near $h \approx 10^{-5}$ with an error around $10^{-10}$ or below, which is why $h = 10^{-5}$ is the usual choice.
 #
-# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its estimate is wrong in the second or third digit (the printout above); only a large, lucky $h$ brings it near $10^{-6}$, right at the threshold, where a correct backward pass and a subtle bug look the same. Gradient checks are done in float64, even when training runs in float32.
+# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
 #
 # ## 2 · How close is close? The relative error
 #
-# An absolute difference means nothing without a scale: $10^{-6}$ is excellent for a gradient of size 1000 and hopeless for one of size $10^{-6}$. So compare with a **relative error**, entry by entry, and report the worst:
+# An absolute difference means nothing without a scale: $10^{-6}$ is excellent for a gradient of size 1000 and hopeless for one of size $10^{-6}$. So compare the backward pass's gradient (*analytic*: from the formulas) with the central differences (*numeric*) by a **relative error**, entry by entry, and report the worst:
 #
-# $$\text{rel}(a, n) = \max_i \frac{|a_i - n_i|}{\max\big(|a_i| + |n_i|,\ \text{floor}\big)} .$$
+# $$\text{rel}(\text{analytic}, \text{numeric}) = \max_i \frac{|\text{analytic}_i - \text{numeric}_i|}{\max\big(|\text{analytic}_i| + |\text{numeric}_i|,\ \text{floor}\big)} .$$
 #
 # The **floor** (here $10^{-8}$) matters when both gradients are essentially zero: a weight whose gradient is $10^{-13}$ analytically and $3\cdot 10^{-13}$ numerically is fine (both are round-off), but without a floor its relative error would be 0.5 and would look like a bug.
 #
@@ -103,7 +111,7 @@ Image(buffer.getvalue())
 # | $10^{-7}$ to $10^{-4}$ | look closer: kinks (ReLU at 0), very small gradients, a too large $h$ |
 # | above $10^{-4}$ | almost certainly a bug |
 #
-# `gradient_check` uses $10^{-6}$ as its threshold, between the first two rows.
+# `gradient_check` uses $10^{-6}$ as its threshold, a value inside the middle row: strict enough to catch every bug of section 4 (their relative errors are $10^{-2}$ and more), loose enough that a correct backward pass (about $10^{-9}$ below) never fails. It checks the weights and the biases of every layer; `weights[0]` and `biases[0]` belong to the first layer, counted from 0 as in `net.weights[0]`.
 
 # %%
 check = gradient_check(net, x, target)
@@ -116,7 +124,7 @@ print("passed:", check.passed)
 #
 # ### Exercise `numerical_gradient`
 #
-# Write `numerical_gradient(f, W, h)`: the central-difference gradient of a scalar function `f` with respect to every entry of an array `W` of any shape (a vector, a weight matrix). Nudge one entry at a time, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so the grader requires float64.
+# Write `numerical_gradient(f, W, h)`: section 1's central-difference estimate, made for every entry of an array `W` of any shape (a vector, a weight matrix), where `f` turns the whole array into one number (as the error $E$ depends on all the weights at once). Nudge one entry at a time, up and down by `h`, with every other entry where it was, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so the grader requires float64.
 
 # %% solution
 def numerical_gradient(f, W, h=1e-5):
@@ -135,9 +143,9 @@ def numerical_gradient(f, W, h=1e-5):
 
     Returns
     -------
-    grad : ndarray, same shape as W
-        grad[i] = (f(W + h e_i) - f(W - h e_i)) / (2 h) for every index i,
-        where e_i is 1 at index i and 0 elsewhere.
+    grad : ndarray, same shape as W, float64
+        grad[i] estimates the slope of f along entry i of W, by a central
+        difference with nudge h, for every index i.
     """
     ### BEGIN SOLUTION
     W = np.array(W, dtype=float)          # a copy: the caller's array is never touched
@@ -155,7 +163,7 @@ def numerical_gradient(f, W, h=1e-5):
 
 
 # %% public
-# Public test: seed 002's output-layer gradients, with the loss as a function of W2.
+# Public test: Mazur's output-layer gradients, with the loss as a function of W2.
 with public_test("numerical_gradient"):
     from backprop_core import grading
     def loss_of_W2(W2):
@@ -166,7 +174,7 @@ with public_test("numerical_gradient"):
     # call_on_copies(f, ...) calls f(...) on copies, and fails if f leaves W changed.
     numeric_W2 = call_on_copies(numerical_gradient, loss_of_W2, net.weights[1], 1e-5)
     assert np.shape(numeric_W2) == (2, 2), f"the gradient of a (2, 2) matrix has shape (2, 2), got {np.shape(numeric_W2)}"
-    grading.expect_close(numeric_W2[0, 0], 0.082167041, "dE/dw5 of seed 002", rtol=1e-7)
+    grading.expect_close(numeric_W2[0, 0], 0.082167041, "dE/dw5 of Mazur's example", rtol=1e-7)
     grading.expect_close(numeric_W2, net.backward(net.forward(x), target).weights[1], "dE/dW2 against backpropagation", rtol=1e-7)
     grading.expect_close(call_on_copies(numerical_gradient, lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0]), 1e-3),
                          np.array([3.000001, 12.000001]), "d/dv sum(v^3) at (1, -2) with h = 1e-3 (central: 3v^2 + h^2)")
@@ -175,7 +183,7 @@ with public_test("numerical_gradient"):
 # %% [markdown]
 # ## 4 · A gallery of bugs
 #
-# Here is every backpropagation mistake the course's grader knows, each as a complete backward pass that is correct except for one line (`backprop_core.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (seed 002's 2-2-2 with biases) and the same batch of three samples. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$.
+# Here is every backpropagation mistake the course's grader knows, each as a complete backward pass that is correct except for one line (`backprop_core.course.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (Mazur's 2-2-2, with its biases) and the same batch of three samples: Mazur's own and two random ones. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$. W1 and b1 are the first layer's weights and biases (layer 0 in code: `weights[0]` in the table), W2 and b2 the output layer's (layer 1).
 
 # %%
 gallery_net, gallery_x, gallery_target = buggy.gallery_example(n_samples=3)
@@ -201,19 +209,19 @@ for ax in axes.ravel()[len(results):]:
 panel
 
 # %% [markdown]
-# How each bug shows (W1, b1 = first layer; W2, b2 = output layer):
+# How each bug shows (W1, b1 = the first layer, layer 0; W2, b2 = the output layer, layer 1):
 #
-# * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: $|a - (-a)| / (|a| + |a|)$.
+# * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: where the true gradient is $g$ it returns $-g$, and $|{-g} - g| / (|{-g}| + |g|) = 1$.
 # * **A missing ½** doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
 # * **A missing transpose** and **the updated output weights** leave the output layer W2, b2 correct and break only the layers below: the bug is in how the error is carried *back*.
-# * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code.
+# * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
 #
 # The last two bugs about the batch (not summed, missing mean) vanish on a single sample: always check on a batch of at least two.
 
 # %% [markdown]
 # ### Pick a bug
 #
-# Choose a backward pass from the list; the bars show the relative error of each layer's gradients against central differences, and turn red above the threshold. Which bugs leave the output layer untouched?
+# Choose a backward pass from the list; the bars show the relative error of each layer's gradients against central differences, and turn red above the threshold. The line under the plot names the first layer that disagrees, counted from 0 as in the next exercise, and says what the pattern of red bars points to. Which bugs leave the output layer untouched?
 
 # %%
 from backprop_core.viz.widgets import gradcheck_explorer
@@ -225,35 +233,39 @@ gradcheck_explorer()
 #
 # ### Exercise `first_disagreeing_layer`
 #
-# When a check fails, the first question is *where*. Write `first_disagreeing_layer(analytic, numeric, tolerance)`: given one gradient array per layer from each method, return the index of the first layer (counting from the input, 0) whose relative error, as defined in section 2 with floor $10^{-8}$, exceeds `tolerance`; return `None` when every layer agrees.
+# When a check fails, the first question is *where*. Write `first_disagreeing_layer(analytic, numeric, tolerance)`. Each argument holds one pair per layer, from the input on: the gradient of the layer's weights and the gradient of its biases, from the backward pass (`analytic`) and from central differences (`numeric`). Return the number of the first layer whose weights *or* biases disagree, that is, whose relative error (section 2, floor $10^{-8}$) exceeds `tolerance`; return `None` when every layer agrees. Layers are counted from 0, as in `analytic[0]` and `net.weights[0]`: W1 and b1 of the bars above are layer 0.
+#
+# Look at both arrays of a pair: the bias bug of the gallery leaves every weight right.
 
 # %% solution
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
-    """The first layer where analytic and numerical gradients disagree.
+    """The first layer where analytic and numerical gradients disagree, in its weights or its biases.
 
     Return a layer number or None; do not change `analytic` or `numeric`.
 
     Parameters
     ----------
-    analytic : list of ndarray
-        analytic[l] is layer l's gradient from a backward pass, shape (n_out_l, n_in_l).
-    numeric : list of ndarray
-        The same gradients from finite differences, the same shapes.
+    analytic : list of (ndarray, ndarray)
+        analytic[l] is layer l's pair (gradient of its weights, shape (n_out_l, n_in_l);
+        gradient of its biases, shape (n_out_l,)), from a backward pass. Layer 0 is the first.
+    numeric : list of (ndarray, ndarray)
+        The same pairs from central differences, the same shapes.
     tolerance : float
         Largest relative error that still counts as agreement.
 
     Returns
     -------
     int or None
-        The smallest l whose relative error
-        max_i |a_i - n_i| / max(|a_i| + |n_i|, 1e-8) exceeds tolerance; None if none does.
+        The smallest l whose weights or biases have a relative error (section 2)
+        above tolerance; None if every layer agrees.
     """
     ### BEGIN SOLUTION
-    for l, (a, n) in enumerate(zip(analytic, numeric)):
-        a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-        error = np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8))
-        if error > tolerance:
-            return l
+    for l, (analytic_pair, numeric_pair) in enumerate(zip(analytic, numeric)):
+        for a, n in zip(analytic_pair, numeric_pair):      # the weights, then the biases
+            a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+            error = np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8))
+            if error > tolerance:
+                return l
     return None
     ### END SOLUTION
 
@@ -262,18 +274,27 @@ def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
 # Public test: the gallery's backward passes against central differences.
 with public_test("first_disagreeing_layer"):
     from backprop_core import numerical_gradient as reference_numerical_gradient
-    numeric = reference_numerical_gradient(gallery_net, gallery_x, gallery_target).weights
+    def pairs(gradients):     # one (weights, biases) pair per layer
+        return list(zip(gradients.weights, gradients.biases))
+    numeric = pairs(reference_numerical_gradient(gallery_net, gallery_x, gallery_target))
     trace = gallery_net.forward(gallery_x)
     def layer_of(backward):   # on copies: fails if first_disagreeing_layer changes the gradients it is given
-        return call_on_copies(first_disagreeing_layer, backward(gallery_net, trace, gallery_target).weights, numeric, 1e-6)
+        return call_on_copies(first_disagreeing_layer, pairs(backward(gallery_net, trace, gallery_target)), numeric, 1e-6)
     
-    assert layer_of(buggy.correct) is None, f"a correct backward pass agrees in every layer: expected None, got {layer_of(buggy.correct)}"
-    assert layer_of(buggy.missing_transpose) == 0, (
-        f"a missing transpose breaks the first layer only: expected 0, got {layer_of(buggy.missing_transpose)}"
-        + (" (layers are counted from 0: the first is analytic[0])" if layer_of(buggy.missing_transpose) == 1 else ""))
-    assert layer_of(buggy.wrong_sign) == 0, f"a wrong sign breaks every layer, the first is 0: got {layer_of(buggy.wrong_sign)}"
-    tiny = [g * 1e-9 for g in numeric]          # tiny gradients: a relative error, not an absolute one
-    assert call_on_copies(first_disagreeing_layer, [tiny[0], 2 * tiny[1]], tiny, 1e-6) == 1, "gradients of size 1e-10 that differ by a factor 2 disagree"
+    got = layer_of(buggy.correct)
+    assert got is None, f"a correct backward pass agrees in every layer: expected None, got {got}"
+    got = layer_of(buggy.missing_transpose)
+    assert got == 0, (f"a missing transpose breaks the first layer only: expected 0, got {got}"
+                      + (" (layers are counted from 0: the first is analytic[0])" if got == 1 else ""))
+    got = layer_of(buggy.wrong_sign)
+    assert got == 0, f"a wrong sign breaks every layer, the first is 0: got {got}"
+    got = layer_of(buggy.bias_not_summed)
+    assert got == 0, (f"the bias gradient not summed over the batch leaves every weight right and breaks the biases "
+                      f"of layer 0 (b1): expected 0, got {got}" + (" (compare the biases too)" if got is None else ""))
+    tiny = [(W * 1e-9, b * 1e-9) for W, b in numeric]   # tiny gradients: a relative error, not an absolute one
+    doubled_bias = [tiny[0], (tiny[1][0], 2 * tiny[1][1])]
+    assert call_on_copies(first_disagreeing_layer, doubled_bias, tiny, 1e-6) == 1, (
+        "biases of size 1e-10 that differ by a factor 2 in layer 1 disagree: expected 1")
     print("first_disagreeing_layer passes the public tests.")
 
 # %% [markdown]
@@ -281,8 +302,8 @@ with public_test("first_disagreeing_layer"):
 #
 # * Central differences $\frac{E(w+h) - E(w-h)}{2h}$ have an $O(h^2)$ truncation error, one-sided ones $O(h)$; round-off grows like $\varepsilon/h$, so $h \approx 10^{-5}$ in float64 is the sweet spot.
 # * Compare gradients by relative error with a floor: below $10^{-7}$ correct, above $10^{-4}$ a bug, in between look closer.
-# * float32 cannot resolve a gradient check: its best estimate is off in the 3rd–4th digit.
-# * Every classic bug leaves a fingerprint: all layers off by the same factor (a scale bug), only lower layers (the error carried back wrongly), only biases (the batch sum). Check on a batch of at least two samples.
+# * float32 cannot resolve a gradient check: at $h = 10^{-5}$ its relative error is about $10^{-2}$ (off by 1 %), and even its best $h$ only gets to about $10^{-6}$, the threshold itself.
+# * Every classic bug leaves a fingerprint: all layers off by the same factor (a scale bug), only lower layers (the error carried back wrongly), only biases (the batch sum). So check the biases as well as the weights, on a batch of at least two samples.
 #
 # **Fresh words:** *central difference*, *truncation error*, *round-off error*, *relative error*, *gradient check*.
 #

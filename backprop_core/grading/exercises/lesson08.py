@@ -133,67 +133,118 @@ register(
 
 # ----------------------------------------------------------------- first_disagreeing_layer
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
-    r"""Reference: the first layer whose analytic and numerical gradients disagree.
+    r"""Reference: the first layer whose analytic and numerical gradients disagree, weights or biases.
 
     Parameters
     ----------
-    analytic : list of ndarray
-        ``analytic[l]`` is layer l's gradient from a backward pass, shape (n_out_l, n_in_l).
-    numeric : list of ndarray
-        The same gradients by finite differences, same shapes.
+    analytic : list of (ndarray, ndarray)
+        ``analytic[l]`` is layer l's pair (dE/dW of shape (n_out_l, n_in_l), dE/db of shape (n_out_l,)),
+        from a backward pass; layers from the input on.
+    numeric : list of (ndarray, ndarray)
+        The same pairs by finite differences, same shapes.
     tolerance : float > 0
 
     Returns
     -------
     int or None
-        The smallest l whose relative error
-        :math:`\max_i |a_i - n_i| / \max(|a_i| + |n_i|, 10^{-8})` exceeds
-        ``tolerance``; None when every layer agrees.
+        The smallest l for which the relative error
+        :math:`\max_i |a_i - n_i| / \max(|a_i| + |n_i|, 10^{-8})` of its weights or of its
+        biases exceeds ``tolerance``; None when every layer agrees.
     """
-    for l, (a, n) in enumerate(zip(analytic, numeric)):
-        a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-        error = np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), RELATIVE_ERROR_FLOOR))
-        if error > tolerance:
-            return l
+    for l, (analytic_layer, numeric_layer) in enumerate(zip(analytic, numeric)):
+        for a, n in zip(analytic_layer, numeric_layer):  # the weights, then the biases
+            a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+            error = np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), RELATIVE_ERROR_FLOOR))
+            if error > tolerance:
+                return l
     return None
 
 
-def _layer_gradients(rng: np.random.Generator, n_layers: int, scale: float) -> list[np.ndarray]:
-    sizes = rng.integers(1, 5, size=n_layers + 1)
+#: Which part of a disagreeing layer is wrong in a case: ``(weights wrong, biases wrong)``.
+WEIGHTS_WRONG, BIASES_WRONG, BOTH_WRONG = (True, False), (False, True), (True, True)
+
+
+def _signed(rng: np.random.Generator, scale: float, shape: tuple) -> np.ndarray:
     # magnitudes in [0.5, 2] * scale with random signs: no entry near zero
-    return [scale * rng.uniform(0.5, 2.0, size=(sizes[l + 1], sizes[l])) * rng.choice([-1.0, 1.0], size=(sizes[l + 1], sizes[l]))
+    return scale * rng.uniform(0.5, 2.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def _layer_gradients(rng: np.random.Generator, n_layers: int, scale: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One (dE/dW, dE/db) pair per layer, shapes (n_out, n_in) and (n_out,), entries of size ~scale."""
+    sizes = rng.integers(1, 5, size=n_layers + 1)
+    return [(_signed(rng, scale, (int(sizes[l + 1]), int(sizes[l]))), _signed(rng, scale, (int(sizes[l + 1]),)))
             for l in range(n_layers)]
 
 
+def _agreeing_copy(rng: np.random.Generator, pair: tuple) -> tuple:
+    # agreeing layers differ in the 10th digit, as a correct backward pass does
+    return tuple(g * (1 + 1e-10 * rng.normal(size=g.shape)) for g in pair)
+
+
+def _off_by_5_percent(rng: np.random.Generator, g: np.ndarray) -> np.ndarray:
+    return g * (1 + 0.05 * rng.choice([-1.0, 1.0], size=g.shape))
+
+
+def _disagreement_case(rng: np.random.Generator, n_layers: int, scale: float, wrong: dict) -> Case:
+    """A case of ``n_layers`` layers with ``wrong``: layer -> (weights wrong, biases wrong); the other layers agree."""
+    numeric = _layer_gradients(rng, n_layers, scale)
+    analytic = [_agreeing_copy(rng, pair) for pair in numeric]
+    for l, parts in sorted(wrong.items()):
+        analytic[l] = tuple(_off_by_5_percent(rng, g) if is_wrong else g for g, is_wrong in zip(analytic[l], parts))
+    where = ", ".join(f"layer {l}: {_wrong_part(parts)} wrong" for l, parts in sorted(wrong.items())) or "no layer wrong"
+    return Case({"analytic": analytic, "numeric": numeric, "tolerance": 1e-6},
+                f"{n_layers} layers, gradients of size ~{scale:g}, {where}")
+
+
+def _wrong_part(parts: tuple) -> str:
+    return {WEIGHTS_WRONG: "weights", BIASES_WRONG: "biases", BOTH_WRONG: "weights and biases"}[parts]
+
+
 def _disagreement_cases(rng: np.random.Generator, scales: tuple) -> list[Case]:
+    """Bugs in the weights (and maybe the biases too) of one or more layers: the first wrong layer's weights are wrong."""
+    cases = []
+    for k in range(12):
+        scale = float(scales[k % len(scales)])
+        n_layers, wrong = int(rng.integers(2, 5)), {}
+        if k % 4 != 3:  # three cases in four have bugs, in one or more layers
+            bad = rng.choice(n_layers, size=int(rng.integers(1, n_layers + 1)), replace=False)
+            wrong = {int(l): (WEIGHTS_WRONG, BOTH_WRONG)[int(rng.integers(0, 2))] for l in bad}
+        cases.append(_disagreement_case(rng, n_layers, scale, wrong))
+    return cases
+
+
+def _bias_only_cases(rng: np.random.Generator) -> list[Case]:
+    """The first wrong layer has right weights and wrong biases (lesson 08's bias_not_summed); later layers anything."""
     cases = []
     for k in range(12):
         n_layers = int(rng.integers(2, 5))
-        scale = float(scales[k % len(scales)])
-        numeric = _layer_gradients(rng, n_layers, scale)
-        # agreeing layers differ in the 10th digit, as a correct backward pass does
-        analytic = [g * (1 + 1e-10 * rng.normal(size=g.shape)) for g in numeric]
-        if k % 4 != 3:  # three cases in four have bugs, in one or more layers
-            bad = sorted(rng.choice(n_layers, size=int(rng.integers(1, n_layers + 1)), replace=False).tolist())
-            for l in bad:
-                analytic[l] = analytic[l] * (1 + 0.05 * rng.choice([-1.0, 1.0], size=analytic[l].shape))
-            where = f"layers {bad} wrong"
-        else:
-            where = "no layer wrong"
-        cases.append(Case({"analytic": analytic, "numeric": numeric, "tolerance": 1e-6},
-                          f"{n_layers} layers, gradients of size ~{scale:g}, {where}"))
+        first = int(rng.integers(0, n_layers))
+        wrong = {first: BIASES_WRONG}
+        if first + 1 < n_layers and k % 2:  # a later layer wrong too, in its weights: comparing weights alone names that one
+            wrong[int(rng.integers(first + 1, n_layers))] = (WEIGHTS_WRONG, BOTH_WRONG)[int(rng.integers(0, 2))]
+        cases.append(_disagreement_case(rng, n_layers, float((1.0, 0.01)[k % 2]), wrong))
     return cases
 
 
 def first_disagreeing_layer_absolute(analytic, numeric, tolerance=1e-6):
-    for l, (a, n) in enumerate(zip(analytic, numeric)):
-        if np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(n, dtype=float))) > tolerance:
-            return l
+    for l, (analytic_layer, numeric_layer) in enumerate(zip(analytic, numeric)):
+        for a, n in zip(analytic_layer, numeric_layer):
+            if np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(n, dtype=float))) > tolerance:
+                return l
     return None
 
 
 def first_disagreeing_layer_from_one(analytic, numeric, tolerance=1e-6):
-    for l, (a, n) in enumerate(zip(analytic, numeric), start=1):  # layers numbered 1, 2, ...
+    for l, (analytic_layer, numeric_layer) in enumerate(zip(analytic, numeric), start=1):  # layers numbered 1, 2, ...
+        for a, n in zip(analytic_layer, numeric_layer):
+            a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
+            if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)) > tolerance:
+                return l
+    return None
+
+
+def first_disagreeing_layer_weights_only(analytic, numeric, tolerance=1e-6):
+    for l, ((a, _), (n, _)) in enumerate(zip(analytic, numeric)):  # the biases never looked at
         a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
         if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)) > tolerance:
             return l
@@ -218,15 +269,18 @@ register(
         properties={
             "unit_scale": lambda rng: _disagreement_cases(rng, (1.0,)),
             "any_scale": lambda rng: _disagreement_cases(rng, (1e-6, 1e-4, 1e3, 1e5)),
+            "biases": _bias_only_cases,
         },
-        points={"unit_scale": 1, "any_scale": 1},
+        points={"unit_scale": 1, "any_scale": 1, "biases": 1},
         descriptions={
             "unit_scale": "the first disagreeing layer for gradients of size about 1",
             "any_scale": "the first disagreeing layer for tiny and huge gradients",
+            "biases": "the first disagreeing layer when only its biases disagree",
         },
         mistakes=(
             Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),
             Mistake("layer_counted_from_one", first_disagreeing_layer_from_one),
+            Mistake("bias_gradients_ignored", first_disagreeing_layer_weights_only, properties=("biases",)),
         ),
         compare=compare_layer,
     )

@@ -1,6 +1,6 @@
 """Vectorised: the nudge as h times a basis matrix (a row of ``np.eye`` reshaped like W), so W
 is never written; every layer's relative error computed first, then the first one above the
-tolerance picked with ``np.flatnonzero``.
+tolerance picked with ``np.flatnonzero`` (a layer's error: the worse of its weights and biases).
 The ``first_disagreeing_layer`` solution cell is copied in JupyterLab (metadata and all).
 """
 
@@ -17,8 +17,9 @@ def numerical_gradient(f, W, h=1e-5):
 # %% first_disagreeing_layer
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     errors = np.array([
-        np.max(np.abs(np.subtract(a, n)) / np.maximum(np.abs(a) + np.abs(n), 1e-8))
-        for a, n in zip(analytic, numeric)
+        max(np.max(np.abs(np.subtract(a, n)) / np.maximum(np.abs(a) + np.abs(n), 1e-8))
+            for a, n in zip(a_pair, n_pair))
+        for a_pair, n_pair in zip(analytic, numeric)
     ])
     bad = np.flatnonzero(errors > tolerance)
     return int(bad[0]) if bad.size else None

@@ -27,8 +27,9 @@ def numerical_gradient(f, W, h=1e-5):
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     layer = 0
     while layer < len(analytic):
-        a, n = np.asarray(analytic[layer]), np.asarray(numeric[layer])
-        if np.any(np.abs(a - n) > tolerance * np.maximum(np.abs(a) + np.abs(n), 1e-8)):
-            return layer
+        (aW, ab), (nW, nb) = analytic[layer], numeric[layer]
+        for a, n in ((np.asarray(aW), np.asarray(nW)), (np.asarray(ab), np.asarray(nb))):
+            if np.any(np.abs(a - n) > tolerance * np.maximum(np.abs(a) + np.abs(n), 1e-8)):
+                return layer
         layer += 1
     return None

@@ -25,8 +25,9 @@ import math
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     for layer in range(len(analytic)):
         worst = 0.0
-        for a, n in zip(np.ravel(analytic[layer]), np.ravel(numeric[layer])):
-            worst = max(worst, math.fabs(a - n) / max(math.fabs(a) + math.fabs(n), 1e-8))
+        for part in range(2):  # 0: the weights, 1: the biases
+            for a, n in zip(np.ravel(analytic[layer][part]), np.ravel(numeric[layer][part])):
+                worst = max(worst, math.fabs(a - n) / max(math.fabs(a) + math.fabs(n), 1e-8))
         if worst > tolerance:
             return layer
     return None

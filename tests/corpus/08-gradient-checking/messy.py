@@ -30,8 +30,8 @@ def relative_error(a, n):
 
 
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
-    for number, (a, n) in enumerate(zip(analytic, numeric), start=1):
-        error = relative_error(a, n)
+    for number, ((aW, ab), (nW, nb)) in enumerate(zip(analytic, numeric), start=1):
+        error = max(relative_error(aW, nW), relative_error(ab, nb))
         print(f"layer {number}: relative error {error:.2e}", file=sys.stderr)
         if error > tolerance:
             return number - 1  # layers are numbered from 0 in the answer
