@@ -51,8 +51,8 @@ EXPECTED = {
         r"output 0\.1910 → 0\.2557",
     )),
     "03-chain-rule": Expected(figures=2, shows=(
-        r"out_o1 = 0\.75136507",
-        r"σ′\(net_o1\) = out_o1 \(1 − out_o1\) = 0\.186815602",
+        r"a_o1 = 0\.75136507",
+        r"σ′\(z_o1\) = a_o1 \(1 − a_o1\) = 0\.186815602",
         r"∂E/∂w5 = 0\.082167041",
     )),
     "04-output-layer-gradients": Expected(figures=1, computes={  # the network drawing

@@ -12,7 +12,12 @@
 # - differentiate a chain of functions by multiplying the slopes of its links (the **chain rule**);
 # - compute the sigmoid and its derivative $\sigma'(z) = \sigma(z)\,(1 - \sigma(z))$ without overflow,
 #   at the right place: the net input $z$;
+# - say why a network needs a non-linear activation at all, and what a bias adds to a neuron;
 # - follow one weight's influence through a small graph to the error, and get $\partial E/\partial w$ from it.
+#
+# The network of this lesson is Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation
+# Example*), built in section 4. As in lesson 02, $E = \tfrac12 (\text{output} - \text{target})^2$, added
+# over the output neurons; $z$ is a neuron's net input and $a$ its activation.
 
 # %%
 # %matplotlib inline
@@ -38,7 +43,7 @@ from backprop_core.grading import call_on_copies, public_test, yours_or_referenc
 
 # %% solution
 def central_difference(f, x, h=1e-5):
-    """Slope of f at x by the central difference (f(x + h) − f(x − h)) / 2h.
+    """The slope of f at x, estimated by a central difference with nudge h.
 
     Parameters
     ----------
@@ -114,6 +119,22 @@ print(f"measured:          {yours_or_reference(central_difference)(lambda v: (3 
 # %% [markdown]
 # ## 3 · The sigmoid and its slope
 #
+# **Why bend at all?** The neurons of lessons 01 and 02 pass their net input on unchanged, and a layer
+# computes $z = W a$. Stack two such layers and you get $W_2 (W_1 x) = (W_2 W_1)\, x$: one matrix again.
+# However many linear layers you stack, the network computes a linear function of its inputs and could be
+# replaced by a single layer. hmkcode's 2-2-1 network is such a single layer in disguise:
+
+# %%
+lin, lin_x, lin_target = examples.step_by_step()   # hmkcode's linear 2-2-1 example of lessons 01 and 02
+W1_lin, W2_lin = lin.weights
+print("W2 W1 =", (W2_lin @ W1_lin).round(4).tolist(), "  (W2 W1) x =", (W2_lin @ W1_lin @ lin_x).round(4),
+      "  the network's output:", lin.forward(lin_x).output.round(4))
+
+# %% [markdown]
+# Its hidden layer adds nothing that one row of two weights could not do. To build anything a straight
+# line (or flat plane) cannot, such as the XOR function that lesson 07 learns, each neuron must bend its net
+# input with a **non-linear activation function** before passing it on: $a = f(z)$.
+#
 # From now on neurons squash their net input $z$ with the **sigmoid**
 #
 # $$\sigma(z) = \frac{1}{1 + e^{-z}},$$
@@ -156,7 +177,7 @@ fig
 
 # %% solution
 def sigmoid(z):
-    """The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), elementwise, without overflow.
+    """The sigmoid of every net input in z, without overflow.
 
     Return a new array; do not change `z`.
 
@@ -178,12 +199,12 @@ def sigmoid(z):
 
 
 # %% public
-# Public test: the worked example's hidden neuron, symmetry, and right, finite values for huge inputs.
+# Public test: a hidden neuron of section 4's network, symmetry, and right, finite values for huge inputs.
 # call_on_copies(f, ...) calls f(...) on copies, and fails if f changes its arguments.
 with public_test("sigmoid"):
     import warnings
     assert np.isclose(sigmoid(0.0), 0.5), f"σ(0) = 0.5, got {sigmoid(0.0)}"
-    assert np.isclose(sigmoid(0.3775), 0.593269992), f"σ(0.3775) = 0.593269992 (out_h1 of the worked example), got {sigmoid(0.3775)}"
+    assert np.isclose(sigmoid(0.3775), 0.593269992), f"σ(0.3775) = 0.593269992 (the activation of hidden neuron h1 in section 4), got {sigmoid(0.3775)}"
     z = np.array([[-2.0, -0.5], [0.5, 2.0]])
     s_z, s_minus_z = call_on_copies(sigmoid, z), call_on_copies(sigmoid, -z)
     assert np.shape(s_z) == (2, 2), f"the shape must be kept: expected (2, 2), got {np.shape(s_z)}"
@@ -204,7 +225,7 @@ with public_test("sigmoid"):
 
 # %% solution
 def sigmoid_prime(z):
-    """Slope of the sigmoid at the net input z: σ(z) (1 − σ(z)), elementwise.
+    """The slope (derivative) of the sigmoid at every net input in z.
 
     Return a new array; do not change `z`.
 
@@ -225,7 +246,7 @@ def sigmoid_prime(z):
 
 
 # %% public
-# Public test: the peak, the worked example's output neuron, and agreement with a central difference.
+# Public test: the peak, an output neuron of section 4's network, and agreement with a central difference.
 with public_test("sigmoid_prime"):
     assert np.isclose(sigmoid_prime(0.0), 0.25), (
         f"σ′(0) = 0.25, got {sigmoid_prime(0.0)}"
@@ -233,7 +254,7 @@ with public_test("sigmoid_prime"):
     assert np.allclose(call_on_copies(sigmoid_prime, np.array([-1.0, 0.0, 1.0])), [0.196611933, 0.25, 0.196611933]), (
         "σ′ of an array, elementwise: σ′(−1) = σ′(1) = 0.196611933, σ′(0) = 0.25")
     assert np.isclose(sigmoid_prime(1.105905967), 0.186815602), (
-        f"σ′ at net_o1 = 1.105905967 should be 0.186815602, got {sigmoid_prime(1.105905967)}")
+        f"σ′ at the net input z = 1.105905967 (output neuron o1 in section 4) should be 0.186815602, got {sigmoid_prime(1.105905967)}")
     logistic = lambda v: 1 / (1 + np.exp(-v))
     for z0 in (-3.0, -0.4, 0.7, 2.5):
         assert np.isclose(sigmoid_prime(z0), central_difference(logistic, z0), rtol=1e-6), f"σ′({z0}) disagrees with the measured slope"
@@ -242,8 +263,17 @@ with public_test("sigmoid_prime"):
 # %% [markdown]
 # ## 4 · A weight's path to the error
 #
-# Now a network with sigmoid neurons and biases: two inputs, two hidden neurons, two outputs.
-# Below each neuron the drawing shows its net input $z$ and its activation $a$.
+# Now Mazur's 2-2-2 sigmoid example: two inputs $x_1, x_2$, two hidden neurons $h_1, h_2$, two output
+# neurons $o_1, o_2$, every neuron a sigmoid, and **biases**.
+#
+# **A bias** is a number $b$ that a neuron adds to its net input: $z = W a + b$. Think of it as the weight
+# of an extra input that is always 1. Without it, a sigmoid neuron sits at $\sigma(0) = 0.5$ exactly when
+# its weighted inputs add up to 0; the bias shifts that point, so the neuron can be mostly on, or mostly
+# off, when its inputs are zero. Here both hidden neurons have $b = 0.35$ and both outputs $b = 0.60$. A
+# bias learns like a weight: its slope $\partial E/\partial b$ follows the same chain, with $\partial z/\partial b = 1$
+# as the last link (lesson 06 trains biases; Mazur keeps them fixed).
+#
+# Below each neuron the drawing shows its bias $b$, its net input $z$ and its activation $a$.
 
 # %%
 net, x, target = examples.mazur()
@@ -255,7 +285,11 @@ plots.draw_network(net, trace, target=target)
 #
 # $$w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
 # \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
-# \;\longrightarrow\; E = \tfrac12 (t_1 - a_{o1})^2 + \tfrac12 (t_2 - a_{o2})^2 .$$
+# \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .$$
+#
+# Here $a_{h1}$ is the activation of hidden neuron $h_1$, $z_{o1}$ the net input of output neuron $o_1$, and
+# $a_{o1}$ its activation, the network's first output. (Mazur's page writes $net_{o1}$ for $z_{o1}$ and
+# $out_{o1}$ for $a_{o1}$; we use $z$ and $a$ throughout.)
 #
 # Drawn as a graph, each arrow is one link with its own slope:
 #
@@ -263,11 +297,13 @@ plots.draw_network(net, trace, target=target)
 # |---|---|
 # | $w_5 \to z_{o1}$ | $\partial z_{o1} / \partial w_5 = a_{h1}$ |
 # | $z_{o1} \to a_{o1}$ | $\partial a_{o1} / \partial z_{o1} = \sigma'(z_{o1}) = a_{o1}(1 - a_{o1})$ |
-# | $a_{o1} \to E$ | $\partial E / \partial a_{o1} = a_{o1} - t_1$ (the second output's error does not depend on $a_{o1}$) |
+# | $a_{o1} \to E$ | $\partial E / \partial a_{o1} = a_{o1} - \text{target}_1$ (the second output's error does not depend on $a_{o1}$) |
 #
 # The chain rule multiplies them:
 #
-# $$\frac{\partial E}{\partial w_5} = (a_{o1} - t_1) \cdot a_{o1}(1 - a_{o1}) \cdot a_{h1} .$$
+# $$\frac{\partial E}{\partial w_5} = (a_{o1} - \text{target}_1) \cdot a_{o1}(1 - a_{o1}) \cdot a_{h1} .$$
+#
+# This is one entry of the gradient, the array of every weight's slope that lesson 02 defined.
 
 # %%
 a_h1 = trace.activations[0][0]
@@ -275,14 +311,13 @@ z_o1, a_o1 = trace.pre_activations[1][0], trace.activations[1][0]
 dE_da = a_o1 - target[0]
 da_dz = a_o1 * (1 - a_o1)
 dz_dw = a_h1
-print(f"out_o1 = {a_o1:.8f}")
-print(f"∂E/∂out_o1 = out_o1 − target_o1 = {dE_da:.8f}")
-print(f"σ′(net_o1) = out_o1 (1 − out_o1) = {da_dz:.9f}")
-print(f"∂net_o1/∂w5 = out_h1 = {dz_dw:.9f}")
+print(f"a_o1 = {a_o1:.8f}")
+print(f"∂E/∂a_o1 = a_o1 − target_1 = {dE_da:.8f}")
+print(f"σ′(z_o1) = a_o1 (1 − a_o1) = {da_dz:.9f}")
+print(f"∂z_o1/∂w5 = a_h1 = {dz_dw:.9f}")
 print(f"∂E/∂w5 = {dE_da * da_dz * dz_dw:.9f}")
 
 # %% [markdown]
-# (The printout uses the worked example's names: `net` is the net input $z$, `out` the activation $a$.)
 # You should see $\sigma'(z_{o1}) = 0.186815602$ and $\partial E/\partial w_5 = 0.082167041$. Two independent
 # checks: `backprop_core`'s backward pass, and a central difference on the whole network's error.
 
@@ -295,7 +330,7 @@ print(f"backward pass: {by_backprop:.9f}   central difference: {by_nudging:.9f}"
 # **At the net input, not at the activation.** $\sigma'$ must be evaluated where $\sigma$ was applied,
 # at $z_{o1}$. Writing it as $a_{o1}(1 - a_{o1})$ is the same thing. What is *not* the same is
 # $\sigma'(a_{o1})$, i.e. pushing the activation through the formula once more, a slip that even
-# published worked examples make (lesson 05 meets one):
+# published worked examples make (lesson 05 meets one, in the XOR-by-hand example):
 
 # %%
 s = lambda v: 1 / (1 + np.exp(-v))
@@ -323,7 +358,9 @@ widgets.nudge_explorer(nudge=0.1, student_sigmoid_prime="sigmoid_prime")
 # - The sigmoid $\sigma(z) = 1/(1 + e^{-z})$ has $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = a(1 - a)$, taken
 #   **at the net input** $z$. Compute it from $e^{-|z|}$ so that huge $|z|$ cannot overflow.
 # - A weight's slope is the product along its path to the error; for an output weight:
-#   $\partial E/\partial w_5 = (a_{o1} - t_1)\cdot a_{o1}(1 - a_{o1}) \cdot a_{h1}$.
+#   $\partial E/\partial w_5 = (a_{o1} - \text{target}_1)\cdot a_{o1}(1 - a_{o1}) \cdot a_{h1}$.
+# - Without a non-linear activation, stacked layers collapse into one linear layer. A bias $b$ shifts a
+#   neuron's net input, $z = W a + b$, like a weight on an input that is always 1.
 #
 # ## Check your understanding
 #

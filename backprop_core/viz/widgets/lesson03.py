@@ -1,4 +1,4 @@
-"""Lesson 03's widget: nudge one weight of seed 002; the true change of E beside the chain rule's prediction."""
+"""Lesson 03's widget: nudge one weight of Mazur's 2-2-2 example; the true change of E beside the chain rule's prediction."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,7 +12,7 @@ from backprop_core.course.weights import loss_along, weight_index, weight_names
 from backprop_core.nn.network import CORRECT_STEPS, BackwardSteps
 from backprop_core.viz.plots import fmt, new_figure
 from backprop_core.viz.style import COLORS, course_style
-from ._base import LessonWidget, StudentToggle
+from ._base import LessonWidget, StudentToggle, freeze_layout
 
 
 def steps_with_sigmoid_prime(sigmoid_prime: Callable) -> BackwardSteps:
@@ -67,6 +67,9 @@ class NudgeExplorer(LessonWidget):
             self.bar_ax.set_yticks([1, 0], ["true change\nE(w+h) − E(w)", "chain rule\n∂E/∂w · h"])
             self.bar_ax.axvline(0, color="black", lw=0.8)
             self.bar_ax.set_xlabel("change of E")
+            # No tick labels: the bars carry their numbers, and a scale that changes with h (1e−5 … 1e−1)
+            # would need room the frozen layout does not have.
+            self.bar_ax.set_xticks([])
             self.bar_ax.grid(axis="y", visible=False)
             self.bar_texts = [self.bar_ax.text(0, y, "", va="center", fontsize=9) for y in (1, 0)]
             self.readout = self.fig.supxlabel(" ", fontsize=10)
@@ -93,7 +96,15 @@ class NudgeExplorer(LessonWidget):
         self.ax.set_ylim(errors.min() - 0.35 * spread - 1e-4, errors.max() + 0.35 * spread + 1e-4)
         self.ax.set_xlabel(f"weight ${name[0]}_{{{name[1:]}}}$")
         self._values = values
+        if self._shown_weight is not None:
+            self._lay_out_again()
         self._shown_weight = name
+
+    def _lay_out_again(self) -> None:
+        # Another weight means other tick labels (0.3 for w5, 0.29925 for w1): the layout frozen for the
+        # first weight would cut them and the axis title off. Lay the figure out once more, then freeze it.
+        self.fig.set_layout_engine("constrained")
+        freeze_layout(self.fig)
 
     def recompute(self) -> None:
         name, h = self.weight.value, self.nudge.value
@@ -127,7 +138,7 @@ class NudgeExplorer(LessonWidget):
 
 def nudge_explorer(nudge: float = 0.1, student_sigmoid_prime: Callable | str | None = None,
                    backend: str = "auto") -> NudgeExplorer:
-    """Lesson 03: nudge a weight of seed 002 by h; compare E's true change with ∂E/∂w · h.
+    """Lesson 03: nudge a weight of Mazur's 2-2-2 example by h; compare E's true change with ∂E/∂w · h.
 
     Parameters
     ----------
