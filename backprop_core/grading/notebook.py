@@ -76,10 +76,11 @@ def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callabl
     name : str, optional
         The exercise's name; default ``student_fn.__name__``.
     """
-    from . import exercises  # here: a hidden test's build of the package has no registry
+    # here, not at the top: a hidden test's build of the package has none (a student copy has a plain map)
+    from .lesson_references import reference_for
 
     name = name or student_fn.__name__
-    reference = exercises.get(name).reference
+    reference = reference_for(name)
     said = []
 
     def call(*args, **kwargs):
