@@ -14,7 +14,12 @@ class of generated students at once:
   and the rest still grades (full marks, deserved);
 - ``raises``, ``calls-reference``, ``calls-alias``, ``hard-coded`` (replays
   the answers the public tests want), ``tampered`` (hidden test cells
-  deleted or edited, on top of the release): no point.
+  deleted or edited, on top of the release): no point;
+- ``wrong-answers`` (lessons with understanding questions): the solutions with
+  each question's first foreseen wrong answer; no point for the questions, a
+  message that says what that answer suggests and what to reread, and never
+  the right answer. (A question's answer is hard-coded by nature: the
+  ``hard-coded`` student's right answers to questions are not judged.)
 """
 from __future__ import annotations
 
@@ -306,6 +311,14 @@ def build_class(tmp: Path, lesson: str, timeout: int) -> dict:
             nb = _append(nb, g.solution_index, make(g))
         students[student] = nb
 
+    questions = [g for g in graded if g.exercise.question is not None]
+    if questions:
+        nb = solution
+        for g in questions:
+            wrong = g.exercise.question.wrong_answers[0].answer
+            nb = _append(nb, g.solution_index, f"def {g.exercise.name}():\n    return {wrong!r}\n")
+        students["wrong-answers"] = nb
+
     # tampered: the release with the first exercise's hidden tests deleted and every other one edited.
     tampered = nbformat.from_dict(json.loads(json.dumps(release)))
     deleted = set(graded[0].tests.values())
@@ -381,8 +394,11 @@ def _problems(run: ClassRun) -> list[str]:
         expect("release", gid, 0, "the untouched release gets zero")
         expect("loop", gid, "max", "an endless loop in one cell is stopped and the rest still grades")
         for cheat in ("raises", "calls-reference", "calls-alias", "hard-coded", "tampered"):
-            if gid in hidden or cheat == "tampered":
+            is_question = gid in hidden and hidden[gid].exercise.question is not None
+            if (gid in hidden and not (cheat == "hard-coded" and is_question)) or cheat == "tampered":
                 expect(cheat, gid, 0, f"no point for a submission that {cheat.replace('-', ' ')}")
+    if "wrong-answers" in run.scores:
+        problems += _wrong_answer_problems(run, hidden, expect)
     for student in [s for s in run.scores if s.startswith("mistake-")]:
         k = int(student.split("-")[1])
         for g in run.graded:
@@ -398,6 +414,27 @@ def _problems(run: ClassRun) -> list[str]:
         for gid in g.tests.values():
             if "earns nothing" not in run.outputs["calls-reference"].get(gid, ""):
                 problems.append(f"calls-reference: {gid} does not say that calling the reference earns nothing")
+    return problems
+
+
+def _wrong_answer_problems(run: ClassRun, hidden: dict, expect) -> list[str]:
+    """The ``wrong-answers`` student: no point for each question, a message that teaches, no right answer shown."""
+    from backprop_core.grading.describe import show
+
+    problems = []
+    for gid in run.scores["wrong-answers"]:
+        question = hidden[gid].exercise.question if gid in hidden else None
+        if question is None:
+            expect("wrong-answers", gid, "max", "only the questions' answers are wrong")
+            continue
+        expect("wrong-answers", gid, 0, "a foreseen wrong answer to a question")
+        output = run.outputs["wrong-answers"].get(gid, "")
+        right = hidden[gid].exercise.reference()
+        for needed in (question.wrong_answers[0].why, "Reread"):
+            if needed not in output:
+                problems.append(f"wrong-answers: {gid} does not say {needed!r}; its output:\n    {output[:600]}")
+        if not isinstance(right, str) and show(right) in output:
+            problems.append(f"wrong-answers: {gid} shows the right answer {show(right)}: {output[:600]}")
     return problems
 
 

@@ -16,6 +16,7 @@ One job per module:
 - :mod:`~backprop_core.grading.limits`: the time limit, numerics, warnings kept off stderr;
 - :mod:`~backprop_core.grading.in_place`: the in-place rule, for hidden and public tests alike;
 - :mod:`~backprop_core.grading.notebook`: what public cells call (:func:`expect_close`, ...);
+- :mod:`~backprop_core.grading.questions`: understanding questions (a number to predict, an option to choose);
 - :mod:`~backprop_core.grading.nbgrader_ext`: nbgrader plug-ins, one module per step, with
   :mod:`~backprop_core.grading.kernel_output` (each cell's output capped inside the kernel);
 - :mod:`~backprop_core.grading.instructor`: ``make release/autograde/feedback/grades``, with
@@ -25,10 +26,10 @@ One job per module:
 """
 from .checker import DEFAULT_SEED, check
 from .compare import ATOL, RTOL, default_compare
-from .notebook import call_on_copies, expect_close, public_test, yours_or_reference
+from .notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
 from .references import ReferenceDisabledError, disabled
 
 __all__ = [
     "check", "expect_close", "default_compare", "disabled", "ReferenceDisabledError",
-    "public_test", "call_on_copies", "yours_or_reference", "DEFAULT_SEED", "RTOL", "ATOL",
+    "public_test", "expect_answer", "call_on_copies", "yours_or_reference", "DEFAULT_SEED", "RTOL", "ATOL",
 ]

@@ -236,12 +236,33 @@ def verdict(exercise: Exercise, prop: str, cases: list[Case], expected: list[Out
     if len(got) < len(cases):
         reason = stopped or (f"did not return within {limit:g} s (property {prop!r}); is there an endless loop?")
         return Verdict(False, f"{name} {reason}\n" + _describe_case(exercise, cases[len(got)]))
+    if exercise.question is not None:
+        return _question_verdict(exercise, got[0], expected[0])
     compare = _within(exercise.compare or default_compare, exercise.tolerance_for(prop))
     wrong = [i for i, (g, e) in enumerate(zip(got, expected)) if _problem(compare, g, e)]
     if not wrong:
         lines = [f"{name}: right on all {len(cases)} random cases of {prop!r}"] + _notes(exercise, prop, got)
         return Verdict(True, "\n".join(lines))
     return Verdict(False, _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare))
+
+
+def _question_verdict(exercise: Exercise, got: Outcome, expected: Outcome) -> Verdict:
+    """An understanding question's verdict: right, or where to reread; the right answer is never shown."""
+    name = exercise.name
+    if got.raised:
+        if error_name(got.error) == "NotImplementedError":
+            return Verdict(False, f"{name} is not answered yet. It still raises NotImplementedError: replace "
+                                  "`raise NotImplementedError()` with `return` and your answer.")
+        if error_name(got.error) in REFERENCE_UNAVAILABLE:
+            return Verdict(False, f"{name} calls the course's own code, which is not there while answers are "
+                                  "graded: calling it earns nothing. Return the answer you worked out.")
+        return Verdict(False, f"{name} raised {error_name(got.error)}: {got.error}\n"
+                              "It should only return your answer, e.g. `return 0.25`.")
+    with limits.usual_numerics():
+        if exercise.question.compare(got.value, expected.value) is None:
+            # The words of every passing hidden test (": right on all "), which the lesson tests count.
+            return Verdict(True, f"{name}: right on all counts, your answer is right.")
+        return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
 
 
 def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], seconds: float) -> list[Outcome]:

@@ -44,7 +44,7 @@ __all__ = ["PACKAGE_DIR", "exam_build", "removed_functions"]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 #: Bump when what a build contains changes, so older builds are not reused.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 
 #: Of ``grading/``, only these modules are in a build: answer-free helpers the lessons' cells import.
 GRADING_KEPT = ("case_functions.py", "compare.py", "describe.py", "in_place.py", "kernel_output.py", "limits.py",
@@ -58,7 +58,7 @@ GRADING_INIT = '''"""The grading package as a hidden test sees it: the public-te
 The grader runs outside this process; the registry of exercises is not in this build.
 """
 from .compare import ATOL, RTOL, default_compare
-from .notebook import call_on_copies, expect_close, public_test, yours_or_reference
+from .notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
 
 
 def check(*args, **kwargs):

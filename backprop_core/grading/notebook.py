@@ -1,4 +1,4 @@
-"""What the lessons' public cells call: :func:`expect_close`, :func:`public_test`, :func:`call_on_copies`, :func:`yours_or_reference`.
+"""What the lessons' public cells call: :func:`expect_close`, :func:`expect_answer`, :func:`public_test`, :func:`call_on_copies`, :func:`yours_or_reference`.
 
 Public tests carry no points (the hidden tests grade, with :func:`~backprop_core.grading.check`);
 these helpers word a wrong answer clearly and keep a release notebook running
@@ -13,7 +13,7 @@ from .compare import ATOL, RTOL, Tolerance, default_compare
 from .describe import show
 from .in_place import call_on_copies, call_quietly_on_copies
 
-__all__ = ["call_on_copies", "expect_close", "public_test", "yours_or_reference"]
+__all__ = ["call_on_copies", "expect_answer", "expect_close", "public_test", "yours_or_reference"]
 
 
 def expect_close(got: Any, expected: Any, what: str, rtol: float = RTOL, atol: float = ATOL) -> None:
@@ -36,6 +36,39 @@ def expect_close(got: Any, expected: Any, what: str, rtol: float = RTOL, atol: f
     problem = default_compare(got, expected, Tolerance(rtol, atol))
     if problem:
         raise AssertionError(f"{what}: expected {show(expected)}, got {show(got)} ({problem})")
+
+
+def expect_answer(question: Callable[[], Any], choices: str | None = None) -> None:
+    """The public test of an understanding question: the answer can be read, and nothing about whether it is right.
+
+    Parameters
+    ----------
+    question : callable, no arguments
+        The student's ``def <name>(): return <answer>``.
+    choices : str, optional
+        For a choice, its letters (``"ABC"``); without it the answer is a number.
+
+    Raises
+    ------
+    AssertionError
+        The answer is not one number (or not one of the letters), in words
+        that say what to return.
+    """
+    from .questions import Choice, Number  # here: the hidden tests' build of the package has no questions
+
+    name = getattr(question, "__name__", "your answer")
+    try:
+        answer = question()
+    except NotImplementedError:
+        print(f"{name} is not answered yet: write `return` and your answer in the cell above, run that cell, "
+              "then run this one again.")
+        return
+    kind = Choice(choices) if choices else Number()
+    problem = kind.form_problem(answer)
+    if problem:
+        raise AssertionError(f"{name}: {problem}")
+    print(f"{name} returns {show(answer)}: the grader can read it. Whether it is right, you learn when the lesson "
+          "is graded.")
 
 
 @contextlib.contextmanager

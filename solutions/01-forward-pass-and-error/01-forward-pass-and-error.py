@@ -16,7 +16,7 @@
 import numpy as np
 from backprop_core import examples
 from backprop_core.viz import plots, widgets
-from backprop_core.grading import call_on_copies, public_test
+from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 # %% [markdown]
 # ## 1 · The network
@@ -227,6 +227,42 @@ curve
 
 
 # %% [markdown]
+# ### Exercise `predicted_batch_error`
+#
+# A question to answer before you write $E$ in code: work it out with pencil and paper. A batch of three
+# samples goes through a network with two outputs:
+#
+# | sample | output $y$ | target $t$ |
+# |---|---|---|
+# | 1 | (0, 3) | (1, 1) |
+# | 2 | (1, 1) | (1, 2) |
+# | 3 | (1.5, 1) | (1, 1) |
+#
+# What is the error $E$ of this batch? In the cell below, replace the `raise` line with `return` and your number.
+# Three significant digits are enough (`return 0.123`). The public test only checks that it reads a number:
+# whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def predicted_batch_error():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        The error E of the batch in the table, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return 1.04
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_batch_error"):
+    expect_answer(predicted_batch_error)
+
+
+# %% [markdown]
 # ### Exercise `half_squared_error`
 #
 # Write $E$. Accept one sample (1-D arrays) or a batch (2-D arrays, one sample per row).
@@ -286,7 +322,39 @@ with public_test("half_squared_error"):
 # Look at what $E$ depends on. The input $x$ is given, the target $t$ is given. What is left are the
 # six weights. Learning means exactly this: **changing the weights so that $E$ gets smaller.**
 #
-# Try it. Each slider below sets one weight; the drawing, the prediction and the error follow. Can you
+# ### Exercise `w5_direction`
+#
+# Before you try the sliders, a question. In our network the output is $y = 0.191$ and the target is $t = 1$.
+# You may change $w_5$ and nothing else. What lowers the error $E$?
+#
+# - **A.** Make $w_5$ larger.
+# - **B.** Make $w_5$ smaller.
+# - **C.** Neither: $w_5$ does not change $E$.
+#
+# Answer with the letter, as a string: `return "A"`, `return "B"` or `return "C"`.
+
+# %% solution
+def w5_direction():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        The letter of the option that lowers E: "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "A"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("w5_direction"):
+    expect_answer(w5_direction, choices="ABC")
+
+
+# %% [markdown]
+# Now try it, and check your answer. Each slider below sets one weight; the drawing, the prediction and the error follow. Can you
 # bring the error below 0.01? Once your `half_squared_error` runs, tick "use my error function" to see
 # your own error beside the reference's.
 

@@ -6,6 +6,9 @@ test cell, ``test_<name>_<property>``, per property), and the known mistakes
 as small buggy implementations. The grader names a mistake when a student's
 answer matches one; the tests turn every mistake into a wrong submission.
 
+Understanding questions (a number to predict, an option to choose) are
+exercises too, made with :func:`question` (see :mod:`..questions`).
+
 Lesson modules register their exercises with :func:`register`; look them up
 with :func:`get` or list them with :func:`for_lesson`.
 """
@@ -14,9 +17,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ._base import Case, Exercise, Mistake, MISTAKES, all_exercises, compare_parts, for_lesson, get, register
+from ._base import (Case, Choice, Exercise, Mistake, MISTAKES, Number, WrongAnswer, all_exercises, compare_parts,
+                    for_lesson, get, question, register)
 
-__all__ = ["Case", "Exercise", "Mistake", "MISTAKES", "all_exercises", "compare_parts", "for_lesson", "get", "register"]
+__all__ = ["Case", "Choice", "Exercise", "Mistake", "MISTAKES", "Number", "WrongAnswer", "all_exercises",
+           "compare_parts", "for_lesson", "get", "question", "register"]
 
 # Import every lesson module (lesson01.py, lesson02.py, ...) so that its
 # exercises register themselves.

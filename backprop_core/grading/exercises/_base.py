@@ -10,6 +10,7 @@ import numpy as np
 from backprop_core.course.mistakes import MISTAKES
 
 from ..compare import FLOAT32_ROUNDING, FLOAT64_ROUNDING, Tolerance, compare_parts  # noqa: F401 (for the lesson modules)
+from ..questions import ANSWER_PROPERTY, Choice, Number, Question, WrongAnswer, answer_function  # noqa: F401
 from ..references import as_function
 
 #: Why exercises about central differences require float64, in the words a student reads
@@ -90,6 +91,11 @@ class Exercise:
         float64 is required (``Tolerance.float64_because``).
     tolerances : dict
         Graded property -> its own Tolerance, where it differs from ``tolerance``.
+    question : Question or None
+        Set for an understanding question (made with :func:`question`): the
+        function takes no arguments and returns the student's answer, judged
+        by the question's rule, and a wrong answer's message says where to
+        reread, never the right answer.
     """
 
     name: str
@@ -104,6 +110,7 @@ class Exercise:
     tolerances: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
     changes: tuple = ()
+    question: Question | None = None
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"
@@ -111,6 +118,47 @@ class Exercise:
     def tolerance_for(self, prop: str) -> Tolerance:
         """The tolerance of graded property ``prop``: its own, else the exercise's."""
         return self.tolerances.get(prop, self.tolerance)
+
+
+def _one_answer(rng: np.random.Generator) -> list[Case]:
+    """A question's only case: its function called with no arguments."""
+    return [Case({}, "your answer")]
+
+
+def question(name: str, lesson: str, answer: Callable[[], Any], kind: Number | Choice, reread: str,
+             wrong_answers: tuple = (), points: int = 1) -> Exercise:
+    """An understanding question as an exercise: ``def <name>(): return <the student's answer>``.
+
+    Parameters
+    ----------
+    name : str
+        The function the student completes, e.g. ``"predicted_batch_error"``.
+    lesson : str
+    answer : callable, no arguments
+        Computes the right answer (a number from the course's own code where it
+        can; a choice's letter as a string). It lives here only: never in the
+        lesson's text or its release.
+    kind : Number or Choice
+        ``Number(significant_digits=3)`` or ``Choice("ABC")``; state the same rule
+        in the question's text.
+    reread : str
+        Where the lesson works the answer out, for a wrong answer's message.
+    wrong_answers : tuple of WrongAnswer
+        Foreseen wrong answers and what each suggests went wrong.
+    points : int
+
+    Returns
+    -------
+    Exercise
+        To pass to :func:`register`; its one graded property is ``"answer"``.
+    """
+    judged = Question(kind, reread, tuple(wrong_answers))
+    return Exercise(
+        name=name, lesson=lesson, reference=answer_function(name, answer), replaces=(),
+        properties={ANSWER_PROPERTY: _one_answer}, points={ANSWER_PROPERTY: points},
+        descriptions={ANSWER_PROPERTY: "your answer, against the right one,"},
+        compare=judged.compare, question=judged,
+    )
 
 
 _REGISTRY: dict[str, Exercise] = {}
@@ -132,6 +180,10 @@ def register(exercise: Exercise) -> Exercise:
     unknown = set(exercise.changes) - set(inspect.signature(exercise.reference).parameters)
     if unknown:
         raise ValueError(f"exercise {exercise.name!r}: changes names {sorted(unknown)}, not arguments of its reference")
+    if exercise.question is not None:
+        form = exercise.question.kind.form_problem(exercise.reference())
+        if form:
+            raise ValueError(f"question {exercise.name!r}: its right answer is not an answer: {form}")
     for reference in exercise.replaces:
         as_function(reference)  # a string or other non-function fails here, at import, not while grading
     _REGISTRY[exercise.name] = exercise

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.course import examples
 from backprop_core.nn import layers, losses, network
-from ._base import Case, Exercise, Mistake, compare_parts, register
+from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, compare_parts, question, register
 
 LESSON = "01-forward-pass-and-error"
 
@@ -192,5 +193,67 @@ register(
         },
         mistakes=(Mistake("missing_transpose", forward_linear_without_transpose),),
         compare=compare_parts("hidden", "output"),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding questions
+#: The batch of the question ``predicted_batch_error`` (the lesson's text shows the same numbers):
+#: three samples with two outputs each.
+QUESTION_BATCH_OUTPUT = np.array([[0.0, 3.0], [1.0, 1.0], [1.5, 1.0]])
+QUESTION_BATCH_TARGET = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 1.0]])
+
+
+def _batch_errors(half: bool = True, mean: bool = True, over_entries: bool = False) -> float:
+    """E of the question's batch, computed right (the defaults) or with one of the foreseen slips."""
+    squares = (QUESTION_BATCH_TARGET - QUESTION_BATCH_OUTPUT) ** 2
+    factor = 0.5 if half else 1.0
+    if over_entries:
+        return float(factor * squares.mean())
+    per_sample = factor * squares.sum(axis=1)
+    return float(per_sample.mean() if mean else per_sample.sum())
+
+
+register(
+    question(
+        name="predicted_batch_error",
+        lesson=LESSON,
+        answer=lambda: losses.half_squared_error(QUESTION_BATCH_OUTPUT, QUESTION_BATCH_TARGET),
+        kind=Number(significant_digits=3),
+        reread="section 4, *How wrong is the prediction?*: the formula of E for a batch, sample by sample",
+        wrong_answers=(
+            WrongAnswer(_batch_errors(mean=False), "you added the three samples' errors. For a batch, E is their "
+                                                   "mean, so that it does not grow just because the batch does."),
+            WrongAnswer(_batch_errors(half=False), "the ½ in front of each sample's squared misses is missing."),
+            WrongAnswer(_batch_errors(over_entries=True), "you took the mean over all six numbers. A sample's "
+                                                          "outputs are added; only the samples are averaged."),
+        ),
+    )
+)
+
+
+def _w5_direction() -> str:
+    """Which way w5 must move to lower E in the worked example: "A" (larger) or "B" (smaller)."""
+    net, x, target = examples.step_by_step()
+    trace = net.forward(x)
+    h1, output = trace.activations[0][0], trace.output[0]
+    # y = w5 h1 + w6 h2 grows with w5 when h1 > 0; E falls when y moves towards the target.
+    return "A" if h1 * (target[0] - output) > 0 else "B"
+
+
+register(
+    question(
+        name="w5_direction",
+        lesson=LESSON,
+        answer=_w5_direction,
+        kind=Choice("ABC"),
+        reread=("section 2, *One neuron: multiply, then add* (how the output depends on w5, and the sign of h1), "
+                "and section 4 (is the output above or below the target?)"),
+        wrong_answers=(
+            WrongAnswer("B", "follow w5 through the formula of the output: when w5 grows, does the output grow or "
+                             "shrink (h1 is positive)? And does the output have to go up or down to meet the target?"),
+            WrongAnswer("C", "the output is computed from w5 (section 2), and E from the output (section 4): "
+                             "changing w5 changes E."),
+        ),
     )
 )
