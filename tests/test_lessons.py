@@ -79,11 +79,14 @@ EXPECTED = {
         "lin.weights[0]": [[0.121326, 0.226989], [0.132135, 0.0982025]],
         "lin.forward(x0).output": [0.2557458],
         "np.round(moved_prediction, 2)": 0.26,  # the wrong order rounds to the seed's 0.26 as well
-        "np.round(seed_version, 2)": [-0.14, 0.41, 0.28],
+        "np.round(published, 2)": [-0.14, 0.41, 0.28],  # the XOR-by-hand example's σ′(0.6) line
         "np.round(correct, 3)": [-0.145, 0.434, 0.289],
         "z_o": 0.4316,
         "sigmoid_prime(0.6)": 0.2288,
         "sigmoid_prime(z_o)": 0.2387,
+        "np.round(dE_dw5 / dE_dw1)": 187,  # "about 187 times smaller"
+        "np.round(saturated, 3)": [0.018, 0.198],  # σ′(4) and σ′(σ(4))
+        "np.round(slipped / right, 2)": [1.25, 1.97],  # the hidden σ′(a) slip: "25 %", "twice"
     }),
     "06-matrix-form": Expected(figures=2, shows=(
         r"W2 -> \[\[0\.1743825 0\.169416 \]\]",

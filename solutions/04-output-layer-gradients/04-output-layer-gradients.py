@@ -28,23 +28,33 @@ np.set_printoptions(precision=10, suppress=True)
 # %% [markdown]
 # ## The network we follow
 #
-# A small network with two inputs, two hidden neurons and two output neurons, every neuron a sigmoid,
-# and a bias added to each layer (0.35 into the hidden layer, 0.60 into the output layer).
-# We show it one training example, $x = (0.05,\ 0.10)$, whose targets are $t = (0.01,\ 0.99)$.
+# We follow Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*): a small
+# network with two inputs, two hidden neurons and two output neurons, every neuron a sigmoid.
+# We show it one training example, the input $x = (0.05,\ 0.10)$ with the target $t = (0.01,\ 0.99)$
+# ($t$ is short for `target` in the formulas).
 #
-# `examples.mazur()` builds it; a forward pass records every net input $z$ and activation $a$ on the way.
+# Each neuron also adds a **bias** $b$ to its net input: a number of its own that does not depend on the inputs,
+# $z = \sum_k w_k\, a_k + b$ (a sum over the neuron's inputs). Without it, a neuron whose inputs are all 0 would always have $z = 0$ and output
+# $\sigma(0) = 0.5$; the bias moves the point where the sigmoid bends, so the neuron can start "on" or "off".
+# Mazur's example uses one bias per layer, 0.35 into the hidden layer and 0.60 into the output layer, and keeps
+# them fixed; in this lesson only weights change (lesson 06 trains the biases too).
+#
+# The symbols are the course's: $z$ for a net input, $a$ for an activation (the output of a sigmoid), $\alpha$
+# for the learning rate. Mazur writes them $net_{o1}$, $out_{o1}$ and $\eta$; $z_{o1}$, $a_{o1}$ and $\alpha$ here.
+#
+# `examples.mazur()` builds the network; a forward pass records every net input $z$ and activation $a$ on the way.
 
 # %%
 net, x, target = examples.mazur()
 trace = net.forward(x)
 
 z_hidden, z_out = trace.pre_activations      # net inputs of each layer
-out_hidden, out = trace.activations           # their sigmoids
+a_hidden, output = trace.activations          # their sigmoids: the output layer's is the network's output
 E = net.loss(x, target)
 
-print("hidden net input z_h :", z_hidden, "  activation out_h:", out_hidden)
-print("output net input z_o :", z_out, "  output     out_o:", out)
-print(f"error E = ½ Σ (t − out)² = {E:.9f}")
+print("hidden layer: net input z =", z_hidden, "  activation a =", a_hidden)
+print("output layer: net input z =", z_out, "  output     a =", output)
+print(f"error E = ½ Σ (output − target)² = {E:.9f}")
 
 # %% [markdown]
 # Below, each neuron shows its bias $b$, net input $z$ and activation $a$; each edge its weight, blue when positive,
@@ -79,10 +89,9 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # $$
 # w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
 # \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
-# \;\longrightarrow\; E = \tfrac12 (t_{o1} - a_{o1})^2 + \tfrac12 (t_{o2} - a_{o2})^2 .
+# \;\longrightarrow\; E = \tfrac12 (a_{o1} - t_{o1})^2 + \tfrac12 (a_{o2} - t_{o2})^2 .
 # $$
 #
-# (Here $a$ is an activation — the seed writes it *out* — and $z$ a net input — the seed's *net*.)
 # Each arrow is a small function, so the chain rule multiplies one slope per arrow:
 #
 # $$
@@ -103,8 +112,8 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # Our output is 0.75 where it should be 0.01, so this is large and positive: raising $a_{o1}$ would make things worse.
 
 # %%
-dE_da = out[0] - target[0]
-print(f"∂E/∂a_o1 = {out[0]:.9f} − {target[0]} = {dE_da:.9f}")
+dE_da = output[0] - target[0]
+print(f"∂E/∂a_o1 = {output[0]:.9f} − {target[0]} = {dE_da:.9f}")
 
 # %% [markdown]
 # **Factor 2 — the sigmoid's slope at the net input.** From lesson 03,
@@ -114,7 +123,7 @@ print(f"∂E/∂a_o1 = {out[0]:.9f} − {target[0]} = {dE_da:.9f}")
 # %%
 da_dz = sigmoid_prime(z_out[0])
 print(f"σ′(z_o1) = σ′({z_out[0]:.9f}) = {da_dz:.9f}")
-print(f"a_o1 (1 − a_o1)      = {out[0] * (1 - out[0]):.9f}   (the same number)")
+print(f"a_o1 (1 − a_o1)      = {output[0] * (1 - output[0]):.9f}   (the same number)")
 
 # %% [markdown]
 # **Factor 3 — what the weight multiplies.** In $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2$ only one term
@@ -123,7 +132,7 @@ print(f"a_o1 (1 − a_o1)      = {out[0] * (1 - out[0]):.9f}   (the same number)
 # $$\frac{\partial z_{o1}}{\partial w_5} = a_{h1}.$$
 
 # %%
-dz_dw5 = out_hidden[0]
+dz_dw5 = a_hidden[0]
 dE_dw5 = dE_da * da_dz * dz_dw5
 display(Markdown(
     "| factor | value |\n|---|---|\n"
@@ -138,8 +147,9 @@ display(Markdown(
 #
 # The widget below walks along the three links one at a time and highlights on the network which
 # quantity each factor is about. Move the weight sliders to see how every factor — and their product — changes,
-# or pick another output weight. Once you have written `output_delta` below, tick *use my output_delta* to see
-# your delta beside the reference.
+# or pick another output weight. The last step also shows the **delta** of the output neuron, the product of the
+# first two factors (the next section explains it). Once you have written `output_delta` below, tick
+# *use my output_delta*: the last step then shows your delta and says whether it agrees.
 
 # %%
 from backprop_core.viz.widgets import factor_stepper
@@ -159,13 +169,15 @@ factor_stepper("w5", student_output_delta="output_delta")
 # = (a_{o1} - t_{o1})\,\sigma'(z_{o1}).
 # $$
 #
+# (A linear output neuron, as in lesson 02, has slope 1, so there its delta is simply output − target.)
+#
 # It says how strongly, and in which direction, the error reacts to the neuron's net input.
 # A **positive** delta means "this net input is too high": the neuron should fire less.
 # A **negative** one means it should fire more.
 #
 # ### Exercise `output_delta`
 #
-# Write the delta of sigmoid output neurons under the error $E = \tfrac12\sum_j (t_j - a_j)^2$.
+# Write the delta of sigmoid output neurons under the error $E = \tfrac12\sum_j (a_j - t_j)^2$.
 # You get the net inputs `z`, not the activations: compute the activation yourself, and take the
 # slope **at the net input**. It works elementwise, so the same code serves one sample `(n_out,)` or a batch `(N, n_out)`.
 
@@ -185,7 +197,7 @@ def output_delta(z, target):
     Returns
     -------
     delta : ndarray, same shape as ``z``
-        dE/dz for each output neuron: (sigmoid(z) - target) * sigmoid'(z).
+        The delta of each output neuron: how fast the error changes with its net input.
     """
     ### BEGIN SOLUTION
     z = np.asarray(z, dtype=float)
@@ -201,8 +213,8 @@ with public_test("output_delta"):
     delta_out = call_on_copies(output_delta, z_out, target)
     assert np.shape(delta_out) == (2,), f"one delta per output neuron: expected shape (2,), got {np.shape(delta_out)}"
     assert np.isclose(delta_out[0], 0.138498562, atol=1e-9), f"δ_o1 should be 0.138498562, got {delta_out[0]}"
-    assert np.isclose(delta_out[1], -0.038098236, atol=1e-9), (
-        f"δ_o2 should be −0.038098236, got {delta_out[1]}. A positive value here means the sign is flipped.")
+    assert np.isclose(delta_out[1], -0.0380982365, atol=1e-10), (
+        f"δ_o2 should be −0.0380982365, got {delta_out[1]}. A positive value here means the sign is flipped.")
     batch = call_on_copies(output_delta, np.zeros((3, 2)), np.ones((3, 2)))
     assert np.allclose(batch, -0.125), (
         f"a batch works elementwise: σ(0) − 1 = −0.5, σ′(0) = 0.25, so every delta is −0.125; got {batch}"
@@ -214,11 +226,15 @@ with public_test("output_delta"):
 # Read the two deltas: o1 produced 0.75 but should produce 0.01, so its delta is positive (push its net input
 # down); o2 produced 0.77 but should produce 0.99, so its delta is negative (push up).
 # o2's delta is smaller in size mostly because o2 is closer to its target (0.22 away, against 0.74).
+#
+# The published example prints $\delta_{o2}$ as −0.038098236; the exact value is −0.03809823652, which rounds
+# to −0.038098237 at nine decimals. The example cut the digits off instead of rounding; numpy above prints ten.
 
 # %% [markdown]
 # ## Every output weight at once
 #
-# With the delta in hand, any output weight's gradient is *delta of the receiving neuron × activation of the sending neuron*:
+# With the delta in hand, any output weight's gradient is *delta of the receiving neuron × activation of the sending neuron*
+# (the third factor is always the activation the weight multiplies):
 #
 # $$
 # \frac{\partial E}{\partial W^{(2)}_{jk}} = \delta_j \, a_k
@@ -232,6 +248,10 @@ with public_test("output_delta"):
 # `(n_out, n_in)`, so entry `[j, k]` is the gradient of the weight at `W[j, k]`.
 # Swap the two vectors and you get the transpose — the wrong shape, or, for a square layer, the right shape with
 # the gradients of $w_6$ and $w_7$ exchanged.
+#
+# All the partial derivatives $\partial E/\partial w$ together, one per weight and arranged like the weights, are
+# called **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
+# other way. This matrix is the output layer's part of it.
 #
 # ### Exercise `output_weight_gradient`
 
@@ -251,7 +271,7 @@ def output_weight_gradient(delta, a_prev):
     Returns
     -------
     ndarray, shape (n_out, n_in)
-        Entry [j, k] = delta[j] * a_prev[k]: the gradient of the weight from neuron k into neuron j.
+        ∂E/∂W: at [j, k], the gradient of the weight from neuron k of the previous layer into neuron j.
     """
     ### BEGIN SOLUTION
     return np.outer(delta, a_prev)
@@ -261,8 +281,8 @@ def output_weight_gradient(delta, a_prev):
 # %% public
 # Public test: the worked example, and a layer that is not square.
 with public_test("output_weight_gradient"):
-    delta_ref = (out - target) * sigmoid_prime(z_out)   # the right output deltas, whatever output_delta does
-    grad_W2 = call_on_copies(output_weight_gradient, delta_ref, out_hidden)
+    delta_ref = (output - target) * sigmoid_prime(z_out)   # the right output deltas, whatever output_delta does
+    grad_W2 = call_on_copies(output_weight_gradient, delta_ref, a_hidden)
     assert np.shape(grad_W2) == (2, 2), f"expected shape (2, 2), got {np.shape(grad_W2)}"
     assert np.isclose(grad_W2[0, 0], 0.082167041, atol=1e-9), f"∂E/∂w5 should be 0.082167041, got {grad_W2[0, 0]}"
     assert np.isclose(grad_W2[0, 1], 0.082667628, atol=1e-9), (
@@ -275,9 +295,10 @@ with public_test("output_weight_gradient"):
 # %% [markdown]
 # ## One step downhill
 #
-# Gradient descent moves every weight against its gradient, scaled by the learning rate $\eta$ (0.5 here):
+# Gradient descent moves every weight against its gradient, scaled by the learning rate $\alpha$
+# (`learning_rate` in code; 0.5 here, as in Mazur's example):
 #
-# $$ W^{(2)} \leftarrow W^{(2)} - \eta\, \frac{\partial E}{\partial W^{(2)}} = W^{(2)} - \eta\, \delta\, a^{\top}. $$
+# $$ W^{(2)} \leftarrow W^{(2)} - \alpha\, \frac{\partial E}{\partial W^{(2)}} = W^{(2)} - \alpha\, \delta\, a^{\top}. $$
 #
 # Minus, because the gradient points uphill. For $w_5$: $0.4 - 0.5 \times 0.082167041 = 0.358916480$.
 #
@@ -315,7 +336,7 @@ def update_output_weights(W, delta, a_prev, learning_rate):
 # %% public
 # Public test: w5 ... w8 after one step with learning rate 0.5.
 with public_test("update_output_weights"):
-    W2_new = call_on_copies(update_output_weights, W2, delta_ref, out_hidden, 0.5)   # fails if it changes W
+    W2_new = call_on_copies(update_output_weights, W2, delta_ref, a_hidden, 0.5)   # fails if it changes W
     expected = {"w5": (0, 0, 0.358916480), "w6": (0, 1, 0.408666186), "w7": (1, 0, 0.511301270), "w8": (1, 1, 0.561370121)}
     assert W2_new[0, 0] < W2[0, 0], "∂E/∂w5 is positive, so w5 must go down: is the sign of the step flipped?"
     for name, (j, k, value) in expected.items():
@@ -335,7 +356,7 @@ grads = net.backward(trace, target)
 print("deltas of the output layer:", grads.deltas[1])
 print("gradient of W2:\n", grads.weights[1])
 try:
-    mine = output_weight_gradient(output_delta(z_out, target), out_hidden)
+    mine = output_weight_gradient(output_delta(z_out, target), a_hidden)
     print("your functions give the same:", np.allclose(mine, grads.weights[1]))
 except Exception as error:   # not written yet, or not working yet
     print(f"(your functions do not run yet — {type(error).__name__} — so there is nothing to compare)")
@@ -350,7 +371,7 @@ draw_network(net, trace, grads, target=target)
 #   $\tfrac12$ squared error. Its sign says which way the neuron's net input should move.
 # - A weight's gradient is *delta of the receiving neuron × activation of the sending one*; for a whole layer,
 #   the outer product $\delta a^\top$, shaped `(n_out, n_in)` like the weights.
-# - A step of gradient descent subtracts $\eta$ times that gradient. On our network, $w_5$ goes from 0.4 to 0.358916480.
+# - A step of gradient descent subtracts $\alpha$ times that gradient. On our network, $w_5$ goes from 0.4 to 0.358916480.
 #
 # Next lesson: hidden neurons have no target of their own. Where does *their* delta come from?
 #

@@ -29,7 +29,10 @@ np.set_printoptions(precision=9, suppress=True)
 # %% [markdown]
 # ## Where lesson 04 left us
 #
-# The same 2-2-2 sigmoid network and training example. Lesson 04 gave the output deltas,
+# The same network and training example: Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step
+# Backpropagation Example*), with its fixed biases, the input $x = (0.05,\ 0.10)$ and the target
+# $t = (0.01,\ 0.99)$. As in lesson 04, $z$ is a net input, $a$ an activation and $\alpha$ the learning rate
+# (Mazur's $net$, $out$ and $\eta$). Lesson 04 gave the output deltas,
 # $\delta_{o} = (a_o - t)\,\sigma'(z_o)$, and with them the gradients of $w_5 \dots w_8$.
 
 # %%
@@ -37,9 +40,9 @@ net, x, target = examples.mazur()
 W1, W2 = net.weights
 trace = net.forward(x)
 z_hidden, z_out = trace.pre_activations
-out_hidden, out = trace.activations
+a_hidden, output = trace.activations
 
-delta_out = (out - target) * sigmoid_prime(z_out)   # lesson 04
+delta_out = (output - target) * sigmoid_prime(z_out)   # lesson 04
 print("output deltas δ_o1, δ_o2:", delta_out)
 print(f"error before any update: E = {net.loss(x, target):.9f}")
 
@@ -88,13 +91,15 @@ print(f"∂E/∂a_h1 = {dE_da_h1:.9f}")
 slope_h1 = sigmoid_prime(z_hidden[0])
 delta_h1 = dE_da_h1 * slope_h1
 dE_dw1 = delta_h1 * x[0]
+dE_dw5 = delta_out[0] * a_hidden[0]   # lesson 04's w5, for comparison
 display(Markdown(
     "| quantity | value |\n|---|---|\n"
     f"| $\\partial E/\\partial a_{{h1}}$ | {dE_da_h1:.9f} |\n"
     f"| $\\sigma'(z_{{h1}}) = a_{{h1}}(1-a_{{h1}})$ | {slope_h1:.9f} |\n"
     f"| $\\delta_{{h1}}$ | {delta_h1:.9f} |\n"
     f"| $x_1$ | {x[0]} |\n"
-    f"| $\\partial E/\\partial w_1 = \\delta_{{h1}}\\, x_1$ | **{dE_dw1:.9f}** |"
+    f"| $\\partial E/\\partial w_1 = \\delta_{{h1}}\\, x_1$ | **{dE_dw1:.9f}** |\n"
+    f"| $\\partial E/\\partial w_5$ (lesson 04) divided by $\\partial E/\\partial w_1$ | {dE_dw5 / dE_dw1:.1f} |"
 ))
 
 # %% [markdown]
@@ -108,7 +113,7 @@ drawing
 
 
 # %% [markdown]
-# Notice how small $\partial E/\partial w_1$ is — about 190 times smaller than $\partial E/\partial w_5$.
+# Notice how small $\partial E/\partial w_1$ is — about 187 times smaller than $\partial E/\partial w_5$ (last row of the table).
 # On the way back the signal was multiplied by weights below 1, by a sigmoid slope of at most 0.25, and finally
 # by a small input. Gradients that shrink layer after layer are a real concern in deep networks.
 #
@@ -151,7 +156,7 @@ def hidden_delta(z, W_next, delta_next):
     Returns
     -------
     delta : ndarray, shape (n_hidden,)
-        sigmoid'(z) * (W_next.T @ delta_next).
+        The delta of each hidden neuron: how fast the error changes with its net input.
     """
     ### BEGIN SOLUTION
     a = sigmoid(np.asarray(z, dtype=float))
@@ -160,18 +165,36 @@ def hidden_delta(z, W_next, delta_next):
 
 
 # %% public
-# Public test: the worked example, and a layer of 3 hidden neurons feeding 2 outputs.
+# Public test: a layer of 3 hidden neurons feeding 2 outputs, then the worked example.
 # call_on_copies(f, ...) calls f(...) on copies, so the lesson's arrays stay as they are.
 with public_test("hidden_delta"):
+    W_wide = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])     # 2 next neurons, 3 hidden: shape (2, 3)
+    try:
+        three = call_on_copies(hidden_delta, np.zeros(3), W_wide, np.array([1.0, -1.0]))
+    except (ValueError, IndexError) as error:
+        raise AssertionError(
+            f"hidden_delta raised {type(error).__name__} ({error}) for 3 hidden neurons feeding 2. W_next has shape "
+            "(2, 3), one row per next neuron; hidden neuron k collects column k. W_next @ delta_next cannot even be "
+            "computed here, W_next.T @ delta_next can: is the transpose missing?") from None
+    assert np.shape(three) == (3,), (
+        f"3 hidden neurons need 3 deltas, got shape {np.shape(three)}: is the transpose missing (W_next.T)?")
+    slope_hint = (": σ′(z) written as z·(1 − z) is 0 at z = 0; a·(1 − a) needs the activation a = σ(z)"
+                  if np.allclose(three, 0.0) else
+                  ": that is σ′ taken at the activation σ(0) = 0.5 instead of the net input 0"
+                  if np.allclose(three, sigmoid_prime(0.5) * -3.0) else "")
+    assert np.allclose(three, [-0.75, -0.75, -0.75]), (
+        f"σ′(0) = 0.25 times W_nextᵀδ = (−3, −3, −3) gives −0.75 each, got {three}{slope_hint}")
+
     delta_hidden = call_on_copies(hidden_delta, z_hidden, W2, delta_out)
     assert np.shape(delta_hidden) == (2,), f"one delta per hidden neuron: expected shape (2,), got {np.shape(delta_hidden)}"
+    if np.allclose(delta_hidden, sigmoid_prime(z_hidden) * (W2 @ delta_out)):
+        raise AssertionError(f"got {delta_hidden}: that is W2 @ delta_out where W2.T @ delta_out belongs — "
+                             "a missing transpose. Hidden neuron k collects the weights leaving it, column k of W2.")
     assert np.isclose(delta_hidden[0], 0.036350306 * 0.241300709, atol=1e-9), (
-        f"δ_h1 should be ∂E/∂a_h1 · σ′(z_h1) = 0.036350306 × 0.241300709 = {0.036350306 * 0.241300709:.9f}, got {delta_hidden[0]}")
-    three = call_on_copies(hidden_delta, np.zeros(3), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([1.0, -1.0]))
-    assert np.shape(three) == (3,), f"3 hidden neurons need 3 deltas, got shape {np.shape(three)}: is W_next transposed?"
-    assert np.allclose(three, [-0.75, -0.75, -0.75]), (
-        f"σ′(0) = 0.25 times W_nextᵀδ = (−3, −3, −3) gives −0.75 each, got {three}"
-        + (": σ′(z) written as z·(1 − z) is 0 at z = 0; a·(1 − a) needs the activation a = σ(z)" if np.allclose(three, 0.0) else ""))
+        f"δ_h1 should be ∂E/∂a_h1 · σ′(z_h1) = 0.036350306 × 0.241300709 = {0.036350306 * 0.241300709:.9f}, "
+        f"got {delta_hidden[0]}"
+        + (": that is σ′ taken at the activation a_h1 instead of the net input z_h1"
+           if np.allclose(delta_hidden, sigmoid_prime(a_hidden) * (W2.T @ delta_out)) else ""))
     print("hidden deltas δ_h =", delta_hidden)
 
 # %% [markdown]
@@ -200,10 +223,10 @@ grads = net.backward(trace, target)     # backprop_core: every delta and gradien
 delta_hidden_ref = grads.deltas[0]
 grad_W1 = np.outer(delta_hidden_ref, x)
 W1_new = W1 - 0.5 * grad_W1
-W2_new = W2 - 0.5 * np.outer(delta_out, out_hidden)   # lesson 04's step
+W2_new = W2 - 0.5 * np.outer(delta_out, a_hidden)   # lesson 04's step
 print("hidden deltas δ_h:", delta_hidden_ref)
 print("∂E/∂W1 =\n", grad_W1)
-print("updated W1 (w1 w2 / w3 w4), learning rate 0.5:\n", W1_new)
+print("updated W1 (w1 w2 / w3 w4), learning rate α = 0.5:\n", W1_new)
 
 # %% [markdown]
 # ## Old or new output weights?
@@ -214,8 +237,10 @@ print("updated W1 (w1 w2 / w3 w4), learning rate 0.5:\n", W1_new)
 # computes the slope somewhere else. The safe order: forward pass, **all** deltas and gradients, and only then
 # every update.
 #
-# Seed 000 shows the same on a linear network without biases: $x = (2, 3)$, target 1, learning rate 0.05.
-# Its hidden layer is updated with the old $w_5, w_6$.
+# hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*), the network of lessons 01 and 02,
+# shows the same on a network without biases or sigmoids: $x = (2, 3)$, target 1, learning rate 0.05.
+# Its hidden layer is updated with the old $w_5, w_6$. Its neurons are linear (the slope of $a = z$ is 1),
+# so its output delta is just output − target, the difference lesson 02 started from.
 
 # %%
 lin, x0, t0 = examples.step_by_step()
@@ -223,23 +248,24 @@ W1_old = lin.weights[0].copy()
 lin_trace = lin.forward(x0)
 lin_grads = lin.backward(lin_trace, t0)       # every gradient, from the old weights
 lin.step(lin_grads, learning_rate=0.05)       # then every update
-print(f"prediction before: {lin_trace.output[0]:.3f}   Δ = prediction − target = {lin_trace.output[0] - t0[0]:.3f}")
+print(f"output before: {lin_trace.output[0]:.3f}   δ = output − target = {lin_trace.output[0] - t0[0]:.3f}")
 print("W2 after the step:", lin.weights[1])
 print("W1 after the step:\n", lin.weights[0])
-print(f"new prediction: {lin.forward(x0).output[0]:.7f}")
+print(f"new output: {lin.forward(x0).output[0]:.7f}")
 
 # The slip: the hidden layer's gradient computed with the already-updated W2.
 delta_h_moved = lin.weights[1].T @ lin_grads.deltas[1]     # linear neurons: σ′ = 1
 W1_moved = W1_old - 0.05 * np.outer(delta_h_moved, x0)
 moved_prediction = Network([W1_moved, lin.weights[1]], None, "identity").forward(x0).output[0]
 print("W1 computed with the new W2 (wrong):\n", W1_moved)
-print(f"its prediction: {moved_prediction:.7f}")
+print(f"its output: {moved_prediction:.7f}")
 
 
 # %% [markdown]
-# The seed prints the new prediction rounded to 0.26; the exact value is 0.2557458. The wrong version predicts
-# 0.2606 — which also rounds to 0.26, and its weights agree with the right ones to the two decimals the seed prints.
-# The seed's printout cannot tell the two apart; code that keeps every digit can. (Two small notes on that seed: it writes the hidden weights with one *input* per row, the transpose
+# The published example prints the new output as 0.26; the exact value is 0.2557458. The wrong version gives
+# 0.2606 — which also rounds to 0.26, and its weights agree with the right ones to the two decimals hmkcode prints.
+# A printout that rounds to two decimals cannot tell the two apart; code that keeps every digit can.
+# (Two small notes on hmkcode's page: it writes the hidden weights with one *input* per row, the transpose
 # of our layout, and it labels the output-weight update "[w3; w6]" where it means $[w_5; w_6]$.)
 #
 # ### Exercise `backprop_step`
@@ -300,7 +326,7 @@ with public_test("backprop_step"):
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]
-# ## The error after one step — and a slip in the seed
+# ## The error after one step — and a published figure corrected
 #
 # Run the updated network forward again and measure the error.
 
@@ -313,47 +339,79 @@ print(f"E after updating all 8 weights  : {E_after:.9f}")
 print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 
 # %% [markdown]
-# The error fell from 0.298371109 to **0.291027774**. The seed prints 0.291027924 here; that number is a rounding
-# slip in the source. No reading of the step reproduces it — not updating only the output weights (0.291028729, above),
-# and not running the forward pass with the seed's own printed weights (that gives 0.291027774 again). The seed's other
-# figures, the new weights included, agree with ours to within one unit in their last printed digit.
+# The error fell from 0.298371109 to **0.291027774**. The published example prints 0.291027924 here; the exact
+# value is 0.291027774. No reading of the step reproduces the printed number — not updating only the output weights
+# (0.291028729, above), and not running the forward pass with Mazur's own printed weights (that gives 0.291027774
+# again), so it is most likely a slip in copying. Mazur's other figures, the new weights included, agree with ours to
+# within one unit in their last printed digit.
 #
 # ## A slip worth recognising: $\sigma'$ at the wrong place
 #
-# Seed 003 trains a 2-2-1 sigmoid network on XOR. For the input $(0, 0)$ its output neuron has net input
-# $z = 0.4316$ and output $a = \sigma(z) = 0.6063$ (printed 0.6); the target is 0, so the error $t - a$ is $-0.6$.
-# It then sends this error back along the three connections into the output — from its bias unit $h_0$
-# (weight 1) and from the hidden neurons $h_1, h_2$ (weights $-3$ and $-2$) — as $\sigma'(\cdot)\cdot w \cdot (t - a)$.
-# (Its sign convention is $t - a$, the opposite of ours, so its numbers are minus our $\partial E/\partial a_h$.)
+# A hidden delta multiplies by the slope of the sigmoid **at the neuron's net input** $z$. Because
+# $\sigma'(z) = a(1-a)$ with $a = \sigma(z)$, code usually computes that slope from the activation — and from there it
+# is a short step to writing $\sigma'(a)$, which is the slope at another point of the curve. This slip has a
+# published example: the XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1
+# sigmoid network on XOR). Let us redo its first step with hidden deltas, correctly and with the slip side by side.
 #
-# The seed evaluates the slope as $\sigma'(0.6) = 0.2288$, rounded to 0.23: the derivative at the **output value**. But the sigmoid's slope
-# belongs at the point where the sigmoid was evaluated, its **input** $z = 0.4316$. The shortcut
-# $a(1-a)$ equals $\sigma'(z)$ precisely because $a = \sigma(z)$; feeding $a$ into $\sigma'$ computes
-# $\sigma'(\sigma(z))$, the slope somewhere else on the curve.
+# Its network: $W^{(1)} = \begin{pmatrix} -4 & -4 \\ -1 & 1 \end{pmatrix}$ with hidden biases $b^{(1)} = (-1,\ 2)$,
+# $W^{(2)} = \begin{pmatrix} -3 & -2 \end{pmatrix}$ with the output bias $b^{(2)} = 3$. Its first sample is
+# $x = (0, 0)$ with target 0. With both inputs 0, each hidden net input is just its bias: $z_h = (-1,\ 2)$.
 
 # %%
 xor_net, X, Y = examples.xor()
 xor_trace = xor_net.forward(X[0])
+z_h, a_h = xor_trace.pre_activations[0], xor_trace.activations[0]
 z_o, a_o = xor_trace.pre_activations[1][0], xor_trace.output[0]
-error = Y[0, 0] - a_o                                   # the seed's t − a
-weights_into_output = np.array([1.0, *xor_net.weights[1][0]])   # h0 (bias unit), h1, h2
-
-slope_at_output = round(sigmoid_prime(0.6), 2)                      # σ′(0.6) = 0.2288, which the seed rounds to 0.23
-seed_version = slope_at_output * weights_into_output * (-0.6)       # σ′ at the (rounded) output value
-correct = sigmoid_prime(z_o) * weights_into_output * error          # σ′ at the net input
+delta_o = (a_o - Y[0, 0]) * sigmoid_prime(z_o)          # lesson 04: the output delta
+sent_back = xor_net.weights[1][0] * delta_o             # W2ᵀ δ_o: one number for each hidden neuron
+right = sigmoid_prime(z_h) * sent_back                  # the slope at the net input z
+slipped = sigmoid_prime(a_h) * sent_back                # the slip: the slope at the activation a
 display(Markdown(
-    f"Output: $z = {z_o:.4f}$, $a = {a_o:.4f}$. Slopes: $\\sigma'(0.6) = {sigmoid_prime(0.6):.4f}$ (the seed uses {slope_at_output}), "
-    f"$\\sigma'(z) = a(1-a) = {sigmoid_prime(z_o):.4f}$.\n\n"
-    "| | $h_0$ | $h_1$ | $h_2$ |\n|---|---|---|---|\n"
-    f"| seed: $\\sigma'(0.6)\\,w\\,(-0.6)$ | {seed_version[0]:.2f} | {seed_version[1]:.2f} | {seed_version[2]:.2f} |\n"
-    f"| correct: $\\sigma'(z)\\,w\\,(t-a)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |"
+    f"Output: $z = {z_o:.4f}$, $a = {a_o:.4f}$, target 0, so $\\delta_o = {delta_o:.4f}$.\n\n"
+    "| hidden neuron | $z$ | $a$ | $\\sigma'(z)$ | $\\sigma'(a)$ | $\\delta$ with $\\sigma'(z)$ (right) "
+    "| $\\delta$ with $\\sigma'(a)$ (slip) | slip ÷ right |\n|---|---|---|---|---|---|---|---|\n"
+    + "".join(f"| h{k + 1} | {z_h[k]:g} | {a_h[k]:.4f} | {sigmoid_prime(z_h[k]):.4f} | {sigmoid_prime(a_h[k]):.4f} "
+              f"| {right[k]:.5f} | {slipped[k]:.5f} | {slipped[k] / right[k]:.2f} |\n" for k in range(2))
+))
+saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
+print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
+
+# %% [markdown]
+# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, lies on the sigmoid's
+# shoulder, where the curve flattens and the slope is 0.105; its activation 0.88 lies near the middle of the curve,
+# where the slope is close to its peak of 0.25. And since an activation always lies between 0 and 1, $\sigma'(a)$
+# always lies between 0.197 and 0.25: it can never tell that a neuron is saturated. At $z = 4$ the true slope is
+# 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too large (last line above). Students make exactly this
+# slip, and the grader of `hidden_delta` and `backprop_step` recognises it by name. The first checkbox of the
+# widget above shows its effect on Mazur's network.
+#
+# **What the published example prints.** The XOR-by-hand example makes the same slip one layer up, at the output.
+# It writes the error as $t - a = -0.6$ (the opposite sign of our $a - t$, so its numbers are minus ours) and sends
+# it back along the connections into the output neuron as $\sigma'(\cdot)\cdot w\cdot(t - a)$: along the weights
+# $-3$ and $-2$ from h1 and h2, and along a third line for the output's bias. The bias $b^{(2)} = 3$ is added to
+# $z_o$ as it is, so $z_o$ changes one for one with it: $\partial z_o/\partial b^{(2)} = 1$, whatever the bias's
+# value. That 1 is the "weight 1" the example writes for its bias, and that line is the gradient of the bias
+# itself. For the slope it uses $\sigma'(0.6) = 0.2288$, rounded to 0.23, at the output's *value* (0.6063, printed
+# 0.6); the slope belongs at the output's net input $z_o = 0.4316$, where it is $a_o(1 - a_o) = 0.2387$.
+
+# %%
+error = Y[0, 0] - a_o                                            # the published example's t − a
+into_output = np.array([1.0, *xor_net.weights[1][0]])           # ∂z_o/∂b = 1, then the weights from h1, h2
+slope_at_output = round(sigmoid_prime(0.6), 2)                  # σ′(0.6) = 0.2288, printed as 0.23
+published = slope_at_output * into_output * (-0.6)              # σ′ at the (rounded) output value
+correct = sigmoid_prime(z_o) * into_output * error              # σ′ at the net input
+display(Markdown(
+    f"Slopes: $\\sigma'(0.6) = {sigmoid_prime(0.6):.4f}$ (the example uses {slope_at_output}), "
+    f"$\\sigma'(z_o) = a_o(1-a_o) = {sigmoid_prime(z_o):.4f}$.\n\n"
+    "| | bias $b^{(2)}$ | h1 | h2 |\n|---|---|---|---|\n"
+    f"| the published example prints: $\\sigma'(0.6)\\,w\\,(-0.6)$ | {published[0]:.2f} | {published[1]:.2f} | {published[2]:.2f} |\n"
+    f"| the exact values: $\\sigma'(z_o)\\,w\\,(t-a)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |"
 ))
 
 # %% [markdown]
-# The seed's row is a few per cent off — small here, because $0.6$ and $0.43$ sit close together on a flat stretch of
-# the sigmoid. Far from zero it is much worse: at $z = 4$ the true slope is 0.018, while $\sigma'(\sigma(4)) = 0.21$
-# is more than ten times too large. Students make exactly this slip, and the grader of `hidden_delta` and
-# `backprop_step` recognises it by name. The toggle in the widget above shows its effect on our network.
+# Here the slip costs only a few per cent, because $0.6$ and $0.43$ sit close together on a flat stretch of the
+# sigmoid. The numbers for h1 and h2 are $\partial E/\partial a_h$ (with the example's sign); their deltas would
+# still need each hidden neuron's own slope, $\sigma'(z_h)$, as in the table above.
 #
 # ## Summary
 #
@@ -364,7 +422,7 @@ display(Markdown(
 #   same edges that carried activations forward.
 # - Weight gradients follow one rule in every layer: $\partial E/\partial W = \delta\, a_{prev}^\top$.
 # - Compute all gradients from the old weights, then update. On our network one step lowers the error from
-#   0.298371109 to 0.291027774 (the seed's 0.291027924 is a slip).
+#   0.298371109 to 0.291027774 (Mazur's example prints 0.291027924).
 # - $\sigma'$ is evaluated at the net input $z$; $a(1-a)$ is a shortcut for that, not a licence to apply $\sigma'$ to $a$.
 #
 # ## Check your understanding

@@ -1,7 +1,7 @@
 r"""Exercises of lesson 04-output-layer-gradients.
 
 The student writes the three pieces that turn an output neuron's error into
-new weights for the output layer (sigmoid output, :math:`E = \tfrac12\sum (t - y)^2`):
+new weights for the output layer (sigmoid output, :math:`E = \tfrac12\sum (a - t)^2`):
 
 - ``output_delta(z, target)``: :math:`\delta = (\sigma(z) - t)\,\sigma'(z)`;
 - ``output_weight_gradient(delta, a_prev)``: :math:`\partial E/\partial W = \delta\, a_{prev}^\top`;

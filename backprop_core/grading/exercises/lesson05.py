@@ -4,7 +4,7 @@ r"""Exercises of lesson 05-hidden-layer-deltas.
   :math:`\delta = \sigma'(z) \odot W_{next}^\top \delta_{next}`;
 - ``backprop_step(W1, b1, W2, b2, x, target, learning_rate)``: one full
   gradient-descent step on a 2-layer sigmoid network (biases kept fixed, as in
-  seed 002), returning the new ``(W1, W2)``.
+  Mazur's 2-2-2 example), returning the new ``(W1, W2)``.
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def hidden_delta(z: np.ndarray, W_next: np.ndarray, delta_next: np.ndarray) -> n
 def backprop_step(W1, b1, W2, b2, x, target, learning_rate: float) -> tuple[np.ndarray, np.ndarray]:
     r"""One step of backpropagation and gradient descent on a 2-layer sigmoid network.
 
-    The biases take part in the forward pass but are not updated (seed 002).
+    The biases take part in the forward pass but are not updated (as in Mazur's example).
     Both layers' gradients are computed from the weights *before* the step.
 
     Parameters

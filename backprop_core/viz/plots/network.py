@@ -15,6 +15,11 @@ from ._base import _Plot, fmt
 _RADIUS = 0.42
 _DX, _DY = 3.2, 2.0
 _INCHES_PER_UNIT = 0.82  # fonts stay readable, a 3-layer net is ≈ 7.5 in wide
+#: Where a backward arrow runs along its edge, as fractions from the sending neuron: (head, tail).
+_ARROW_SPAN = (0.50, 0.74)
+#: A δ label starts this far left of its neuron's centre and runs right: the backward arrows
+#: arrive from the left, so a label centred on the neuron (wider with a note) would sit on them.
+_DELTA_SHIFT = 0.3
 
 
 class NetworkDrawing(_Plot):
@@ -84,11 +89,13 @@ class NetworkDrawing(_Plot):
         for name, (l, j, i) in self.edge_index.items():
             (x0, y0), (x1, y1) = self.positions[l][i], self.positions[l + 1][j]
             (self.edges[name],) = ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1)
-            # Backward arrow beside the edge, near its head: the error w·δ flowing from j back to i.
+            # Backward arrow beside the edge, towards its head: the error w·δ flowing from j back to i.
+            # It stops short of the receiving neuron, whose δ label sits above it (_DELTA_SHIFT),
+            # and short of the weight's own label (at 0.37 of the edge).
             d = np.array([x1 - x0, y1 - y0])
             normal = np.array([-d[1], d[0]]) / np.hypot(*d)
-            start = np.array([x0, y0]) + 0.80 * d + 0.16 * normal
-            end = np.array([x0, y0]) + 0.56 * d + 0.16 * normal
+            start = np.array([x0, y0]) + _ARROW_SPAN[1] * d + 0.16 * normal
+            end = np.array([x0, y0]) + _ARROW_SPAN[0] * d + 0.16 * normal
             arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=12,
                                     color=COLORS["delta"], zorder=2, visible=False)
             ax.add_patch(arrow)
@@ -116,7 +123,8 @@ class NetworkDrawing(_Plot):
                                               linespacing=1.25,
                                               bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
                 if k > 0:
-                    self.deltas[(k, j)] = ax.text(x, y + _RADIUS + 0.08, "", ha="center", va="bottom", fontsize=8.5,
+                    self.deltas[(k, j)] = ax.text(x - _DELTA_SHIFT, y + _RADIUS + 0.08, "", ha="left", va="bottom",
+                                                  fontsize=8.5,
                                                   color=COLORS["delta"], zorder=5,
                                                   bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
 

@@ -1,4 +1,4 @@
-"""Lesson 04's widget: step through the three factors of ∂E/∂w for an output weight of seed 002."""
+"""Lesson 04's widget: step through the three factors of ∂E/∂w for an output weight of Mazur's 2-2-2 example."""
 from __future__ import annotations
 
 from typing import Callable
@@ -93,11 +93,18 @@ class FactorStepper(LessonWidget):
             f"factor 3:  $\\partial {zo}/\\partial {w} = {ah}$ = {f3}",
             # the delta goes on a line of its own: beside the product it ran off the figure's right edge
             f"product:  {f1} · {f2} · {f3} = {fmt(self.gradient)}\n"
-            f"($\\delta_{{o_{j + 1}}}$ = factor 1 · factor 2 = {fmt(delta)}{', by your output_delta' if students else ''})",
+            f"($\\delta_{{o_{j + 1}}}$ = factor 1 · factor 2 = {fmt(delta)}{self._yours(delta) if students else ''})",
         ]
         for k, text in enumerate(self.lines):
             text.set_text(rows[k] if k <= self.step_index else "")
             text.set_color(COLORS["highlight"] if k == self.step_index and k > 0 else COLORS["text"])
+
+    def _yours(self, delta: float) -> str:
+        """After the student's δ: whether it agrees with factor 1 · factor 2, the reference's."""
+        right = self.factors[0] * self.factors[1]
+        if np.isclose(delta, right, rtol=1e-6, atol=1e-12):
+            return ", by your output_delta: it agrees"
+        return f", by your output_delta; it should be {fmt(right)}"
 
     def _highlight(self, name: str, j: int, i: int) -> None:
         d = self.drawing
@@ -114,7 +121,7 @@ class FactorStepper(LessonWidget):
 
 def factor_stepper(weight: str = "w5", student_output_delta: Callable | str | None = None,
                    backend: str = "auto") -> FactorStepper:
-    """Lesson 04: step through the three factors of ∂E/∂w of an output weight (seed 002), highlighted on the drawing.
+    """Lesson 04: step through the three factors of ∂E/∂w of an output weight (Mazur's example), highlighted on the drawing.
 
     Parameters
     ----------
