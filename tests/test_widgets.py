@@ -334,9 +334,36 @@ def test_06_shapes_follow_the_batch_size_and_layer():
     assert explorer.arrays["z"].shape == (5, 2) and explorer.arrays["dE/dW"].shape == (2, 2)
     assert "(5, 2)" in explorer.panels["z"].get_title()
     net, x, target = examples.mazur()
-    assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).activations[0])  # row 0 is seed 002's sample
+    assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).activations[0])  # row 0 is Mazur's sample
     explorer.layer.value = 1
     assert explorer.arrays["a"][0] == pytest.approx(net.forward(x).output)
+
+
+def test_06_a_network_whose_layers_differ_shows_every_dimension():
+    explorer = widgets.shapes_explorer(backend="none")
+    explorer.network.value = "a 3-4-2 network"
+    explorer.batch_size.value = 5
+    shapes = {name: value.shape for name, value in explorer.arrays.items()}
+    assert shapes == {"input": (5, 3), "W": (4, 3), "z": (5, 4), "a": (5, 4), "delta": (5, 4), "dE/dW": (4, 3)}
+    assert explorer.panels["W"].get_ylabel() == "n_out = 4" and explorer.panels["W"].get_xlabel() == "n_in = 3"
+    explorer.layer.value = 1
+    assert explorer.arrays["input"].shape == (5, 4) and explorer.arrays["dE/dW"].shape == (2, 4)
+    assert explorer.error is None
+
+
+def test_06_use_mine_frames_the_z_panel_and_says_whether_it_agrees():
+    explorer = widgets.shapes_explorer(student_dense_forward=lambda x, W, b: x @ W.T, backend="none")  # forgot b
+    assert not explorer._mine_frame.get_visible()
+    explorer.switch.check()
+    explorer.switch.checkbox.value = True
+    assert explorer._mine_frame.get_visible() and explorer.z_agrees is False
+    assert "yours" in explorer.panels["z"].get_title() and "differs" in explorer.status.value
+    explorer.switch.student = lambda x, W, b: x @ W.T + b
+    explorer.update()
+    assert explorer.z_agrees is True and "agrees" in explorer.status.value
+    explorer.switch.checkbox.value = False
+    assert not explorer._mine_frame.get_visible() and "yours" not in explorer.panels["z"].get_title()
+    assert len(explorer.fig.axes) == 7  # six panels and one colour bar
 
 
 # ------------------------------------------------------------------ the student toggle, wired once

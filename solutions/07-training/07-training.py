@@ -5,8 +5,9 @@
 #
 # * write the training loop and say exactly when its loss is measured,
 # * tell online, batch and minibatch training apart and pick between them,
-# * train seed 002's network for 10,000 steps and explain the seed's final number to the last digit,
+# * train Mazur's network for 10,000 steps and explain its published final number to the last digit,
 # * train XOR from random weights, watch its decision boundary form, and recognise a start that gets stuck,
+# * see what a learning rate that is too small, right, or too large does to a whole run,
 # * train a small network on a 2-D data set to a stated accuracy.
 #
 # This lesson runs real training, so some cells take a second or two.
@@ -16,6 +17,7 @@ import time
 import numpy as np
 from backprop_core import Network, examples, train
 from backprop_core.viz import plots
+from backprop_core.viz.widgets.lesson07 import loss_curves   # loss curves from epoch 0, on a log axis
 from backprop_core.grading import call_on_copies, public_test
 
 np.set_printoptions(precision=6, suppress=True)
@@ -28,7 +30,9 @@ np.set_printoptions(precision=6, suppress=True)
 # 1. **forward**: compute the output for some samples,
 # 2. **measure**: the loss $E$ of that output against the targets,
 # 3. **backward**: the gradients $\partial E/\partial W$, $\partial E/\partial b$ of every layer,
-# 4. **update**: $W \leftarrow W - \alpha\, \partial E/\partial W$ (and $b$ likewise).
+# 4. **update**: $W \leftarrow W - \alpha\, \partial E/\partial W$ (and $b$ likewise), with the learning rate $\alpha$ (`learning_rate` in code).
+#
+# The loss of one sample is $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$, summed over the output neurons; for several samples it is the mean of theirs.
 #
 # One pass over the whole data set is an **epoch**. How many samples go into one step is the difference between three ways of training:
 #
@@ -43,9 +47,9 @@ np.set_printoptions(precision=6, suppress=True)
 # Note **when** the loss is measured: in step 2, *before* that step's update. The loss recorded for the last step therefore describes the network one update before the end.
 
 # %% [markdown]
-# ## 2 · Seed 002, 10,000 times
+# ## 2 · Mazur's example, 10,000 times
 #
-# Seed 002 trains its 2-2-2 sigmoid network on its single sample with $\alpha = 0.5$, leaves the biases alone, and reports that "after 10,000 rounds" the error is 0.0000351085. With one sample, online and batch training are the same thing. `train` records the loss of every epoch's forward pass:
+# Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, ends by training its network on its single sample with $\alpha = 0.5$, leaving the biases alone. The published example reports that "after 10,000 rounds" the error is 0.0000351085. With one sample, online and batch training are the same thing. `train` records the loss of every epoch's forward pass: `history.losses[k]` is the loss measured after $k$ updates.
 
 # %%
 net, x, target = examples.mazur()
@@ -58,13 +62,13 @@ print(f"loss at the 10,000th forward pass (losses[9999]): {history.losses[9999]:
 print(f"loss after 10,000 updates (net.loss):             {net.loss(x, target):.5e}")
 
 # %% [markdown]
-# The seed's 0.0000351085 is `history.losses[9999]`: the error seen by the **10,000th forward pass**, which comes after only **9,999** updates. After the 10,000th update the error is 3.51019e-05. The difference is tiny, but it is the classic off-by-one of training loops: the loss a loop reports belongs to the weights *before* its last update.
+# The published 0.0000351085 is `history.losses[9999]`: the error seen by the **10,000th forward pass**, which comes after only **9,999** updates. After the 10,000th update the error is 3.51019e-05. The difference is tiny, but it is the classic off-by-one of training loops: the loss a loop reports belongs to the weights *before* its last update.
 #
-# (The error after the first update, `losses[1]` = 0.291027774, differs from the seed's 0.291027924 in the seventh digit; that is a rounding slip in the seed, no reading of the algorithm gives its number.)
+# (After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.)
 #
 # ### What if the biases learn too?
 #
-# The seed keeps $b_1 = 0.35$ and $b_2 = 0.60$ fixed. Biases are weights on an input that is always 1, and letting them learn costs nothing:
+# Mazur's example keeps $b_1 = 0.35$ and $b_2 = 0.60$ fixed. A bias is a weight on an input that is always 1: it shifts a neuron's net input $z$ whatever the other inputs are. Letting the biases learn costs nothing:
 
 # %%
 net_b, _, _ = examples.mazur()
@@ -72,17 +76,17 @@ history_b = train(net_b, x, target, learning_rate=0.5, epochs=10_000, mode="onli
 print(f"after 10,000 updates, biases fixed:    {net.loss(x, target):.5e}")
 print(f"after 10,000 updates, biases learning: {net_b.loss(x, target):.5e}")
 print("learned biases:", net_b.biases[0], net_b.biases[1])
-plots.loss_curve({"biases fixed (seed 002)": history.losses, "biases learning": history_b.losses})
+loss_curves({"biases fixed (as published)": history.losses, "biases learning": history_b.losses})
 
 
 # %% [markdown]
-# With the biases free the error ends at 2.4476e-06, about 14 times lower: the output neuron that must reach 0.01 needs a very negative net input, and a bias can supply it directly. On the log axis both curves fall almost in straight lines after a fast start; progress slows because near a target the sigmoid flattens and its slope $\sigma'$ shrinks the gradient.
+# With the biases free the error ends at 2.4476e-06, about 14 times lower: the output neuron that must reach 0.01 needs a very negative net input, and a bias can supply it directly. On the log axis both curves drop fast for a few hundred updates and then bend into a slower and slower descent: every decade of error costs more updates than the one before. Progress slows because near a target the sigmoid flattens, and its slope $\sigma'$ shrinks the gradient.
 #
 # ## 3 · The online training loop
 #
 # ### Exercise `train_online`
 #
-# Write online training with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`).
+# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`).
 
 # %% solution
 def train_online(net, X, Y, learning_rate, epochs):
@@ -100,15 +104,15 @@ def train_online(net, X, Y, learning_rate, epochs):
     Y : ndarray, shape (N, n_out)
         Targets, one row per sample.
     learning_rate : float
-        The step size alpha > 0.
+        The step size (alpha in the text), > 0.
     epochs : int
         Passes over the N samples.
 
     Returns
     -------
     losses : ndarray, shape (epochs,)
-        losses[k]: the mean over epoch k's samples of the loss 1/2 sum (t - y)^2
-        that each forward pass measured before its own update.
+        losses[k]: the mean, over epoch k's samples, of the loss E that each
+        forward pass measured before its own update.
     """
     ### BEGIN SOLUTION
     X, Y = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(Y, dtype=float))
@@ -127,7 +131,7 @@ def train_online(net, X, Y, learning_rate, epochs):
 
 
 # %% public
-# Public test: seed 002 with the biases learning, 10,000 epochs of its one sample.
+# Public test: Mazur's example with the biases learning, 10,000 epochs of its one sample.
 with public_test("train_online"):
     from backprop_core import grading
     net_t, x_t, t_t = examples.mazur()
@@ -135,7 +139,7 @@ with public_test("train_online"):
     # net_t is the test's own network, trained in place.
     mine = call_on_copies(train_online, net_t, x_t[None, :], t_t[None, :], 0.5, 10_000)
     assert np.shape(mine) == (10_000,), f"one loss per epoch: expected shape (10000,), got {np.shape(mine)}"
-    grading.expect_close(mine[0], 0.298371109, "losses[0], seed 002's error before any update", rtol=1e-8)
+    grading.expect_close(mine[0], 0.298371109, "losses[0], the error of Mazur's example before any update", rtol=1e-8)
     assert mine[1] < mine[0], "the loss should fall after the first update: check the sign of your update"
     grading.expect_close(net_t.loss(x_t, t_t), net_b.loss(x, target), "the error after 10,000 updates with learning biases")
     grading.expect_close(mine, history_b.losses, "the whole loss curve")
@@ -202,14 +206,14 @@ with public_test("minibatches"):
 # %% [markdown]
 # ## 5 · XOR from random weights
 #
-# Seed 003's network (2-2-1, sigmoid, with biases) should learn XOR: output 1 when exactly one input is 1. The seed starts from weights drawn from $[-4, 4]$ without 0 and trains online with $\alpha = 1$. `examples.xor(seed=s)` draws such a start; `examples.xor()` is the seed's own.
+# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post met in lesson 05) trains a 2-2-1 sigmoid network with biases to compute XOR: output 1 when exactly one input is 1. It starts from weights drawn at random from $[-4, 4]$ without 0 and trains online with $\alpha = 1$, in the order (0,0), (0,1), (1,0), (1,1). `examples.xor(seed=s)` draws such a start from a random-number generator started with seed `s` (the same `s`, the same weights); `examples.xor()` is the start the blog post printed.
 #
 # The picture shows the network's output over the input plane (colour) and its **decision boundary**, the curve where the output crosses 0.5. A single neuron can only draw a straight boundary, and no straight line separates XOR's two classes; the hidden layer bends it.
 
 # %%
-def train_xor(seed, epochs, snapshots=()):
+def train_xor(rng_seed, epochs, snapshots=()):
     # Online, in the order (0,0), (0,1), (1,0), (1,1), alpha = 1; copies of the net at the given epochs.
-    net, X, Y = examples.xor(seed=seed)
+    net, X, Y = examples.xor(seed=rng_seed)
     copies = {}
     def keep(epoch, net, loss):
         if epoch + 1 in snapshots:
@@ -224,19 +228,23 @@ print(f"2,000 epochs in {time.perf_counter() - start:.2f} s; outputs now {traine
 
 fig, axes = plots.new_figure(9.0, 8.0, ncols=2, nrows=2)
 axes = axes.ravel()
-plots.decision_boundary(net_x, X_xor, Y_xor, ax=axes[0]); axes[0].set_title("start (xor seed=1)")
+plots.decision_boundary(net_x, X_xor, Y_xor, ax=axes[0]); axes[0].set_title("random start (rng seed 1)")
 for ax, epoch in zip(axes[1:], (100, 600, 2000)):
     panel = plots.decision_boundary(copies[epoch], X_xor, Y_xor, ax=ax)
     ax.set_title(f"after {epoch} epochs")
 panel      # a plot object shows its whole figure
 
 # %%
-plots.loss_curve({"xor seed=1": history_x.losses})
+curve = loss_curves(history_x.losses)
+curve.ax.set_title("XOR from random start 1: loss while training")
+curve
 
 # %% [markdown]
 # ### Train it yourself
 #
-# The explorer below trains seed 003's XOR network live: press **train** and watch the loss curve grow and the decision boundary bend. Move the learning-rate and epoch sliders, try a random start, or `reset`. Once your `train_online` (section 3) works, tick the box to train with your own loop instead of the reference.
+# The explorer below trains the XOR network live, online and in the samples' given order, as your `train_online` does. It opens on the random start above, which learns: press **train** and watch the loss curve fall and the decision boundary bend around the two squares. Then pick **the XOR-by-hand start** (the blog post's own weights) and train again: that one gets stuck (the next section says why). **another random start** draws fresh weights; **reset** goes back to epoch 0; moving the learning rate starts over too.
+#
+# Once your `train_online` (section 3) works, tick the box: the run starts over from the same start with your loop, and a correct loop shows exactly the same numbers as the reference.
 
 # %%
 from backprop_core.viz.widgets import training_explorer
@@ -245,33 +253,35 @@ training_explorer(learning_rate=1.0, epochs=500, student_train="train_online")
 # %% [markdown]
 # ### A start that gets stuck
 #
-# Not every start succeeds. The cell below tries six random starts for 1,500 epochs and calls a run **stuck** when its loss is still above 0.05 (a solved XOR is far below 0.01).
+# Not every start succeeds. The cell below tries six random starts (rng seeds 0 to 5) for 1,500 epochs and calls a run **stuck** when its loss is still above 0.05 (a solved XOR is far below 0.01).
 
 # %%
 start = time.perf_counter()
 final = {}
-for seed in range(6):
-    net_s, hist_s, _ = train_xor(seed, 1500)
-    final[seed] = net_s.loss(X_xor, Y_xor)
+for rng_seed in range(6):
+    net_s, hist_s, _ = train_xor(rng_seed, 1500)
+    final[rng_seed] = net_s.loss(X_xor, Y_xor)
 print(f"(searched in {time.perf_counter() - start:.1f} s)")
-for seed, loss in final.items():
-    print(f"xor seed={seed}: loss after 1,500 epochs {loss:.4f}  {'STUCK' if loss > 0.05 else 'solved'}")
-stuck_seed = min(seed for seed, loss in final.items() if loss > 0.05)
+for rng_seed, loss in final.items():
+    print(f"random start {rng_seed}: loss after 1,500 epochs {loss:.4f}  {'STUCK' if loss > 0.05 else 'solved'}")
+stuck_seed = min(rng_seed for rng_seed, loss in final.items() if loss > 0.05)
 
 # %%
 stuck, history_stuck, _ = train_xor(stuck_seed, 2_000)
 trace_stuck = stuck.forward(X_xor)
 grads_stuck = stuck.backward(trace_stuck, Y_xor)
-print(f"xor seed={stuck_seed} after 2,000 epochs: loss {stuck.loss(X_xor, Y_xor):.4f}")
+print(f"random start {stuck_seed} after 2,000 epochs: loss {stuck.loss(X_xor, Y_xor):.4f}")
 print("outputs for (0,0), (0,1), (1,0), (1,1):", trace_stuck.output.ravel().round(3))
 print("hidden net inputs z (rows = samples):\n", trace_stuck.pre_activations[0].round(1))
 print("hidden activations (rows = samples):\n", trace_stuck.activations[0].round(3))
 print("sigma'(z) of the hidden neurons:\n", (trace_stuck.activations[0] * (1 - trace_stuck.activations[0])).round(5))
 print("size of the whole gradient:", np.sqrt(sum(np.sum(g ** 2) for g in grads_stuck.weights + grads_stuck.biases)))
 
-fig, axes = plots.new_figure(9.0, 3.6, ncols=2)
-plots.decision_boundary(stuck, X_xor, Y_xor, ax=axes[0]); axes[0].set_title(f"xor seed={stuck_seed}, 2,000 epochs")
-plots.loss_curve({f"xor seed={stuck_seed}": history_stuck.losses, "xor seed=1": history_x.losses}, ax=axes[1])
+fig, axes = plots.new_figure(9.0, 3.6, ncols=2)   # the loss first: the colour bar's label then has room on the right
+loss_curves({f"random start {stuck_seed} (stuck)": history_stuck.losses, "random start 1": history_x.losses}, ax=axes[0])
+panel = plots.decision_boundary(stuck, X_xor, Y_xor, ax=axes[1])
+axes[1].set_title(f"random start {stuck_seed}, 2,000 epochs")
+panel      # a plot object shows its whole figure
 
 # %% [markdown]
 # Read the numbers above. The stuck network gets two of the four points right and answers about 0.5 for the other two, a loss near $\tfrac14\cdot 2\cdot\tfrac12(0.5)^2 = 0.0625$. Why doesn't it improve?
@@ -279,43 +289,51 @@ plots.loss_curve({f"xor seed={stuck_seed}": history_stuck.losses, "xor seed=1": 
 # * **Two inputs share one hidden picture.** The two points it gets wrong produce (almost) the same hidden activations, so the output neuron sees the same thing for both and can only answer their average, 0.5. To separate them a hidden neuron must change its response to one and not the other.
 # * **The hidden neurons that would have to change are saturated.** Their net inputs are large ($|z| \gtrsim 5$), where the sigmoid is flat: $\sigma'(z)$ is around $10^{-3}$ or smaller, and every gradient reaching the hidden weights is multiplied by it. The whole gradient is tiny, so gradient descent barely moves.
 #
-# This is a **local minimum** (or a plateau so flat it behaves like one): every small step makes things worse or changes nothing, although a much better solution exists. The cure is not a cleverer update but a different start, smaller initial weights (which keep the sigmoids out of their flat tails), or more hidden neurons. Seed 003's own start, `examples.xor()`, happens to end in the same kind of trap.
+# This is a **local minimum** (or a plateau so flat it behaves like one): every small step makes things worse or changes nothing, although a much better solution exists. The cure is not a cleverer update but a different start, smaller initial weights (which keep the sigmoids out of their flat tails), or more hidden neurons. The XOR-by-hand example's own start, `examples.xor()`, ends in the same kind of trap: it is the explorer's stuck start.
 #
 # ## 6 · How the learning rate matters
 #
-# Back to seed 002. Move the slider: the explorer retrains its 10,000 steps at the new learning rate and redraws the loss curve.
+# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed). Right: the error after the last update for every rate, your rate marked. The second network, hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02, shows what a rate that is too large does when nothing bounds the output.
 
 # %%
 from backprop_core.viz.widgets import learning_rate_explorer
-learning_rate_explorer(learning_rate=0.5)
+rates_explorer = learning_rate_explorer(learning_rate=0.5)
+rates_explorer
 
 # %% [markdown]
-# The cell below does the same for a row of learning rates at once and plots the final error against $\alpha$.
+# The explorer keeps every run. The cell below reads a few of them, checks one against `train` run the ordinary way, and prints what happened.
 
 # %%
-rates = [0.05, 0.2, 0.5, 2.0, 5.0, 20.0]
-final_error, curves = {}, {}
-start = time.perf_counter()
-for rate in rates:
-    net_r, x_r, t_r = examples.mazur()
-    h_r = train(net_r, x_r, t_r, learning_rate=rate, epochs=10_000, update_biases=False)
-    final_error[rate] = net_r.loss(x_r, t_r)
-    if rate in (0.05, 0.5, 5.0, 20.0):
-        curves[f"α = {rate:g}"] = h_r.losses
-print(f"{len(rates)} x 10,000 steps in {time.perf_counter() - start:.1f} s")
-for rate, error in final_error.items():
-    print(f"learning rate {rate:5g}: error after 10,000 updates {error:.3e}")
+from backprop_core.viz.widgets.lesson07 import RATES
+mazur_losses, mazur_final, _ = rates_explorer.runs["Mazur's 2-2-2 sigmoid"]
+linear_losses, linear_final, linear_blown_at = rates_explorer.runs["hmkcode's linear 2-2-1"]
 
-fig, axes = plots.new_figure(10.0, 3.6, ncols=2)
-axes[0].loglog(rates, list(final_error.values()), "o-")
-axes[0].set_xlabel("learning rate α (log scale)"); axes[0].set_ylabel("error after 10,000 updates (log scale)")
-axes[0].set_title("seed 002: final error against α")
-axes[1].set_title("loss curves")
-plots.loss_curve(curves, ax=axes[1])
+net_r, x_r, t_r = examples.mazur()
+train(net_r, x_r, t_r, learning_rate=5.0, epochs=10_000, update_biases=False)
+assert np.isclose(net_r.loss(x_r, t_r), mazur_final[RATES.index(5.0)], rtol=1e-9)   # the same run
 
+print("Mazur's example, error after 10,000 updates:")
+for rate in (0.05, 0.5, 5.0, 50.0, 150.0, 1000.0):
+    print(f"  α = {rate:6g}: {mazur_final[RATES.index(rate)]:.3e}")
+print("hmkcode's linear example:")
+for rate in (0.05, 0.3, 0.5, 0.7, 5.0):
+    k = RATES.index(rate)
+    last_two = linear_losses[k][-2:]
+    if linear_blown_at[k] >= 0:
+        print(f"  α = {rate:6g}: diverged, the error passed 1e6 after {linear_blown_at[k]} updates")
+    elif linear_final[k] > 1e-6:
+        print(f"  α = {rate:6g}: error after 10,000 updates {linear_final[k]:.3e}, still jumping between {last_two[0]:.4f} and {last_two[1]:.4f}")
+    else:
+        print(f"  α = {rate:6g}: error after 10,000 updates {linear_final[k]:.3e}")
 
 # %% [markdown]
-# For this one-sample problem larger steps simply get there faster: the error keeps falling as $\alpha$ grows, over the range shown. That is not a law. On real data a step that is too large overshoots the minimum (lesson 02 showed it on one weight), and loss curves start to zig-zag or explode; a rate that is too small wastes steps. The usual practice is to try rates a factor 3 to 10 apart and keep the largest that trains smoothly.
+# Three regimes show up, in both networks:
+#
+# * **Too small** ($\alpha = 0.05$ for Mazur's example): every step is safe but tiny, and 10,000 of them leave the error near $10^{-3}$.
+# * **About right**: larger steps get there faster. For Mazur's example the final error keeps falling as $\alpha$ grows, all the way to about 50, where it reaches the limit of float64 arithmetic ($10^{-31}$).
+# * **Too large**: the step overshoots. hmkcode's linear network has an output that nothing bounds: from $\alpha \approx 0.3$ each step jumps past the minimum to the other side of the valley; at 0.3 and 0.5 the error bounces between the same two values for ever (the last two above), and from 0.7 on each jump lands higher than the last, so the error grows without limit: the run **diverges** (lesson 02 showed the same on one weight). A sigmoid output cannot run away, since it stays between 0 and 1 and so $E \le 1$; instead, from $\alpha \approx 150$ the very first step throws the outputs deep into the sigmoid's flat tails, to 0 or 1 where the targets are 0.01 and 0.99. There $\sigma' \approx 0$ and the gradient vanishes: the error stops at $5\cdot10^{-5}$ to $10^{-4}$ for good, $10^{26}$ times worse than at $\alpha = 50$.
+#
+# No rate is right for every problem. The usual practice is to try rates a factor 3 to 10 apart and keep the largest that trains smoothly.
 #
 # ## 7 · A small real data set: two moons
 #
@@ -337,6 +355,8 @@ X_test, Y_test = two_moons(200, 0.15, seed=1)
 print("X_train", X_train.shape, "Y_train", Y_train.shape)
 
 # %% [markdown]
+# The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent). It is an S-curve like the sigmoid, but it runs from −1 to 1 and is centred on 0: in fact $\tanh(z) = 2\sigma(2z) - 1$, a sigmoid stretched to twice the height and twice the steepness. At $z = 0$ its slope is $\tanh'(0) = 1$, four times the sigmoid's 0.25, and its derivative is $\tanh'(z) = 1 - \tanh(z)^2$, as easy to compute from the activation as $\sigma' = \sigma(1 - \sigma)$. Hidden values of both signs and steeper slopes usually make a hidden layer learn faster; the backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
+#
 # A 2-8-1 network (tanh hidden layer, sigmoid output) trained with minibatches of 10 for 300 epochs, $\alpha = 1$. **Accuracy** is the share of points on the right side of the 0.5 boundary; we measure it on the *test* points, which training never saw. This run reaches at least **97 %** test accuracy.
 
 # %%
@@ -353,24 +373,23 @@ train_accuracy, test_accuracy = accuracy(moons_net, X_train, Y_train), accuracy(
 print(f"trained in {time.perf_counter() - start:.2f} s; train accuracy {train_accuracy:.1%}, test accuracy {test_accuracy:.1%}")
 assert test_accuracy >= 0.97
 
-fig, axes = plots.new_figure(10.0, 4.0, ncols=2)
-plots.decision_boundary(moons_net, X_test, Y_test, ax=axes[0], lim=(-1.6, 2.6)); axes[0].set_title("test points and the learned boundary")
-from matplotlib.collections import PathCollection
-for points in axes[0].collections:      # 200 points: smaller markers than for XOR's four
-    if isinstance(points, PathCollection):
-        points.set_sizes([22])
-axes[1].set_title("training loss")
-plots.loss_curve({"minibatch, B = 10": history_m.losses}, ax=axes[1])
+fig, axes = plots.new_figure(10.0, 4.0, ncols=2)   # the loss first: the colour bar's label then has room on the right
+axes[0].set_title("training loss")
+loss_curves({"minibatch, B = 10": history_m.losses}, ax=axes[0])
+panel = plots.decision_boundary(moons_net, X_test, Y_test, ax=axes[1], lim=(-1.6, 2.6), marker_size=22)  # 200 points: small markers
+axes[1].set_title("test points and the learned boundary")
+panel      # a plot object shows its whole figure
 
 # %% [markdown]
 # ## Summary
 #
 # * A training step is forward, measure, backward, update; an epoch is one pass over the data. Online uses one sample per step, batch all of them, minibatch B of them.
-# * A loop's recorded loss is measured *before* its update: seed 002's 0.0000351085 is the 10,000th forward pass (9,999 updates); after 10,000 updates the error is 3.51019e-05, and 2.4476e-06 when the biases learn too.
+# * A loop's recorded loss is measured *before* its update: Mazur's published 0.0000351085 is the 10,000th forward pass (9,999 updates); after 10,000 updates the error is 3.51019e-05, and 2.4476e-06 when the biases learn too.
 # * XOR needs the hidden layer to bend the decision boundary. A start can end in a local minimum where two inputs share one hidden picture and saturated sigmoids ($\sigma' \approx 0$) stall the gradient.
-# * The learning rate trades speed against stability; on two moons a 2-8-1 network reaches ≥ 97 % test accuracy.
+# * The learning rate trades speed against stability: too small wastes steps, too large overshoots (a linear output diverges, a sigmoid output saturates and stops).
+# * tanh is a sigmoid-like activation from −1 to 1; on two moons a 2-8-1 tanh/sigmoid network reaches ≥ 97 % test accuracy.
 #
-# **Fresh words:** *epoch*, *online / batch / minibatch training*, *decision boundary*, *saturation*, *local minimum*, *accuracy*, *test set*.
+# **Fresh words:** *epoch*, *online / batch / minibatch training*, *decision boundary*, *saturation*, *local minimum*, *divergence*, *tanh*, *accuracy*, *test set*.
 #
 # ## Check your understanding
 #

@@ -5,12 +5,12 @@ from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator, MaxNLocator, NullLocator
 
 from backprop_core.course import examples
 from backprop_core.nn.network import Network, backward_pass, forward_pass
 from backprop_core.nn.training import train
-from backprop_core.viz.plots import decision_boundary, fmt, new_figure
+from backprop_core.viz.plots import LossCurvePlot, decision_boundary, fmt, new_figure
 from backprop_core.viz.style import COLORS, course_style
 from ._base import LessonWidget, StudentToggle, button, learning_rate_slider
 
@@ -22,22 +22,25 @@ def log_ticks(axis, decades: float | None = None) -> None:
     shows one labelled tick or none: there 2 and 5 times each power are labelled too.
     A wide axis gets at most 7 labelled powers (tick labels are most of a redraw's time).
     """
-    if decades is not None and decades < 2:
+    if decades is not None and decades < 1:  # 1, 2, 5 steps would still leave one tick: evenly spaced ones
+        axis.set_major_locator(MaxNLocator(nbins=5))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    elif decades is not None and decades < 2:
         axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
-        axis.set_major_formatter(LogFormatterSciNotation(base=10, labelOnlyBase=False))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     else:
         axis.set_major_locator(LogLocator(base=10, numticks=7))
         axis.set_major_formatter(LogFormatterSciNotation(base=10))
     axis.set_minor_locator(NullLocator())
 
 
-def fixed_labels(ax, title_y: float = 1.02) -> None:
+def fixed_labels(ax, title_y: float = 1.02, label_x: float = -0.14) -> None:
     """Keep ``ax``'s axis labels and title where they are.
 
     Otherwise every redraw measures all tick labels to place them, a third of the
     learning-rate explorer's redraw.
     """
-    ax.yaxis.set_label_coords(-0.14, 0.5)
+    ax.yaxis.set_label_coords(label_x, 0.5)
     ax.xaxis.set_label_coords(0.5, -0.13)
     ax.title.set_y(title_y)
     ax._autotitlepos = False  # what set_title(..., y=...) sets; set_y alone does not
@@ -51,6 +54,34 @@ def draw_losses(ax, losses, label: str | None = None, **style):
     finite = finite[np.isfinite(finite) & (finite > 0)]
     log_ticks(ax.yaxis, np.log10(finite.max() / finite.min()) if len(finite) > 1 else None)
     return line
+
+
+class LossesFromZero(LossCurvePlot):
+    """:class:`~backprop_core.viz.plots.LossCurvePlot` with ``losses[k]`` at x = k and readable log ticks.
+
+    ``History.losses[k]`` is measured after k epochs (before epoch k's own update), so the
+    untrained network's loss belongs at x = 0; the plain plot numbers epochs from 1.
+    """
+
+    def update(self, losses) -> "LossesFromZero":
+        super().update(losses)
+        values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in self.lines.values()])
+        values = values[np.isfinite(values) & (values > 1e-300)]
+        if self.log and len(values):
+            log_ticks(self.ax.yaxis, float(np.log10(values.max() / values.min())))
+        return self
+
+    def _show_line(self, label: str, values: np.ndarray) -> None:
+        super()._show_line(label, values)
+        self.lines[label].set_xdata(np.arange(len(values)))  # what it was measured after: 0, 1, 2, ... epochs
+
+
+def loss_curves(losses, ax=None, xlabel: str = "epochs trained") -> LossesFromZero:
+    """Loss curves from epoch 0 on a log axis: ``losses`` a sequence (shape (epochs,)) or dict label -> sequence.
+
+    The plot object shows its whole figure as the last value of a cell.
+    """
+    return LossesFromZero(ax, True, xlabel).update(losses)
 
 
 # ------------------------------------------------------------------ the XOR training explorer
@@ -93,6 +124,7 @@ class TrainingExplorer(LessonWidget):
             self.ax_loss.set_xlabel("epochs trained")
             self.ax_loss.set_ylabel("loss E (log scale)")
             self.ax_loss.set_title("loss while training")
+            fixed_labels(self.ax_loss, label_x=-0.17)  # tick labels change width as the loss falls
         self.plane = decision_boundary(self.net, self.X, self.Y, ax=ax_plane, resolution=61)
         ax_plane.set_title("output over the input plane (line: 0.5)")
         self.readout = self.fig.supxlabel(" ", fontsize=10)
@@ -154,14 +186,16 @@ class TrainingExplorer(LessonWidget):
         self._on_change()
 
     def recompute(self) -> None:
-        # losses[k] was measured after k epochs; the loss now (after them all) closes the curve
+        # losses[k] was measured during epoch k, after k epochs of training: drawn at x = k.
+        # Before any training there is one point, the untrained network's loss.
         now = self.net.loss(self.X, self.Y)
-        shown = [*self.losses, now]
+        shown = np.asarray(self.losses or [now], dtype=float)
         self.curve.set_data(np.arange(len(shown)), shown)
         self.curve.set_marker("o" if len(shown) <= 2 else "")
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
         self.ax_loss.set_xlim(0, max(len(shown) - 1, 10))
+        log_ticks(self.ax_loss.yaxis, float(np.log10(shown.max() / shown.min())))
         self.plane.update(self.net)
         outputs = self.net.forward(self.X).output[:, 0]
         pairs = ", ".join(f"{int(a)}{int(b)}→{fmt(o, 2)}" for (a, b), o in zip(self.X, outputs))
