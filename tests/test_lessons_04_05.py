@@ -28,24 +28,29 @@ GAP_PIXELS = 12  # at the figure's own dpi: a δ label and a backward arrow neve
 
 
 def _crowded(drawing: plots.NetworkDrawing) -> list[str]:
-    """Each δ label that comes within GAP_PIXELS of a visible backward arrow, as "δ of (k, j) near wN"."""
+    """Each δ label within GAP_PIXELS of a visible backward arrow, or on a weight's label, as "δ of (k, j) near wN"."""
     drawing.fig.canvas.draw()
     renderer = drawing.fig.canvas.get_renderer()
     arrows = {name: arrow.get_window_extent(renderer) for name, arrow in drawing.arrows.items() if arrow.get_visible()}
+    labels = {name: text.get_window_extent(renderer) for name, text in drawing.edge_labels.items() if text.get_text()}
     crowded = []
     for key, text in drawing.deltas.items():
         if not text.get_visible() or not text.get_text():
             continue
-        box = text.get_window_extent(renderer).padded(GAP_PIXELS)
-        crowded += [f"δ of {key} near {name}" for name, arrow in arrows.items() if box.overlaps(arrow)]
+        box = text.get_window_extent(renderer)
+        crowded += [f"δ of {key} near {name}'s arrow" for name, arrow in arrows.items()
+                    if box.padded(GAP_PIXELS).overlaps(arrow)]
+        crowded += [f"δ of {key} on {name}'s label" for name, label in labels.items() if box.overlaps(label)]
     return crowded
 
 
 @pytest.mark.parametrize("example", ["mazur", "step_by_step", "xor"])
 def test_delta_labels_keep_clear_of_the_backward_arrows(example):
-    flow = widgets.delta_flow(example, backend="none")
+    flow = widgets.delta_flow(example, student_hidden_delta=lambda z, W, d: 10 * (W.T @ d), backend="none")
     assert _crowded(flow.drawing) == []
     flow.compare.value = True  # two-line labels: "δ …" and "σ′(a): …"
+    assert _crowded(flow.drawing) == []
+    flow.switch.checkbox.value = True  # the widest: "δ … (yours)" over "σ′(a): …"
     assert _crowded(flow.drawing) == []
 
 

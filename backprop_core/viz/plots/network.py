@@ -17,8 +17,11 @@ _DX, _DY = 3.2, 2.0
 _INCHES_PER_UNIT = 0.82  # fonts stay readable, a 3-layer net is ≈ 7.5 in wide
 #: Where a backward arrow runs along its edge, as fractions from the sending neuron: (head, tail).
 _ARROW_SPAN = (0.50, 0.74)
-#: A δ label starts this far left of its neuron's centre and runs right: the backward arrows
-#: arrive from the left, so a label centred on the neuron (wider with a note) would sit on them.
+#: A δ label sits above its neuron, starting this far to one side of its centre and running to the
+#: other: a label centred on the neuron (wider with a note) would sit on a backward arrow or an edge's label.
+#: In the first hidden layer it runs left, where no arrow arrives (the inputs have no δ to receive) and the
+#: outgoing edges' labels on the right stay clear; in later layers it runs right, away from the arrows
+#: arriving from the left.
 _DELTA_SHIFT = 0.3
 
 
@@ -123,8 +126,10 @@ class NetworkDrawing(_Plot):
                                               linespacing=1.25,
                                               bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
                 if k > 0:
-                    self.deltas[(k, j)] = ax.text(x - _DELTA_SHIFT, y + _RADIUS + 0.08, "", ha="left", va="bottom",
-                                                  fontsize=8.5,
+                    first_hidden = k == 1 and last > 1
+                    self.deltas[(k, j)] = ax.text(x + _DELTA_SHIFT if first_hidden else x - _DELTA_SHIFT,
+                                                  y + _RADIUS + 0.08, "", ha="right" if first_hidden else "left",
+                                                  va="bottom", fontsize=8.5,
                                                   color=COLORS["delta"], zorder=5,
                                                   bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
 

@@ -169,7 +169,7 @@ class DeltaFlow(LessonWidget):
         """∂E/∂w of the hidden weights on one line under the drawing, from the deltas shown."""
         last = len(self.net.weights)
         hidden = [(n, idx) for n, idx in weight_names(self.net).items() if idx[0] < last - 1]
-        text = "   ".join(f"∂E/∂{n} = {fmt(grads.weights[l][j, i])}" for n, (l, j, i) in hidden)
+        text = "   ".join(f"∂E/∂{n} = {fmt(grads.weights[l][j, i] + 0.0)}" for n, (l, j, i) in hidden)  # + 0.0: no "−0"
         self.readout.set_text(("from your δ:  " if yours else "") + text)
 
     def _delta_notes(self, students: bool) -> dict[tuple[int, int], str]:
