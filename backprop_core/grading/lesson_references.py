@@ -1,8 +1,13 @@
-"""The references the lessons' demonstrations fall back on, by exercise name (:func:`reference_for`).
+"""What the lessons' public cells need of the exercise registry, by exercise name.
 
-:func:`~backprop_core.grading.notebook.yours_or_reference` asks here. In the course repository they come
-from the exercise registry; a student copy (``make student-copy``, :mod:`.student_copy`) has this module
-rewritten as a plain map of just the references its lessons fall back on, and no registry.
+- :func:`reference_for`: the reference a demonstration falls back on
+  (:func:`~backprop_core.grading.notebook.yours_or_reference`);
+- :func:`changes_of`: the arguments an exercise exists to change in place
+  (:func:`~backprop_core.grading.in_place.call_on_copies`).
+
+In the course repository both come from the registry; a student copy (``make student-copy``,
+:mod:`.student_copy`) has this module rewritten as two plain maps holding just what its lessons use,
+and no registry.
 """
 from __future__ import annotations
 
@@ -22,3 +27,18 @@ def reference_for(name: str) -> Callable:
     from . import exercises  # here, not at the top: a hidden test's build of the package has no registry
 
     return exercises.get(name).reference
+
+
+def changes_of(name: str) -> tuple[str, ...]:
+    """The arguments exercise ``name`` exists to change in place (``Exercise.changes``, e.g. ``("net",)``).
+
+    Raises
+    ------
+    ImportError
+        In a hidden test's build of the package, which has no registry.
+    ValueError
+        No exercise of that name.
+    """
+    from . import exercises  # here, not at the top: a hidden test's build of the package has no registry
+
+    return exercises.get(name).changes
