@@ -26,7 +26,7 @@ help:
 	@echo "                grades-canvas.csv (Canvas's import; ARGS='--roster roster.csv')"
 	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades: a PostgreSQL gradebook"
 	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
-	@echo "make student-copy DEST=dir   the course without solutions/ and tests, for students"
+	@echo "make student-copy DEST=dir   what students need: the lessons and the package parts they import"
 	@echo "a class on one server (README, 'A class on one server (JupyterHub)'), as root:"
 	@echo "make hub-install  JupyterHub, the proxy and the course's environment for every user (HUB_PREFIX=$(HUB_PREFIX))"
 	@echo "make hub          install, then start JupyterHub (deploy/jupyterhub_config.py; HUB_PORT=8000)"
@@ -90,14 +90,12 @@ endif
 similarity: $(VENV)/.installed-lab
 	$(PY) -m backprop_core.grading.similarity $(ARGS)
 
-# What students get: the course without the solutions, tests and grading state (from the last commit).
+# What students get (backprop_core/grading/student_copy.py, from the last commit): the lessons, the package's
+# nn/course/viz, and of its grading only the modules the lessons import; no solutions, tests, exercise
+# registry, hidden-test machinery or grading state. The README's part for instructors is left out.
 DEST ?= ../backprop-course-student
-student-copy:
-	@test -n "$(DEST)" && ! test -e "$(DEST)/solutions" || { echo "DEST must name a new folder" >&2; exit 2; }
-	mkdir -p "$(DEST)"
-	git archive HEAD index.ipynb lessons backprop_core etc pyproject.toml environment.yml Makefile README.md .gitignore \
-	    | tar -x -C "$(DEST)"
-	@echo "student copy in $(DEST): run 'make lab' there"
+student-copy: $(VENV)/.installed-lab
+	$(PY) -m backprop_core.grading.student_copy "$(DEST)"
 
 # A class on one server (README, "A class on one server (JupyterHub)"; deploy/jupyterhub_config.py).
 # Every user's server runs the course's environment, so it is built under HUB_PREFIX on an interpreter
@@ -126,7 +124,7 @@ $(HUB_VENV)/.installed-hub: pyproject.toml $(wildcard $(shell git ls-files backp
 	install -D -m 644 deploy/nbgrader_config.py $(HUB_VENV)/etc/jupyter/nbgrader_config.py
 	rm -rf $(HUB_PREFIX)/etc/jupyter-student && mkdir -p $(HUB_PREFIX)/etc
 	cp -R deploy/jupyter-student $(HUB_PREFIX)/etc/jupyter-student
-	chmod -R a+rX,go-w $(HUB_PREFIX)
+	chmod -R a+rX,go-w $(HUB_VENV) $(HUB_PREFIX)/etc  # (not the hub's state: its cookie secret is root's only)
 	@touch $@
 
 # JupyterHub's proxy, from npm at the version deploy/package-lock.json pins (Node.js >= 18).
