@@ -1,0 +1,351 @@
+"""``make student-copy``: the course as students get it, and no more.
+
+    python -m backprop_core.grading.student_copy DEST      # from the repository root
+
+A student copy holds, from the last commit:
+
+- the lessons (``lessons/``, ``index.ipynb``) and what runs them (``Makefile``, ``pyproject.toml``,
+  ``environment.yml``, ``etc/``, ``README.md`` without its part for instructors);
+- ``backprop_core``'s network maths, course content and pictures (``nn/``, ``course/``, ``viz/``): the
+  lessons compute every number with them;
+- of ``backprop_core.grading``, only the modules the lessons' cells import, found by following the imports
+  from the names the lessons use (``public_test``, ``expect_close``, ...), with a new ``__init__.py``
+  exporting just those names, and ``lesson_references.py`` rewritten as two plain maps: the references of
+  the exercises whose demonstrations fall back on them (``yours_or_reference``), and the arguments an
+  exercise exists to change (``call_on_copies``), and nothing else.
+
+So no exercise registry (cases, known mistakes, points, hidden tests' checks, understanding questions'
+answers), no hidden-test machinery, no nbgrader plug-ins or instructor commands, no ``solutions/``,
+``tests/``, ``benchmarks/`` or grading state. Lessons that come to need more of ``grading`` fail the build,
+naming what they import, rather than silently shipping it.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GRADING = "backprop_core.grading"
+#: What a student copy takes from the last commit, before ``grading`` is cut down.
+SHIPPED = ("index.ipynb", "lessons", "backprop_core", "etc", "pyproject.toml", "environment.yml", "Makefile",
+           "README.md", ".gitignore")
+#: Modules of ``grading`` a student copy must never hold, whatever the lessons import (see the module).
+NEVER_SHIPPED = ("exercises", "checker", "case_functions", "hidden_tests", "exam_build", "student_side",
+                 "nbgrader_ext", "instructor", "parallel", "similarity", "sandbox", "wire", "authoring")
+#: The generated module of references (its full-course twin looks them up in the registry).
+REFERENCES_MODULE = "lesson_references"
+
+
+@dataclass
+class LessonNeeds:
+    """What the lessons' code cells take from ``backprop_core.grading``.
+
+    names : names imported from, or read as attributes of, ``backprop_core.grading``
+    modules : submodules of it imported by name (``backprop_core.grading.notebook``)
+    fallbacks : exercise names given to ``yours_or_reference``
+    """
+
+    names: set[str] = field(default_factory=set)
+    modules: set[str] = field(default_factory=set)
+    fallbacks: set[str] = field(default_factory=set)
+
+
+def _code_cells(notebook: Path) -> list[str]:
+    """The code cells of a notebook, IPython magics and shell lines commented out (plain Python parses them)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+               for c in cells if c["cell_type"] == "code"]
+    return ["\n".join("# " + line if line.lstrip().startswith(("%", "!")) else line
+                      for line in source.splitlines()) for source in sources]
+
+
+def lesson_needs(notebooks: list[Path]) -> LessonNeeds:
+    """Read what the notebooks' code takes from ``backprop_core.grading`` (see :class:`LessonNeeds`).
+
+    Raises
+    ------
+    SyntaxError
+        A code cell that does not parse, naming the notebook.
+    """
+    needs = LessonNeeds()
+    for notebook in notebooks:
+        for source in _code_cells(notebook):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as error:
+                raise SyntaxError(f"{notebook}: a code cell does not parse ({error.msg}, line {error.lineno})") from None
+            _read_needs(tree, needs)
+    return needs
+
+
+def _read_needs(tree: ast.AST, needs: LessonNeeds) -> None:
+    grading_aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == GRADING:
+            needs.names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(GRADING + "."):
+            needs.modules.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.module == "backprop_core":
+            grading_aliases.update(a.asname or a.name for a in node.names if a.name == "grading")
+        elif isinstance(node, ast.Import):
+            needs.modules.update(a.name for a in node.names if a.name.startswith(GRADING + "."))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in grading_aliases:
+            needs.names.add(node.attr)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "yours_or_reference":
+            named = [k.value for k in node.keywords if k.arg == "name"]
+            if named and isinstance(named[0], ast.Constant):
+                needs.fallbacks.add(named[0].value)
+            elif len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                needs.fallbacks.add(node.args[1].value)
+            elif node.args and isinstance(node.args[0], ast.Name):
+                needs.fallbacks.add(node.args[0].id)
+
+
+def _module_file(package_root: Path, module: str) -> Path:
+    """``backprop_core.grading.x`` -> its file under ``package_root`` (the folder holding ``backprop_core``)."""
+    path = package_root.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _imported_grading_modules(file: Path, module: str) -> set[str]:
+    """The ``grading`` modules that ``module``'s source imports, at its top or inside functions."""
+    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            candidates = [target] + [f"{target}.{a.name}" for a in node.names]  # `from . import x` imports a module
+        elif isinstance(node, ast.Import):
+            candidates = [a.name for a in node.names]
+        else:
+            continue
+        found.update(c for c in candidates if c.startswith(GRADING + ".") or c == GRADING)
+    return found
+
+
+def grading_closure(package_root: Path, start: set[str]) -> set[str]:
+    """Every ``grading`` module that the ``start`` modules import, directly or not (``start`` included).
+
+    The generated references module is a leaf: its full-course twin, which reads the registry, is never
+    followed.
+    """
+    keep, todo = set(), list(start)
+    while todo:
+        module = todo.pop()
+        if module in keep or module == GRADING:
+            continue
+        file = _module_file(package_root, module)
+        if not file.is_file():
+            continue  # a name imported from a module, not a module (`from .notebook import public_test`)
+        keep.add(module)
+        if module != f"{GRADING}.{REFERENCES_MODULE}":
+            todo.extend(_imported_grading_modules(file, module) - keep)
+    return keep
+
+
+def _defining_modules(names: set[str]) -> dict[str, str]:
+    """name -> the ``grading`` module that defines it, read from the full course's package."""
+    import importlib
+
+    grading = importlib.import_module(GRADING)
+    where = {}
+    for name in sorted(names):
+        value = getattr(grading, name, None)
+        if value is None:
+            raise LookupError(f"the lessons use backprop_core.grading.{name}, which does not exist")
+        module = getattr(value, "__module__", None) or ""
+        if not module.startswith(GRADING + "."):
+            # a constant (RTOL): find the submodule whose source assigns it
+            module = next(f"{GRADING}.{p.stem}" for p in sorted(Path(grading.__file__).parent.glob("*.py"))
+                          if p.stem != "__init__" and _assigns(p, name))
+        where[name] = module
+    return where
+
+
+def _assigns(file: Path, name: str) -> bool:
+    tree = ast.parse(file.read_text(encoding="utf-8"))
+    return any(isinstance(n, (ast.Assign, ast.AnnAssign)) and name in {getattr(t, "id", None) for t in
+               (n.targets if isinstance(n, ast.Assign) else [n.target])} for n in tree.body)
+
+
+def references_module(fallbacks: set[str]) -> str:
+    """The source of the student copy's ``lesson_references.py``: :func:`reference_for` and :func:`changes_of`
+    over two plain maps.
+
+    A reference that is a function of ``nn`` or ``course`` is imported from there; one written for the
+    registry (``exercises/lessonNN.py``) is copied in, with numpy, the only name such references use. The
+    changes map is every exercise's ``changes`` that is not empty (argument names only).
+    """
+    from . import exercises
+
+    imports, copied, entries = set(), [], []
+    for name in sorted(fallbacks):
+        reference = exercises.get(name).reference
+        module = reference.__module__
+        if module.startswith("backprop_core.") and not module.startswith(GRADING):
+            imports.add(f"from {module} import {reference.__name__}")
+        else:
+            copied.append(textwrap.dedent(inspect.getsource(reference)))
+        entries.append(f"    {name!r}: {reference.__name__},")
+    changes = {e.name: tuple(e.changes) for e in exercises.all_exercises() if e.changes}
+    return "\n".join([
+        '"""What the lessons\' public cells need of the exercise registry, by exercise name: the references',
+        "their demonstrations fall back on (``yours_or_reference``) and the arguments an exercise exists to",
+        "change in place (``call_on_copies``).",
+        "",
+        "Generated by ``make student-copy`` for the student copy, which has no exercise registry: only the",
+        "exercises whose demonstrations use a reference are here. Their hidden tests are not.",
+        '"""',
+        "import numpy as np",
+        *sorted(imports),
+        "",
+        "",
+        *[source + "\n" for source in copied],
+        "REFERENCES = {",
+        *entries,
+        "}",
+        f"CHANGES = {changes!r}",
+        "",
+        "",
+        "def reference_for(name: str):",
+        '    """The reference function of exercise ``name`` (one a lesson falls back on)."""',
+        "    if name not in REFERENCES:",
+        "        raise ValueError(f\"no reference for {name!r} in this copy of the course; it has those of \"",
+        "                         f\"{sorted(REFERENCES)}\")",
+        "    return REFERENCES[name]",
+        "",
+        "",
+        "def changes_of(name: str) -> tuple:",
+        '    """The arguments exercise ``name`` exists to change in place (none for a function of another name)."""',
+        "    return CHANGES.get(name, ())",
+        "",
+    ])
+
+
+def init_module(where: dict[str, str]) -> str:
+    """The student copy's ``grading/__init__.py``: the names the lessons use, from their modules."""
+    by_module: dict[str, list[str]] = {}
+    for name, module in where.items():
+        by_module.setdefault(module, []).append(name)
+    lines = ['"""What the lessons use of the grading (the student copy: public tests and their helpers; the',
+             'hidden tests and the exercise registry stay with the instructor)."""']
+    lines += [f"from .{module.rpartition('.')[2]} import {', '.join(sorted(names))}"
+              for module, names in sorted(by_module.items())]
+    lines += ["", f"__all__ = {sorted(where)!r}", ""]
+    return "\n".join(lines)
+
+
+#: The README's part for instructors lies between these lines; a student copy has a note in its place.
+INSTRUCTORS_START, INSTRUCTORS_END = "<!-- instructors:start -->", "<!-- instructors:end -->"
+STUDENT_NOTE = """## This copy
+
+This is the students' copy of the course: the lessons, and the parts of `backprop_core` they use.
+Run `make lab` here. Your work is graded by your instructor, who has the rest of the course.
+"""
+
+
+def readme_for_students(text: str) -> str:
+    """``text`` without its part for instructors (between the markers), a note about the copy in its place.
+
+    Raises
+    ------
+    ValueError
+        A marker is missing or the two are in the wrong order.
+    """
+    start, end = text.find(INSTRUCTORS_START), text.find(INSTRUCTORS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README.md must mark its part for instructors with {INSTRUCTORS_START} ... {INSTRUCTORS_END}")
+    return text[:start] + STUDENT_NOTE + text[end + len(INSTRUCTORS_END):]
+
+
+def export_last_commit(repository: Path, dest: Path) -> None:
+    """Write the shipped paths of ``repository``'s last commit into ``dest`` (``git archive``, as tracked)."""
+    archive = subprocess.run(["git", "-C", str(repository), "archive", "HEAD", *SHIPPED],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise RuntimeError(f"git archive failed: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+
+
+def cut_grading_down(dest: Path) -> list[str]:
+    """Keep in ``dest``'s ``backprop_core/grading`` only what the lessons need; returns the modules kept.
+
+    Raises
+    ------
+    RuntimeError
+        The lessons need a module that a student copy must not hold (:data:`NEVER_SHIPPED`).
+    """
+    notebooks = sorted((dest / "lessons").glob("*/*.ipynb")) + [dest / "index.ipynb"]
+    needs = lesson_needs([n for n in notebooks if n.is_file()])
+    where = _defining_modules(needs.names)
+    start = set(where.values()) | needs.modules
+    keep = grading_closure(dest, start)
+    refused = sorted(m for m in keep if m.split(".")[2] in NEVER_SHIPPED)
+    if refused:
+        raise RuntimeError(f"the lessons need {', '.join(refused)} (through {sorted(start)}), which a student "
+                           "copy must not hold: change what the lessons import")
+    grading_dir = dest / "backprop_core" / "grading"
+    kept_files = {_module_file(dest, m).relative_to(grading_dir) for m in keep}
+    for path in sorted(grading_dir.rglob("*"), reverse=True):  # files before their folders
+        relative = path.relative_to(grading_dir)
+        if path.is_file() and relative not in kept_files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    (grading_dir / "__init__.py").write_text(init_module(where), encoding="utf-8")
+    if f"{GRADING}.{REFERENCES_MODULE}" in keep:
+        (grading_dir / f"{REFERENCES_MODULE}.py").write_text(references_module(needs.fallbacks), encoding="utf-8")
+    return sorted(keep)
+
+
+def build(repository: Path, dest: Path) -> list[str]:
+    """The student copy of ``repository``'s last commit in the new folder ``dest``; returns the grading
+    modules it holds.
+
+    Raises
+    ------
+    FileExistsError
+        ``dest`` exists and is not empty.
+    """
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"DEST must name a new or empty folder, and {dest} holds files")
+    dest.mkdir(parents=True, exist_ok=True)
+    try:
+        export_last_commit(repository, dest)
+        readme = dest / "README.md"
+        readme.write_text(readme_for_students(readme.read_text(encoding="utf-8")), encoding="utf-8")
+        return cut_grading_down(dest)
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)  # no half-made copy that looks like a course
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make student-copy", description=__doc__.split("\n\n")[0])
+    parser.add_argument("dest", type=Path, help="a new folder for the student copy")
+    parser.add_argument("--repository", type=Path, default=Path.cwd(), help="the course repository (default: here)")
+    args = parser.parse_args(argv)
+    try:
+        kept = build(args.repository.resolve(), args.dest.resolve())
+    except (FileExistsError, RuntimeError, LookupError, SyntaxError, ValueError) as error:
+        print(f"student-copy: {error}", file=sys.stderr)
+        return 2
+    print(f"student copy in {args.dest}: the lessons, backprop_core's nn/course/viz, and of its grading only "
+          f"{', '.join(m.rpartition('.')[2] for m in kept)}; run 'make lab' there")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
