@@ -24,7 +24,7 @@
 import numpy as np
 from backprop_core import examples
 from backprop_core.viz import plots, widgets
-from backprop_core.grading import call_on_copies, public_test, yours_or_reference
+from backprop_core.grading import call_on_copies, expect_answer, public_test, yours_or_reference
 
 net, x, target = examples.step_by_step()   # hmkcode's example, as in lesson 01
 trace = net.forward(x)
@@ -383,6 +383,33 @@ panel  # the two maps share one figure
 # A network has many weights and its curvature differs from direction to direction; the steepest direction
 # sets the limit. In practice nobody computes it: $\alpha$ is found by trying. Start small, and raise it
 # while the error still falls smoothly.
+#
+# ### Exercise `w6_learning_rate_limit`
+#
+# A question to answer with pencil and paper (or a line of Python), before you try the widget. This time
+# $w_6$ learns alone, and $w_5$ stays at 0.14. Above which learning rate $\alpha$ does gradient descent on
+# $w_6$ diverge? In the cell below, replace the `raise` line with `return` and your number. Three
+# significant digits are enough (`return 1.23`). The public test only checks that it reads a number:
+# whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def w6_learning_rate_limit():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        The learning rate above which gradient descent on w6 alone diverges, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return 8.68
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("w6_learning_rate_limit"):
+    expect_answer(w6_learning_rate_limit)
 
 # %%
 widgets.descent_explorer(learning_rate=0.05, student_step="gradient_step")
@@ -396,6 +423,36 @@ widgets.descent_explorer(learning_rate=0.05, student_step="gradient_step")
 # - set $\alpha = 2.0$: both settle; $\alpha = 2.9$: both diverge;
 # - once your `gradient_step` runs, tick the box to let it take the steps. If it goes uphill, the widget
 #   tells you.
+#
+# ### Exercise `error_grows_diagnosis`
+#
+# A classmate trains $w_5$ and $w_6$ of this network with $\alpha = 0.001$. The error *grows* at every step,
+# from the very first one. What is the most likely cause?
+#
+# - **A.** $\alpha$ is too large: every step overshoots the bottom of the valley.
+# - **B.** $\alpha$ is too small: the steps are too short to make progress.
+# - **C.** The update adds $\alpha\, \partial E/\partial w$ to the weights instead of subtracting it.
+#
+# Answer with the letter, as a string: `return "A"`, `return "B"` or `return "C"`.
+
+# %% solution
+def error_grows_diagnosis():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        The letter of the most likely cause: "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "C"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("error_grows_diagnosis"):
+    expect_answer(error_grows_diagnosis, choices="ABC")
 
 # %% [markdown]
 # ## Summary

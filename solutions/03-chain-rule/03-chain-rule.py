@@ -24,7 +24,7 @@
 import numpy as np
 from backprop_core import examples, numerical_gradient
 from backprop_core.viz import plots, widgets
-from backprop_core.grading import call_on_copies, public_test, yours_or_reference
+from backprop_core.grading import call_on_copies, expect_answer, public_test, yours_or_reference
 
 
 # %% [markdown]
@@ -336,6 +336,35 @@ print(f"backward pass: {by_backprop:.9f}   central difference: {by_nudging:.9f}"
 s = lambda v: 1 / (1 + np.exp(-v))
 print(f"σ′(z_o1) = {s(z_o1) * (1 - s(z_o1)):.6f}   right")
 print(f"σ′(a_o1) = {s(a_o1) * (1 - s(a_o1)):.6f}   wrong place: σ′ of the activation")
+
+# %% [markdown]
+# ### Exercise `predicted_dE_dw6`
+#
+# Now $w_6$, the weight from $h_2$ into $o_1$. Which links of the chain above stay the same, and which one
+# changes? Work out $\partial E/\partial w_6$ from the numbers printed above and the drawing (a line of Python
+# may do the multiplying). In the cell below, replace the `raise` line with `return` and your number. Three
+# significant digits are enough (`return 0.123`). The public test only checks that it reads a number:
+# whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def predicted_dE_dw6():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        ∂E/∂w6 of the network of section 4, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return 0.0827
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_dE_dw6"):
+    expect_answer(predicted_dE_dw6)
+
 
 # %% [markdown]
 # ## 5 · Nudge a weight yourself

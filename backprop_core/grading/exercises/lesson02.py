@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.course import examples
 from backprop_core.nn import gradcheck, layers, losses, network, training
 from ..case_functions import QuadraticGradient
-from ._base import Case, Exercise, Mistake, register
+from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "02-gradient-descent"
 
@@ -220,6 +221,62 @@ register(
         mistakes=(
             Mistake("wrong_sign", gradient_descent_uphill),
             Mistake("changed_argument_in_place", gradient_descent_in_place),
+        ),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding questions
+def _hidden_activations() -> np.ndarray:
+    """(a1, a2) of hmkcode's 2-2-1 example, shape (2,)."""
+    net, x, _ = examples.step_by_step()
+    return net.forward(x).activations[0]
+
+
+def _w6_limit(curvature_of=lambda a: a[1] ** 2, times: float = 2.0) -> float:
+    """The learning rate above which gradient descent on w6 alone diverges: times / curvature.
+
+    The defaults give the right answer, 2 / a2²; the foreseen slips swap the curvature or the 2.
+    """
+    return float(times / curvature_of(_hidden_activations()))
+
+
+register(
+    question(
+        name="w6_learning_rate_limit",
+        lesson=LESSON,
+        answer=_w6_limit,
+        kind=Number(significant_digits=3),
+        reread=("section 6, *Choosing the learning rate*: what one step does to delta, the curvature c of the "
+                "weight that learns, and the limits 1/c and 2/c"),
+        wrong_answers=(
+            WrongAnswer(_w6_limit(times=1.0), "that is where the steps start to overshoot the bottom; past it they "
+                                              "zigzag but still settle. Divergence starts where the factor 1 − αc "
+                                              "drops below −1."),
+            WrongAnswer(_w6_limit(lambda a: a[0] ** 2), "that is the limit of w5 alone. When only w6 learns, the "
+                                                        "output moves by a2 per unit of w6: which curvature follows?"),
+            WrongAnswer(_w6_limit(lambda a: float(a @ a)), "that is the limit of w5 and w6 learning together. Here "
+                                                           "w5 is held, so only w6's move changes the output."),
+            WrongAnswer(_w6_limit(lambda a: a[1]), "the curvature is a square: a step of w6 moves the output by a2 "
+                                                   "times the step, and the step itself is a2 times delta."),
+        ),
+    )
+)
+
+
+register(
+    question(
+        name="error_grows_diagnosis",
+        lesson=LESSON,
+        answer=lambda: "C",
+        kind=Choice("ABC"),
+        reread=("section 3, *The update rule* (what the minus sign does) and section 6 (how small α must be "
+                "to stay below 2/c)"),
+        wrong_answers=(
+            WrongAnswer("A", "α = 0.001 is far below 2/c ≈ 2.1 for this network: steps that small cannot overshoot. "
+                             "Look at which way each step moves the weights."),
+            WrongAnswer("B", "a tiny α makes training slow, but every step still goes downhill and E still falls. "
+                             "E that grows even so means the steps go the wrong way."),
         ),
     )
 )

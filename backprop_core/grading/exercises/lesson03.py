@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.course import examples
 from backprop_core.nn import activations, gradcheck
 from ..case_functions import CURVES, Curve, Polynomial
-from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, FLOAT64_ROUNDING, Case, Exercise, Mistake, Tolerance, register
+from ._base import (FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, FLOAT64_ROUNDING, Case, Exercise, Mistake, Number, Tolerance,
+                    WrongAnswer, question, register)
 
 LESSON = "03-chain-rule"
 
@@ -136,5 +138,44 @@ register(
         ),
         # The lesson measures how rounding noise limits a central difference: float64 is part of it.
         tolerance=Tolerance(FLOAT64_ROUNDING.rtol, FLOAT64_ROUNDING.atol, FLOAT32_SWAMPS_CENTRAL_DIFFERENCES),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding questions
+def _dE_dw6(last_link: str = "a_h2", slope_at: str = "z") -> float:
+    """∂E/∂w6 of Mazur's 2-2-2 example by the chain of section 4, right (the defaults) or with a foreseen slip.
+
+    Parameters
+    ----------
+    last_link : {"a_h2", "a_h1"}
+        The activation w6 carries (h2's; h1's belongs to w5).
+    slope_at : {"z", "a", "none"}
+        Where σ′ is taken: at the net input z_o1 (right), at the activation a_o1, or left out.
+    """
+    net, x, target = examples.mazur()
+    trace = net.forward(x)
+    z_o1, a_o1 = trace.pre_activations[1][0], trace.activations[1][0]
+    a_h = trace.activations[0]
+    slope = {"z": activations.sigmoid_prime(z_o1), "a": activations.sigmoid_prime(a_o1), "none": 1.0}[slope_at]
+    carried = a_h[1] if last_link == "a_h2" else a_h[0]
+    return float((a_o1 - target[0]) * slope * carried)
+
+
+register(
+    question(
+        name="predicted_dE_dw6",
+        lesson=LESSON,
+        answer=_dE_dw6,
+        kind=Number(significant_digits=3),
+        reread="section 4, *A weight's path to the error*: the three links from w5 to E, and which of them change for w6",
+        wrong_answers=(
+            WrongAnswer(_dE_dw6(last_link="a_h1"), "that is ∂E/∂w5. w6 leaves another hidden neuron: which "
+                                                   "activation does it multiply in z_o1?"),
+            WrongAnswer(_dE_dw6(slope_at="a"), "σ′ was taken at the activation a_o1. It belongs at the net input "
+                                               "z_o1, where the sigmoid was applied (section 4, *At the net input*)."),
+            WrongAnswer(_dE_dw6(slope_at="none"), "the middle link is missing: a_o1 = σ(z_o1), so the chain passes "
+                                                  "through the sigmoid's slope."),
+        ),
     )
 )
