@@ -39,7 +39,7 @@ class Expected:
 
 EXPECTED = {
     "01-forward-pass-and-error": Expected(figures=2, shows=(
-        r"h1 = 0\.8500\s+h2 = 0\.4800\s+prediction y = 0\.1910",
+        r"a1 = 0\.8500\s+a2 = 0\.4800\s+output = 0\.1910",
         r"difference \$50,000",
         r"E = 0\.3272405",
     )),

@@ -9,7 +9,8 @@
 # - compute what a small network predicts, first by hand and then with a matrix product;
 # - store the weights of a layer as a matrix of shape `(n_out, n_in)` and know why a transpose appears
 #   when many samples go through at once;
-# - measure how wrong a prediction is with the squared error $E = \tfrac12 (t - y)^2$ and explain the ½;
+# - measure how wrong an output is with the squared error $E = \tfrac12 (\text{output} - \text{target})^2$ and
+#   explain the ½;
 # - explain why learning means changing the weights and nothing else.
 
 # %%
@@ -23,9 +24,35 @@ from backprop_core.grading import call_on_copies, expect_answer, public_test
 #
 # Our network has two inputs, one hidden layer of two neurons, and one output neuron. It has no
 # activation functions and no biases, so every number in it can be checked with pencil and paper.
-# We feed it a single sample, $x = (x_1, x_2) = (2, 3)$, whose correct answer, the **target**, is $t = 1$.
+# We feed it a single sample, $x = (x_1, x_2) = (2, 3)$, whose correct answer, the **target**, is 1.
+# The numbers come from hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*), which
+# lessons 01 and 02 follow; we call it *hmkcode's example* from now on.
 #
 # `examples.step_by_step()` builds this network with its starting weights.
+
+# %% [markdown]
+# ### The words and symbols of the course
+#
+# Every lesson uses the same names, in the text, in the formulas and in the code. You meet each one
+# where it is first needed; this table is here to come back to.
+#
+# | in formulas | in code | what it is | first needed |
+# |---|---|---|---|
+# | $x$ | `x` | the input: one sample $(x_1, x_2)$, or a batch with one sample per row | lesson 01 |
+# | target | `target` | the answer we want the network to give for a sample | lesson 01 |
+# | output | `output` | the answer the network gives: what its last layer holds | lesson 01 |
+# | $W$, $w_k$ | `W1`, `W2` | a layer's weight matrix, shape `(n_out, n_in)`; $w_1, w_2, \dots$ are its entries | lesson 01 |
+# | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in (plus its bias $b$) | lesson 01 |
+# | $a$ | `a` | a neuron's **activation**, what it passes on: $z$ bent by an activation function (here $a = z$) | lesson 01 |
+# | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
+# | $\alpha$ | `learning_rate` | how big a step gradient descent takes | lesson 02 |
+# | $\delta$ | `delta` | a neuron's delta, $\partial E / \partial z$: how much the error changes with its net input | lesson 02 |
+# | $b$ | `b` | a neuron's bias: a number added to its net input, whatever the input | lesson 03 |
+#
+# Worked examples from elsewhere sometimes write these differently (Mazur writes $net_{o1}$ for $z$
+# and $out_{o1}$ for $a$, others $y$ for the output or $\eta$ for the learning rate); a lesson that
+# quotes one translates it once, where it does. In the drawings, the circles are named by where the
+# neuron sits: $x_1, x_2$ the inputs, $h_1, h_2$ the **h**idden neurons, $o_1$ the **o**utput neuron.
 
 # %%
 net, x, target = examples.step_by_step()
@@ -48,22 +75,23 @@ plots.draw_network(net, trace, target=target)
 # ## 2 · One neuron: multiply, then add
 #
 # A neuron without an activation function does one thing: it multiplies every incoming value by the
-# weight of its connection and adds the products. The first hidden neuron receives $x_1$ through $w_1$
+# weight of its connection and adds the products. That sum is its net input $z$, and here it passes
+# it on unchanged: its activation is $a = z$. The first hidden neuron receives $x_1$ through $w_1$
 # and $x_2$ through $w_2$:
 #
-# $$h_1 = w_1 x_1 + w_2 x_2, \qquad h_2 = w_3 x_1 + w_4 x_2, \qquad y = w_5 h_1 + w_6 h_2 .$$
+# $$a_1 = w_1 x_1 + w_2 x_2, \qquad a_2 = w_3 x_1 + w_4 x_2, \qquad \text{output} = w_5 a_1 + w_6 a_2 .$$
 #
 # Let us do exactly that, one product at a time.
 
 # %%
-h1 = W1[0, 0] * x[0] + W1[0, 1] * x[1]
-h2 = W1[1, 0] * x[0] + W1[1, 1] * x[1]
-y = W2[0, 0] * h1 + W2[0, 1] * h2
-print(f"h1 = {h1:.4f}   h2 = {h2:.4f}   prediction y = {y:.4f}   target = {target[0]}")
+a1 = W1[0, 0] * x[0] + W1[0, 1] * x[1]    # the hidden neurons' activations (here a = z)
+a2 = W1[1, 0] * x[0] + W1[1, 1] * x[1]
+output = W2[0, 0] * a1 + W2[0, 1] * a2
+print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target[0]}")
 
 
 # %% [markdown]
-# You should see $h_1 = 0.85$, $h_2 = 0.48$ and a prediction of $0.191$: a long way from the target $1$.
+# You should see $a_1 = 0.85$, $a_2 = 0.48$ and an output of $0.191$: a long way from the target $1$.
 # Computing things in this order, from the inputs towards the output, is called the **forward pass**.
 
 # %% [markdown]
@@ -72,13 +100,13 @@ print(f"h1 = {h1:.4f}   h2 = {h2:.4f}   prediction y = {y:.4f}   target = {targe
 # Put the weights into neuron $j$ in row $j$ of a matrix. A layer with `n_in` inputs and `n_out`
 # neurons then has a weight matrix $W$ of shape `(n_out, n_in)`, and all its neurons are computed at once:
 #
-# $$\begin{pmatrix} h_1 \\ h_2 \end{pmatrix}
+# $$\begin{pmatrix} z_1 \\ z_2 \end{pmatrix}
 # = \begin{pmatrix} w_1 & w_2 \\ w_3 & w_4 \end{pmatrix}
 #   \begin{pmatrix} x_1 \\ x_2 \end{pmatrix},
 # \qquad\text{in short}\qquad z = W x .$$
 #
-# We call $z$ the **net input** of the layer. (Here the neurons pass $z$ on unchanged; from lesson 03
-# on, an activation function will bend it first.)
+# $z$ is the **net input** of the layer, one number per neuron. (Here the neurons pass $z$ on unchanged,
+# $a = z$; from lesson 03 on, an activation function bends it first.)
 #
 # **Many samples at once.** Stack $N$ samples as the rows of a matrix $X$ of shape `(N, n_in)`.
 # Each row must meet each row of $W$, which is what
@@ -101,7 +129,7 @@ print(f"h1 = {h1:.4f}   h2 = {h2:.4f}   prediction y = {y:.4f}   target = {targe
 
 # %% solution
 def linear_layer(x, W):
-    """Net input of a layer without bias, z = x Wᵀ.
+    """The net input z of a layer without bias, for one sample or a batch (section 3).
 
     Return a new array; do not change `x` or `W`.
 
@@ -179,13 +207,13 @@ with public_test("forward_linear"):
     batch = np.array([[2.0, 3.0], [1.0, -1.0]])
     _, outputs = call_on_copies(forward_linear, batch, W1, W2)
     assert np.allclose(outputs, net.forward(batch).output), "a batch should give what net.forward gives"
-    print("forward_linear passes the public tests; prediction =", output)
+    print("forward_linear passes the public tests; output =", output)
 
 # %% [markdown]
-# ## 4 · How wrong is the prediction?
+# ## 4 · How wrong is the output?
 #
-# The simplest measure of a miss is the difference between prediction and truth. Say a network prices
-# a house that is really worth \$100,000:
+# The simplest measure of a miss is the difference between the output and the target. Take the house-price
+# intuition: a network prices a house that is really worth \$100,000:
 
 # %%
 house = examples.house_price()
@@ -194,35 +222,38 @@ print(f"actual ${house['actual']:,.0f}, predicted ${house['predicted']:,.0f}, "
 
 # %% [markdown]
 # A difference has a sign, though: overpricing one house by \$50,000 and underpricing another by
-# \$50,000 average out to a perfect-looking zero. Squaring fixes that: $(t - y)^2$ is never negative,
-# is zero only for a perfect prediction, and punishes a large miss far more than a small one.
+# \$50,000 average out to a perfect-looking zero. Squaring fixes that: $(\text{output} - \text{target})^2$
+# is never negative, is zero only for a perfect output, and punishes a large miss far more than a small one.
 #
 # We also put a ½ in front:
 #
-# $$E = \tfrac12 (t - y)^2 .$$
+# $$E = \tfrac12 (\text{output} - \text{target})^2 .$$
 #
 # The ½ changes no decision (halving every error keeps the same best weights), but it makes the slope
 # tidy. Differentiating brings the exponent 2 down, and the ½ cancels it:
 #
-# $$\frac{dE}{dy} = y - t .$$
+# $$\frac{dE}{d\,\text{output}} = \text{output} - \text{target} .$$
 #
 # Lesson 02 lives on that slope. With several output neurons we add their errors, and for a batch of
 # $N$ samples we take the mean, so that the error does not grow just because the batch does:
 #
-# $$E = \frac1N \sum_{n=1}^{N} \tfrac12 \sum_{j=1}^{n_\text{out}} \left(t_{nj} - y_{nj}\right)^2 .$$
+# $$E = \frac1N \sum_{n=1}^{N} \tfrac12 \sum_{j=1}^{n_\text{out}} \left(\text{output}_{nj} - \text{target}_{nj}\right)^2 .$$
 #
-# The curve below shows $E$ for every prediction our network could make for this sample: a parabola
+# The curve below shows $E$ for every output our network could give for this sample: a parabola
 # whose bottom sits at the target. The dot is where the network is now.
 
 # %%
-predictions = np.linspace(-0.5, 2.5, 121)
-y_now, E_now = trace.output[0], net.loss(x, target)
-curve = plots.error_curve(predictions, 0.5 * (target[0] - predictions) ** 2, path=[[y_now, E_now]])
-curve.ax.set_xlabel("prediction y")
-line = curve.ax.axvline(target[0], color="grey", ls="--", lw=1)
+outputs = np.linspace(-0.5, 2.5, 121)
+output_now, E_now = trace.output[0], net.loss(x, target)
+curve = plots.error_curve(outputs, 0.5 * (outputs - target[0]) ** 2, path=[[output_now, E_now]])
+curve.ax.set_xlabel("output")
+# Room above the parabola for the legend; the dashed target line stops below it.
+curve.ax.set_ylim(-0.05, 1.75)
+line = curve.ax.axvline(target[0], ymax=0.72, color="grey", ls="--", lw=1)
 curve.ax.legend([curve.curve, curve.current, line],
-                [r"$E = \frac{1}{2}(t - y)^2$", f"now: y = {y_now:.3f}, E = {E_now:.3f}", f"target t = {target[0]:g}"],
-                loc="upper center", frameon=False)
+                [r"$E = \frac{1}{2}(\mathrm{output} - \mathrm{target})^2$",
+                 f"now: output = {output_now:.3f}, E = {E_now:.3f}", f"target = {target[0]:g}"],
+                loc="upper left", frameon=False)
 curve
 
 
@@ -232,7 +263,7 @@ curve
 # A question to answer before you write $E$ in code: work it out with pencil and paper. A batch of three
 # samples goes through a network with two outputs:
 #
-# | sample | output $y$ | target $t$ |
+# | sample | output | target |
 # |---|---|---|
 # | 1 | (0, 3) | (1, 1) |
 # | 2 | (1, 1) | (1, 2) |
@@ -269,21 +300,21 @@ with public_test("predicted_batch_error"):
 
 # %% solution
 def half_squared_error(output, target):
-    """Half the squared error, summed over outputs, mean over samples.
+    """The error E of section 4, for one sample or a batch.
 
     Return a number; do not change `output` or `target`.
 
     Parameters
     ----------
     output : ndarray, shape (n_out,) or (N, n_out)
-        The network's predictions.
+        The network's outputs.
     target : ndarray, same shape as output
-        The correct answers.
+        The answers the network should give.
 
     Returns
     -------
     float
-        E = ½ Σ_j (t_j − y_j)² for one sample; the mean of that over the N rows of a batch.
+        The error of the sample; for a batch, one number for the whole batch.
     """
     ### BEGIN SOLUTION
     output = np.asarray(output, dtype=float)
@@ -297,7 +328,7 @@ def half_squared_error(output, target):
 # Public test: the worked example's error, several outputs, and a batch.
 with public_test("half_squared_error"):
     E = call_on_copies(half_squared_error, trace.output, target)
-    assert np.isclose(E, 0.3272405), f"the worked example's error is ½(1 − 0.191)² = 0.3272405, got {E}"
+    assert np.isclose(E, 0.3272405), f"hmkcode's example's error is ½(0.191 − 1)² = 0.3272405, got {E}"
     assert np.isclose(E, net.loss(x, target)), "your error should match net.loss"
     
     E_two = call_on_copies(half_squared_error, np.array([0.0, 3.0]), np.array([1.0, 1.0]))   # two outputs, misses 1 and 2
@@ -319,12 +350,12 @@ with public_test("half_squared_error"):
 # %% [markdown]
 # ## 5 · The only thing we can change
 #
-# Look at what $E$ depends on. The input $x$ is given, the target $t$ is given. What is left are the
+# Look at what $E$ depends on. The input $x$ is given, the target is given. What is left are the
 # six weights. Learning means exactly this: **changing the weights so that $E$ gets smaller.**
 #
 # ### Exercise `w5_direction`
 #
-# Before you try the sliders, a question. In our network the output is $y = 0.191$ and the target is $t = 1$.
+# Before you try the sliders, a question. In our network the output is 0.191 and the target is 1.
 # You may change $w_5$ and nothing else. What lowers the error $E$?
 #
 # - **A.** Make $w_5$ larger.
@@ -354,7 +385,7 @@ with public_test("w5_direction"):
 
 
 # %% [markdown]
-# Now try it, and check your answer. Each slider below sets one weight; the drawing, the prediction and the error follow. Can you
+# Now try it, and check your answer. Each slider below sets one weight; the drawing, the output and the error follow. Can you
 # bring the error below 0.01? Once your `half_squared_error` runs, tick "use my error function" to see
 # your own error beside the reference's.
 
@@ -367,8 +398,8 @@ widgets.forward_explorer("step_by_step", error_function="half_squared_error")
 # - The **forward pass** computes a network's output from its input, layer by layer.
 # - A layer's weights form a matrix $W$ of shape `(n_out, n_in)`; row $j$ feeds neuron $j$. One sample:
 #   $z = W x$. A batch (one sample per row): $Z = X W^\top$.
-# - The **error** $E = \tfrac12 \sum_j (t_j - y_j)^2$ (mean over a batch) is never negative and is zero only
-#   for perfect predictions. The ½ makes its slope simply $y - t$.
+# - The **error** $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$ (mean over a batch) is never
+#   negative and is zero only for perfect outputs. The ½ makes its slope simply output − target.
 # - Inputs and targets are fixed. To reduce $E$, we change the weights. How to change them without
 #   guessing is lesson 02.
 #
@@ -376,8 +407,8 @@ widgets.forward_explorer("step_by_step", error_function="half_squared_error")
 #
 # 1. A layer has 3 inputs and 4 neurons. What is the shape of its weight matrix, and of its output
 #    for a batch of 10 samples?
-# 2. One prediction misses by 0.1, another by 1. How many times larger is the second one's error $E$?
-# 3. Why not measure the error of a batch by the plain mean of $t - y$?
+# 2. One output misses its target by 0.1, another by 1. How many times larger is the second one's error $E$?
+# 3. Why not measure the error of a batch by the plain mean of output − target?
 #
 # <details>
 # <summary>Answers</summary>

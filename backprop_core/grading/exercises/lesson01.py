@@ -135,7 +135,7 @@ register(
 
 # ----------------------------------------------------------------- forward_linear
 def forward_linear(x, W1, W2):
-    r"""Reference: forward pass of a linear two-layer network without biases (seed 000).
+    r"""Reference: forward pass of a linear two-layer network without biases (hmkcode's example).
 
     Parameters
     ----------
@@ -146,9 +146,9 @@ def forward_linear(x, W1, W2):
     Returns
     -------
     hidden : ndarray, shape (n_hidden,) or (N, n_hidden)
-        :math:`h = x W_1^\top`.
+        The hidden activations, :math:`a = x W_1^\top`.
     output : ndarray, shape (n_out,) or (N, n_out)
-        :math:`y = h W_2^\top`.
+        :math:`\mathrm{output} = a W_2^\top`.
     """
     hidden = linear_layer(x, W1)
     return hidden, linear_layer(hidden, W2)

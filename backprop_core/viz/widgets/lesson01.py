@@ -1,4 +1,4 @@
-"""Lesson 01's widget: a slider per weight; prediction, error and the drawing follow."""
+"""Lesson 01's widget: a slider per weight; the output, the error and the drawing follow."""
 from __future__ import annotations
 
 from typing import Callable
@@ -33,13 +33,13 @@ class ForwardExplorer(LessonWidget):
     Attributes
     ----------
     sliders : dict name -> FloatSlider
-        ``"w1"`` … in the seeds' numbering.
+        ``"w1"`` … numbered as in the worked examples.
     reset : Button
     switch : StudentSwitch or None
     net, x, target : the network being explored (its weights follow the sliders)
     drawing : NetworkDrawing
     readout : Text
-        The line under the drawing with prediction, target and error.
+        The line under the drawing with the output and the error.
     prediction, error : float
         The latest values (the reference's error).
     """
@@ -76,7 +76,7 @@ class ForwardExplorer(LessonWidget):
         self.error_value = half_squared_error(trace.output, self.target)
         self.drawing.update(self.net, trace, target=self.target)
         shown = ", ".join(fmt(v) for v in trace.output)
-        line = f"prediction {shown}    error E = ½ Σ (target − output)² = {fmt(self.error_value)}"
+        line = f"output {shown}    error E = ½ Σ (output − target)² = {fmt(self.error_value)}"
         student = self.student_function()
         if student is not None:
             line += f"    your E = {fmt(float(student(trace.output, self.target)))}"
@@ -85,12 +85,12 @@ class ForwardExplorer(LessonWidget):
 
 def forward_explorer(example="step_by_step", error_function: Callable | str | None = None,
                      backend: str = "auto") -> ForwardExplorer:
-    """Lesson 01: move any weight and watch the prediction, the error and the drawing follow.
+    """Lesson 01: move any weight and watch the output, the error and the drawing follow.
 
     Parameters
     ----------
     example : {"step_by_step", "mazur"} or (net, x, target)
-        Seed 000's linear 2-2-1 network (default) or seed 002's sigmoid 2-2-2.
+        hmkcode's linear 2-2-1 example (default) or Mazur's 2-2-2 sigmoid example.
     error_function : callable(output, target) -> float, or its name, optional
         The student's error function (e.g. ``half_squared_error``). A checkbox
         "use my error function" appears, usable once the function runs without
