@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -33,6 +34,7 @@ import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -116,6 +118,7 @@ class Hub:
     exchange: Path
     students: list[str]
     instructor: str
+    outsider: str  # a Unix user in neither of the class's groups
     log: Path
     kernels: dict[str, str] = field(default_factory=dict)
 
@@ -154,6 +157,23 @@ class Hub:
                     f"{user}'s server did not start in {START_TIMEOUT} s:\n{self.log_tail()}")
                 time.sleep(0.5)
 
+    def log_in(self, user: str, password: str) -> bool:
+        """True when the hub's login page (PAM) lets ``user`` in with ``password``, as a browser would log in."""
+        cookies = urllib.request.HTTPCookieProcessor()
+        browser = urllib.request.build_opener(cookies, _NoRedirect())
+        with browser.open(self.url + "/hub/login", timeout=60) as reply:
+            form = reply.read().decode()
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form)
+        assert xsrf, f"the hub's login page has no _xsrf field:\n{form[:2000]}"
+        data = urllib.parse.urlencode({"username": user, "password": password, "_xsrf": xsrf[1]}).encode()
+        try:
+            with browser.open(self.url + "/hub/login", data=data, timeout=60) as reply:
+                status = reply.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        assert status in (302, 403), f"logging in as {user}: expected 302 (in) or 403 (refused), got {status}"
+        return status == 302
+
     def log_tail(self, characters: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-characters:] if self.log.exists() else "(no hub log)"
 
@@ -188,6 +208,13 @@ class Hub:
         """Save ``notebook`` (nbformat JSON) at ``path`` (relative to the server's root) as ``user`` does."""
         self.request("PUT", f"/user/{user}/api/contents/{path}",
                      {"type": "notebook", "format": "json", "content": notebook}, expect=(200, 201))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep a redirect as the reply (a successful login answers 302), instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 async def _execute(url: str, token: str, code: str, timeout: float) -> str:
@@ -226,15 +253,16 @@ async def _execute(url: str, token: str, code: str, timeout: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ set-up
-def _make_users(folder: Path, tag: str, students: list[str], instructor: str) -> tuple[str, str]:
-    """The two groups and the users (homes under ``folder/home``); returns (students' group, instructors')."""
+def _make_users(folder: Path, tag: str, students: list[str], instructor: str, outsider: str) -> tuple[str, str]:
+    """The two groups and the users (homes under ``folder/home``; ``outsider`` in neither group);
+    returns (students' group, instructors')."""
     student_group, instructor_group = f"{tag}students", f"{tag}teachers"
     for group in (student_group, instructor_group):
         run_checked(["groupadd", group])
     (folder / "home").mkdir(mode=0o755)
-    for user, group in [(s, student_group) for s in students] + [(instructor, instructor_group)]:
+    for user, group in [(s, student_group) for s in students] + [(instructor, instructor_group), (outsider, None)]:
         run_checked(["useradd", "--create-home", "--home-dir", str(folder / "home" / user), "--user-group",
-                     "--groups", group, "--shell", "/bin/bash", user])
+                     *(["--groups", group] if group else []), "--shell", "/bin/bash", user])
     return student_group, instructor_group
 
 
@@ -278,13 +306,13 @@ def start_class(lesson: str, students: list[str], instructor: str) -> Iterator[H
     check_prerequisites()
     install_hub()
     tag = f"bp{os.getpid() % 100000}"
-    students, instructor = [f"{tag}{s}" for s in students], f"{tag}{instructor}"
+    students, instructor, outsider = [f"{tag}{s}" for s in students], f"{tag}{instructor}", f"{tag}eve"
     folder = Path(tempfile.mkdtemp(prefix="backprop-hub-", dir="/tmp"))
     folder.chmod(0o755)  # users reach their homes and the exchange through it
     groups: list[str] = []
     hub_process = None
     try:
-        groups = list(_make_users(folder, tag, students, instructor))
+        groups = list(_make_users(folder, tag, students, instructor, outsider))
         exchange, course, state = folder / "exchange", folder / "course", folder / "hub"
         exchange.mkdir()
         exchange.chmod(0o1777)
@@ -308,14 +336,14 @@ def start_class(lesson: str, students: list[str], instructor: str) -> Iterator[H
                                             str(REPO / "deploy" / "jupyterhub_config.py")],
                                            cwd=state, env=env, stdout=handle, stderr=subprocess.STDOUT,
                                            start_new_session=True)
-        hub = Hub(f"http://127.0.0.1:{port}", token, folder, course, exchange, students, instructor, log)
+        hub = Hub(f"http://127.0.0.1:{port}", token, folder, course, exchange, students, instructor, outsider, log)
         _wait_for_hub(hub, hub_process)
         hub.request("POST", "/hub/api/users", {"usernames": [*students, instructor]}, expect=(201,))
         yield hub
     finally:
         if hub_process is not None:
             _stop_hub(hub_process, folder / "hub" / "jupyterhub-proxy.pid")
-        _remove_users([*students, instructor], groups)
+        _remove_users([*students, instructor, outsider], groups)
         shutil.rmtree(folder, ignore_errors=True)
 
 

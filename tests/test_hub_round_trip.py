@@ -2,10 +2,12 @@
 
 The hub is the course's own (``deploy/jupyterhub_config.py``, installed by ``make hub-install``), started on
 127.0.0.1 by ``tests/hub_server.py`` with two students and one instructor, Unix users made for the test.
-Everything a user does runs as that user, in a kernel of their own server started through the hub's REST
-API, with the ``nbgrader`` of the hub's environment:
+Everything a user does runs as that user, through the hub: their servers are started with the hub's REST
+API; ada and the instructor type nbgrader's commands (run in a kernel of their own server, with the
+``nbgrader`` of the hub's environment), bob uses the buttons of nbgrader's Assignments list (its server API):
 
-1. the instructor releases the smallest lesson to the exchange (``nbgrader release_assignment``);
+1. the instructor releases the smallest lesson to the exchange (``nbgrader release_assignment``), and both
+   students see it in their Assignments list;
 2. both students fetch it; ada saves the solution over it (through her server's contents API), bob hands
    in the lesson as released; both submit;
 3. the instructor collects; the course's ``make autograde`` and ``make feedback`` grade and write the
@@ -14,21 +16,24 @@ API, with the ``nbgrader`` of the hub's environment:
 
 Checked: ada has full marks and bob 0, in the gradebook and in the feedback each fetched; each student
 reads their own feedback but not the other's, nor the exchange's folder of everybody's feedback; students
-have no formgrader, the instructor has it. Runs only as root (elsewhere it skips and says why; on CI it
-fails); about a minute.
+have no formgrader, the instructor's lists the lesson; the login page (PAM) lets a student in with her
+password, not with a wrong one, and not a Unix user outside the class's groups. Runs only as root
+(elsewhere it skips and says why; on CI it fails); about four minutes on 2 busy cores.
 """
 from __future__ import annotations
 
 import json
 import pwd
 import re
+import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from hub_server import Hub, course_make, start_class
+from hub_server import Hub, course_make, run_checked, start_class
 
 LESSON = "06-matrix-form"  # the smallest lesson that is stable: 5 points, hidden tests only at grading
 COURSE_ID = "backprop-step-by-step"
@@ -52,6 +57,28 @@ def each_student(hub: Hub, step) -> None:
         list(pool.map(step, hub.students))
 
 
+#: The Assignments list's action for each nbgrader command a student runs.
+LIST_ACTIONS = {"fetch_assignment": "fetch", "submit": "submit", "fetch_feedback": "fetch_feedback"}
+
+
+def student_does(hub: Hub, student: str, command: str) -> None:
+    """``nbgrader <command> LESSON`` as ``student``: ada types it in a terminal, bob presses the button of
+    nbgrader's Assignments list (its server API, what JupyterLab's page calls)."""
+    if student == hub.students[0]:
+        hub.run_checked_as(student, ["nbgrader", command, LESSON], cwd=home(student))
+        return
+    query = urllib.parse.urlencode({"course_id": COURSE_ID, "assignment_id": LESSON})
+    _, reply = hub.request("POST", f"/user/{student}/assignments/{LIST_ACTIONS[command]}?{query}")
+    assert reply.get("success"), f"{student}: Assignments › {LIST_ACTIONS[command]} failed: {reply}"
+
+
+def listed_for(hub: Hub, student: str) -> dict[str, str]:
+    """The lessons of the course in ``student``'s Assignments list: {lesson: status}."""
+    _, reply = hub.request("GET", f"/user/{student}/assignments?course_id={COURSE_ID}")
+    assert reply.get("success"), f"{student}'s Assignments list failed: {reply}"
+    return {entry["assignment_id"]: entry["status"] for entry in reply["value"]}
+
+
 def round_trip(hub: Hub, started: float) -> str:
     """Release, fetch, submit, collect, grade, hand back, fetch the feedback; returns make autograde's output.
 
@@ -62,10 +89,12 @@ def round_trip(hub: Hub, started: float) -> str:
     print(f"{time.monotonic() - started:6.1f} s: servers started")
     # `nbgrader` is the hub environment's: first on every user's PATH.
     hub.run_checked_as(hub.instructor, ["nbgrader", "release_assignment", LESSON], cwd=hub.course)
-    each_student(hub, lambda s: hub.run_checked_as(s, ["nbgrader", "fetch_assignment", LESSON], cwd=home(s)))
+    for student in hub.students:
+        assert listed_for(hub, student) == {LESSON: "released"}, f"{student} does not see the released lesson"
+    each_student(hub, lambda s: student_does(hub, s, "fetch_assignment"))
     solution = json.loads((hub.course / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
     hub.save_notebook(ada, f"{LESSON}/{LESSON}.ipynb", solution)
-    each_student(hub, lambda s: hub.run_checked_as(s, ["nbgrader", "submit", LESSON], cwd=home(s)))
+    each_student(hub, lambda s: student_does(hub, s, "submit"))
     print(f"{time.monotonic() - started:6.1f} s: released, fetched, submitted")
 
     hub.run_checked_as(hub.instructor, ["nbgrader", "collect", LESSON], cwd=hub.course)
@@ -73,7 +102,7 @@ def round_trip(hub: Hub, started: float) -> str:
     course_make(hub.course, "feedback")
     print(f"{time.monotonic() - started:6.1f} s: collected, graded")
     hub.run_checked_as(hub.instructor, ["nbgrader", "release_feedback", LESSON], cwd=hub.course)
-    each_student(hub, lambda s: hub.run_checked_as(s, ["nbgrader", "fetch_feedback", LESSON], cwd=home(s)))
+    each_student(hub, lambda s: student_does(hub, s, "fetch_feedback"))
     return graded
 
 
@@ -128,6 +157,16 @@ def check_feedback_private(hub: Hub) -> None:
         assert got == expected, f"{student} (as a Unix user on the hub): {got}, expected {expected}"
 
 
+def check_login(hub: Hub) -> None:
+    """The hub's login (PAM): a student with her Unix password gets in, not with a wrong one, and a Unix
+    user in neither of the class's groups does not get in at all."""
+    ada, password = hub.students[0], secrets.token_urlsafe(12)
+    run_checked(["chpasswd"], input=f"{ada}:{password}\n{hub.outsider}:{password}\n")
+    assert hub.log_in(ada, password), f"{ada} (a student) could not log in with her password"
+    assert not hub.log_in(ada, password + "x"), f"{ada} logged in with a wrong password"
+    assert not hub.log_in(hub.outsider, password), f"{hub.outsider} (in neither group) logged in"
+
+
 def check_views(hub: Hub) -> None:
     """Students have no formgrader; the instructor's formgrader works on the course (lists the lesson)."""
     hub.request("GET", f"/user/{hub.students[0]}/formgrader", expect=(404,))
@@ -146,3 +185,4 @@ def test_a_class_round_trip_through_jupyterhub():
         check_feedback_fetched(hub)
         check_feedback_private(hub)
         check_views(hub)
+        check_login(hub)
