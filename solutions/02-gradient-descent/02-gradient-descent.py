@@ -77,8 +77,10 @@ print(f"measured slope ∂E/∂w5 ≈ {slope:.5f}")
 #
 # (Multiplying such rates is the *chain rule*; lesson 03 is all about it.) We call
 # $\delta = \text{output} - \text{target}$ the **delta** of the output neuron: the error signal that every
-# slope into that neuron shares. (Lesson 04 meets outputs with an activation function; their delta gets
-# one more factor, and the name stays.) With several outputs, weight $w_{jk}$ from hidden neuron $k$ into
+# slope into that neuron shares. In general a neuron's delta is $\partial E/\partial z$, the slope of the
+# error along its net input; this output neuron passes $z$ on unchanged ($\text{output} = z$), so its delta
+# is simply $\text{output} - \text{target}$. (Lesson 04 meets outputs with an activation function; their
+# delta gets one more factor, and the name stays.) With several outputs, weight $w_{jk}$ from hidden neuron $k$ into
 # output $j$ gets $\delta_j a_k$: all the slopes of the output layer form the **outer product**
 # $\partial E/\partial W_2 = \delta\, a^\top$, a matrix shaped like $W_2$.
 #
