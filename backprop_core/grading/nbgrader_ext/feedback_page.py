@@ -24,6 +24,7 @@ import os
 import re
 from pathlib import Path
 
+from jinja2 import ChoiceLoader, FileSystemLoader
 from markupsafe import Markup
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
@@ -102,7 +103,5 @@ class OfflineFeedbackExporter(HTMLExporter):
         environment = super()._create_environment()
         environment.globals["offline_mathjax"] = offline_mathjax
         # Our index.html.j2 extends nbgrader's by its path, 'feedback/index.html.j2': search nbgrader's folder too.
-        from jinja2 import ChoiceLoader, FileSystemLoader
-
         environment.loader = ChoiceLoader([environment.loader, FileSystemLoader(os.fspath(nbgrader_templates()))])
         return environment
