@@ -8,8 +8,8 @@ API; ada and the instructor type nbgrader's commands (run in a kernel of their o
 
 1. the instructor releases the smallest lesson to the exchange (``nbgrader release_assignment``), and both
    students see it in their Assignments list;
-2. both students fetch it; ada saves the solution over it (through her server's contents API), bob hands
-   in the lesson as released; both submit;
+2. both students fetch it; ada saves the solution over it (through her server's contents API) and runs it
+   top to bottom in her server's environment, bob hands in the lesson as released; both submit;
 3. the instructor collects; the course's ``make autograde`` and ``make feedback`` grade and write the
    feedback (as root, as the README says: the grading sandbox needs it); the instructor releases it;
 4. both students fetch their feedback.
@@ -94,6 +94,9 @@ def round_trip(hub: Hub, started: float) -> str:
     each_student(hub, lambda s: student_does(hub, s, "fetch_assignment"))
     solution = json.loads((hub.course / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
     hub.save_notebook(ada, f"{LESSON}/{LESSON}.ipynb", solution)
+    # She runs it, top to bottom, in her server's environment (the hub's): the course works for every user.
+    hub.run_checked_as(ada, ["jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                             "--ExecutePreprocessor.timeout=300", f"{LESSON}/{LESSON}.ipynb"], cwd=home(ada))
     each_student(hub, lambda s: student_does(hub, s, "submit"))
     print(f"{time.monotonic() - started:6.1f} s: released, fetched, submitted")
 
