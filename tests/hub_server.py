@@ -51,10 +51,10 @@ HUB_PYTHON = "/usr/bin/python3"
 START_TIMEOUT, COMMAND_TIMEOUT = 120, 300
 
 
-def unavailable(reason: str) -> None:
-    """Skip the test, saying why; on CI (``CI`` set), fail it: there .ci/run installs what is missing."""
+def unavailable(reason: str, on_ci: str = ".ci/run installs it") -> None:
+    """Skip the test, saying why; on CI (``CI`` set), fail it, saying ``on_ci`` (why CI should have it)."""
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: .ci/run installs it)", pytrace=False)
+        pytest.fail(f"{reason} (CI is set: {on_ci})", pytrace=False)
     pytest.skip(reason)
 
 
@@ -62,14 +62,14 @@ def check_prerequisites() -> None:
     """Skip (fail on CI) unless this process can set up a class: root, user tools, npm, bubblewrap."""
     if os.geteuid() != 0:
         unavailable("the JupyterHub round trip runs as root only: it creates Unix users, "
-                    "and the hub starts each user's server as that user")
+                    "and the hub starts each user's server as that user", on_ci="run CI as root")
     for command, package in (("useradd", "passwd"), ("userdel", "passwd"), ("groupadd", "passwd"),
                              ("npm", "npm"), ("node", "nodejs"), ("bwrap", "bubblewrap")):
         if shutil.which(command) is None:
             unavailable(f"no `{command}` on PATH (Debian package {package}): the JupyterHub round trip needs it")
-    venv_check = subprocess.run([HUB_PYTHON, "-c", "import ensurepip, sys; sys.exit(sys.version_info < (3, 11))"],
-                                capture_output=True)
-    if venv_check.returncode != 0:
+    venv_check = Path(HUB_PYTHON).is_file() and subprocess.run(
+        [HUB_PYTHON, "-c", "import ensurepip, sys; sys.exit(sys.version_info < (3, 11))"], capture_output=True)
+    if not venv_check or venv_check.returncode != 0:
         unavailable(f"{HUB_PYTHON} cannot make the hub's environment (needs Python >= 3.11 with venv: "
                     "Debian package python3-venv)")
 
