@@ -12,7 +12,8 @@
 # 3. get the gradient of *every* output-layer weight at once, as an outer product of shape `(n_out, n_in)`;
 # 4. take one gradient-descent step on the output weights $w_5 \dots w_8$.
 #
-# You will write three functions: `output_delta`, `output_weight_gradient` and `update_output_weights`.
+# You will write three functions, `output_delta`, `output_weight_gradient` and `update_output_weights`, and answer
+# one question, `predicted_dE_dw7`, by predicting a number before the code computes it.
 
 # %%
 import numpy as np
@@ -21,7 +22,7 @@ from IPython.display import Markdown, display
 from backprop_core import examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
-from backprop_core.grading import call_on_copies, public_test
+from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=10, suppress=True)
 
@@ -253,7 +254,39 @@ with public_test("output_delta"):
 # called **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
 # other way. This matrix is the output layer's part of it.
 #
+# ### Exercise `predicted_dE_dw7`
+#
+# Before you write the function that computes them all, predict one entry: what is $\partial E/\partial w_7$?
+# Work it out with pencil and paper or a line of arithmetic: the public test of `output_delta` printed both deltas,
+# and the first code cell of the lesson printed the hidden activations. The matrix $W^{(2)}$ above says which
+# neurons $w_7$ joins. In the cell below, replace the `raise` line with `return` and your number; three significant
+# digits are enough (`return 0.123`). The public test only checks that it reads a number: whether it is right you
+# learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def predicted_dE_dw7():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        ∂E/∂w7 in Mazur's example, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return -0.0226
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_dE_dw7"):
+    expect_answer(predicted_dE_dw7)
+
+
+# %% [markdown]
 # ### Exercise `output_weight_gradient`
+#
+# Now the whole matrix: the outer product of the deltas and the activations feeding the layer.
 
 # %% solution
 def output_weight_gradient(delta, a_prev):

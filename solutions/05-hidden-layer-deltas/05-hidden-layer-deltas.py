@@ -13,7 +13,8 @@
 # 3. carry out one full step of backpropagation on a two-layer network, with the *old* output weights;
 # 4. recognise a common slip — taking $\sigma'$ at the activation instead of the net input — and its cost.
 #
-# You will write `hidden_delta` and `backprop_step`.
+# You will write `hidden_delta` and `backprop_step`, and answer two questions: `predicted_dE_dw3` (a number to
+# predict) and `old_weights_option` (an order of the steps to choose).
 
 # %%
 import numpy as np
@@ -22,7 +23,7 @@ from IPython.display import Markdown, display
 from backprop_core import Network, examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
-from backprop_core.grading import call_on_copies, public_test
+from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=9, suppress=True)
 
@@ -216,7 +217,38 @@ delta_flow("mazur", student_hidden_delta="hidden_delta")
 #
 # A hidden weight's gradient follows the rule of lesson 04 — *delta of the receiving neuron × activation of the
 # sending one* — where the senders are now the inputs: $\partial E/\partial W^{(1)} = \delta^{(1)} x^\top$.
-# Here we take the hidden deltas from `backprop_core`'s `Network.backward`, which does all of the above.
+#
+# ### Exercise `predicted_dE_dw3`
+#
+# Predict one of them before the next cell computes all four: what is $\partial E/\partial w_3$? The public test of
+# `hidden_delta` printed both hidden deltas (the widget shows them too, rounded), and $x = (0.05,\ 0.10)$. Which
+# neurons $w_3$ joins: $W^{(1)} = \begin{pmatrix} w_1 & w_2 \\ w_3 & w_4 \end{pmatrix}$, one row per hidden neuron.
+# Replace the `raise` line with `return` and your number; three significant digits are enough (`return 0.000123`).
+# The public test only checks that it reads a number: whether it is right you learn when the lesson is graded.
+
+# %% solution
+def predicted_dE_dw3():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        ∂E/∂w3 in Mazur's example, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return 0.000498
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_dE_dw3"):
+    expect_answer(predicted_dE_dw3)
+
+
+# %% [markdown]
+# Here we take the hidden deltas from `backprop_core`'s `Network.backward`, which does all of the above, and
+# compute every hidden weight's gradient with that rule.
 
 # %%
 grads = net.backward(trace, target)     # backprop_core: every delta and gradient, from the old weights
@@ -231,9 +263,45 @@ print("updated W1 (w1 w2 / w3 w4), learning rate α = 0.5:\n", W1_new)
 # %% [markdown]
 # ## Old or new output weights?
 #
-# We now have two layers to update. Suppose we update $W^{(2)}$ first: should the hidden deltas then use the new
-# $W^{(2)}$ or the old one? **The old one.** The gradient describes the slope of $E$ at *one* point — the current
-# weights. Every partial derivative must be taken at that same point; mixing in weights that have already moved
+# We now have two layers to update, and the hidden deltas are sent back through $W^{(2)}$. Does the order matter?
+#
+# ### Exercise `old_weights_option`
+#
+# After the forward pass (`z1`, `a1`: the hidden layer's net inputs and activations) and the output deltas `delta2`
+# (computed with the current `W2`), two orders are possible:
+#
+# - **A.** `W2 = W2 - learning_rate * np.outer(delta2, a1)`, then `delta1 = sigmoid_prime(z1) * (W2.T @ delta2)`,
+#   then `W1 = W1 - learning_rate * np.outer(delta1, x)`.
+# - **B.** `delta1 = sigmoid_prime(z1) * (W2.T @ delta2)`, then `W2 = W2 - learning_rate * np.outer(delta2, a1)`,
+#   then `W1 = W1 - learning_rate * np.outer(delta1, x)`.
+# - **C.** Both: `delta2` is the same in A and B, so they give the same new `W1`.
+#
+# Which one computes gradient descent's step for `W1`? Answer with the letter, as a string: `return "A"`,
+# `return "B"` or `return "C"`. The public test only checks that it reads one of the letters.
+
+# %% solution
+def old_weights_option():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        The letter of the right option: "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "B"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("old_weights_option"):
+    expect_answer(old_weights_option, choices="ABC")
+
+
+# %% [markdown]
+# Should the hidden deltas use the new $W^{(2)}$ or the old one? **The old one.** The gradient describes the slope
+# of $E$ at *one* point — the current weights. Every partial derivative must be taken at that same point; mixing in weights that have already moved
 # computes the slope somewhere else. The safe order: forward pass, **all** deltas and gradients, and only then
 # every update.
 #

@@ -17,7 +17,8 @@ import numpy as np
 from backprop_core.nn import _validation as check
 from backprop_core.nn import layers, network
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
-from ._base import Case, Exercise, Mistake, register
+from backprop_core.course import examples
+from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "04-output-layer-gradients"
 
@@ -220,6 +221,36 @@ register(
         mistakes=(
             Mistake("wrong_sign", update_wrong_sign),
             Mistake("changed_argument_in_place", update_in_place),
+        ),
+    )
+)
+
+
+# ------------------------------------------------------------- understanding
+def _mazur_output_weight_gradient(j: int, k: int, sign: float = 1.0) -> float:
+    """∂E/∂W2[j, k] in Mazur's example (δ of output j times the activation of hidden k); ``sign=-1``: flipped."""
+    net, x, target = examples.mazur()
+    return sign * float(net.backward(net.forward(x), target).weights[1][j, k])
+
+
+register(
+    question(
+        name="predicted_dE_dw7",
+        lesson=LESSON,
+        answer=lambda: _mazur_output_weight_gradient(1, 0),  # w7: from h1 into o2, W2[1, 0]
+        kind=Number(significant_digits=3),
+        reread="*Every output weight at once* (a weight's gradient: the delta of the neuron it goes into times "
+               "the activation of the neuron it comes from) and the matrix W2 under *The network we follow* "
+               "(which neurons w7 joins)",
+        wrong_answers=(
+            WrongAnswer(_mazur_output_weight_gradient(1, 1),
+                        "that is ∂E/∂w8: w7 comes from h1, so it multiplies h1's activation, not h2's."),
+            WrongAnswer(_mazur_output_weight_gradient(0, 1),
+                        "that is ∂E/∂w6, the delta of o1 times the activation of h2: the delta belongs to the "
+                        "neuron the weight goes into (o2), the activation to the one it comes from (h1)."),
+            WrongAnswer(_mazur_output_weight_gradient(1, 0, sign=-1.0),
+                        "the size is right, the sign is not: δ_o2 is negative (o2 should produce more) and "
+                        "a_h1 is positive."),
         ),
     )
 )

@@ -14,7 +14,8 @@ from backprop_core.nn import _validation as check
 from backprop_core.nn import gradcheck, layers, network, training
 from backprop_core.nn.activations import sigmoid_prime
 from backprop_core.nn.network import Network
-from ._base import Case, Exercise, Mistake, compare_parts, register
+from backprop_core.course import examples
+from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, compare_parts, question, register
 
 LESSON = "05-hidden-layer-deltas"
 
@@ -220,5 +221,55 @@ register(
             Mistake("changed_argument_in_place", step_in_place),
         ),
         compare=compare_parts("W1_new", "W2_new"),
+    )
+)
+
+
+# ------------------------------------------------------------- understanding
+def _mazur_hidden_weight_gradient(j: int, k: int) -> float:
+    """∂E/∂W1[j, k] in Mazur's example: δ of hidden neuron j times input k."""
+    net, x, target = examples.mazur()
+    return float(net.backward(net.forward(x), target).weights[0][j, k])
+
+
+register(
+    question(
+        name="predicted_dE_dw3",
+        lesson=LESSON,
+        answer=lambda: _mazur_hidden_weight_gradient(1, 0),  # w3: from x1 into h2, W1[1, 0]
+        kind=Number(significant_digits=3),
+        reread="*The gradients of w1 … w4* (lesson 04's rule with the inputs as senders) and the hidden deltas "
+               "the public test of hidden_delta prints; which neurons w3 joins is in W1's layout (row j: into h(j+1))",
+        wrong_answers=(
+            WrongAnswer(_mazur_hidden_weight_gradient(1, 1),
+                        "that is ∂E/∂w4: w3 comes from the input x1, so it multiplies x1 = 0.05, not x2."),
+            WrongAnswer(_mazur_hidden_weight_gradient(0, 1),
+                        "that is ∂E/∂w2, h1's delta times x2: the delta belongs to the neuron the weight goes "
+                        "into (h2), the input to the one it comes from (x1)."),
+            WrongAnswer(_mazur_hidden_weight_gradient(0, 0),
+                        "that is ∂E/∂w1, h1's delta times x1: w3 goes into h2, so it takes h2's delta."),
+        ),
+    )
+)
+
+
+def _old_weights_option() -> str:
+    """The option whose hidden deltas use the output weights from before the step."""
+    return "B"  # A updates W2 first and then sends the deltas back through the new W2
+
+
+register(
+    question(
+        name="old_weights_option",
+        lesson=LESSON,
+        answer=_old_weights_option,
+        kind=Choice("ABC"),
+        reread="*Old or new output weights?*: the gradient is the slope at one point, the weights before the step",
+        wrong_answers=(
+            WrongAnswer("A", "in A the hidden deltas are sent back through W2 after it has moved: they describe "
+                             "the slope at weights the network does not have yet."),
+            WrongAnswer("C", "δ2 is the same in both, but the hidden deltas are W2ᵀδ2 (times σ′): the W2 they "
+                             "use differs between A and B, and so does W1's update."),
+        ),
     )
 )
