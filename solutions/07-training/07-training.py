@@ -18,7 +18,7 @@ import numpy as np
 from backprop_core import Network, examples, train
 from backprop_core.viz import plots
 from backprop_core.viz.widgets.lesson07 import loss_curves   # loss curves from epoch 0, on a log axis
-from backprop_core.grading import call_on_copies, public_test
+from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6, suppress=True)
 
@@ -201,6 +201,33 @@ with public_test("minibatches"):
         assert np.array_equal(xb[:, 0] / 2, yb[:, 0]), "each input must stay with its own target"
     assert list(seen) == list(np.random.default_rng(7).permutation(10)), "shuffle with np.random.default_rng(rng).permutation(N)"
     print("minibatches passes the public tests.")
+
+
+# %% [markdown]
+# ### Exercise `updates_in_training`
+#
+# A question to answer with pencil and paper: how many updates does training make? A data set has 1,000 samples. It is trained for 3 epochs with minibatches of $B = 64$, the samples shuffled every epoch and dealt out as your `minibatches` does. How many times are the weights updated in all?
+#
+# Replace the `raise` line with `return` and your number (`return 123`). The public test only checks that it reads a number: whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def updates_in_training():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    int
+        The number of weight updates in the whole run.
+    """
+    ### BEGIN SOLUTION
+    return 48
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("updates_in_training"):
+    expect_answer(updates_in_training)
 
 
 # %% [markdown]

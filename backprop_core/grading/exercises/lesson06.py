@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import layers, network
-from ._base import Case, Exercise, Mistake, compare_parts, register
+from ._base import Case, Choice, Exercise, Mistake, WrongAnswer, compare_parts, question, register
 
 LESSON = "06-matrix-form"
 
@@ -143,5 +143,41 @@ register(
             Mistake("missing_transpose", dense_backward_without_transpose),
         ),
         compare=compare_parts("dx", "dW", "db"),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding question
+#: The layer of ``gradient_shape``: 3 inputs, 5 neurons, a batch of 8 samples.
+QUESTION_N, QUESTION_N_IN, QUESTION_N_OUT = 8, 3, 5
+#: The options, as the lesson lists them: letter -> shape.
+GRADIENT_SHAPE_OPTIONS = {"A": (8, 5), "B": (5, 3), "C": (3, 5), "D": (8, 3)}
+
+
+def _gradient_shape() -> str:
+    """The letter of dE/dW's shape, found by running the layer's backward step on the question's sizes."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(QUESTION_N, QUESTION_N_IN))
+    W = rng.normal(size=(QUESTION_N_OUT, QUESTION_N_IN))
+    dz = rng.normal(size=(QUESTION_N, QUESTION_N_OUT))
+    _, dW, _ = layers.dense_backward(dz, (x, W))
+    return next(letter for letter, shape in GRADIENT_SHAPE_OPTIONS.items() if shape == dW.shape)
+
+
+register(
+    question(
+        name="gradient_shape",
+        lesson=LESSON,
+        answer=_gradient_shape,
+        kind=Choice("ABCD"),
+        reread="section 3, *A whole batch at once*: which matrices dE/dW is a product of, and the rule "
+               "\"the gradient has the shape of the thing it is the gradient of\"",
+        wrong_answers=(
+            WrongAnswer("A", "(8, 5) is the shape of dZ, one row per sample. The samples are summed away in "
+                             "dE/dW: one number per weight, whatever the batch size."),
+            WrongAnswer("C", "(3, 5) is the shape of W transposed. The course stores W as (n_out, n_in): row j "
+                             "holds the weights into neuron j."),
+            WrongAnswer("D", "(8, 3) is the shape of the layer's input X (and of dE/dX), one row per sample."),
+        ),
     )
 )

@@ -6,7 +6,7 @@ import numpy as np
 from backprop_core.nn import training
 from backprop_core.nn.network import Network
 from ..compare import FLOAT64_ROUNDING, Tolerance, compare_parts, part
-from ._base import Case, Exercise, Mistake, register
+from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "07-training"
 
@@ -249,5 +249,39 @@ register(
             Mistake("changed_argument_in_place", minibatches_shuffled_in_place, properties=("shuffled",)),
         ),
         compare=compare_batches,
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding question
+#: The run of ``updates_in_training``: 1,000 samples, minibatches of 64, 3 epochs.
+QUESTION_SAMPLES, QUESTION_BATCH, QUESTION_EPOCHS = 1000, 64, 3
+
+
+def _updates_in_training() -> int:
+    """Updates made by minibatch training of the question's run: one per batch that training.minibatches deals."""
+    X, Y = np.zeros((QUESTION_SAMPLES, 1)), np.zeros((QUESTION_SAMPLES, 1))
+    per_epoch = sum(1 for _ in training.minibatches(X, Y, QUESTION_BATCH, None))
+    return QUESTION_EPOCHS * per_epoch
+
+
+register(
+    question(
+        name="updates_in_training",
+        lesson=LESSON,
+        answer=_updates_in_training,
+        kind=Number(significant_digits=3),
+        reread="section 1, *The loop* (samples per step and steps per epoch of each mode) and section 4, "
+               "*Minibatches* (the last, smaller batch)",
+        wrong_answers=(
+            WrongAnswer(QUESTION_EPOCHS * (QUESTION_SAMPLES // QUESTION_BATCH),
+                        "you left out the last, smaller batch: it is an update too."),
+            WrongAnswer(QUESTION_EPOCHS * QUESTION_SAMPLES / QUESTION_BATCH,
+                        "an epoch cannot hold a fraction of an update: count whole batches, the last one smaller."),
+            WrongAnswer(QUESTION_EPOCHS * QUESTION_SAMPLES, "that is online training, one update per sample; "
+                                                            "a minibatch step uses B samples at once."),
+            WrongAnswer(QUESTION_EPOCHS, "that is full-batch training, one update per epoch; minibatch training "
+                                         "makes one update per batch of B samples."),
+        ),
     )
 )
