@@ -14,7 +14,7 @@ from backprop_core import examples, gradient_check
 from backprop_core.course import buggy
 from backprop_core.viz import plots
 from backprop_core.course.mistakes import MISTAKES
-from backprop_core.grading import call_on_copies, public_test
+from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6)
 
@@ -95,6 +95,36 @@ Image(buffer.getvalue())
 #
 # **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
 #
+# ### Exercise `float32_check_remedy`
+#
+# A question. A classmate keeps the whole network in float32 to save memory. Their gradient check, with $h = 10^{-5}$, reports a relative error of about $10^{-2}$ for every layer. What should they do first?
+#
+# - **A.** Look for the bug in their backward pass: $10^{-2}$ is far above the threshold.
+# - **B.** Make $h$ much smaller, say $10^{-9}$, to shrink the truncation error.
+# - **C.** Run the same check again in float64.
+#
+# Answer with the letter, as a string: `return "A"`, `return "B"` or `return "C"`. The public test only checks that it reads one of the letters: whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+
+# %% solution
+def float32_check_remedy():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        The letter of what to do first: "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "C"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("float32_check_remedy"):
+    expect_answer(float32_check_remedy, choices="ABC")
+
+# %% [markdown]
 # ## 2 · How close is close? The relative error
 #
 # An absolute difference means nothing without a scale: $10^{-6}$ is excellent for a gradient of size 1000 and hopeless for one of size $10^{-6}$. So compare the backward pass's gradient (*analytic*: from the formulas) with the central differences (*numeric*) by a **relative error**, entry by entry, and report the worst:
@@ -108,7 +138,7 @@ Image(buffer.getvalue())
 # | relative error | verdict |
 # |---|---|
 # | below $10^{-7}$ | correct |
-# | $10^{-7}$ to $10^{-4}$ | look closer: kinks (ReLU at 0), very small gradients, a too large $h$ |
+# | $10^{-7}$ to $10^{-4}$ | look closer: a kink (a corner where the slope jumps, like $\lvert w \rvert$ at 0, has no single slope for the nudge to find), very small gradients, a too large $h$ |
 # | above $10^{-4}$ | almost certainly a bug |
 #
 # `gradient_check` uses $10^{-6}$ as its threshold, a value inside the middle row: strict enough to catch every bug of section 4 (their relative errors are $10^{-2}$ and more), loose enough that a correct backward pass (about $10^{-9}$ below) never fails. It checks the weights and the biases of every layer; `weights[0]` and `biases[0]` belong to the first layer, counted from 0 as in `net.weights[0]`.
@@ -217,6 +247,29 @@ panel
 # * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
 #
 # The last two bugs about the batch (not summed, missing mean) vanish on a single sample: always check on a batch of at least two.
+#
+# ### Exercise `predicted_missing_mean_error`
+#
+# Predict before you check. The gallery ran on a batch of 3 samples. Run the same backward pass with **a missing mean** on a batch of **4** samples instead. What relative error will the check show, in every layer? Work it out from the relative error of section 2 with pencil and paper; three significant digits are enough (`return 0.123`). The public test only checks that it reads a number: whether it is right you learn when the lesson is graded.
+
+# %% solution
+def predicted_missing_mean_error():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        The relative error of every layer's gradients, to 3 significant digits or more.
+    """
+    ### BEGIN SOLUTION
+    return 0.6
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_missing_mean_error"):
+    expect_answer(predicted_missing_mean_error)
 
 # %% [markdown]
 # ### Pick a bug
@@ -305,7 +358,7 @@ with public_test("first_disagreeing_layer"):
 # * float32 cannot resolve a gradient check: at $h = 10^{-5}$ its relative error is about $10^{-2}$ (off by 1 %), and even its best $h$ only gets to about $10^{-6}$, the threshold itself.
 # * Every classic bug leaves a fingerprint: all layers off by the same factor (a scale bug), only lower layers (the error carried back wrongly), only biases (the batch sum). So check the biases as well as the weights, on a batch of at least two samples.
 #
-# **Fresh words:** *central difference*, *truncation error*, *round-off error*, *relative error*, *gradient check*.
+# **Fresh words:** *central difference*, *Taylor expansion*, *truncation error*, *round-off error*, *relative error*, *gradient check*.
 #
 # ## Check your understanding
 #
@@ -315,7 +368,7 @@ with public_test("first_disagreeing_layer"):
 #
 # <details><summary>Answers</summary>
 #
-# 1. Every gradient is off by the same factor (a scale bug), and the factor depends on the batch: with N = 2 the gradients are twice too big, $|2n - n| / (2n + n) = 1/3$, and right for N = 1. They are summed over the batch instead of averaged: a missing mean. (A missing ½ also gives 1/3, but on a single sample too.)
+# 1. Every gradient is off by the same factor (a scale bug), and the factor depends on the batch: with N = 2 the gradients are twice too big, $|2g - g| / (|2g| + |g|) = 1/3$ for a true gradient $g$, and right for N = 1. They are summed over the batch instead of averaged: a missing mean. (A missing ½ also gives 1/3, but on a single sample too.)
 # 2. Round-off: $E(w \pm h)$ agree in almost all their digits, their difference is mostly rounding noise, and dividing by $2h$ blows that noise up (the left side of the V).
 # 3. In how the error is carried back from the output layer: a missing transpose of $W$, or weights that were updated before they were used.
 #

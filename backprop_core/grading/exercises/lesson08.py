@@ -1,14 +1,15 @@
-"""Exercises of lesson 08-gradient-checking: a numerical gradient and locating a bug by layer."""
+"""Exercises of lesson 08-gradient-checking: a numerical gradient, locating a bug by layer, and two questions."""
 from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.course import buggy
 from backprop_core.nn import gradcheck
 from backprop_core.nn.gradcheck import RELATIVE_ERROR_FLOOR
 from backprop_core.nn.network import Network
 from ..compare import Tolerance, part
 from ..case_functions import ARRAY_FUNCTIONS, ArrayFunction, NetworkLossOfW1
-from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, Case, Exercise, Mistake, register
+from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "08-gradient-checking"
 
@@ -283,5 +284,65 @@ register(
             Mistake("bias_gradients_ignored", first_disagreeing_layer_weights_only, properties=("biases",)),
         ),
         compare=compare_layer,
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding questions
+#: The batch size of the question ``predicted_missing_mean_error`` (the gallery itself uses 3 samples).
+QUESTION_BATCH_SIZE = 4
+
+
+def _missing_mean_error() -> float:
+    """The relative error a gradient check shows for the missing-mean bug on a batch of QUESTION_BATCH_SIZE."""
+    net, x, target = buggy.gallery_example(n_samples=QUESTION_BATCH_SIZE)
+    result = gradcheck.gradient_check(net, x, target, backward=buggy.missing_mean)
+    return max(result.errors.values())  # the same in every layer: every gradient is N times too large
+
+
+register(
+    question(
+        name="predicted_missing_mean_error",
+        lesson=LESSON,
+        answer=_missing_mean_error,
+        kind=Number(significant_digits=3),
+        reread=("section 2, the relative error (put the buggy gradient and the true one into it), and section 4, "
+                "*How each bug shows*: what a missing mean does to every gradient"),
+        wrong_answers=(
+            WrongAnswer(0.5, "that is the gallery's figure for its batch of 3 samples. The factor a missing mean "
+                             "multiplies every gradient by is the number of samples N, here 4."),
+            WrongAnswer(0.75, "you divided by the buggy gradient alone, |4g − g| / |4g|. The relative error divides "
+                              "by the sum |analytic| + |numeric| of the two gradients."),
+            WrongAnswer(4.0, "4 is how many times too large every gradient is, not the relative error: put the two "
+                             "gradients, 4g and g, into the relative error."),
+            WrongAnswer(1 / 3, "1/3 belongs to gradients twice too large (a missing ½, or a missing mean on 2 "
+                               "samples). Here the batch has 4 samples."),
+        ),
+    )
+)
+
+
+def _float32_remedy() -> str:
+    """What to do about a float32 check at h = 1e-5 that fails a correct backward pass: "C" (redo it in float64)."""
+    # float32's relative error at h = 1e-5 on a correct pass is ~1e-2 (lesson 08, section 1): the check itself
+    # cannot resolve the gradient, so neither the backward pass (A) nor a smaller h (B, more round-off) is the fix.
+    return "C"
+
+
+register(
+    question(
+        name="float32_check_remedy",
+        lesson=LESSON,
+        answer=_float32_remedy,
+        kind=Choice("ABC"),
+        reread=("section 1: the V of the plot (which side is truncation, which round-off) and *Why float64* "
+                "(what float32 shows at h = 1e-5 for a correct backward pass)"),
+        wrong_answers=(
+            WrongAnswer("A", "a correct backward pass shows the same relative error of about 1e-2 when the check "
+                             "runs in float32 with h = 1e-5 (the last line printed in section 1): the check cannot "
+                             "tell, so a relative error of 1e-2 is no evidence of a bug."),
+            WrongAnswer("B", "a smaller h shrinks the truncation error but grows the round-off error (the left side "
+                             "of the V), and in float32 round-off is already what dominates at h = 1e-5."),
+        ),
     )
 )

@@ -4,6 +4,17 @@ tolerance picked with ``np.flatnonzero`` (a layer's error: the worse of its weig
 The ``first_disagreeing_layer`` solution cell is copied in JupyterLab (metadata and all).
 """
 
+# %% float32_check_remedy
+def float32_check_remedy():
+    options = {"A": "hunt the bug", "B": "smaller h", "C": "float64"}
+    return next(letter for letter, what in options.items() if what == "float64")
+
+
+# %% predicted_missing_mean_error
+def predicted_missing_mean_error():
+    return 3 / 5  # |4g - g| / (4g + g)
+
+
 # %% numerical_gradient
 def numerical_gradient(f, W, h=1e-5):
     W = np.asarray(W, dtype=float)

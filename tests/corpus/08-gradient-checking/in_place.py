@@ -4,6 +4,16 @@ The layer test multiplies the inequality out (|a - n| > tolerance * max(|a| + |n
 in a while loop.
 """
 
+# %% float32_check_remedy
+def float32_check_remedy():
+    return "c"  # lower case is fine
+
+
+# %% predicted_missing_mean_error
+def predicted_missing_mean_error():
+    return round(0.6, 3)  # three digits are enough
+
+
 # %% numerical_gradient
 import itertools
 

@@ -3,6 +3,17 @@ counted from 1 in a debug print to stderr (and turned back into a 0-based index)
 gradient kept in a dict of index -> slope first.
 """
 
+# %% float32_check_remedy
+def float32_check_remedy():
+    answer = 'C'  # float64!
+    return answer
+
+
+# %% predicted_missing_mean_error
+def predicted_missing_mean_error():
+    return 0.6000001
+
+
 # %% numerical_gradient
 import sys
 
