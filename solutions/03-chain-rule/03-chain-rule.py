@@ -248,14 +248,17 @@ def sigmoid_prime(z):
 # %% public
 # Public test: the peak, an output neuron of section 4's network, and agreement with a central difference.
 with public_test("sigmoid_prime"):
+    logistic = lambda v: 1 / (1 + np.exp(-v))
+    at_activation = logistic(0.5) * (1 - logistic(0.5))   # σ′(σ(0)) = σ′(0.5): the slope taken at the activation
     assert np.isclose(sigmoid_prime(0.0), 0.25), (
         f"σ′(0) = 0.25, got {sigmoid_prime(0.0)}"
-        + (": z·(1 − z) is 0 at z = 0; a·(1 − a) needs the activation a = σ(z)" if np.isclose(sigmoid_prime(0.0), 0.0) else ""))
+        + (": z·(1 − z) is 0 at z = 0; a·(1 − a) needs the activation a = σ(z)" if np.isclose(sigmoid_prime(0.0), 0.0) else "")
+        + (": that is σ′(0.5) = σ′(σ(0)), the slope taken at the activation σ(z); take it at the net input z itself"
+           if np.isclose(sigmoid_prime(0.0), at_activation) else ""))
     assert np.allclose(call_on_copies(sigmoid_prime, np.array([-1.0, 0.0, 1.0])), [0.196611933, 0.25, 0.196611933]), (
         "σ′ of an array, elementwise: σ′(−1) = σ′(1) = 0.196611933, σ′(0) = 0.25")
     assert np.isclose(sigmoid_prime(1.105905967), 0.186815602), (
         f"σ′ at the net input z = 1.105905967 (output neuron o1 in section 4) should be 0.186815602, got {sigmoid_prime(1.105905967)}")
-    logistic = lambda v: 1 / (1 + np.exp(-v))
     for z0 in (-3.0, -0.4, 0.7, 2.5):
         assert np.isclose(sigmoid_prime(z0), central_difference(logistic, z0), rtol=1e-6), f"σ′({z0}) disagrees with the measured slope"
     print("sigmoid_prime passes the public tests")
