@@ -253,17 +253,15 @@ async def _execute(url: str, token: str, code: str, timeout: float) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ set-up
-def _make_users(folder: Path, tag: str, students: list[str], instructor: str, outsider: str) -> tuple[str, str]:
-    """The two groups and the users (homes under ``folder/home``; ``outsider`` in neither group);
-    returns (students' group, instructors')."""
-    student_group, instructor_group = f"{tag}students", f"{tag}teachers"
+def _make_users(folder: Path, student_group: str, instructor_group: str, students: list[str], instructor: str,
+                outsider: str) -> None:
+    """The two groups and the users in them (homes under ``folder/home``; ``outsider`` in neither group)."""
     for group in (student_group, instructor_group):
         run_checked(["groupadd", group])
     (folder / "home").mkdir(mode=0o755)
     for user, group in [(s, student_group) for s in students] + [(instructor, instructor_group), (outsider, None)]:
         run_checked(["useradd", "--create-home", "--home-dir", str(folder / "home" / user), "--user-group",
                      *(["--groups", group] if group else []), "--shell", "/bin/bash", user])
-    return student_group, instructor_group
 
 
 def _remove_users(users: list[str], groups: list[str]) -> None:
@@ -309,10 +307,10 @@ def start_class(lesson: str, students: list[str], instructor: str) -> Iterator[H
     students, instructor, outsider = [f"{tag}{s}" for s in students], f"{tag}{instructor}", f"{tag}eve"
     folder = Path(tempfile.mkdtemp(prefix="backprop-hub-", dir="/tmp"))
     folder.chmod(0o755)  # users reach their homes and the exchange through it
-    groups: list[str] = []
+    groups = [f"{tag}students", f"{tag}teachers"]  # named first: a failure half-way still removes what was made
     hub_process = None
     try:
-        groups = list(_make_users(folder, tag, students, instructor, outsider))
+        _make_users(folder, *groups, students, instructor, outsider)
         exchange, course, state = folder / "exchange", folder / "course", folder / "hub"
         exchange.mkdir()
         exchange.chmod(0o1777)
