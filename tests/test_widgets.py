@@ -113,6 +113,17 @@ def test_02_student_step_is_used_once_ticked():
     explorer.switch.checkbox.value = True
     explorer.step.click()
     assert explorer.errors_2d[1] > explorer.errors_2d[0]
+    assert explorer.uphill and "uphill" in explorer.status.value and "overshoot" not in explorer.status.value
+
+
+def test_02_each_run_has_its_own_limit_and_the_message_tells_them_apart():
+    explorer = widgets.descent_explorer(backend="none")
+    assert explorer.limit_1d == pytest.approx(2 / 0.85 ** 2) and explorer.limit_2d == pytest.approx(2 / (0.85 ** 2 + 0.48 ** 2))
+    assert "2.77" in explorer.curve.ax.get_title() and "2.10" in explorer.surface.ax.get_title()
+    explorer.learning_rate.value = 2.5  # between the limits: w5 alone settles, the pair diverges
+    explorer.step10.click()
+    assert explorer.path_1d[-1, 1] < explorer.path_1d[0, 1] and explorer.errors_2d[-1] > explorer.errors_2d[0]
+    assert "settle" in explorer.status.value and "2.10" in explorer.status.value and not explorer.uphill
 
 
 # ------------------------------------------------------------------ 03
@@ -133,6 +144,16 @@ def test_03_nudge_compares_true_change_with_the_backward_pass():
     assert explorer.bars[0].get_width() == pytest.approx(explorer.true_change)
     assert plots.fmt(explorer.predicted_change) in explorer.readout.get_text()
     assert explorer.ax.get_xlabel() == "weight $w_{1}$"
+
+
+def test_03_another_weight_is_laid_out_again_so_nothing_is_cut_off():
+    explorer = widgets.nudge_explorer(nudge=0.1, backend="none")
+    explorer.weight.value = "w1"  # E changes in the 4th digit: wider tick labels than w5's
+    renderer = explorer.fig.canvas.get_renderer()
+    explorer.fig.canvas.draw()
+    texts = [label for label in explorer.ax.get_yticklabels() if label.get_text()] + [explorer.ax.yaxis.label]
+    for text in texts:
+        assert text.get_window_extent(renderer).x0 >= 0, f"{text.get_text()!r} is cut off on the left"
 
 
 def test_03_student_sigmoid_prime_of_activation_shows_a_wrong_prediction():
