@@ -80,8 +80,10 @@ register(
 def linear_output_gradient(hidden, output, target):
     r"""Reference: :math:`\partial E / \partial W_2` of a linear output layer, one sample.
 
-    With :math:`y = W_2 h` and :math:`E = \tfrac12 \sum_j (t_j - y_j)^2`,
-    :math:`\partial E / \partial W_{2,jk} = (y_j - t_j)\, h_k`: an outer product.
+    With :math:`\text{output} = W_2 a` (``a`` the hidden activations) and
+    :math:`E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2`,
+    :math:`\partial E / \partial W_{2,jk} = \delta_j\, a_k` with
+    :math:`\delta = \text{output} - \text{target}`: an outer product.
 
     Parameters
     ----------
@@ -93,8 +95,8 @@ def linear_output_gradient(hidden, output, target):
     -------
     ndarray, shape (n_out, n_hidden)
     """
-    error = np.asarray(output, dtype=np.float64) - np.asarray(target, dtype=np.float64)
-    return np.outer(error, np.asarray(hidden, dtype=np.float64))
+    delta = np.asarray(output, dtype=np.float64) - np.asarray(target, dtype=np.float64)
+    return np.outer(delta, np.asarray(hidden, dtype=np.float64))
 
 
 def _gradient_cases(rng: np.random.Generator, several: bool) -> list[Case]:
