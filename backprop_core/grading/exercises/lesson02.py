@@ -259,8 +259,8 @@ register(
                                                         "output moves by a2 per unit of w6: which curvature follows?"),
             WrongAnswer(_w6_limit(lambda a: float(a @ a)), "that is the limit of w5 and w6 learning together. Here "
                                                            "w5 is held, so only w6's move changes the output."),
-            WrongAnswer(_w6_limit(lambda a: a[1]), "the curvature is a square: a step of w6 moves the output by a2 "
-                                                   "times the step, and the step itself is a2 times delta."),
+            WrongAnswer(_w6_limit(lambda a: a[1]), "the curvature is a square: a step of w6 is α·delta·a2, and it "
+                                                   "moves the output by a2 times that, so a2 appears twice."),
         ),
     )
 )
