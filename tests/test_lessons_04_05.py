@@ -1,5 +1,5 @@
 """Lessons 04 and 05 as a newcomer meets them (issue 14): the drawing's δ labels, the widgets' student
-toggles, and the hidden_delta public test's messages for the mistakes it exists to catch.
+toggles, and the public tests' messages for the mistakes they exist to catch.
 
 The lessons' figures and budgets are in tests/test_lessons.py; this file checks what those
 cannot: where labels sit, what the widgets say, which message a wrong function gets.
@@ -124,51 +124,61 @@ def test_05_deltas_of_the_wrong_shape_are_not_drawn_as_the_students():
     assert "(yours)" not in flow.drawing.deltas[(1, 0)].get_text()
 
 
-# ------------------------------------------------------------------ 05's public test of hidden_delta
+# ------------------------------------------------------------------ the public tests' messages
 
 
-LESSON_05 = "05-hidden-layer-deltas"
+def _public_test_says(lesson: str, name: str, student_source: str) -> str:
+    """What ``lesson``'s public test of exercise ``name`` says about ``student_source``: its printed text.
 
-
-def _public_test_says(student_source: str) -> str:
-    """What lesson 05's public test of hidden_delta says about ``student_source``: the raised or printed text.
-
-    The solution notebook's code cells run in one namespace up to that public test, the widget
-    cells left out (they need no checking here), with the student's cell in place of the solution.
+    The solution notebook's code cells run in one namespace up to that public test, with the student's
+    cell in place of the solution; widget cells, hidden tests and the other exercises' solutions are
+    left out (nothing on the way needs them). A failure is printed in red (stderr), not raised.
     """
     namespace: dict = {}
-    for cell in nbformat.read(source(LESSON_05), as_version=4).cells:
-        if cell.cell_type != "code" or "delta_flow(" in cell.source:
-            continue
+    for cell in nbformat.read(source(lesson), as_version=4).cells:
         grade_id = grading_meta(cell).get("grade_id", "")
-        code = student_source if grade_id == "solution_hidden_delta" else cell.source
-        if grading_meta(cell).get("grade") or grade_id.startswith("solution_") and grade_id != "solution_hidden_delta":
-            continue  # hidden tests and other exercises: not needed on the way
+        if cell.cell_type != "code" or "_explorer(" in cell.source or "delta_flow(" in cell.source \
+                or "factor_stepper(" in cell.source or grading_meta(cell).get("grade"):
+            continue
+        if grade_id.startswith("solution_") and grade_id != f"solution_{name}":
+            continue
+        code = student_source if grade_id == f"solution_{name}" else cell.source
         said = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-                exec(compile(code, grade_id or "cell", "exec"), namespace)
-        except AssertionError as error:
-            return str(error)
-        if grade_id == "public_test_hidden_delta":
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            exec(compile(code, grade_id or "cell", "exec"), namespace)
+        if grade_id == f"public_test_{name}":
             return said.getvalue()
-    raise AssertionError("lesson 05 has no public test of hidden_delta")
+    raise AssertionError(f"{lesson} has no public test of {name}")
+
+
+def _hidden_delta_says(body: str) -> str:
+    return _public_test_says("05-hidden-layer-deltas", "hidden_delta",
+                             f"def hidden_delta(z, W_next, delta_next):\n    return {body}")
 
 
 def test_05_public_test_names_a_missing_transpose():
     for product in ("W_next @ delta_next", "np.dot(W_next, delta_next)"):
-        said = _public_test_says(f"def hidden_delta(z, W_next, delta_next):\n    return sigmoid_prime(z) * {product}")
+        said = _hidden_delta_says(f"sigmoid_prime(z) * {product}")
         assert "transpose missing" in said, said
         assert "σ′" not in said, said
 
 
 def test_05_public_test_names_sigma_prime_of_the_activation():
-    said = _public_test_says("def hidden_delta(z, W_next, delta_next):\n"
-                             "    return sigmoid_prime(sigmoid(z)) * (W_next.T @ delta_next)")
+    said = _hidden_delta_says("sigmoid_prime(sigmoid(z)) * (W_next.T @ delta_next)")
     assert "σ′ taken at the activation" in said, said
 
 
 def test_05_public_test_passes_the_right_function():
-    said = _public_test_says("def hidden_delta(z, W_next, delta_next):\n"
-                             "    return sigmoid_prime(z) * (W_next.T @ delta_next)")
-    assert "hidden deltas δ_h" in said, said
+    said = _hidden_delta_says("sigmoid_prime(z) * (W_next.T @ delta_next)")
+    assert "hidden deltas δ_h" in said and "failed" not in said, said
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    ("(target - sigmoid(z)) * sigmoid_prime(z)", "the sign is flipped"),
+    ("(sigmoid(z) - target) * sigmoid_prime(sigmoid(z))", "σ′ taken at the activation"),
+    ("(sigmoid(z) - target) * sigmoid_prime(z)", "— correct"),
+])
+def test_04_public_test_of_output_delta_names_the_slip(body, named):
+    said = _public_test_says("04-output-layer-gradients", "output_delta",
+                             f"def output_delta(z, target):\n    return {body}")
+    assert named in said, said

@@ -213,9 +213,13 @@ def output_delta(z, target):
 with public_test("output_delta"):
     delta_out = call_on_copies(output_delta, z_out, target)
     assert np.shape(delta_out) == (2,), f"one delta per output neuron: expected shape (2,), got {np.shape(delta_out)}"
-    assert np.isclose(delta_out[0], 0.138498562, atol=1e-9), f"δ_o1 should be 0.138498562, got {delta_out[0]}"
-    assert np.isclose(delta_out[1], -0.0380982365, atol=1e-10), (
-        f"δ_o2 should be −0.0380982365, got {delta_out[1]}. A positive value here means the sign is flipped.")
+    right = np.array([0.1384985616, -0.0380982365])
+    known_slip = (": the sign is flipped — the first factor is ∂E/∂a = output − target"
+                  if np.allclose(delta_out, -right, atol=1e-9) else
+                  ": that is σ′ taken at the activation a instead of the net input z"
+                  if np.allclose(delta_out, (output - target) * sigmoid_prime(output), atol=1e-9) else "")
+    assert np.allclose(delta_out, right, atol=1e-10), (
+        f"δ_o1, δ_o2 should be 0.1384985616 and −0.0380982365, got {delta_out}{known_slip}")
     batch = call_on_copies(output_delta, np.zeros((3, 2)), np.ones((3, 2)))
     assert np.allclose(batch, -0.125), (
         f"a batch works elementwise: σ(0) − 1 = −0.5, σ′(0) = 0.25, so every delta is −0.125; got {batch}"
