@@ -193,7 +193,7 @@ def numerical_gradient(f, W, h=1e-5):
 
 
 # %% public
-# Public test: Mazur's output-layer gradients, with the loss as a function of W2.
+# Public test: a function with known slopes, then Mazur's output-layer gradients (the loss as a function of W2).
 with public_test("numerical_gradient"):
     from backprop_core import grading
     def loss_of_W2(W2):
@@ -202,12 +202,19 @@ with public_test("numerical_gradient"):
         return probe.loss(x, target)
     
     # call_on_copies(f, ...) calls f(...) on copies, and fails if f leaves W changed.
+    # First a function whose slopes are known exactly: sum(v^3) has slopes 3v^2, a central difference adds h^2.
+    cubes = call_on_copies(numerical_gradient, lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0]), 1e-3)
+    slip = ""
+    if np.shape(cubes) == (2,) and np.allclose(cubes, [3.003001, 11.994001], rtol=1e-6):
+        slip = "; these are one-sided differences (f(v + h) - f(v)) / h: nudge both ways and divide by 2h"
+    elif np.shape(cubes) == (2,) and np.allclose(cubes, [6.000002, 24.000002], rtol=1e-6):
+        slip = "; twice the right values: f(v + h) and f(v - h) lie 2h apart, so divide by 2h"
+    grading.expect_close(cubes, np.array([3.000001, 12.000001]),
+                         "d/dv sum(v^3) at (1, -2) with h = 1e-3 (central: 3v^2 + h^2)" + slip)
     numeric_W2 = call_on_copies(numerical_gradient, loss_of_W2, net.weights[1], 1e-5)
     assert np.shape(numeric_W2) == (2, 2), f"the gradient of a (2, 2) matrix has shape (2, 2), got {np.shape(numeric_W2)}"
     grading.expect_close(numeric_W2[0, 0], 0.082167041, "dE/dw5 of Mazur's example", rtol=1e-7)
     grading.expect_close(numeric_W2, net.backward(net.forward(x), target).weights[1], "dE/dW2 against backpropagation", rtol=1e-7)
-    grading.expect_close(call_on_copies(numerical_gradient, lambda v: float(np.sum(v ** 3)), np.array([1.0, -2.0]), 1e-3),
-                         np.array([3.000001, 12.000001]), "d/dv sum(v^3) at (1, -2) with h = 1e-3 (central: 3v^2 + h^2)")
     print("numerical_gradient passes the public tests.")
 
 # %% [markdown]
