@@ -132,10 +132,10 @@ def bias_not_summed(net: Network, trace: Trace, target) -> Gradients:
 
 
 def missing_half(net: Network, trace: Trace, target) -> Gradients:
-    r"""The derivative of :math:`(t - y)^2` used for the loss :math:`\tfrac12 (t - y)^2`.
+    r"""The derivative of (output − target)² used for the loss ½ (output − target)².
 
-    :math:`\partial E/\partial y` comes out as :math:`2(y - t)`: every
-    gradient is exactly twice too large, the direction is right.
+    ∂E/∂output comes out as 2 (output − target) instead of output − target:
+    every gradient is exactly twice too large, the direction is right.
     """
     return _with(output_error=lambda output, target: 2.0 * (output - target))(net, trace, target)
 

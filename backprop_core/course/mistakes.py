@@ -15,7 +15,7 @@ MISTAKES = {
     "one_sided_difference": "a one-sided difference (f(w + h) − f(w)) / h instead of the central one",
     "loss_after_update": (
         "the loss measured after the update instead of before it (the classic off-by-one): record "
-        "½ Σ (t − y)² from the forward pass that the update uses, before changing any weight"
+        "½ Σ (output − target)² from the forward pass that the update uses, before changing any weight"
     ),
     "last_batch_dropped": (
         "the last, smaller minibatch dropped (e.g. range(0, N - batch_size + 1, batch_size), or N // batch_size "
