@@ -36,6 +36,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from . import authoring, canvas, gradesheet, parallel, sandbox
 from .progress import Progress
@@ -297,13 +298,14 @@ def _not_source(path: Path) -> bool:
     return path.suffix == ".py" or ".ipynb_checkpoints" in path.parts
 
 
-def _tasks(api, root: Path, todo: list[_Pending]) -> tuple[list, dict]:
-    """The grading tasks, and the submissions that cannot even be sent (their lesson was never released)."""
+def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, str], None]) -> Iterator:
+    """The grading tasks, built one by one (each lesson's gradebook snapshot when first needed); a
+    submission that cannot even be sent (its lesson was never released) goes to ``unsent`` instead."""
     from nbgrader.api import MissingEntry
 
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
     settings = {k: v for k, v in os.environ.items() if k.startswith("BACKPROP_") and k != "BACKPROP_GRADEBOOK_URL"}
-    lesson_files, snapshots, tasks, unsent = {}, {}, [], {}
+    lesson_files, snapshots = {}, {}
     for pending in todo:
         lesson = pending.lesson
         if lesson not in snapshots:
@@ -315,12 +317,11 @@ def _tasks(api, root: Path, todo: list[_Pending]) -> tuple[list, dict]:
             lesson_files[lesson] = {**parallel.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
                                     **parallel.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
         if snapshots[lesson] is None:
-            unsent[(pending.student, lesson)] = f"the lesson {lesson} is not in the gradebook: run make release"
+            unsent(pending, f"the lesson {lesson} is not in the gradebook: run make release")
             continue
         files = {**lesson_files[lesson], **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
                                                                f"{SUBMITTED}/{pending.student}/{lesson}/")}
-        tasks.append(parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings))
-    return tasks, unsent
+        yield parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings)
 
 
 def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
@@ -360,26 +361,29 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
                        scheduler: str | None) -> None:
     if not todo:
         return
-    tasks, unsent = _tasks(api, root, todo)
     pending = {(p.student, p.lesson): p for p in todo}
-    with _records(api) as records:
-        for p in todo:
-            records.started(p.student, p.lesson, p.checksum)
-    for key, why in unsent.items():
-        p = pending.pop(key)
+
+    def unsent(p: _Pending, why: str) -> None:
+        del pending[(p.student, p.lesson)]
         with _records(api) as records:
             records.failed(p.student, p.lesson, p.checksum, why)
         report.fail(f"{p.where}: NOT graded: {why}")
         report.progress.done(p.student, p.lesson, "not graded", why)
-    for result in parallel.results(tasks, workers, scheduler, log=report.ok):
-        p = pending.pop((result.student, result.lesson))
-        outcome, success = _record(api, root, p, result)
-        if success:
-            report.ok(f"{p.where}: {p.note + ': regraded, ' if p.note else ''}{outcome}")
-            report.progress.done(p.student, p.lesson, "regraded" if p.note else "graded")
-        else:
-            report.fail(f"{p.where}: NOT graded: {outcome}")
-            report.progress.done(p.student, p.lesson, "not graded", outcome)
+
+    # The cluster starts (in the background) first; the records and tasks are made meanwhile.
+    with parallel.GradingPool(workers, scheduler, len(todo), log=report.ok) as pool:
+        with _records(api) as records:
+            for p in todo:
+                records.started(p.student, p.lesson, p.checksum)
+        for result in pool.results(_tasks(api, root, todo, unsent)):
+            p = pending.pop((result.student, result.lesson))
+            outcome, success = _record(api, root, p, result)
+            if success:
+                report.ok(f"{p.where}: {p.note + ': regraded, ' if p.note else ''}{outcome}")
+                report.progress.done(p.student, p.lesson, "regraded" if p.note else "graded")
+            else:
+                report.fail(f"{p.where}: NOT graded: {outcome}")
+                report.progress.done(p.student, p.lesson, "not graded", outcome)
     for p in pending.values():  # no result came back (they stay "not finished": the next run grades them)
         report.fail(f"{p.where}: NOT graded: no result came back from the workers")
         report.progress.done(p.student, p.lesson, "not graded", "no result came back from the workers")

@@ -24,6 +24,7 @@ process per core; or on an existing cluster given by its scheduler's address.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import resource
@@ -33,9 +34,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
-__all__ = ["GradingResult", "GradingTask", "definition_snapshot", "grade_submission", "read_folder",
+__all__ = ["GradingPool", "GradingResult", "GradingTask", "definition_snapshot", "grade_submission", "read_folder",
            "record_result", "results"]
 
 #: Environment variables of the course that decide how a submission is graded (timeouts, limits).
@@ -90,6 +91,18 @@ def _write_files(root: Path, files: dict) -> None:
         path.write_bytes(content)
 
 
+# ------------------------------------------------------------------ scratch folders
+#: A RAM-backed folder where the system has one: the private course copies and gradebook snapshots are
+#: thrown away after use, and sqlite waits for the disk on every commit (nbgrader commits per cell).
+MEMORY_SCRATCH = Path("/dev/shm")
+
+
+def _scratch(prefix: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder for files nobody keeps: in memory when it can be, else the usual temporary one."""
+    memory = MEMORY_SCRATCH.is_dir() and os.access(MEMORY_SCRATCH, os.W_OK | os.X_OK)
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=str(MEMORY_SCRATCH) if memory else None)
+
+
 # ------------------------------------------------------------------ the gradebook's definition of a lesson
 _EMPTY_GRADEBOOKS: dict = {}
 
@@ -99,7 +112,7 @@ def _empty_gradebook(course_id: str) -> bytes:
     from nbgrader.api import Gradebook
 
     if course_id not in _EMPTY_GRADEBOOKS:
-        with tempfile.TemporaryDirectory(prefix="gradebook-empty-") as tmp:
+        with _scratch("gradebook-empty-") as tmp:
             path = Path(tmp) / "gradebook.db"
             with Gradebook(f"sqlite:///{path}", course_id):
                 pass
@@ -115,7 +128,7 @@ def definition_snapshot(db_url: str, course_id: str, lesson: str) -> bytes:
     """
     from nbgrader.api import Gradebook
 
-    with tempfile.TemporaryDirectory(prefix="gradebook-snapshot-") as tmp:
+    with _scratch("gradebook-snapshot-") as tmp:
         path = Path(tmp) / "gradebook.db"
         path.write_bytes(_empty_gradebook(course_id))
         with Gradebook(db_url, course_id) as real, Gradebook(f"sqlite:///{path}", course_id) as copy:
@@ -187,7 +200,7 @@ def grade_submission(task: GradingTask) -> GradingResult:
     from .instructor import _api, _error_text  # here: a worker imports nbgrader once, on its first task
 
     start, cpu = time.perf_counter(), _cpu_seconds()
-    with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
+    with _scratch("grading-") as tmp:
         root = Path(tmp)
         try:
             _write_files(root, task.files)
@@ -254,6 +267,8 @@ QUIET_CLUSTER = {
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "2s",
     "distributed.scheduler.work-stealing-interval": "1s",
+    # the statistical profiler samples each worker's stack 100 times a second: nobody reads it here
+    "distributed.worker.profile.enabled": False,
 }
 
 
@@ -262,51 +277,103 @@ def _failed(task: GradingTask, error: BaseException) -> GradingResult:
                          f"{error}")
 
 
-def results(tasks: list[GradingTask], workers: int, scheduler: str | None = None,
-            log: Callable[[str], None] = print) -> Iterator[GradingResult]:
-    """Grade ``tasks``, yielding each result as it comes (in the order they finish).
+class GradingPool:
+    """Where the grading runs, started as soon as it is made so the cluster starts while tasks are built.
+
+    In this process when there is one worker or one submission; else an embedded ``LocalCluster``
+    with ``workers`` worker processes (started in a background thread: its processes start and import
+    nbgrader on the second core while this process builds the tasks), or the existing cluster at
+    ``scheduler``. Use as a context manager; :meth:`results` grades.
 
     Parameters
     ----------
-    tasks : list of GradingTask
     workers : int
-        Worker processes of the embedded cluster (ignored with ``scheduler``). With 1, or a single
-        task, everything runs in this process, one after the other.
+        Worker processes of the embedded cluster (ignored with ``scheduler``).
     scheduler : str, optional
         Address of an existing Dask scheduler (``tcp://host:8786``); its workers need this course
         package installed, and bubblewrap.
+    count : int
+        How many submissions will be graded.
     log : callable
         Where to say which cluster is used.
     """
-    if scheduler is None and (workers <= 1 or len(tasks) <= 1):
-        for task in tasks:
-            yield grade_submission(task)
-        return
-    import logging
 
-    import dask
-    from dask.distributed import Client, LocalCluster, as_completed
+    def __init__(self, workers: int, scheduler: str | None, count: int, log: Callable[[str], None] = print) -> None:
+        self.in_process = scheduler is None and (workers <= 1 or count <= 1)
+        self.log, self._client, self._cluster = log, None, None
+        if not self.in_process:
+            starting = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dask-start")
+            self._starting = starting.submit(self._start, workers, scheduler)
+            starting.shutdown(wait=False)
 
-    dask.config.set(QUIET_CLUSTER)
+    def _start(self, workers: int, scheduler: str | None):
+        import logging
 
-    if scheduler:
-        client, cluster = Client(scheduler, timeout="30s"), None
-        log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
-    else:
+        import dask
+        from dask.distributed import Client, LocalCluster
+
+        dask.config.set(QUIET_CLUSTER)
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+            self.log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
+            return client, None
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)
         client = Client(cluster)
-        log(f"grading on {workers} worker processes (an embedded Dask cluster)")
-    try:
-        # pure=False: the same submission graded twice is two tasks; retries: an exception on the worker
-        # is tried again; a worker that dies has its task given to another by the scheduler.
-        futures = {client.submit(grade_submission, task, pure=False, retries=1): task for task in tasks}
+        # nbgrader and the course's grading modules imported now, while the coordinator still prepares
+        client.run(_import_grading)
+        self.log(f"grading on {workers} worker processes (an embedded Dask cluster)")
+        return client, cluster
+
+    def __enter__(self) -> "GradingPool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.in_process:
+            return
+        try:
+            client, cluster = self._starting.result()
+        except Exception:  # noqa: BLE001 (a cluster that never started has nothing to close)
+            return
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    def results(self, tasks: Iterable[GradingTask]) -> Iterator[GradingResult]:
+        """Grade ``tasks`` (built lazily if an iterator), yielding each result as it comes, in the order
+        they finish. Each task is handed out as soon as it is built and the cluster is up."""
+        if self.in_process:
+            for task in tasks:
+                yield grade_submission(task)
+            return
+        from dask.distributed import as_completed
+
+        futures, waiting = {}, []
+        for task in tasks:
+            waiting.append(task)
+            if self._starting.done():
+                futures.update(self._submit(waiting))
+                waiting = []
+        futures.update(self._submit(waiting))
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as error:  # noqa: BLE001 (KilledWorker, a lost connection...)
                 yield _failed(futures[future], error)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+
+    def _submit(self, tasks: list[GradingTask]) -> dict:
+        client, _ = self._starting.result()
+        # pure=False: the same submission graded twice is two tasks; retries: an exception on the worker
+        # is tried again; a worker that dies has its task given to another by the scheduler.
+        return {client.submit(grade_submission, task, pure=False, retries=1): task for task in tasks}
+
+
+def _import_grading() -> None:
+    from . import instructor  # noqa: F401 (nbgrader with it)
+
+
+def results(tasks: list[GradingTask], workers: int, scheduler: str | None = None,
+            log: Callable[[str], None] = print) -> Iterator[GradingResult]:
+    """Grade ``tasks`` on a :class:`GradingPool` made for them, yielding each result as it comes."""
+    with GradingPool(workers, scheduler, len(tasks), log) as pool:
+        yield from pool.results(tasks)
