@@ -55,4 +55,11 @@ MISTAKES = {
         "batches of balanced sizes (np.array_split): every batch but the last holds exactly batch_size samples; "
         "take X[start:start + batch_size] for start in range(0, N, batch_size)"
     ),
+    "softmax_without_max_shift": (
+        "softmax without the max shift: np.exp of a large net input overflows to inf and inf / inf is NaN; "
+        "subtract each row's largest z before np.exp (the result does not change)"
+    ),
+    "relu_prime_at_zero": (
+        "the ReLU derivative taken as 1 at z = 0 (z >= 0): the course takes it as 0 there, (z > 0)"
+    ),
 }
