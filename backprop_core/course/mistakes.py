@@ -62,4 +62,15 @@ MISTAKES = {
     "relu_prime_at_zero": (
         "the ReLU derivative taken as 1 at z = 0 (z >= 0): the course takes it as 0 there, (z > 0)"
     ),
+    "grad_overwritten": (
+        "grad overwritten (=) instead of added to (+=) in a backward rule: a value used twice keeps only its last "
+        "use's gradient"
+    ),
+    "node_before_its_parents": (
+        "each node put in the order before its parents instead of after them, so the backward pass runs "
+        "a node's rule before its gradient is complete"
+    ),
+    "grad_not_zeroed": (
+        "gradients not set back to 0 between steps: each step's gradients are added to the ones before"
+    ),
 }
