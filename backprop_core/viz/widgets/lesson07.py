@@ -105,7 +105,7 @@ def loss_curves(losses, ax=None, xlabel: str = "epochs trained") -> LossesFromZe
 # ------------------------------------------------------------------ the XOR training explorer
 
 #: The starts the explorer offers: a random start that learns XOR, and the XOR-by-hand example's own, which gets stuck.
-STARTS = {"a start that learns (random, rng seed 1)": 1, "the XOR-by-hand start (gets stuck)": None}
+STARTS = {"a start that learns (rng seed 1)": 1, "XOR-by-hand start (gets stuck)": None}
 
 
 class TrainingExplorer(LessonWidget):
