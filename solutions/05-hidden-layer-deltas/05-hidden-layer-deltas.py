@@ -445,11 +445,13 @@ saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
 print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
 
 # %% [markdown]
-# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, lies on the sigmoid's
-# shoulder, where the curve flattens and the slope is 0.105; its activation 0.88 lies near the middle of the curve,
-# where the slope is close to its peak of 0.25. And since an activation always lies between 0 and 1, $\sigma'(a)$
-# always lies between 0.197 and 0.25: it can never tell that a neuron is saturated. At $z = 4$ the true slope is
-# 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too large (last line above). Students make exactly this
+# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, sits where the sigmoid has begun
+# to flatten: the slope there is 0.105. $\sigma'(a)$ instead reads the slope at 0.88 on the horizontal axis — it
+# treats the activation as if it were a net input — where the curve is still steep: 0.207. Since an activation always
+# lies between 0 and 1, $\sigma'(a)$ always lies between 0.197 and 0.25, however flat the curve is at the true net
+# input. So it can never tell that a neuron is *saturated*, its net input so far from 0 that the sigmoid is almost
+# flat and its slope almost 0. At $z = 4$ the true slope is 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too
+# large (last line above). Students make exactly this
 # slip, and the grader of `hidden_delta` and `backprop_step` recognises it by name. The first checkbox of the
 # widget above shows its effect on Mazur's network.
 #

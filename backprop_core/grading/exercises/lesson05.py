@@ -163,6 +163,15 @@ def step_wrong_sign(W1, b1, W2, b2, x, target, learning_rate):
     return W1 + learning_rate * np.outer(delta_hidden, x), W2 + learning_rate * np.outer(delta_out, h)
 
 
+def step_missing_transpose(W1, b1, W2, b2, x, target, learning_rate):
+    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    delta_out = (y - target) * y * (1.0 - y)
+    delta_hidden = h * (1.0 - h) * (W2 @ delta_out)  # W2, not W2.T: wrong numbers when square, a shape error if not
+    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
+
+
 def step_in_place(W1, b1, W2, b2, x, target, learning_rate):
     x = np.asarray(x, float)
     h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
@@ -218,6 +227,7 @@ register(
             Mistake("updated_output_weights", step_updated_output_weights),
             Mistake("wrong_sign", step_wrong_sign),
             Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
+            Mistake("missing_transpose", step_missing_transpose),
             Mistake("changed_argument_in_place", step_in_place),
         ),
         compare=compare_parts("W1_new", "W2_new"),
