@@ -168,6 +168,19 @@ def test_yours_or_reference_gives_the_students_function_copies():
     assert np.array_equal(W, np.eye(2))
 
 
+def test_yours_or_reference_stands_in_for_a_written_function_that_raises_and_says_so_once(capsys):
+    """Run All must reach the pictures below a demonstration even when the student's function is broken."""
+    def update_output_weights(W, delta, a_prev, learning_rate):
+        return W - learning_rate * delta @ a_prev.T.T.reshape(3)  # a slip that raises
+
+    mine = grading.yours_or_reference(update_output_weights)
+    for _ in range(2):
+        assert np.allclose(mine(np.eye(2), np.ones(2), np.ones(2), 0.5), np.eye(2) - 0.5)
+    err = capsys.readouterr().err
+    assert err.count("update_output_weights raised ValueError") == 1, err
+    assert "uses the reference instead. Fix update_output_weights" in err, err
+
+
 # ------------------------------------------------------------------ every lesson, executed
 # After each solution cell: the same function, but it changes its array arguments once it has its answer.
 _CHANGES_ITS_ARGUMENTS = """

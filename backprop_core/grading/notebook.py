@@ -122,7 +122,9 @@ def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callabl
 
     For the lesson's own pictures and demonstrations after an exercise: they use
     the student's code once it runs, and until then (``NotImplementedError``)
-    the reference, saying so once. While a hidden test runs the reference is
+    the reference, saying so once. A function that is written but raises is
+    reported once, in red (stderr), and the reference stands in for it, so Run
+    All still reaches the pictures below. While a hidden test runs the reference is
     disabled, so this never earns a point. The student's function gets copies
     of the arguments, so the lesson's objects stay as they are.
 
@@ -147,6 +149,13 @@ def yours_or_reference(student_fn: Callable, name: str | None = None) -> Callabl
         except NotImplementedError:
             if not said:
                 print(f"({name} is not written yet: this cell uses the reference until it is.)")
+                said.append(True)
+            return reference(*args, **kwargs)
+        except Exception as error:  # noqa: BLE001 (a written function that fails must not stop Run All)
+            if not said:
+                print(f"{name} raised {type(error).__name__}: {error}\n"
+                      f"This cell uses the reference instead. Fix {name}, run its cell and its public test, "
+                      "then run this cell again.", file=sys.stderr)
                 said.append(True)
             return reference(*args, **kwargs)
 
