@@ -320,7 +320,7 @@ panel      # a plot object shows its whole figure
 #
 # ## 6 · How the learning rate matters
 #
-# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed). Right: the error after the last update for every rate, your rate marked. The second network, hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02, shows what a rate that is too large does when nothing bounds the output.
+# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network, hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02, shows what a rate that is too large does when nothing bounds the output.
 
 # %%
 from backprop_core.viz.widgets import learning_rate_explorer
