@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArrayFunction", "Curve", "NetworkLossOfW1", "Polynomial", "QuadraticGradient", "KINDS",
+__all__ = ["ArrayFunction", "Curve", "Expression", "Graph", "NetworkLossOfW1", "Polynomial", "QuadraticGradient", "KINDS",
            "from_data", "to_data"]
 
 
@@ -140,8 +140,86 @@ class NetworkLossOfW1:
         return f"<{self.name}>"
 
 
+#: The steps an :class:`Expression` may take: name -> (arity, how it reads).
+EXPRESSION_STEPS = {
+    "add": "({a} + {b})", "mul": "{a} * {b}", "add_number": "({a} + {c:g})", "times_number": "{c:g} * {a}",
+    "pow": "({a})**{c:g}", "exp": "exp({a})", "tanh": "tanh({a})", "sigmoid": "sigmoid({a})",
+}
+_NUMBER_FUNCTIONS = {"exp": np.exp, "tanh": np.tanh, "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v))}
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A small expression of its arguments, written as steps: lesson 10's graded calculations.
+
+    ``steps[k] = (name, i, j_or_number)`` makes node ``n_inputs + k`` from node ``i``
+    (the arguments are nodes ``0 … n_inputs − 1``) and node ``j`` ("add", "mul") or a
+    plain number ("add_number", "times_number", "pow"); "exp", "tanh", "sigmoid" call
+    the method of that name (``node.tanh()``), or numpy's on plain numbers. The last
+    node is the result. Called with Values it builds their graph with ``+``, ``*``,
+    ``**`` and those methods only; called with floats it computes the number.
+    """
+
+    n_inputs: int
+    steps: tuple
+    kind = "expression"
+
+    def __call__(self, *args):
+        if len(args) != self.n_inputs:
+            raise TypeError(f"this expression takes {self.n_inputs} arguments, got {len(args)}")
+        nodes = list(args)
+        for name, i, other in self.steps:
+            a = nodes[int(i)]
+            if name == "add":
+                nodes.append(a + nodes[int(other)])
+            elif name == "mul":
+                nodes.append(a * nodes[int(other)])
+            elif name == "add_number":
+                nodes.append(a + float(other))
+            elif name == "times_number":
+                nodes.append(a * float(other))
+            elif name == "pow":
+                nodes.append(a ** float(other))
+            elif name in _NUMBER_FUNCTIONS:
+                plain = isinstance(a, (int, float, np.floating))
+                nodes.append(float(_NUMBER_FUNCTIONS[name](a)) if plain else getattr(a, name)())
+            else:
+                raise ValueError(f"step name must be one of {sorted(EXPRESSION_STEPS)}, got {name!r}")
+        return nodes[-1]
+
+    @property
+    def formula(self) -> str:
+        """The expression in words, ``tanh(x0 * x1 + 2)``."""
+        texts = [f"x{i}" for i in range(self.n_inputs)]
+        for name, i, other in self.steps:
+            b = texts[int(other)] if name in ("add", "mul") else ""
+            c = float(other) if name in ("add_number", "times_number", "pow") else 0.0
+            a = texts[int(i)]
+            template = "{a}**{c:g}" if name == "pow" and " " not in a else EXPRESSION_STEPS[name]
+            texts.append(template.format(a=a, b=b, c=c))
+        return texts[-1]
+
+    def __repr__(self) -> str:
+        return f"<{self.formula}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Graph:
+    """A graph of numbered nodes: ``graph(k)`` lists node ``k``'s parents, ``parents[k]``."""
+
+    parents: tuple
+    kind = "graph"
+
+    def __call__(self, node):
+        return list(self.parents[int(node)])
+
+    def __repr__(self) -> str:
+        return "<graph " + ", ".join(f"{k}←{list(p)}" for k, p in enumerate(self.parents) if len(p)) + ">"
+
+
 #: kind -> record class: the one table :func:`from_data` reads.
-KINDS = {cls.kind: cls for cls in (Polynomial, Curve, QuadraticGradient, ArrayFunction, NetworkLossOfW1)}
+KINDS = {cls.kind: cls for cls in (Polynomial, Curve, QuadraticGradient, ArrayFunction, NetworkLossOfW1, Expression,
+                                   Graph)}
 
 
 def to_data(function: Any, encode) -> dict:
