@@ -62,6 +62,10 @@ MISTAKES = {
     "relu_prime_at_zero": (
         "the ReLU derivative taken as 1 at z = 0 (z >= 0): the course takes it as 0 there, (z > 0)"
     ),
+    "batches_never_shuffled": (
+        "the samples dealt out in the same order every epoch: epoch k shuffles them with "
+        "minibatches(X, T, batch_size, rng=seed + k)"
+    ),
     "grad_overwritten": (
         "grad overwritten (=) instead of added to (+=) in a backward rule: a value used twice keeps only its last "
         "use's gradient"
