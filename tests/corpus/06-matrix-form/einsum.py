@@ -3,6 +3,13 @@ einsums over the sample index n.
 The ``dense_backward`` solution cell is copied in JupyterLab (metadata and all).
 """
 
+# %% gradient_shape
+def gradient_shape():
+    # dW = einsum("nj,nk->jk", dz, x): the sample index n is summed away, jk is left (5 neurons, 3 inputs)
+    options = {"A": "nj", "B": "jk", "C": "kj", "D": "nk"}
+    return next(letter for letter, indices in options.items() if indices == "jk")
+
+
 # %% dense_forward
 def dense_forward(x, W, b):
     z = np.einsum("nk,jk->nj", x, W)

@@ -3,6 +3,12 @@ solution cell, the weight gradient as a sum of per-sample outer products, the an
 list ``[dx, dW, db]``, debug prints to stderr.
 """
 
+# %% gradient_shape
+def gradient_shape():
+    answer = "(B)"  # same shape as W!!
+    return answer
+
+
 # %% dense_forward
 import sys
 

@@ -50,3 +50,14 @@ def minibatches(X, Y, batch_size, rng):
         rows = order[start:start + batch_size]
         yield np.array([X[i] for i in rows]), np.array([Y[i] for i in rows])
         start += batch_size
+
+
+# %% updates_in_training
+def updates_in_training():
+    updates = 0
+    for epoch in range(3):
+        start = 0
+        while start < 1000:  # one update per batch, the last one smaller
+            updates += 1
+            start += 64
+    return updates

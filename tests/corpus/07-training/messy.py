@@ -45,3 +45,9 @@ def minibatches(X, Y, batch_size, rng):
     for k in range(math.ceil(n / batch_size)):
         take = idx[k * batch_size:(k + 1) * batch_size]
         yield X[take], Y[take]
+
+
+# %% updates_in_training
+def updates_in_training():
+    print("16 batches per epoch (15 full + 40 left over)", file=sys.stderr)
+    return 3 * math.ceil(1000 / 64)

@@ -24,4 +24,10 @@ def minibatches(X, Y, batch_size, rng):
         yield X[rows], Y[rows]
 
 
+# %% updates_in_training
+def updates_in_training():
+    N, B, epochs = 1000, 64, 3
+    return epochs * len(np.split(np.arange(N), range(B, N, B)))
+
+
 # %% copy of solution_minibatches

@@ -46,3 +46,8 @@ def minibatches(X, Y, batch_size, rng):
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
     X_shuffled, Y_shuffled = X[order], Y[order]
     return [(X_shuffled[i:i + batch_size], Y_shuffled[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+
+
+# %% updates_in_training
+def updates_in_training():
+    return 3 * 16  # 3 epochs x 16 batches (the 16th holds the 40 leftover samples)
