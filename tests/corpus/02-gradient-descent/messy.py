@@ -1,6 +1,7 @@
 """A real notebook's leftovers: a ``column`` helper in the solution cell, column vectors and
 ``@``, a copy of the weights updated with ``-=`` (the copy, never the argument), debug prints to
-stderr every few steps.
+stderr every few steps (and of the curvature in the learning-rate question), a choice
+answered as "c.".
 """
 
 # %% linear_output_gradient
@@ -36,3 +37,16 @@ def gradient_descent(grad_fn, w_start, learning_rate, n_steps):
         if k % 5 == 0:
             print(f"step {k}: w = {w}", file=sys.stderr)
     return path
+
+
+# %% w6_learning_rate_limit
+def w6_learning_rate_limit():
+    c = 0.48 ** 2  # only w6 learns: c = a2²
+    print("c =", c, "overshoots from", 1 / c, "diverges from", 2 / c, file=sys.stderr)
+    return 2 / c
+
+
+# %% error_grows_diagnosis
+def error_grows_diagnosis():
+    answer = "c."  # sign!
+    return answer

@@ -1,6 +1,7 @@
 """float32 for the sigmoid and its slope (stable: exp of -|z| only), with sigma'(z) written as
 sigma(z) * sigma(-z); the central difference stays float64 (its precision is the lesson)
-and is written as 0.5 * (f(x+h) - f(x-h)) / h.
+and is written as 0.5 * (f(x+h) - f(x-h)) / h. The predicted slope uses the variant's own
+float32 sigma' and sigmoid for two of its links.
 """
 
 # %% central_difference
@@ -20,3 +21,10 @@ def sigmoid(z):
 def sigmoid_prime(z):
     z = np.asarray(z, dtype=np.float32)
     return sigmoid(z) * sigmoid(-z)  # 1 - sigma(z) = sigma(-z)
+
+
+# %% predicted_dE_dw6
+def predicted_dE_dw6():
+    # dE/da_o1 as printed in section 4; sigma'(z_o1) and a_h2 = sigma(z_h2) by my own float32 functions
+    # (z_h2 = 0.3925 in the drawing)
+    return np.float32(0.74136507) * sigmoid_prime(1.105905967) * sigmoid(0.3925)

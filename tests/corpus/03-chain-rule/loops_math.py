@@ -1,6 +1,7 @@
 """Loops and the `math` module: the two nudges added up in a loop over the signs, and the
 sigmoid and its slope computed number by number with `math.exp`, choosing the branch that
 cannot overflow. The ``sigmoid_prime`` solution cell is copied in JupyterLab (metadata and all).
+The predicted slope multiplies the chain's links in a loop.
 """
 
 # %% central_difference
@@ -38,3 +39,13 @@ def sigmoid_prime(z):
 
 
 # %% copy of solution_sigmoid_prime
+
+
+# %% predicted_dE_dw6
+def predicted_dE_dw6():
+    # w6's chain: the first two links are w5's; the last is a_h2, the activation w6 carries
+    links = [0.74136507, 0.186815602, 0.596884378]  # dE/da_o1, sigma'(z_o1), dz_o1/dw6
+    slope = 1.0
+    for link in links:
+        slope *= link
+    return slope

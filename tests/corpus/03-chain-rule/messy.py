@@ -1,6 +1,7 @@
 """A real notebook's leftovers: a helper in the solution cell, debug prints to stderr, a
 sigmoid made safe by clipping z to [-500, 500] (exp(500) is finite), sigma' through tanh
-(sigma'(z) = (1 - tanh(z/2)^2) / 4).
+(sigma'(z) = (1 - tanh(z/2)^2) / 4). The predicted slope uses a_h2 read off the drawing
+to 4 digits, and prints its links.
 """
 
 # %% central_difference
@@ -29,3 +30,11 @@ def sigmoid(z):
 def sigmoid_prime(z):
     t = np.tanh(np.asarray(z, dtype=float) / 2)
     return 0.25 * (1 - t ** 2)
+
+
+# %% predicted_dE_dw6
+def predicted_dE_dw6():
+    dE_da, da_dz = 0.74136507, 0.186815602  # printed in section 4: the same for w5 and w6
+    a_h2 = 0.5969  # from the drawing
+    print("links:", dE_da, da_dz, a_h2, file=sys.stderr)
+    return dE_da * da_dz * a_h2

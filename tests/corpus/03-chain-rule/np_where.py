@@ -2,6 +2,7 @@
 ``np.where(z >= 0, 1/(1+np.exp(-z)), np.exp(z)/(1+np.exp(z)))``. Both branches are
 computed, so numpy overflows inside the branch ``np.where`` throws away, but every value
 returned is right and finite. The slope is ``s - s*s``; the central difference a dot product.
+The predicted slope is computed from the network's numbers with the variant's own sigmoid.
 """
 
 # %% central_difference
@@ -19,3 +20,10 @@ def sigmoid(z):
 def sigmoid_prime(z):
     s = sigmoid(z)
     return s - s * s
+
+
+# %% predicted_dE_dw6
+def predicted_dE_dw6():
+    a_o1 = sigmoid(1.105905967)  # output neuron o1 at its net input (section 4)
+    a_h2 = sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)  # hidden neuron h2: w3 x1 + w4 x2 + its bias
+    return float((a_o1 - 0.01) * (a_o1 - a_o1 * a_o1) * a_h2)
