@@ -7,6 +7,11 @@ def output_delta(z, target):
     return (sigmoid(z) - np.asarray(target, dtype=float)) * sigmoid_prime(z)
 
 
+# %% predicted_dE_dw7
+def predicted_dE_dw7():
+    return -0.0381 * 0.593   # δ_o2 · a_h1, from the printed values
+
+
 # %% output_weight_gradient
 def output_weight_gradient(delta, a_prev):
     return np.einsum("j,k->jk", delta, a_prev)

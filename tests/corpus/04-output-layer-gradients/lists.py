@@ -20,6 +20,11 @@ def output_delta(z, target):
     return one_row(z, target)
 
 
+# %% predicted_dE_dw7
+def predicted_dE_dw7():
+    return round(-0.0380982 * 0.5932700, 4)
+
+
 # %% output_weight_gradient
 def output_weight_gradient(delta, a_prev):
     rows = [[float(d) * float(a) for a in a_prev] for d in delta]

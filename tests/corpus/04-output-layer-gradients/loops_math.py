@@ -16,6 +16,12 @@ def output_delta(z, target):
     return delta
 
 
+# %% predicted_dE_dw7
+def predicted_dE_dw7():
+    delta_o2, a_h1 = -0.0380982365, 0.5932699921
+    return delta_o2 * a_h1
+
+
 # %% output_weight_gradient
 def output_weight_gradient(delta, a_prev):
     grad = np.zeros((len(delta), len(a_prev)))

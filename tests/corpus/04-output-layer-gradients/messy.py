@@ -18,6 +18,12 @@ def output_delta(z, target):
     return error * sig(z) * (1 - sig(z))
 
 
+# %% predicted_dE_dw7
+def predicted_dE_dw7():
+    # w7: h1 -> o2, so delta of o2 times activation of h1
+    return -(2.26 / 100)
+
+
 # %% output_weight_gradient
 def output_weight_gradient(delta, a_prev):
     print("delta", np.shape(delta), "a_prev", np.shape(a_prev), file=sys.stderr)

@@ -19,6 +19,17 @@ def hidden_delta(z, W_next, delta_next):
     return deltas
 
 
+# %% predicted_dE_dw3
+def predicted_dE_dw3():
+    delta_h2, x1 = 0.009954255, 0.05   # w3 goes from x1 into h2
+    return delta_h2 * x1
+
+
+# %% old_weights_option
+def old_weights_option():
+    return "(B)"
+
+
 # %% backprop_step
 def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
     def logistic(v):
