@@ -145,7 +145,8 @@ def test_hidden_cells_match_the_registry(lesson):
     for grade_id, (exercise, prop) in expected.items():
         cell = hidden[grade_id]
         assert _meta(cell)["points"] == exercise.points[prop], grade_id
-        assert cell.source.startswith(f"# Hidden tests: {exercise.descriptions[prop]} on random cases.\n")
+        what = exercise.descriptions[prop] + ("" if exercise.question else " on random cases")
+        assert cell.source.startswith(f"# Hidden tests: {what}.\n"), cell.source.splitlines()[0]
         assert f'grading.check("{exercise.name}", {exercise.name}, "{prop}")' in cell.source
         assert "### BEGIN HIDDEN TESTS" in cell.source and "### END HIDDEN TESTS" in cell.source
         assert _meta(cell)["locked"] and not _meta(cell).get("solution")

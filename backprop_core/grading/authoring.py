@@ -47,11 +47,19 @@ SOURCE = "solutions"
 SOLUTION, PUBLIC = "solution", "public"
 
 HIDDEN_TEST = """\
-# Hidden tests: {description} on random cases.
+# Hidden tests: {description}.
 ### BEGIN HIDDEN TESTS
 from backprop_core import grading
 grading.check("{name}", {name}, "{prop}")
 ### END HIDDEN TESTS"""
+
+
+def _what_is_tested(exercise, prop: str) -> str:
+    """The hidden test cell's first line after "Hidden tests:": a function's property is checked on
+    random cases; an understanding question's answer against the right one."""
+    what = exercise.descriptions[prop]
+    return what if exercise.question is not None else f"{what} on random cases"
+
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -188,7 +196,7 @@ def hidden_test_cells(exercise: exercises.Exercise) -> list:
     """One locked, graded cell per property of ``exercise``, points and description from the registry."""
     return [
         new_code_cell(
-            HIDDEN_TEST.format(description=exercise.descriptions[prop], name=exercise.name, prop=prop),
+            HIDDEN_TEST.format(description=_what_is_tested(exercise, prop), name=exercise.name, prop=prop),
             id=exercise.grade_id(prop),
             metadata=_nbgrader(exercise.grade_id(prop), locked=True, points=exercise.points[prop]),
         )

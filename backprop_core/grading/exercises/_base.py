@@ -156,7 +156,7 @@ def question(name: str, lesson: str, answer: Callable[[], Any], kind: Number | C
     return Exercise(
         name=name, lesson=lesson, reference=answer_function(name, answer), replaces=(),
         properties={ANSWER_PROPERTY: _one_answer}, points={ANSWER_PROPERTY: points},
-        descriptions={ANSWER_PROPERTY: "your answer, against the right one,"},
+        descriptions={ANSWER_PROPERTY: "your answer, against the right one"},
         compare=judged.compare, question=judged,
     )
 
