@@ -232,8 +232,8 @@ with public_test("output_delta"):
 # down); o2 produced 0.77 but should produce 0.99, so its delta is negative (push up).
 # o2's delta is smaller in size mostly because o2 is closer to its target (0.22 away, against 0.74).
 #
-# The published example prints $\delta_{o2}$ as −0.038098236; the exact value is −0.03809823652, which rounds
-# to −0.038098237 at nine decimals. The example cut the digits off instead of rounding; numpy above prints ten.
+# Numpy above prints ten decimals. To nine, $\delta_{o2} = -0.03809823652\ldots$ rounds to −0.038098237, not
+# −0.038098236: cutting digits off is not rounding.
 
 # %% [markdown]
 # ## Every output weight at once

@@ -79,6 +79,9 @@ print(f"via o2: δ_o2·w7 = {delta_out[1]:.9f} × {w7} = {via_o2: .9f}")
 print(f"∂E/∂a_h1 = {dE_da_h1:.9f}")
 
 # %% [markdown]
+# Mazur's example prints the second term as −0.019049119; the exact value is −0.0190491183, printed above rounded to
+# nine decimals (the example multiplied numbers it had already rounded). The sum, 0.036350306, agrees.
+#
 # From here on it is lesson 04 again. Multiply by the sigmoid's slope **at h1's net input** to get h1's delta,
 # then by what $w_1$ multiplies (the input $x_1$) to get the gradient:
 #
