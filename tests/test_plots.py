@@ -128,7 +128,7 @@ def test_loss_curve_log_scale_and_update():
     assert plot.ax.get_yscale() == "log"
     plot.update({"loss": [1.0, 0.1, 0.01, 0.001], "other": [2.0, 1.0]})
     assert list(plot.lines["loss"].get_ydata()) == [1.0, 0.1, 0.01, 0.001]
-    assert list(plot.lines["loss"].get_xdata()) == [1, 2, 3, 4]
+    assert list(plot.lines["loss"].get_xdata()) == [0, 1, 2, 3]  # losses[k]: after k epochs
     assert plots.loss_curve([1.0, 0.0], log=False).ax.get_yscale() == "linear"
 
 

@@ -17,7 +17,6 @@ import time
 import numpy as np
 from backprop_core import Network, examples, train
 from backprop_core.viz import plots
-from backprop_core.viz.widgets.lesson07 import loss_curves   # loss curves from epoch 0, on a log axis
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6, suppress=True)
@@ -76,7 +75,7 @@ history_b = train(net_b, x, target, learning_rate=0.5, epochs=10_000, mode="onli
 print(f"after 10,000 updates, biases fixed:    {net.loss(x, target):.5e}")
 print(f"after 10,000 updates, biases learning: {net_b.loss(x, target):.5e}")
 print("learned biases:", net_b.biases[0], net_b.biases[1])
-loss_curves({"biases fixed (as published)": history.losses, "biases learning": history_b.losses})
+plots.loss_curve({"biases fixed (as published)": history.losses, "biases learning": history_b.losses})
 
 
 # %% [markdown]
@@ -262,7 +261,7 @@ for ax, epoch in zip(axes[1:], (100, 600, 2000)):
 panel      # a plot object shows its whole figure
 
 # %%
-curve = loss_curves(history_x.losses)
+curve = plots.loss_curve(history_x.losses)
 curve.ax.set_title("XOR from random start 1: loss while training")
 curve
 
@@ -305,7 +304,7 @@ print("sigma'(z) of the hidden neurons:\n", (trace_stuck.activations[0] * (1 - t
 print("size of the whole gradient:", np.sqrt(sum(np.sum(g ** 2) for g in grads_stuck.weights + grads_stuck.biases)))
 
 fig, axes = plots.new_figure(9.0, 3.6, ncols=2)   # the loss first: the colour bar's label then has room on the right
-loss_curves({f"random start {stuck_seed} (stuck)": history_stuck.losses, "random start 1": history_x.losses}, ax=axes[0])
+plots.loss_curve({f"random start {stuck_seed} (stuck)": history_stuck.losses, "random start 1": history_x.losses}, ax=axes[0])
 panel = plots.decision_boundary(stuck, X_xor, Y_xor, ax=axes[1])
 axes[1].set_title(f"random start {stuck_seed}, 2,000 epochs")
 panel      # a plot object shows its whole figure
@@ -402,7 +401,7 @@ assert test_accuracy >= 0.97
 
 fig, axes = plots.new_figure(10.0, 4.0, ncols=2)   # the loss first: the colour bar's label then has room on the right
 axes[0].set_title("training loss")
-loss_curves({"minibatch, B = 10": history_m.losses}, ax=axes[0])
+plots.loss_curve({"minibatch, B = 10": history_m.losses}, ax=axes[0])
 panel = plots.decision_boundary(moons_net, X_test, Y_test, ax=axes[1], lim=(-1.6, 2.6), marker_size=22)  # 200 points: small markers
 axes[1].set_title("test points and the learned boundary")
 panel      # a plot object shows its whole figure

@@ -5,10 +5,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import NullFormatter
 
 from backprop_core.viz.style import COLORS, course_style
 from ._base import _Plot, show_path
+from .ticks import log_ticks
 
 
 class ErrorCurvePlot(_Plot):
@@ -81,7 +81,7 @@ class LossCurvePlot(_Plot):
     fig, ax, lines : dict label -> Line2D
     """
 
-    def __init__(self, ax: Axes | None = None, log: bool = True, xlabel: str = "epoch") -> None:
+    def __init__(self, ax: Axes | None = None, log: bool = True, xlabel: str = "epochs trained") -> None:
         with course_style():
             super().__init__(ax, (4.6, 3.4))
             self.log = log
@@ -90,8 +90,6 @@ class LossCurvePlot(_Plot):
             self.ax.set_ylabel("loss E" + (" (log scale)" if log else ""))
             if log:
                 self.ax.set_yscale("log")
-                # Only decades are labelled: minor labels like "9×10⁻²" crowd the axis and widen it as data arrive.
-                self.ax.yaxis.set_minor_formatter(NullFormatter())
 
     def update(self, losses: Mapping[str, Sequence[float]] | Sequence[float]) -> "LossCurvePlot":
         """Replace the data of each labelled line (a bare sequence is the line labelled "loss")."""
@@ -102,6 +100,10 @@ class LossCurvePlot(_Plot):
                 self._show_line(label, np.asarray(values, dtype=float))
         self.ax.relim()
         self.ax.autoscale_view()
+        if self.log:  # ticks for the span shown: 1-2-5 steps on a short one, so it never has a single label
+            shown = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in self.lines.values()])
+            shown = shown[np.isfinite(shown) & (shown > 1e-300)]
+            log_ticks(self.ax.yaxis, float(np.log10(shown.max() / shown.min())) if len(shown) > 1 else None)
         longest = max(len(line.get_xdata()) for line in self.lines.values())
         self.ax.set_xlim(0, max(longest, 10))  # epochs from 0; a lone first point is not centred in a sliver
         if len(self.lines) > 1:
@@ -109,22 +111,23 @@ class LossCurvePlot(_Plot):
         return self
 
     def _show_line(self, label: str, values: np.ndarray) -> None:
-        """Losses of shape (epochs,) on the line called ``label`` (made on first use), epochs numbered from 1."""
+        """Losses of shape (epochs,) on the line called ``label`` (made on first use): ``values[k]`` was
+        measured after k epochs (``History.losses``), so the untrained network's loss is at x = 0."""
         if self.log:  # a loss of exactly 0 has no place on a log axis
             values = np.maximum(values, 1e-300)
         if label not in self.lines:
             (self.lines[label],) = self.ax.plot([], [], lw=1.8, label=label)
-        self.lines[label].set_data(np.arange(1, len(values) + 1), values)
+        self.lines[label].set_data(np.arange(len(values)), values)
         self.lines[label].set_marker("o" if len(values) == 1 else "")  # one epoch: a dot, not an invisible line
 
 
-def loss_curve(losses, ax: Axes | None = None, log: bool = True, xlabel: str = "epoch") -> LossCurvePlot:
+def loss_curve(losses, ax: Axes | None = None, log: bool = True, xlabel: str = "epochs trained") -> LossCurvePlot:
     """Plot loss curves.
 
     Parameters
     ----------
     losses : array_like, shape (epochs,), or dict label -> array_like
-        E.g. ``history.losses``; epochs are numbered from 1.
+        E.g. ``history.losses``: ``losses[k]`` is drawn at x = k, the loss after k epochs.
     ax : Axes, optional
         Draw into it; default a new figure.
     log : bool

@@ -5,51 +5,15 @@ from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter
 
 from backprop_core.course import examples
 from backprop_core.nn.network import Network, backward_pass, forward_pass
 from backprop_core.nn.training import train
-from backprop_core.viz.plots import LossCurvePlot, decision_boundary, fmt, new_figure
+from backprop_core.viz.plots import decision_boundary, fmt, new_figure
+from backprop_core.viz.plots.ticks import log_ticks, power_label
 from backprop_core.viz.style import COLORS, course_style
 from ._base import LessonWidget, StudentToggle, button, learning_rate_slider
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def power_label(value: float, _position=None) -> str:
-    """A log tick's label in plain text: "10⁻³" for a power of ten, else the number ("0.2").
-
-    Plain text instead of matplotlib's mathtext: the labels read the same and draw several
-    times faster, which matters on a figure redrawn at every slider move.
-    """
-    if value <= 0:
-        return f"{value:g}"
-    exponent = np.log10(value)
-    if abs(exponent - round(exponent)) < 1e-9:
-        exponent = int(round(exponent))
-        return {0: "1", 1: "10"}.get(exponent, "10" + str(exponent).translate(_SUPERSCRIPTS))
-    return f"{value:g}"
-
-
-def log_ticks(axis, decades: float | None = None) -> None:
-    """Readable ticks on a log ``axis`` that spans ``decades`` powers of ten (None: many).
-
-    Matplotlib labels only the powers of ten, so an axis spanning less than two decades
-    shows one labelled tick or none: there 2 and 5 times each power are labelled too.
-    A wide axis gets at most 7 labelled powers (tick labels are most of a redraw's time).
-    """
-    if decades is not None and decades < 1:  # 1, 2, 5 steps would still leave one tick: evenly spaced ones
-        axis.set_major_locator(MaxNLocator(nbins=5))
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    elif decades is not None and decades < 2:
-        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=12))
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    else:
-        axis.set_major_locator(LogLocator(base=10, numticks=7))
-        axis.set_major_formatter(FuncFormatter(power_label))
-    axis.set_minor_locator(NullLocator())
 
 
 def fixed_labels(ax, title_y: float = 1.02, label_x: float = -0.14) -> None:
@@ -72,34 +36,6 @@ def draw_losses(ax, losses, label: str | None = None, **style):
     finite = finite[np.isfinite(finite) & (finite > 0)]
     log_ticks(ax.yaxis, np.log10(finite.max() / finite.min()) if len(finite) > 1 else None)
     return line
-
-
-class LossesFromZero(LossCurvePlot):
-    """:class:`~backprop_core.viz.plots.LossCurvePlot` with ``losses[k]`` at x = k and readable log ticks.
-
-    ``History.losses[k]`` is measured after k epochs (before epoch k's own update), so the
-    untrained network's loss belongs at x = 0; the plain plot numbers epochs from 1.
-    """
-
-    def update(self, losses) -> "LossesFromZero":
-        super().update(losses)
-        values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in self.lines.values()])
-        values = values[np.isfinite(values) & (values > 1e-300)]
-        if self.log and len(values):
-            log_ticks(self.ax.yaxis, float(np.log10(values.max() / values.min())))
-        return self
-
-    def _show_line(self, label: str, values: np.ndarray) -> None:
-        super()._show_line(label, values)
-        self.lines[label].set_xdata(np.arange(len(values)))  # what it was measured after: 0, 1, 2, ... epochs
-
-
-def loss_curves(losses, ax=None, xlabel: str = "epochs trained") -> LossesFromZero:
-    """Loss curves from epoch 0 on a log axis: ``losses`` a sequence (shape (epochs,)) or dict label -> sequence.
-
-    The plot object shows its whole figure as the last value of a cell.
-    """
-    return LossesFromZero(ax, True, xlabel).update(losses)
 
 
 # ------------------------------------------------------------------ the XOR training explorer
