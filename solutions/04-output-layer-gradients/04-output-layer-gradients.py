@@ -38,7 +38,7 @@ np.set_printoptions(precision=10, suppress=True)
 # $z = \sum_k w_k\, a_k + b$ (a sum over the neuron's inputs). Without it, a neuron whose inputs are all 0 would always have $z = 0$ and output
 # $\sigma(0) = 0.5$; the bias moves the point where the sigmoid bends, so the neuron can start "on" or "off".
 # Mazur's example uses one bias per layer, 0.35 into the hidden layer and 0.60 into the output layer, and keeps
-# them fixed; in this lesson only weights change (lesson 06 trains the biases too).
+# them fixed; in this lesson only weights change (lesson 06 computes the biases' gradients too).
 #
 # The symbols are the course's: $z$ for a net input, $a$ for an activation (the output of a sigmoid), $\alpha$
 # for the learning rate. Mazur writes them $net_{o1}$, $out_{o1}$ and $\eta$; $z_{o1}$, $a_{o1}$ and $\alpha$ here.
