@@ -118,6 +118,12 @@ def test_05_the_gradient_readout_uses_the_students_deltas():
     assert "your δ" not in flow.readout.get_text() and "hidden_delta" not in flow.status.value
 
 
+def test_05_on_the_xor_network_a_missing_transpose_is_named_before_the_box_can_be_ticked():
+    flow = widgets.delta_flow("xor", student_hidden_delta=lambda z, W_next, delta_next: z * (W_next @ delta_next),
+                              backend="none")
+    assert flow.switch.checkbox.disabled and "is a transpose missing?" in flow.switch.problem
+
+
 def test_05_deltas_of_the_wrong_shape_are_not_drawn_as_the_students():
     flow = _flow_with(lambda z, W_next, delta_next: np.zeros(len(z) + 1))
     assert flow.verdict.startswith("gives 3 deltas") and "transposed" in flow.verdict

@@ -138,7 +138,13 @@ class DeltaFlow(LessonWidget):
 
     def _probe(self, hidden_delta: Callable) -> None:
         n_hidden = self.net.weights[0].shape[0]
-        hidden_delta(np.zeros(n_hidden), np.ones((self.net.n_out, n_hidden)), np.ones(self.net.n_out))
+        try:
+            hidden_delta(np.zeros(n_hidden), np.ones((self.net.n_out, n_hidden)), np.ones(self.net.n_out))
+        except ValueError as error:  # most often a shape error: say what the shapes are
+            if n_hidden == self.net.n_out:
+                raise
+            raise ValueError(f"{error}. Here W_next has shape ({self.net.n_out}, {n_hidden}), one row per output "
+                             f"neuron, and delta_next shape ({self.net.n_out},): is a transpose missing?") from None
 
     def recompute(self) -> None:
         set_weights_from(self.net, self.sliders)
