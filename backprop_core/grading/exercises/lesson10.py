@@ -1,0 +1,522 @@
+"""Exercises of lesson 10-autograd.
+
+The student's ``Value`` class cannot cross the sandbox, so every exercise takes and
+returns plain data: ``topological_order`` sorts a numbered graph, ``gradients`` and
+``descend`` receive an :class:`~backprop_core.grading.case_functions.Expression` (a
+small expression written as steps, which builds the graph with the student's own
+``Value`` operators) and numbers, and return numbers.
+
+``Value.backward`` calls the student's ``topological_order``, so a wrong order breaks
+``gradients`` and ``descend`` as well: their first known mistake is that same wrong
+order (each mistake function carries its own small engine, numpy only, because its
+source is pasted into a solution cell), so every submission of the course's tests
+fails exactly the properties its mistakes name.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from backprop_core.nn import autograd
+from ..case_functions import Expression, Graph
+from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
+
+LESSON = "10-autograd"
+
+
+# ----------------------------------------------------------------- random graphs and expressions
+def _random_graph(rng: np.random.Generator, shared: bool) -> tuple[int, Graph]:
+    """A graph of 4–9 numbered nodes, each node's parents numbered below it, all reaching the root, the last.
+
+    ``shared``: some nodes are parents of two nodes (diamonds, the first always), else the graph is a tree.
+    """
+    n = int(rng.integers(4, 10))
+    parents: list[list] = [[] for _ in range(n)]
+    for node in range(n - 1):
+        above = np.arange(node + 1, n)
+        n_children = 2 if shared and node == 0 else (int(rng.integers(1, 3)) if shared else 1)
+        for child in rng.choice(above, size=min(n_children, len(above)), replace=False):
+            parents[int(child)].append(node)
+    for listed in parents:
+        rng.shuffle(listed)
+    return n - 1, Graph(tuple(tuple(int(k) for k in listed) for listed in parents))
+
+
+def _graph_cases(shared: bool, what: str):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        made = []
+        for _ in range(10):
+            root, graph = _random_graph(rng, shared)
+            made.append(Case({"root": root, "parents_of": graph}, f"{what}, {graph!r}"))
+        return made
+    return cases
+
+
+_BINARY = ("add", "mul")
+_PLAIN_NUMBER = ("add_number", "times_number")
+
+
+def _random_expression(rng: np.random.Generator, n_inputs: int, extra: tuple, reuse: bool) -> Expression:
+    """An expression of ``n_inputs`` arguments: + and × (with numbers too) and the steps of ``extra``.
+
+    Every argument is used; with ``reuse`` some nodes are used twice or more, else each once (a tree).
+    At least two steps lie between an argument and the result.
+    """
+    steps: list[tuple] = []
+    unused = list(range(n_inputs))
+    count = n_inputs
+
+    def push(step):
+        nonlocal count
+        steps.append(step)
+        unused.append(count)
+        count += 1
+
+    def take():
+        return unused.pop(int(rng.integers(len(unused))))
+
+    if reuse:                            # one node used twice at once: x·x, or (x + c)·x, or y·x
+        a = take()
+        if rng.random() < 0.5:
+            push(("mul", a, a))
+        else:
+            push(("add_number", a, float(np.round(rng.uniform(-1, 1), 2))))
+            push(("mul", take(), a))
+    extras = list(extra)
+    while len(unused) > 1 or extras or len(steps) < 2:
+        if extras and (len(unused) == 1 or rng.random() < 0.5):
+            name = extras.pop()
+            a = take()
+            if name == "pow":
+                k = float(rng.choice([2.0, 3.0, -1.0, 0.5]))
+                if k < 1:                # a negative or fractional power of a positive number: a**2 + 1
+                    push(("pow", a, 2.0))
+                    push(("add_number", unused.pop(), 1.0))
+                    a = unused.pop()
+                push(("pow", a, k))
+            else:
+                push((name, a, None))
+        elif len(unused) > 1:
+            a = take()
+            b = int(rng.integers(count)) if reuse and rng.random() < 0.4 else take()  # any node so far, maybe used
+            push((str(rng.choice(_BINARY)), a, b))
+        else:
+            name = str(rng.choice(_PLAIN_NUMBER))
+            push((name, take(), float(np.round(rng.uniform(-1.5, 1.5), 2))))
+    return Expression(n_inputs, tuple(steps))
+
+
+def _inputs(rng: np.random.Generator, n: int) -> list:
+    return [float(v) for v in np.round(rng.uniform(-1.5, 1.5, size=n), 3)]
+
+
+def _expression_cases(extra: tuple, reuse: bool = False):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        made = []
+        for _ in range(8):
+            n = int(rng.integers(2, 5))
+            f = _random_expression(rng, n, extra * int(rng.integers(1, 3)), reuse)
+            made.append(Case({"f": f, "inputs": _inputs(rng, n)}, f"f = {f.formula}"))
+        return made
+    return cases
+
+
+def _descent_cases(many_steps: bool):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        made = []
+        for _ in range(8):
+            n = int(rng.integers(2, 4))
+            f = _random_expression(rng, n, ("tanh", "pow"), reuse=bool(rng.random() < 0.5))
+            steps = int(rng.integers(3, 8)) if many_steps else 1
+            rate = float(np.round(rng.uniform(0.02, 0.1), 3))
+            made.append(Case({"f": f, "start": _inputs(rng, n), "learning_rate": rate, "steps": steps},
+                             f"{steps} step(s) of size {rate} on f = {f.formula}"))
+        return made
+    return cases
+
+
+# ----------------------------------------------------------------- topological_order
+def topological_order_node_first(root, parents_of):
+    # The node goes into the list before its parents (depth first, "pre-order").
+    order, visited = [], set()
+
+    def visit(node):
+        if node in visited:
+            return
+        visited.add(node)
+        order.append(node)
+        for parent in parents_of(node):
+            visit(parent)
+
+    visit(root)
+    return order
+
+
+register(
+    Exercise(
+        name="topological_order",
+        lesson=LESSON,
+        reference=autograd.topological_order,
+        replaces=(autograd.topological_order,),
+        properties={"trees": _graph_cases(False, "a tree"), "shared_nodes": _graph_cases(True, "shared nodes")},
+        points={"trees": 1, "shared_nodes": 1},
+        descriptions={"trees": "trees of 3 to 9 numbered nodes",
+                      "shared_nodes": "graphs of 3 to 9 numbered nodes where some are parents of several"},
+        mistakes=(Mistake("node_before_its_parents", topological_order_node_first),),
+    )
+)
+
+
+# ----------------------------------------------------------------- gradients
+def gradients_node_first(f, inputs):
+    # A correct engine whose backward pass visits each node before its parents (pre-order, reversed).
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad += out.grad
+                other.grad += out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad += k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad += slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def node_first(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                order.append(node)
+                for parent in node.parents:
+                    visit(parent)
+        visit(root)
+        return order
+
+    values = [V(x) for x in inputs]
+    out = f(*values)
+    out.grad = 1.0
+    for node in reversed(node_first(out)):
+        node.rule()
+    return [v.grad for v in values]
+
+
+def gradients_overwritten(f, inputs):
+    # Every backward rule sets its parents' grad (=) instead of adding to it (+=).
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad = out.grad
+                other.grad = out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad = other.data * out.grad
+                other.grad = self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad = k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad = slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def after_parents(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(root)
+        return order
+
+    values = [V(x) for x in inputs]
+    out = f(*values)
+    out.grad = 1.0
+    for node in reversed(after_parents(out)):
+        node.rule()
+    return [v.grad for v in values]
+
+
+_EVERY_GRADIENT_PROPERTY = ("add_and_multiply", "power", "exp", "tanh", "sigmoid", "values_used_twice")
+
+register(
+    Exercise(
+        name="gradients",
+        lesson=LESSON,
+        reference=autograd.gradients,
+        replaces=(autograd.gradients, autograd.Value.backward, autograd.topological_order),
+        properties={
+            "add_and_multiply": _expression_cases(()),
+            "power": _expression_cases(("pow",)),
+            "exp": _expression_cases(("exp",)),
+            "tanh": _expression_cases(("tanh",)),
+            "sigmoid": _expression_cases(("sigmoid",)),
+            "values_used_twice": _expression_cases(("tanh", "exp"), reuse=True),
+        },
+        points={p: 1 for p in _EVERY_GRADIENT_PROPERTY},
+        descriptions={
+            "add_and_multiply": "expressions of + and × (with plain numbers too), each value used once",
+            "power": "expressions with powers a**k (k = 2, 3, −1, 0.5), each value used once",
+            "exp": "expressions with exp, each value used once",
+            "tanh": "expressions with tanh, each value used once",
+            "sigmoid": "expressions with sigmoid, each value used once",
+            "values_used_twice": "expressions where some values are used twice or more",
+        },
+        mistakes=(
+            Mistake("node_before_its_parents", gradients_node_first),
+            Mistake("grad_overwritten", gradients_overwritten, properties=("values_used_twice",)),
+        ),
+    )
+)
+
+
+# ----------------------------------------------------------------- descend
+def descend_node_first(f, start, learning_rate, steps):
+    # Gradients zeroed each step, but the backward pass visits each node before its parents.
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad += out.grad
+                other.grad += out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad += k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad += slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def node_first(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                order.append(node)
+                for parent in node.parents:
+                    visit(parent)
+        visit(root)
+        return order
+
+    values = [V(x) for x in start]
+    for _ in range(steps):
+        for v in values:
+            v.grad = 0.0
+        out = f(*values)
+        out.grad = 1.0
+        for node in reversed(node_first(out)):
+            node.rule()
+        for v in values:
+            v.data -= learning_rate * v.grad
+    return [v.data for v in values]
+
+
+def descend_not_zeroed(f, start, learning_rate, steps):
+    # A correct engine, but the gradients are never set back to 0: each step adds to the last ones.
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad += out.grad
+                other.grad += out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad += other.data * out.grad
+                other.grad += self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad += k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad += slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def after_parents(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(root)
+        return order
+
+    values = [V(x) for x in start]
+    for _ in range(steps):
+        out = f(*values)
+        out.grad = 1.0
+        for node in reversed(after_parents(out)):
+            node.rule()
+        for v in values:
+            v.data -= learning_rate * v.grad
+    return [v.data for v in values]
+
+
+register(
+    Exercise(
+        name="descend",
+        lesson=LESSON,
+        reference=autograd.descend,
+        replaces=(autograd.descend, autograd.Value.backward, autograd.topological_order),
+        properties={"one_step": _descent_cases(False), "several_steps": _descent_cases(True)},
+        points={"one_step": 1, "several_steps": 1},
+        descriptions={"one_step": "one step of gradient descent on small expressions",
+                      "several_steps": "3 to 7 steps of gradient descent on small expressions"},
+        mistakes=(
+            Mistake("node_before_its_parents", descend_node_first),
+            Mistake("grad_not_zeroed", descend_not_zeroed, properties=("several_steps",)),
+        ),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding question
+def _grad_of_x_in_x_times_x_plus_x(x: float = 3.0, overwrite: bool = False, first_use_only: bool = False) -> float:
+    """x.grad after (x·x + x).backward(), by the reference engine or with a foreseen slip."""
+    if overwrite:
+        return x            # the + rule sets 1, then the × rule sets x twice over
+    if first_use_only:
+        return 2 * x        # the "+ x" path forgotten
+    value = autograd.Value(x)
+    (value * value + value).backward()
+    return value.grad
+
+
+register(
+    question(
+        name="predicted_grad_of_reused_value",
+        lesson=LESSON,
+        answer=_grad_of_x_in_x_times_x_plus_x,
+        kind=Number(significant_digits=3),
+        reread="section 3, *A value used twice*: every use of x sends a gradient back, and they add up",
+        wrong_answers=(
+            WrongAnswer(_grad_of_x_in_x_times_x_plus_x(overwrite=True),
+                        "that is what an engine that overwrites grad (=) instead of adding to it (+=) "
+                        "leaves: only the last use of x counts."),
+            WrongAnswer(_grad_of_x_in_x_times_x_plus_x(first_use_only=True),
+                        "that is the slope of x·x alone: the \"+ x\" at the end is a use of x too."),
+            WrongAnswer(1.0, "that is only the gradient through the \"+ x\": x·x uses x twice more."),
+        ),
+    )
+)
