@@ -4,7 +4,7 @@
 # **Goal.** Lessons 03–05 worked out every gradient of a network by hand: a chain of derivatives for each weight, then deltas that let the layers share the work. Libraries such as PyTorch do not ask you for any of it: you write the forward computation and call `loss.backward()`. This lesson opens that box. You build a tiny **autograd engine** (automatic differentiation) for single numbers, in the spirit of Andrej Karpathy's micrograd (Karpathy, *The spelled-out intro to neural networks and backpropagation: building micrograd*), and check that it computes exactly what the deltas computed. By the end of this lesson you will be able to
 #
 # * draw any calculation as a **computational graph** and say what flows along it forwards and backwards,
-# * write the **backward rule** of +, ×, powers, exp, tanh and the sigmoid, each next to its forward computation,
+# * write the **backward rule** of +, ×, powers, exp, tanh and the sigmoid, and carry it in a closure made with the operation,
 # * order the nodes of a graph so that each one's gradient is complete before it is passed on (a **topological order**),
 # * explain why gradients are *added* (`+=`) and why they must be set back to zero between steps,
 # * rebuild Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit.
@@ -31,7 +31,7 @@ np.set_printoptions(precision=9)
 #
 # The chain rule of lesson 03 says how to get the rest: a box that knows its own `grad` passes it to each parent, multiplied by the **local derivative** of its operation with respect to that parent. A box $c = p \cdot q$ has $\partial c / \partial p = q$, so $p$ receives $q \cdot$ `c.grad`. Each operation needs just this one small rule, its **backward rule**; nothing else about the graph.
 #
-# The drawing below is computed by the course's engine, `backprop_core.nn.autograd`, built exactly like the one you are about to write (its backward pass has already run, so every box shows its `grad`):
+# The drawing below is computed by the course's engine, `backprop_core.nn.autograd`, built on the same rules as the one you are about to write (its backward pass has already run, so every box shows its `grad`):
 
 # %%
 x1, w1 = autograd.Value(2.0, label="x1"), autograd.Value(-3.0, label="w1")
@@ -119,15 +119,20 @@ with public_test("topological_order"):
 # * `parents`: the Values it was computed from (empty for an input);
 # * `_backward`: a small function, a **closure**, that passes this Value's `grad` to its parents, and `op`, `label` for the drawings.
 #
-# Every operation does two things at once: it computes the new Value's `data` (forward), and it gives the new Value a `_backward` closure that knows the operation's backward rule (backward). A closure is a function defined inside another one; it remembers the variables around it (`self`, `other`, `out`), so it can run later, when the backward pass reaches `out`. Here is `+` written in full:
+# Every operation does two things at once: it computes the new Value's `data` (forward), and it gives the new Value a `_backward` closure that knows the operation's backward rule (backward). A closure is a function defined inside another one; it remembers the variables around it (here `parents`, `out`, `op`), so it can run later, when the backward pass reaches `out`. In your class every operation goes through one method, `_operation`, which makes `out` and its closure:
 #
 # ```python
-# def __add__(self, other):
+# def __mul__(self, other):
 #     other = as_value(other)                      # a plain number becomes a constant Value
-#     out = Value(self.data + other.data, (self, other), "+")
-#     def _backward():
-#         self.grad += out.grad                    # ∂(s + o)/∂s = 1
-#         other.grad += out.grad                   # ∂(s + o)/∂o = 1
+#     return self._operation("×", (self, other), self.data * other.data)     # forward: the data
+#
+# def _operation(self, op, parents, data, k=None):
+#     out = Value(data, parents, op)
+#     def _backward():                             # backward: runs once out.grad is complete
+#         if op == "+":                            # ∂(s + o)/∂s = ∂(s + o)/∂o = 1
+#             for parent in parents:
+#                 parent.grad += out.grad
+#         ...                                      # one branch per operation: yours
 #     out._backward = _backward
 #     return out
 # ```
@@ -175,7 +180,7 @@ with public_test("predicted_grad_of_reused_value"):
 # %% [markdown]
 # ### Exercise `gradients`
 #
-# Complete the `Value` class in the cell below: `__add__` is written for you, as above, and so are `backward()` and the small helpers after it. Replace the two placeholder lines in the middle of the class (the comment `# YOUR CODE HERE` and the line under it) with the methods `__mul__`, `__pow__` (a plain number as exponent), `exp`, `tanh` and `sigmoid`, each built like `__add__`: compute `out`, give it a `_backward` closure with the rule from the table, return `out`. Use the `math` module (`math.exp`, `math.tanh`) for the numbers.
+# Complete the `Value` class in the cell below. The forward computations are written for you (`__add__`, `__mul__`, `__pow__` with a plain number `k` as exponent, `exp`, `tanh`, `sigmoid`, each handing `_operation` its name, its parents and its data), and so are `backward()` and the branch of `+` in the closure `_backward`. Replace the two placeholder lines under it (the comment `# YOUR CODE HERE` and the line under it) with the branches of `×`, `**`, `exp`, `tanh` and `σ`: each adds to every parent's `grad` that parent's share, the rule of the table. The exponent of `**` is `k`.
 #
 # The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is.
 
@@ -209,59 +214,54 @@ class Value:
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
+    # Forward: each operation computes its data and hands it to _operation.
     def __add__(self, other):
         other = as_value(other)
-        out = Value(self.data + other.data, (self, other), "+")
+        return self._operation("+", (self, other), self.data + other.data)
 
-        def _backward():
-            self.grad += out.grad
-            other.grad += out.grad
-        out._backward = _backward
-        return out
-
-    ### BEGIN SOLUTION
     def __mul__(self, other):
         other = as_value(other)
-        out = Value(self.data * other.data, (self, other), "×")
-
-        def _backward():
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
-        out._backward = _backward
-        return out
+        return self._operation("×", (self, other), self.data * other.data)
 
     def __pow__(self, k):
-        out = Value(self.data ** k, (self,), f"**{k:g}")
-
-        def _backward():
-            self.grad += k * self.data ** (k - 1) * out.grad
-        out._backward = _backward
-        return out
+        return self._operation("**", (self,), self.data ** k, k)
 
     def exp(self):
-        out = Value(math.exp(self.data), (self,), "exp")
-
-        def _backward():
-            self.grad += out.data * out.grad
-        out._backward = _backward
-        return out
+        return self._operation("exp", (self,), math.exp(self.data))
 
     def tanh(self):
-        out = Value(math.tanh(self.data), (self,), "tanh")
-
-        def _backward():
-            self.grad += (1.0 - out.data ** 2) * out.grad
-        out._backward = _backward
-        return out
+        return self._operation("tanh", (self,), math.tanh(self.data))
 
     def sigmoid(self):
-        out = Value(1.0 / (1.0 + math.exp(-self.data)), (self,), "σ")
+        return self._operation("σ", (self,), 1.0 / (1.0 + math.exp(-self.data)))
+
+    def _operation(self, op, parents, data, k=None):
+        """The new Value `out` made by operation `op` from `parents`, with its backward rule."""
+        out = Value(data, parents, op)
 
         def _backward():
-            self.grad += out.data * (1.0 - out.data) * out.grad
+            # Backward: give each parent its share of out.grad (added: a parent may be used twice).
+            if op == "+":
+                for parent in parents:
+                    parent.grad += out.grad
+                return
+            ### BEGIN SOLUTION
+            if op == "×":
+                s, o = parents
+                s.grad += o.data * out.grad
+                o.grad += s.data * out.grad
+            elif op == "**":
+                (s,) = parents
+                s.grad += k * s.data ** (k - 1) * out.grad
+            elif op == "exp":
+                parents[0].grad += out.data * out.grad
+            elif op == "tanh":
+                parents[0].grad += (1.0 - out.data ** 2) * out.grad
+            elif op == "σ":
+                parents[0].grad += out.data * (1.0 - out.data) * out.grad
+            ### END SOLUTION
         out._backward = _backward
         return out
-    ### END SOLUTION
 
     def backward(self):
         """Fill in the grad of every Value this one depends on (adding to what is there)."""
@@ -454,7 +454,7 @@ backward_stepper()
 # ## Summary
 #
 # * A calculation is a **computational graph**: each Value knows its parents; forward computes `data`, backward computes `grad`, the derivative of the final result with respect to each Value.
-# * Each operation brings one **backward rule** (sum: pass on; product: the other factor; tanh: $1 - \tanh^2$; sigmoid: $\sigma(1 - \sigma)$; exp: itself; power: $k s^{k-1}$), written next to its forward computation as a **closure**.
+# * Each operation brings one **backward rule** (sum: pass on; product: the other factor; tanh: $1 - \tanh^2$; sigmoid: $\sigma(1 - \sigma)$; exp: itself; power: $k s^{k-1}$), carried by a **closure** that the operation makes together with its result.
 # * The backward pass visits the Values in reversed **topological order**, so each `grad` is complete before it is passed on.
 # * Rules *add* to `grad`: a Value used twice collects a share from each use (lesson 05's sum over paths). So gradients must be set back to zero before each step.
 # * On Mazur's example the engine gives backpropagation's gradients to the last digit: the deltas are the `grad`s of the net inputs.
