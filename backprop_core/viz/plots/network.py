@@ -94,7 +94,7 @@ class NetworkDrawing(_Plot):
             (self.edges[name],) = ax.plot([x0, x1], [y0, y1], solid_capstyle="round", zorder=1)
             # Backward arrow beside the edge, towards its head: the error w·δ flowing from j back to i.
             # It stops short of the receiving neuron, whose δ label sits above it (_DELTA_SHIFT),
-            # and short of the weight's own label (at 0.37 of the edge).
+            # and short of the weight's own label (at 0.30-0.37 of the edge).
             d = np.array([x1 - x0, y1 - y0])
             normal = np.array([-d[1], d[0]]) / np.hypot(*d)
             start = np.array([x0, y0]) + _ARROW_SPAN[1] * d + 0.16 * normal
@@ -104,7 +104,9 @@ class NetworkDrawing(_Plot):
             ax.add_patch(arrow)
             self.arrows[name] = arrow
             if self._labels_on:
-                t = 0.37
+                # Two edges that cross (i -> j and j -> i of a 2-2 layer) meet half-way: their labels sit
+                # nearer the sender, where the two lines are furthest apart; a level edge keeps more room.
+                t = 0.37 if abs(d[1]) < 1e-9 else 0.30
                 angle = np.degrees(np.arctan2(d[1], d[0]))
                 self.edge_labels[name] = ax.text(
                     x0 + t * d[0], y0 + t * d[1], "", ha="center", va="center", fontsize=8.5, rotation=angle,
