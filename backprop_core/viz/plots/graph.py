@@ -34,12 +34,21 @@ def graph_layout(root: Any) -> tuple[list, dict]:
     order : list
         Every value once, each after all its parents (``root`` last).
     positions : dict id(value) -> (column, row)
-        column = the longest path from an input (inputs 0); rows centred on 0 in each column.
+        column = the longest path from an input; an input one column left of its first use;
+        rows centred on 0 in each column.
     """
     order = topological_order(root, lambda v: tuple(v.parents))
     depth: dict[int, int] = {}
     for node in order:
         depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    # An input (a weight, a constant) sits just left of the first value made from it, not far away in column 0.
+    first_use: dict[int, int] = {}
+    for node in order:
+        for parent in node.parents:
+            first_use[id(parent)] = min(first_use.get(id(parent), depth[id(node)]), depth[id(node)])
+    for node in order:
+        if not node.parents and id(node) in first_use:
+            depth[id(node)] = first_use[id(node)] - 1
     columns: dict[int, list] = {}
     for node in order:
         columns.setdefault(depth[id(node)], []).append(node)
@@ -72,18 +81,28 @@ class GraphDrawing(_Plot):
         (index of the parent in ``order``, index of the child, the arrow).
     """
 
-    def __init__(self, root: Any, ax: Axes | None, title: str | None) -> None:
+    def __init__(self, root: Any, ax: Axes | None, title: str | None, min_rows: int = 1, min_columns: int = 1) -> None:
         self.order, positions = graph_layout(root)
-        n_columns = 1 + max(int(c) for c, _ in positions.values())
-        n_rows = max(1, max(sum(1 for c, _ in positions.values() if c == k) for k in range(n_columns)))
+        used_columns = 1 + max(int(c) for c, _ in positions.values())
+        n_columns = max(used_columns, min_columns)
+        n_rows = max(min_rows, max(sum(1 for c, _ in positions.values() if c == k) for k in range(used_columns)))
         super().__init__(ax, (min(1.0 + 1.45 * n_columns, 9.5), 0.6 + 0.85 * n_rows))
         self._xy = [positions[id(node)] for node in self.order]
         index = {id(node): k for k, node in enumerate(self.order)}
         self.arrows = []
         for k, node in enumerate(self.order):
+            seen: dict[int, int] = {}
             for parent in node.parents:
                 (x0, y0), (x1, y1) = self._xy[index[id(parent)]], self._xy[k]
-                arrow = FancyArrowPatch((x0 + BOX_WIDTH / 2, y0), (x1 - BOX_WIDTH / 2, y1), arrowstyle="-|>",
+                # A parent used twice by one node (x·x) gets a second, bent arrow; an arrow that skips a
+                # column bends around the boxes in between instead of running under them.
+                repeat = seen[id(parent)] = seen.get(id(parent), -1) + 1
+                bend = 0.35 * repeat if repeat else (-0.3 if x1 - x0 > 1 else 0.0)
+                start = (x0 + BOX_WIDTH / 2, y0) if not bend else (x0, y0 + BOX_HEIGHT / 2)
+                end = (x1 - BOX_WIDTH / 2, y1) if not bend else (x1, y1 + BOX_HEIGHT / 2)
+                if bend and repeat:
+                    start, end = (x0 + BOX_WIDTH / 2, y0 - BOX_HEIGHT / 4), (x1 - BOX_WIDTH / 2, y1 - BOX_HEIGHT / 4)
+                arrow = FancyArrowPatch(start, end, arrowstyle="-|>", connectionstyle=f"arc3,rad={bend}",
                                         mutation_scale=9, color=COLORS.get("text", "#333333"), lw=0.9, alpha=0.6)
                 self.ax.add_patch(arrow)
                 self.arrows.append((index[id(parent)], k, arrow))
@@ -129,7 +148,8 @@ class GraphDrawing(_Plot):
             arrow.set_alpha(1.0 if c == current else 0.6)
 
 
-def draw_graph(root: Any, ax: Axes | None = None, title: str | None = None) -> GraphDrawing:
+def draw_graph(root: Any, ax: Axes | None = None, title: str | None = None, min_rows: int = 1,
+               min_columns: int = 1) -> GraphDrawing:
     """Draw the graph of ``root``, every value with its data and gradient.
 
     Parameters
@@ -140,9 +160,11 @@ def draw_graph(root: Any, ax: Axes | None = None, title: str | None = None) -> G
     ax : Axes or None
         Draw into it; None: a new figure sized to the graph.
     title : str or None
+    min_rows, min_columns : int
+        Room for at least this many rows and columns (a widget drawing several graphs in one axes).
 
     Returns
     -------
     GraphDrawing
     """
-    return GraphDrawing(root, ax, title)
+    return GraphDrawing(root, ax, title, min_rows, min_columns)

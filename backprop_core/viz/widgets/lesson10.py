@@ -42,7 +42,6 @@ def _mazur_output() -> Value:
     output = z.sigmoid()
     output.label = "output"
     error = output + Value(-float(target[0]), label="−target")
-    error.label = "output − target"
     return (error ** 2) * Value(0.5, label="½")
 
 
@@ -121,7 +120,7 @@ class BackwardStepper(LessonWidget):
     def _build(self) -> None:
         root = EXPRESSIONS[self.expression.value]()
         self.ax.clear()
-        self.drawing = GraphDrawing(root, self.ax, None)
+        self.drawing = GraphDrawing(root, self.ax, None, min_rows=7, min_columns=7)   # one scale for every pick
         self.snapshots = backward_snapshots(root, self.drawing.order)
         self.step.max = len(self.drawing.order)
         self._built_for = self.expression.value
@@ -139,7 +138,9 @@ class BackwardStepper(LessonWidget):
             node = order[current]
             self.drawing.update(self.snapshots[k], current=current)
             if node.parents:
-                receivers = ", ".join(_name(p) for p in node.parents)
+                names = [_name(p) for p in node.parents]
+                receivers = ", ".join(dict.fromkeys(f"{n} (twice: one share per use)" if names.count(n) > 1 else n
+                                                    for n in names))
                 self.readout = (f"rule {k} of {len(order)}: '{_name(node)}' (grad {fmt(node.grad)}, complete) passes "
                                 f"its gradient to {receivers}")
             else:
