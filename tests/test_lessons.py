@@ -101,6 +101,10 @@ EXPECTED = {
         r"STUCK",
         r"test accuracy (9[7-9]|100)\.\d%",
     )),
+    "09-your-own-network": Expected(budget=30.0, figures=4, shows=(  # trains a 64-64-10 network on the digits
+        r"your backward pass agrees with your gradient check",
+        r"accuracy: training \d+\.\d%, test (9[5-9]|100)\.\d%",
+    )),
     "08-gradient-checking": Expected(figures=2, shows=(
         r"correct\s+-\s+",
         r"missing_transpose\s+weights\[0\]",

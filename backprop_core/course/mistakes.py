@@ -62,6 +62,10 @@ MISTAKES = {
     "relu_prime_at_zero": (
         "the ReLU derivative taken as 1 at z = 0 (z >= 0): the course takes it as 0 there, (z > 0)"
     ),
+    "loss_of_last_batch": (
+        "the loss of the epoch's last minibatch recorded (measured before its update) instead of the loss over all "
+        "of X after the epoch's updates"
+    ),
     "batches_never_shuffled": (
         "the samples dealt out in the same order every epoch: epoch k shuffles them with "
         "minibatches(X, T, batch_size, rng=seed + k)"

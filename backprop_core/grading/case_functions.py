@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArrayFunction", "Curve", "Expression", "Graph", "NetworkLossOfW1", "Polynomial", "QuadraticGradient", "KINDS",
-           "from_data", "to_data"]
+__all__ = ["ArrayFunction", "Curve", "Expression", "Graph", "NetworkLossOfW1", "Polynomial", "QuadraticGradient",
+           "SoftmaxNetworkGradients", "KINDS", "from_data", "to_data"]
 
 
 def _rounded(values: np.ndarray) -> list:
@@ -218,8 +218,49 @@ class Graph:
 
 
 #: kind -> record class: the one table :func:`from_data` reads.
+@dataclass(frozen=True, eq=False)
+class SoftmaxNetworkGradients:
+    """Lesson 09's ``network_gradients``: loss and gradients of a softmax classifier over a batch, numpy only.
+
+    Called as ``gradients(weights, biases, hidden, X, T)`` ("tanh" or "relu" hidden layers, a softmax
+    last, the mean cross-entropy); returns ``(loss, weight_gradients, bias_gradients)``. A training loop
+    graded with it is graded on its own, whatever the student's ``network_gradients`` does.
+    """
+
+    kind = "softmax_network_gradients"
+
+    def __call__(self, weights, biases, hidden, X, T):
+        X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
+        inputs, nets = [X], []
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            z = inputs[-1] @ np.asarray(W, dtype=float).T + b
+            nets.append(z)
+            if l < len(weights) - 1:
+                inputs.append(np.tanh(z) if hidden == "tanh" else np.maximum(z, 0.0))
+        shifted = nets[-1] - nets[-1].max(axis=1, keepdims=True)
+        log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        n = len(X)
+        loss = float(-np.sum(T * log_P) / n)
+        dZ = (np.exp(log_P) - T) / n
+        weight_gradients, bias_gradients = [None] * len(weights), [None] * len(weights)
+        for l in range(len(weights) - 1, -1, -1):
+            weight_gradients[l] = dZ.T @ inputs[l]
+            bias_gradients[l] = dZ.sum(axis=0)
+            if l > 0:
+                slope = 1.0 - inputs[l] ** 2 if hidden == "tanh" else (nets[l - 1] > 0).astype(float)
+                dZ = (dZ @ np.asarray(weights[l], dtype=float)) * slope
+        return loss, weight_gradients, bias_gradients
+
+    @property
+    def name(self) -> str:
+        return "the course's network_gradients"
+
+    def __repr__(self) -> str:
+        return "<the course's network_gradients>"
+
+
 KINDS = {cls.kind: cls for cls in (Polynomial, Curve, QuadraticGradient, ArrayFunction, NetworkLossOfW1, Expression,
-                                   Graph)}
+                                   Graph, SoftmaxNetworkGradients)}
 
 
 def to_data(function: Any, encode) -> dict:

@@ -13,6 +13,7 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 07    :func:`training_explorer`              train XOR live: loss curve and decision boundary
 07    :func:`learning_rate_explorer`         seed 002's 10,000 updates retrained per slider move
 08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
+09    :func:`depth_explorer`                 depth, width, activation, initial scale: gradient sizes, loss
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.viz.widgets._base` for how updates stay smooth, why
@@ -27,10 +28,12 @@ from .lesson05 import DeltaFlow, delta_flow
 from .lesson08 import GradcheckExplorer, gradcheck_explorer
 from .lesson06 import ShapesExplorer, shapes_explorer
 from .lesson07 import LearningRateExplorer, TrainingExplorer, learning_rate_explorer, training_explorer
+from .lesson09 import DepthExplorer, depth_explorer
 
 __all__ = ["LessonWidget", "StudentSwitch", "StudentToggle", "choose_backend", "forward_explorer", "ForwardExplorer",
            "descent_explorer", "DescentExplorer",
            "nudge_explorer", "NudgeExplorer",
            "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow",
            "training_explorer", "TrainingExplorer", "learning_rate_explorer", "LearningRateExplorer",
-           "gradcheck_explorer", "GradcheckExplorer", "shapes_explorer", "ShapesExplorer"]
+           "gradcheck_explorer", "GradcheckExplorer", "shapes_explorer", "ShapesExplorer",
+           "depth_explorer", "DepthExplorer"]

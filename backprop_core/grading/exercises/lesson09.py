@@ -1,0 +1,549 @@
+"""Exercises of lesson 09-your-own-network: every piece of a softmax classifier of any depth, and its training."""
+from __future__ import annotations
+
+import numpy as np
+
+from backprop_core.course import digits
+from backprop_core.nn import activations, gradcheck, init, layers, losses, network, training
+from backprop_core.nn.network import Network
+from ..case_functions import SoftmaxNetworkGradients
+from ..compare import Tolerance, part
+from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
+from .lesson08 import CENTRAL_DIFFERENCE_PRECISION
+
+LESSON = "09-your-own-network"
+
+#: The accuracy on the held-out digits that ``train_digits`` must reach.
+REQUIRED_ACCURACY = 0.95
+
+# Everything in the package that would compute a piece of the network for the student. Not the
+# activations themselves: tanh is np.tanh, and switching off a name switches off every function of the
+# package that mentions it (the numpy-only gradients that the train cases hand over among them).
+_REFERENCES = (
+    activations.softmax, losses.cross_entropy, losses.cross_entropy_unchecked,
+    layers.dense_forward, layers.dense_backward, layers.activation_forward, layers.activation_backward,
+    network.Network.forward, network.forward_pass, network.Network.backward, network.backward_pass,
+    network.Network.loss, network.Network.step, network.gradient_step,
+    gradcheck.numerical_gradient, gradcheck.central_differences, gradcheck.gradient_check,
+    training.train, training.run_epoch, init.init_weights,
+)
+
+
+def _net(weights, biases, hidden: str) -> Network:
+    """The package's Network for a student's lists: ``hidden`` in every layer but the last, a softmax output."""
+    return Network([np.asarray(W, float) for W in weights], [np.asarray(b, float) for b in biases],
+                   [hidden] * (len(weights) - 1) + ["softmax"], loss="cross_entropy")
+
+
+def _random_network(rng: np.random.Generator, hidden: str, max_hidden_layers: int = 3, scale: float = 0.8):
+    """(weights, biases, sizes): 0 to ``max_hidden_layers`` hidden layers of 1 to 6 neurons, 2 to 5 classes."""
+    sizes = [int(rng.integers(1, 6))] + [int(n) for n in rng.integers(1, 7, size=int(rng.integers(0, max_hidden_layers + 1)))]
+    sizes.append(int(rng.integers(2, 6)))
+    weights = [rng.normal(scale=scale, size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(scale=0.3, size=n_out) for n_out in sizes[1:]]
+    return weights, biases, sizes
+
+
+def _one_hot_targets(rng: np.random.Generator, n: int, n_classes: int) -> np.ndarray:
+    return np.eye(n_classes)[rng.integers(0, n_classes, size=n)]
+
+
+def _sizes_text(sizes) -> str:
+    return "-".join(str(n) for n in sizes)
+
+
+def compare_layer_lists(first: str, second: str):
+    """A ``compare`` for answers that are a pair of lists with one array per layer, e.g. (weights, biases)."""
+
+    def compare(got, expected, tolerance: Tolerance | None = None) -> str | None:
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"expected a pair ({first}, {second}) of lists, got {type(got).__name__}"
+        for name, have, want in ((first, got[0], expected[0]), (second, got[1], expected[1])):
+            if not isinstance(have, (tuple, list)):
+                return f"{name} should be a list with one array per layer, got {type(have).__name__}"
+            if len(have) != len(want):
+                return f"{name} should hold {len(want)} arrays (one per layer), got {len(have)}"
+            for l, (h, w) in enumerate(zip(have, want)):
+                problem = part(f"{name}[{l}]")(h, w, tolerance)
+                if problem:
+                    return problem
+        return None
+
+    return compare
+
+
+# ----------------------------------------------------------------- softmax_cross_entropy
+def softmax_cross_entropy(Z, T):
+    r"""Reference: the mean cross-entropy of the softmax of ``Z`` against ``T``, and its gradient.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (N, K)
+        Net inputs of the output layer.
+    T : ndarray, shape (N, K)
+        One-hot targets.
+
+    Returns
+    -------
+    loss : float
+        :math:`E = -\frac1N \sum_n \sum_k T_{nk} \log P_{nk}` with ``P = softmax(Z)``.
+    dZ : ndarray, shape (N, K)
+        :math:`\partial E / \partial Z = (P - T) / N`.
+    """
+    P = activations.softmax(Z)
+    T = np.asarray(T, dtype=float)
+    return losses.cross_entropy(P, T), (P - T) / len(P)
+
+
+def _cross_entropy_cases(rng: np.random.Generator, batch: bool, spread: float = 2.0) -> list[Case]:
+    cases = []
+    for _ in range(8):
+        n, k = (int(rng.integers(2, 7)) if batch else 1), int(rng.integers(2, 6))
+        Z, T = rng.normal(scale=spread, size=(n, k)), _one_hot_targets(rng, n, k)
+        what = ""
+        if spread > 10:  # a sure network: the right class's z at most 20 below the row's largest (no P rounds to 0)
+            right = T.argmax(axis=1)
+            Z[np.arange(n), right] = Z.max(axis=1) - rng.uniform(0, 20, size=n)
+            what = f", net inputs of size about {spread:g}"
+        cases.append(Case({"Z": Z, "T": T}, f"a batch of N={n} samples, K={k} classes{what}"))
+    return cases
+
+
+def softmax_cross_entropy_without_max_shift(Z, T):
+    E = np.exp(np.asarray(Z, dtype=float))  # overflows to inf for z above about 709
+    P = E / E.sum(axis=1, keepdims=True)
+    return -np.sum(T * np.log(P)) / len(P), (P - T) / len(P)
+
+
+def softmax_cross_entropy_missing_mean(Z, T):
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    loss = -np.sum(T * np.log(P)) / len(Z)
+    return loss, P - T  # the loss is a mean, but its gradient forgot the 1/N
+
+
+def _compare_loss_and_dZ(got, expected, tolerance):
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"expected a pair (loss, dZ), got {type(got).__name__}"
+    return part("loss")(got[0], expected[0], tolerance) or part("dZ")(got[1], expected[1], tolerance)
+
+
+register(
+    Exercise(
+        name="softmax_cross_entropy",
+        lesson=LESSON,
+        reference=softmax_cross_entropy,
+        replaces=_REFERENCES,
+        properties={
+            "one_sample": lambda rng: _cross_entropy_cases(rng, batch=False),
+            "batches": lambda rng: _cross_entropy_cases(rng, batch=True),
+            "large_inputs": lambda rng: _cross_entropy_cases(rng, batch=True, spread=1000.0),
+        },
+        points={"one_sample": 1, "batches": 2, "large_inputs": 1},
+        descriptions={
+            "one_sample": "the loss and dZ of one sample",
+            "batches": "the mean loss and dZ of a batch",
+            "large_inputs": "the loss and dZ of net inputs in the hundreds and thousands",
+        },
+        mistakes=(
+            Mistake("softmax_without_max_shift", softmax_cross_entropy_without_max_shift, properties=("large_inputs",)),
+            Mistake("missing_mean", softmax_cross_entropy_missing_mean, properties=("batches", "large_inputs")),
+        ),
+        compare=_compare_loss_and_dZ,
+    )
+)
+
+
+# ----------------------------------------------------------------- network_gradients
+def network_gradients(weights, biases, hidden, X, T):
+    r"""Reference: forward and backward pass of a softmax classifier over a batch.
+
+    Parameters
+    ----------
+    weights : list of L ndarrays, shape (n_{l+1}, n_l)
+    biases : list of L ndarrays, shape (n_{l+1},)
+    hidden : str
+        "tanh" or "relu": the activation of every layer but the last, which is a softmax.
+    X : ndarray, shape (N, n_0)
+    T : ndarray, shape (N, n_L)
+        One-hot targets.
+
+    Returns
+    -------
+    loss : float
+        The mean cross-entropy.
+    weight_gradients : list of L ndarrays, shape (n_{l+1}, n_l)
+    bias_gradients : list of L ndarrays, shape (n_{l+1},)
+    """
+    net = _net(weights, biases, hidden)
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
+    zs, acts = network.forward_pass(net, X)
+    gW, gb, _ = network.backward_pass(net, X, zs, acts, T)
+    return losses.cross_entropy(acts[-1], T), gW, gb
+
+
+def _network_cases(rng: np.random.Generator, hidden: str, zeros: bool = False) -> list[Case]:
+    cases = []
+    for _ in range(8):
+        weights, biases, sizes = _random_network(rng, hidden)
+        n = int(rng.integers(2, 7))
+        X = rng.normal(size=(n, sizes[0]))
+        what = ""
+        if zeros:  # a sample of zeros and no first-layer bias: its first-layer net inputs are exactly 0
+            X[int(rng.integers(0, n))] = 0.0
+            biases[0] = np.zeros_like(biases[0])
+            what = ", one sample all zeros and no first-layer bias (net inputs exactly 0)"
+        kwargs = {"weights": weights, "biases": biases, "hidden": hidden, "X": X, "T": _one_hot_targets(rng, n, sizes[-1])}
+        cases.append(Case(kwargs, f"a {_sizes_text(sizes)} network ({hidden} hidden layers, softmax output), N={n}{what}"))
+    return cases
+
+
+def compare_gradients_triple(got, expected, tolerance):
+    """None when ``got`` = (loss, weight_gradients, bias_gradients) matches ``expected``."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        return f"expected a triple (loss, weight_gradients, bias_gradients), got {type(got).__name__}"
+    return (part("loss")(got[0], expected[0], tolerance)
+            or compare_layer_lists("weight_gradients", "bias_gradients")(got[1:], expected[1:], tolerance))
+
+
+def network_gradients_missing_mean(weights, biases, hidden, X, T):
+    zs, acts, a = [], [], X
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        z = a @ W.T + b
+        if l == len(weights) - 1:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+        else:
+            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
+        zs.append(z)
+        acts.append(a)
+    loss = -np.sum(T * np.log(acts[-1])) / len(X)
+    L = len(weights)
+    dZ = acts[-1] - T  # forgot the 1/N of the mean loss
+    weight_gradients, bias_gradients = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):
+        a_in = X if l == 0 else acts[l - 1]
+        weight_gradients[l] = dZ.T @ a_in
+        bias_gradients[l] = dZ.sum(axis=0)
+        if l > 0:
+            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] > 0).astype(float)
+            dZ = (dZ @ weights[l]) * slope
+    return loss, weight_gradients, bias_gradients
+
+
+def network_gradients_transposed(weights, biases, hidden, X, T):
+    zs, acts, a = [], [], X
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        z = a @ W.T + b
+        if l == len(weights) - 1:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+        else:
+            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
+        zs.append(z)
+        acts.append(a)
+    loss = -np.sum(T * np.log(acts[-1])) / len(X)
+    L = len(weights)
+    dZ = (acts[-1] - T) / len(X)
+    weight_gradients, bias_gradients = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):
+        a_in = X if l == 0 else acts[l - 1]
+        weight_gradients[l] = a_in.T @ dZ  # (n_in, n_out): the transpose of dE/dW
+        bias_gradients[l] = dZ.sum(axis=0)
+        if l > 0:
+            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] > 0).astype(float)
+            dZ = (dZ @ weights[l]) * slope
+    return loss, weight_gradients, bias_gradients
+
+
+def network_gradients_relu_prime_at_zero(weights, biases, hidden, X, T):
+    zs, acts, a = [], [], X
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        z = a @ W.T + b
+        if l == len(weights) - 1:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+        else:
+            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
+        zs.append(z)
+        acts.append(a)
+    loss = -np.sum(T * np.log(acts[-1])) / len(X)
+    L = len(weights)
+    dZ = (acts[-1] - T) / len(X)
+    weight_gradients, bias_gradients = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):
+        a_in = X if l == 0 else acts[l - 1]
+        weight_gradients[l] = dZ.T @ a_in
+        bias_gradients[l] = dZ.sum(axis=0)
+        if l > 0:
+            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] >= 0).astype(float)  # 1 at z = 0
+            dZ = (dZ @ weights[l]) * slope
+    return loss, weight_gradients, bias_gradients
+
+
+register(
+    Exercise(
+        name="network_gradients",
+        lesson=LESSON,
+        reference=network_gradients,
+        replaces=_REFERENCES,
+        properties={
+            "tanh_networks": lambda rng: _network_cases(rng, "tanh"),
+            "relu_networks": lambda rng: _network_cases(rng, "relu"),
+            "relu_at_zero": lambda rng: _network_cases(rng, "relu", zeros=True),
+        },
+        points={"tanh_networks": 2, "relu_networks": 2, "relu_at_zero": 1},
+        descriptions={
+            "tanh_networks": "the loss and gradients of tanh networks of 1 to 4 layers",
+            "relu_networks": "the loss and gradients of ReLU networks of 1 to 4 layers",
+            "relu_at_zero": "the loss and gradients of ReLU networks with net inputs exactly 0",
+        },
+        mistakes=(
+            Mistake("missing_mean", network_gradients_missing_mean),
+            Mistake("missing_transpose", network_gradients_transposed),
+            Mistake("relu_prime_at_zero", network_gradients_relu_prime_at_zero, properties=("relu_at_zero",)),
+        ),
+        compare=compare_gradients_triple,
+    )
+)
+
+
+# ----------------------------------------------------------------- numerical_gradients
+def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
+    r"""Reference: the gradients of the mean cross-entropy by central differences, every weight and bias.
+
+    Parameters
+    ----------
+    weights, biases : lists of L ndarrays
+        Left as they were.
+    hidden : str
+    X : ndarray, shape (N, n_0)
+    T : ndarray, shape (N, n_L)
+    h : float > 0
+
+    Returns
+    -------
+    weight_gradients, bias_gradients : lists of L ndarrays, shaped like weights and biases
+    """
+    grads = gradcheck.numerical_gradient(_net(weights, biases, hidden), np.asarray(X, float), np.asarray(T, float), h=h)
+    return grads.weights, grads.biases
+
+
+def _numerical_cases(rng: np.random.Generator, hidden: str) -> list[Case]:
+    cases = []
+    for case in _network_cases(rng, hidden)[:4]:
+        cases.append(Case({**case.kwargs, "h": 1e-5}, case.description + ", h=1e-05"))
+    return cases
+
+
+def numerical_gradients_one_sided(weights, biases, hidden, X, T, h=1e-5):
+    def loss():
+        a = np.asarray(X, dtype=float)
+        for l, (W, b) in enumerate(zip(weights, biases)):
+            z = a @ W.T + b
+            if l == len(weights) - 1:
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                a = e / e.sum(axis=1, keepdims=True)
+            else:
+                a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
+        return -np.sum(T * np.log(a)) / len(X)
+
+    weights = [np.array(W, dtype=float) for W in weights]
+    biases = [np.array(b, dtype=float) for b in biases]
+    base = loss()
+    result = []
+    for group in (weights, biases):
+        grads = []
+        for P in group:
+            g = np.zeros_like(P)
+            for index in np.ndindex(P.shape):
+                old = P[index]
+                P[index] = old + h
+                g[index] = (loss() - base) / h
+                P[index] = old
+            grads.append(g)
+        result.append(grads)
+    return result[0], result[1]
+
+
+register(
+    Exercise(
+        name="numerical_gradients",
+        lesson=LESSON,
+        reference=numerical_gradients,
+        replaces=_REFERENCES,
+        properties={
+            "tanh_networks": lambda rng: _numerical_cases(rng, "tanh"),
+            "relu_networks": lambda rng: _numerical_cases(rng, "relu"),
+        },
+        points={"tanh_networks": 1, "relu_networks": 1},
+        descriptions={
+            "tanh_networks": "central differences on tanh networks",
+            "relu_networks": "central differences on ReLU networks",
+        },
+        mistakes=(Mistake("one_sided_difference", numerical_gradients_one_sided),),
+        compare=compare_layer_lists("weight_gradients", "bias_gradients"),
+        tolerance=CENTRAL_DIFFERENCE_PRECISION,
+    )
+)
+
+
+# ----------------------------------------------------------------- the digits run
+#: The lesson's run on the digits: layer sizes, hidden activation, and train's other arguments.
+DIGITS_SIZES, DIGITS_HIDDEN = [64, 64, 10], "tanh"
+DIGITS_TRAINING = {"learning_rate": 0.3, "epochs": 60, "batch_size": 32, "seed": 0}
+
+
+def digits_network() -> tuple[list, list]:
+    """The lesson's untrained digits network: :data:`DIGITS_SIZES`, weights from ``init.init_weights(..., seed=0)``."""
+    return init.init_weights(DIGITS_SIZES, DIGITS_HIDDEN, seed=0)
+
+
+def held_out_accuracy(weights, biases, hidden) -> float:
+    """The share of the course's 450 held-out test digits that the network classifies right."""
+    data = digits.split()
+    output = network.forward_pass(_net(weights, biases, hidden), data["X_test"])[1][-1]
+    return float(np.mean(np.argmax(output, axis=1) == data["labels_test"]))
+
+
+# ----------------------------------------------------------------- train
+def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
+    r"""Reference: minibatch gradient descent on the mean cross-entropy, in place.
+
+    Epoch k deals the samples with ``training.minibatches(X, T, batch_size, rng=seed + k)``; every batch
+    makes one update of every weight and bias, with the gradients ``gradients`` gives.
+
+    Parameters
+    ----------
+    weights, biases : lists of L ndarrays
+        Trained in place.
+    hidden : str
+    X : ndarray, shape (N, n_0)
+    T : ndarray, shape (N, n_L)
+    learning_rate : float > 0
+    epochs, batch_size, seed : int
+    gradients : callable(weights, biases, hidden, X, T) -> (loss, weight_gradients, bias_gradients)
+        The student's ``network_gradients`` in the lesson; :class:`SoftmaxNetworkGradients` in the
+        hidden tests, so that the loop is graded on its own.
+
+    Returns
+    -------
+    losses : ndarray, shape (epochs,)
+        ``losses[k]``: the mean cross-entropy over all of X after epoch k.
+    """
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
+    history = np.zeros(epochs)
+    for epoch in range(epochs):
+        for X_batch, T_batch in training.minibatches(X, T, batch_size, rng=seed + epoch):
+            _, gW, gb = gradients(weights, biases, hidden, X_batch, T_batch)
+            for l in range(len(weights)):
+                weights[l] -= learning_rate * gW[l]
+                biases[l] -= learning_rate * gb[l]
+        history[epoch] = gradients(weights, biases, hidden, X, T)[0]
+    return history
+
+
+def _train_cases(rng: np.random.Generator, hidden: str) -> list[Case]:
+    cases = []
+    for case in _network_cases(rng, hidden)[:5]:
+        n = int(rng.integers(5, 12))
+        kw = case.kwargs
+        X = rng.normal(size=(n, kw["weights"][0].shape[1]))
+        T = _one_hot_targets(rng, n, kw["weights"][-1].shape[0])
+        batch_size, epochs, seed = int(rng.integers(2, 5)), int(rng.integers(2, 5)), int(rng.integers(0, 1000))
+        cases.append(Case({"weights": kw["weights"], "biases": kw["biases"], "hidden": hidden, "X": X, "T": T,
+                           "learning_rate": 0.3, "epochs": epochs, "batch_size": batch_size, "seed": seed,
+                           "gradients": SoftmaxNetworkGradients()},
+                          case.description.rsplit(",", 1)[0] + f", N={n}, batch_size={batch_size}, epochs={epochs}, seed={seed}"))
+    return cases
+
+
+def _digits_cases(rng: np.random.Generator) -> list[Case]:
+    data = digits.split()
+    weights, biases = digits_network()
+    lesson_run = Case({"weights": weights, "biases": biases, "hidden": DIGITS_HIDDEN, "X": data["X_train"],
+                       "T": data["T_train"], **DIGITS_TRAINING, "gradients": SoftmaxNetworkGradients()},
+                      "the lesson's 64-64-10 tanh network on the 1,347 training digits, learning_rate=0.3, 60 epochs "
+                      "of minibatches of 32, seed=0 (it ends at 97.6% accuracy on the held-out digits)")
+    weights, biases = init.init_weights([64, 32, 10], "relu", seed=1)
+    short_run = Case({"weights": weights, "biases": biases, "hidden": "relu", "X": data["X_train"], "T": data["T_train"],
+                      "learning_rate": 0.3, "epochs": 10, "batch_size": 64, "seed": 1, "gradients": SoftmaxNetworkGradients()},
+                     "a 64-32-10 ReLU network on the 1,347 training digits, learning_rate=0.3, 10 epochs of "
+                     "minibatches of 64, seed=1")
+    return [lesson_run, short_run]
+
+
+def train_no_shuffle(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
+    history = np.zeros(epochs)
+    for epoch in range(epochs):
+        for start in range(0, len(X), batch_size):  # the same order every epoch: never shuffled
+            _, gW, gb = gradients(weights, biases, hidden, X[start:start + batch_size], T[start:start + batch_size])
+            for l in range(len(weights)):
+                weights[l] -= learning_rate * gW[l]
+                biases[l] -= learning_rate * gb[l]
+        history[epoch] = gradients(weights, biases, hidden, X, T)[0]
+    return history
+
+
+def train_loss_of_last_batch(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
+    history = np.zeros(epochs)
+    for epoch in range(epochs):
+        order = np.random.default_rng(seed + epoch).permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            loss, gW, gb = gradients(weights, biases, hidden, X[rows], T[rows])
+            for l in range(len(weights)):
+                weights[l] -= learning_rate * gW[l]
+                biases[l] -= learning_rate * gb[l]
+        history[epoch] = loss  # the last batch's loss, before its update: not the loss over all of X after the epoch
+    return history
+
+
+register(
+    Exercise(
+        name="train",
+        lesson=LESSON,
+        reference=train,
+        replaces=_REFERENCES,
+        properties={"tanh_networks": lambda rng: _train_cases(rng, "tanh"),
+                    "relu_networks": lambda rng: _train_cases(rng, "relu"),
+                    "digits": _digits_cases},
+        points={"tanh_networks": 1, "relu_networks": 1, "digits": 2},
+        descriptions={"tanh_networks": "the per-epoch losses of small tanh networks",
+                      "relu_networks": "the per-epoch losses of small ReLU networks",
+                      "digits": "the per-epoch losses of networks on the digits (the lesson's reaches 97.6% held-out accuracy)"},
+        mistakes=(Mistake("batches_never_shuffled", train_no_shuffle),
+                  Mistake("loss_of_last_batch", train_loss_of_last_batch)),
+        compare=part("losses"),
+        changes=("weights", "biases"),
+    )
+)
+
+
+# ----------------------------------------------------------------- understanding question
+def _initial_loss() -> float:
+    """The mean cross-entropy of a 10-class softmax whose net inputs are all 0 (every class 1/10)."""
+    probabilities = activations.softmax(np.zeros((5, 10)))
+    return losses.cross_entropy(probabilities, np.eye(10)[[3, 1, 4, 1, 5]])
+
+
+register(
+    question(
+        name="predicted_initial_loss",
+        lesson=LESSON,
+        answer=_initial_loss,
+        kind=Number(significant_digits=3),
+        reread="section 2, *Softmax and cross-entropy*: what the softmax gives when every net input is the same, "
+               "and the loss of one sample",
+        wrong_answers=(
+            WrongAnswer(0.1, "0.1 is the probability each class gets; the loss is minus the logarithm of the "
+                             "probability of the right class."),
+            WrongAnswer(1.0, "that is the logarithm to base 10; the cross-entropy uses the natural logarithm (np.log)."),
+            WrongAnswer(0.45, "that is ½ Σ (output − target)², the squared error of lessons 01–08, not the "
+                              "cross-entropy."),
+            WrongAnswer(0.9, "1 − 0.1 is how much probability misses the right class; the loss is −log of the "
+                             "probability it gets."),
+        ),
+    )
+)
