@@ -9,7 +9,7 @@
 # * explain why gradients are *added* (`+=`) and why they must be set back to zero between steps,
 # * rebuild Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit.
 #
-# You will write `topological_order`, a `Value` class with its `gradients` function, and `descend`, and answer one question, `predicted_grad_of_reused_value`.
+# You will write `topological_order`, a `Value` class with its `gradients` function, and `descend`, and answer two questions, `backward_order_option` (an order to choose) and `predicted_grad_of_reused_value` (a number to predict).
 
 # %%
 import math
@@ -53,9 +53,37 @@ draw_graph(a, title="a = tanh(x1·w1 + x2·w2 + b): every value's data and grad"
 #
 # ## 2 · The order of the backward pass
 #
-# A box may pass its `grad` on only once it is complete, that is, once every box computed from it has passed its share back. So the backward pass must visit the result first and each box only after every box computed from it. Turned around: list every box **after all its parents** (a **topological order**), then walk that list backwards.
+# A box may pass its `grad` on only once it is complete, that is, once every box computed from it has passed its share back. In what order must the backward pass visit the boxes, then?
 #
-# One way to build that list is a depth-first walk from the result: to place a box, first place each of its parents (the same way), then put the box itself at the end of the list. A box already placed is skipped, so a box used twice appears once.
+# ### Exercise `backward_order_option`
+#
+# Which order lets every rule pass on a complete `grad`? Answer with the letter, as a string (`return "A"`); the public test only checks that it reads one of the letters.
+#
+# * **A.** The inputs first, then every value after all its parents: the order the forward pass computed them in.
+# * **B.** The result first, then every value only after all the values made from it.
+# * **C.** Any order: each rule runs exactly once, so every share arrives in the end.
+
+# %% solution
+def backward_order_option():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "B"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("backward_order_option"):
+    expect_answer(backward_order_option, choices="ABC")
+
+# %% [markdown]
+# The result first, and each box only after every box computed from it. Turned around: list every box **after all its parents** (a **topological order**), then walk that list backwards. One way to build that list is a depth-first walk from the result: to place a box, first place each of its parents (the same way), then put the box itself at the end of the list. A box already placed is skipped, so a box used twice appears once.
 #
 # ### Exercise `topological_order`
 #

@@ -18,7 +18,7 @@ import numpy as np
 
 from backprop_core.nn import autograd
 from ..case_functions import Expression, Graph
-from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
+from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "10-autograd"
 
@@ -517,6 +517,28 @@ register(
             WrongAnswer(_grad_of_x_in_x_times_x_plus_x(first_use_only=True),
                         "that is the slope of x·x alone: the \"+ x\" at the end is a use of x too."),
             WrongAnswer(1.0, "that is only the gradient through the \"+ x\": x·x uses x twice more."),
+        ),
+    )
+)
+
+
+def _backward_order_option() -> str:
+    """The order in which the backward pass may run the rules."""
+    return "B"  # the result first, each value after every value made from it: the topological order reversed
+
+
+register(
+    question(
+        name="backward_order_option",
+        lesson=LESSON,
+        answer=_backward_order_option,
+        kind=Choice("ABC"),
+        reread="section 2, *The order of the backward pass*: when is a value's grad complete?",
+        wrong_answers=(
+            WrongAnswer("A", "in A a value's rule runs before the values made from it have sent their shares "
+                             "back: it passes on a grad that is still 0 or incomplete."),
+            WrongAnswer("C", "the rules do run once each, but a rule passes on its value's grad as it is at that "
+                             "moment: the order decides whether that grad is complete."),
         ),
     )
 )

@@ -20,6 +20,11 @@ def topological_order(root, parents_of):
     return order
 
 
+# %% backward_order_option
+def backward_order_option():
+    return "b"
+
+
 # %% predicted_grad_of_reused_value
 def predicted_grad_of_reused_value():
     x = 3.0

@@ -22,6 +22,12 @@ def topological_order(root, parents_of):
 # %% copy of solution_topological_order
 
 
+# %% backward_order_option
+def backward_order_option():
+    choice = "B"   # result first: a grad is complete once every value made from it has run
+    return choice
+
+
 # %% predicted_grad_of_reused_value
 def predicted_grad_of_reused_value():
     # d(x*x)/dx = 2*3 = 6, plus 1 from "+ x"
