@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
 
 from backprop_core.course import digits
 from backprop_core.nn import init, training
@@ -110,25 +111,46 @@ class DepthExplorer(LessonWidget):
         self.restart()
         self._draw()
 
-    def _draw(self) -> None:
-        layers = np.arange(1, len(self.sizes) + 1)
-        floor = 1e-12  # a gradient of exactly 0 sits at the bottom of the log axis
+    def _build_axes(self) -> None:
+        """The two panels' artists, made once; :meth:`_draw` only changes their data."""
         ax = self.ax_sizes
-        ax.clear()
-        ax.semilogy(layers, np.maximum(self.start_sizes, floor), "o--", color="0.6", label="at the start")
-        ax.semilogy(layers, np.maximum(self.sizes, floor), "o-", label=f"after {len(self.losses) - 1} epochs")
-        ax.set_xticks(layers)
+        ax.set_yscale("log")
+        # few ticks: a log axis over many decades otherwise lays out dozens of labels on every draw
+        ax.yaxis.set_major_locator(LogLocator(numticks=6))
+        ax.yaxis.set_minor_locator(NullLocator())
+        self.start_line, = ax.plot([], [], "o--", color="0.6", label="at the start")
+        self.now_line, = ax.plot([], [], "o-", label="now")
         ax.set_xlabel("layer (1 = next to the input)")
         ax.set_ylabel("‖∂E/∂W_l‖")
         ax.set_title("gradient size by layer")
-        ax.legend(frameon=False, fontsize=8, loc="best")
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
         ax = self.ax_loss
-        ax.clear()
-        ax.plot(np.arange(len(self.losses)), self.losses, "o-", ms=3)
+        self.loss_line, = ax.plot([], [], "o-", ms=3)
         ax.axhline(np.log(10), color="0.7", lw=0.8, ls=":")
-        ax.set_ylim(0, max(2.5, np.nanmax(self.losses) * 1.05) if np.any(np.isfinite(self.losses)) else 2.5)
         ax.set_xlabel("epochs trained")
         ax.set_ylabel("cross-entropy E")
+
+    def _draw(self) -> None:
+        if not hasattr(self, "now_line"):
+            self._build_axes()
+        layers = np.arange(1, len(self.sizes) + 1)
+        floor = 1e-12  # a gradient of exactly 0 sits at the bottom of the log axis
+        self.start_line.set_data(layers, np.maximum(self.start_sizes, floor))
+        self.now_line.set_data(layers, np.maximum(self.sizes, floor))
+        self.now_line.set_label(f"after {len(self.losses) - 1} epochs")
+        ax = self.ax_sizes
+        ax.set_xticks(layers)
+        ax.set_xlim(0.5, len(layers) + 0.5)
+        shown = np.maximum(np.concatenate([self.start_sizes, self.sizes]), floor)
+        shown = shown[np.isfinite(shown)] if np.any(np.isfinite(shown)) else np.array([1.0])
+        ax.set_ylim(shown.min() / 3, shown.max() * 30)  # room above for the legend
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        losses = np.asarray(self.losses, dtype=float)
+        self.loss_line.set_data(np.arange(len(losses)), losses)
+        ax = self.ax_loss
+        ax.set_xlim(-0.5, max(len(losses) - 0.5, 3))
+        finite = losses[np.isfinite(losses)]
+        ax.set_ylim(0, max(2.5, finite.max() * 1.05) if finite.size else 2.5)
         with np.errstate(all="ignore"):
             accuracy = np.mean(np.argmax(self.net.forward(self.X).output, axis=1) == np.argmax(self.T, axis=1))
         ax.set_title(f"loss; {accuracy:.0%} of these digits right")
