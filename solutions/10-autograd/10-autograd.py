@@ -388,6 +388,8 @@ print("largest relative error:", np.max(np.abs(by_engine - by_differences) / (np
 # %% [markdown]
 # A relative error near $10^{-10}$: by lesson 08's rules of thumb, correct. Note what the engine did *not* need: no formula for the derivative of `messy` was ever written down. Each operation contributed its one rule.
 #
+# `draw_graph` draws your Values too, once your class passes its tests: in a new cell, `x = Value(3.0, label="x")`, then `f = x * x + x`, `f.backward()` and `draw_graph(f)` show the graph of section 3's question with every `grad`.
+#
 # ## 5 · Mazur's network, on Values
 #
 # Now the claim of the lesson: the deltas of lessons 04–05 and the engine's backward pass are the same computation, organised differently. Rebuild Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, out of Values: every weight and bias a Value, the forward pass written with + and ×, the sigmoid, and the error $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$. One `E.backward()` fills in the gradient of every weight. Compare them with `net.backward`, the deltas-based backward pass of lessons 04–06:
