@@ -177,11 +177,73 @@ def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     return None
 
 
+def softmax_cross_entropy(Z, T):
+    Z, T = f32(Z), f32(T)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    n = F32(len(Z))
+    return -np.sum(T * log_P) / n, (np.exp(log_P) - T) / n
+
+
+def _softmax_network32(weights, biases, hidden, X, T):
+    """Lesson 09's loss and gradients, float32 throughout."""
+    inputs, nets = [f32(X)], []
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        z = inputs[-1] @ f32(W).T + f32(b)
+        nets.append(z)
+        if l < len(weights) - 1:
+            inputs.append(np.tanh(z) if hidden == "tanh" else np.maximum(z, F32(0)))
+    loss, dZ = softmax_cross_entropy(nets[-1], T)
+    gW, gb = [None] * len(weights), [None] * len(weights)
+    for l in range(len(weights) - 1, -1, -1):
+        gW[l], gb[l] = dZ.T @ inputs[l], dZ.sum(axis=0)
+        if l > 0:
+            slope = F32(1) - inputs[l] ** 2 if hidden == "tanh" else (nets[l - 1] > 0).astype(np.float32)
+            dZ = (dZ @ f32(weights[l])) * slope
+    return loss, gW, gb
+
+
+def network_gradients(weights, biases, hidden, X, T):
+    return _softmax_network32(weights, biases, hidden, X, T)
+
+
+def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
+    Ws, bs, h = [f32(W).copy() for W in weights], [f32(b).copy() for b in biases], F32(h)
+    grads = ([np.zeros_like(W) for W in Ws], [np.zeros_like(b) for b in bs])
+    for params, out in zip((Ws, bs), grads):
+        for p, g in zip(params, out):
+            for index in np.ndindex(p.shape):
+                old = p[index]
+                p[index] = old + h
+                plus = _softmax_network32(Ws, bs, hidden, X, T)[0]
+                p[index] = old - h
+                minus = _softmax_network32(Ws, bs, hidden, X, T)[0]
+                p[index] = old
+                g[index] = (plus - minus) / (F32(2) * h)
+    return grads
+
+
+def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
+    Ws, bs, X, T = [f32(W) for W in weights], [f32(b) for b in biases], f32(X), f32(T)
+    rate, losses = F32(learning_rate), np.zeros(epochs, dtype=np.float32)
+    for epoch in range(epochs):
+        order = np.random.default_rng(seed + epoch).permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            _, gW, gb = _softmax_network32(Ws, bs, hidden, X[rows], T[rows])
+            Ws = [W - rate * dW for W, dW in zip(Ws, gW)]
+            bs = [b - rate * db for b, db in zip(bs, gb)]
+        losses[epoch] = _softmax_network32(Ws, bs, hidden, X, T)[0]
+    for l in range(len(weights)):  # the exercise trains weights and biases: write the float32 values back
+        weights[l][...], biases[l][...] = Ws[l], bs[l]
+    return losses
+
+
 FLOAT32_VERSIONS = {fn.__name__: fn for fn in (
     half_squared_error, linear_layer, forward_linear, gradient_step, linear_output_gradient, gradient_descent,
     sigmoid, sigmoid_prime, central_difference, output_delta, output_weight_gradient, update_output_weights,
     hidden_delta, backprop_step, dense_forward, dense_backward, train_online, minibatches, numerical_gradient,
-    first_disagreeing_layer,
+    first_disagreeing_layer, softmax_cross_entropy, network_gradients, numerical_gradients, train,
 )}
 
 # Understanding questions are left out: their answer is a number or a letter the student types, not computed.
@@ -213,7 +275,7 @@ def test_a_right_float32_answer_is_told_that_float32_was_precise_enough(capsys):
 def test_precision_is_required_only_where_it_is_the_lesson():
     required = {e.name for e in exercises.all_exercises() for prop in e.properties
                 if e.tolerance_for(prop).float64_required}
-    assert required == {"central_difference", "numerical_gradient"}
+    assert required == {"central_difference", "numerical_gradient", "numerical_gradients"}
     others = [e for e in exercises.all_exercises() if e.name not in required]
     assert all(e.tolerance_for(prop) == FLOAT32_ROUNDING for e in others for prop in e.properties)
 
