@@ -30,6 +30,7 @@ def _median_ms(fn: Callable[[int], object], moves: int = MOVES) -> float:
 
 def _cases():
     from backprop_core.viz import widgets as w
+    from backprop_core.viz.widgets.lesson10 import EXPRESSIONS
 
     def slider(control, values):
         return lambda k: setattr(control, "value", values[k % len(values)])
@@ -52,6 +53,9 @@ def _cases():
         lambda e: slider(e.learning_rate, [rate for _, rate in e.learning_rate.options][::-3]), 100  # a new rate every move
     yield "08 gradcheck_explorer (bug dropdown)", lambda: w.gradcheck_explorer(backend="none"), \
         lambda e: slider(e.bug, list(e.backwards)), 100
+    yield "10 backward_stepper (rules-run slider, Mazur's output)", \
+        lambda: w.backward_stepper(list(EXPRESSIONS)[-1], backend="none"), \
+        lambda e: slider(e.step, list(range(e.step.max + 1))), 100
 
 
 def run() -> list[Row]:

@@ -17,7 +17,7 @@ import math
 import numpy as np
 from backprop_core import examples
 from backprop_core.nn import autograd
-from backprop_core.viz.plots.graph import draw_graph
+from backprop_core.viz.plots import draw_graph
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=9)
@@ -477,7 +477,7 @@ with public_test("descend"):
 # Pick an expression; the slider runs its backward pass one Value at a time, in the order your `topological_order` gives, reversed. The Value whose rule runs is outlined in green, the parents that receive its gradient in purple; a `grad ?` is not complete yet. Pick *x·x + x*: which step completes `x.grad`, and why must it wait for two of them?
 
 # %%
-from backprop_core.viz.widgets.lesson10 import backward_stepper
+from backprop_core.viz.widgets import backward_stepper
 backward_stepper()
 
 # %% [markdown]

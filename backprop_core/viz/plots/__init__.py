@@ -18,7 +18,8 @@ One module per kind of figure:
 - :mod:`~backprop_core.viz.plots.network`: :func:`draw_network`;
 - :mod:`~backprop_core.viz.plots.curves`: :func:`error_curve`, :func:`loss_curve`;
 - :mod:`~backprop_core.viz.plots.surfaces`: :func:`error_surface`, :func:`decision_boundary`;
-- :mod:`~backprop_core.viz.plots.gradcheck`: :func:`gradient_check_bars`.
+- :mod:`~backprop_core.viz.plots.gradcheck`: :func:`gradient_check_bars`;
+- :mod:`~backprop_core.viz.plots.graph`: :func:`draw_graph` (an expression's computational graph).
 
 Weights are named as the worked examples name them (``w1, w2, …``); the
 helpers that name them and compute the error as they change
@@ -30,6 +31,7 @@ from backprop_core.course.weights import loss_along, loss_grid, weight_index, we
 from ._base import figure_and_axes, fmt, new_figure
 from .curves import ErrorCurvePlot, LossCurvePlot, error_curve, loss_curve
 from .gradcheck import GradientCheckPlot, gradient_check_bars
+from .graph import GraphDrawing, draw_graph
 from .network import NetworkDrawing, draw_network
 from .surfaces import DecisionBoundaryPlot, ErrorSurfacePlot, decision_boundary, error_surface
 
@@ -37,5 +39,5 @@ __all__ = [
     "draw_network", "NetworkDrawing", "error_curve", "ErrorCurvePlot", "error_surface", "ErrorSurfacePlot",
     "loss_curve", "LossCurvePlot", "decision_boundary", "DecisionBoundaryPlot", "gradient_check_bars",
     "GradientCheckPlot", "weight_names", "weight_index", "loss_along", "loss_grid", "new_figure", "fmt",
-    "figure_and_axes",
+    "figure_and_axes", "draw_graph", "GraphDrawing",
 ]

@@ -8,12 +8,13 @@ itself) whose controls are attributes and whose ``update()`` is the callback:
 02    :func:`descent_explorer`               learning rate, step, reset; path on curve and surface
 03    :func:`nudge_explorer`                 nudge a weight: true change of E vs the chain rule
 04    :func:`factor_stepper`                 the three factors of ∂E/∂w5, one step at a time
-05    :func:`delta_flow`                     deltas flowing backwards; seed 003's σ′(a) slip beside
+05    :func:`delta_flow`                     deltas flowing backwards; the σ′(a) slip beside
 06    :func:`shapes_explorer`                shapes and values of every array, for a batch size
 07    :func:`training_explorer`              train XOR live: loss curve and decision boundary
-07    :func:`learning_rate_explorer`         seed 002's 10,000 updates retrained per slider move
+07    :func:`learning_rate_explorer`         Mazur's 10,000 updates for every rate, one per slider stop
 08    :func:`gradcheck_explorer`             pick a bug; relative errors per layer vs the threshold
 09    :func:`depth_explorer`                 depth, width, activation, initial scale: gradient sizes, loss
+10    :func:`backward_stepper`               the backward pass of an expression, one value at a time
 ====  =====================================  ==========================================
 
 See :mod:`backprop_core.viz.widgets._base` for how updates stay smooth, why
@@ -29,6 +30,7 @@ from .lesson08 import GradcheckExplorer, gradcheck_explorer
 from .lesson06 import ShapesExplorer, shapes_explorer
 from .lesson07 import LearningRateExplorer, TrainingExplorer, learning_rate_explorer, training_explorer
 from .lesson09 import DepthExplorer, depth_explorer
+from .lesson10 import BackwardStepper, backward_stepper
 
 __all__ = ["LessonWidget", "StudentSwitch", "StudentToggle", "choose_backend", "forward_explorer", "ForwardExplorer",
            "descent_explorer", "DescentExplorer",
@@ -36,4 +38,4 @@ __all__ = ["LessonWidget", "StudentSwitch", "StudentToggle", "choose_backend", "
            "factor_stepper", "FactorStepper", "delta_flow", "DeltaFlow",
            "training_explorer", "TrainingExplorer", "learning_rate_explorer", "LearningRateExplorer",
            "gradcheck_explorer", "GradcheckExplorer", "shapes_explorer", "ShapesExplorer",
-           "depth_explorer", "DepthExplorer"]
+           "depth_explorer", "DepthExplorer", "backward_stepper", "BackwardStepper"]
