@@ -608,16 +608,23 @@ def _solution_source(cell: Any) -> tuple[tuple[str, str] | None, str | None]:
     return (grade_id, source), None
 
 
+def understanding_questions(lesson: str) -> set[str]:
+    """The understanding questions of ``lesson``: never compared, as right answers are alike by nature."""
+    from . import exercises
+
+    return {exercise.name for exercise in exercises.for_lesson(lesson) if exercise.question is not None}
+
+
 def lesson_exercises(root: Path, lesson: str) -> set[str]:
     """Exercise names of ``lesson``: registered in the package, and the solution cells
-    of ``solutions/<lesson>/<lesson>.ipynb``."""
+    of ``solutions/<lesson>/<lesson>.ipynb``; its understanding questions left out."""
     from . import exercises
 
     names = {exercise.name for exercise in exercises.for_lesson(lesson)}
     source = root / SOLUTIONS / lesson / f"{lesson}.ipynb"
     if source.is_file():
         names |= set(solution_cells(source)[0])
-    return names
+    return names - understanding_questions(lesson)
 
 
 def _chosen_solution(sources: list[str]) -> Normalised:
@@ -629,7 +636,7 @@ def _chosen_solution(sources: list[str]) -> Normalised:
 
 def student_solutions(root: Path, lesson: str, report: Report) -> dict[str, dict[str, Normalised]]:
     """Exercise -> student -> their normalised solution, for one lesson; problems go to ``report.skipped``."""
-    known = lesson_exercises(root, lesson)
+    known, questions = lesson_exercises(root, lesson), understanding_questions(lesson)
     found: dict[str, dict[str, Normalised]] = {}
     submitted = root / SUBMITTED
     students = sorted(p for p in submitted.iterdir()
@@ -646,6 +653,8 @@ def student_solutions(root: Path, lesson: str, report: Report) -> dict[str, dict
         cells, problems = solution_cells(path)
         report.skipped.extend(f"{where}: {problem}" for problem in problems)
         for exercise, sources in cells.items():
+            if exercise in questions:
+                continue
             if known and exercise not in known:
                 report.skipped.append(
                     f"{where}: solution cell {exercise!r} is not an exercise of {lesson}, not compared")
