@@ -239,11 +239,84 @@ def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed
     return losses
 
 
+# ------------------------------------------------------------------ lesson 10: a scalar engine in float32
+def topological_order(root, parents_of):  # no arithmetic: the same answer whatever the precision
+    order, done, stack = [], set(), [(root, False)]
+    while stack:
+        node, parents_in = stack.pop()
+        if parents_in:
+            order.append(node)
+        elif node not in done:
+            done.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(list(parents_of(node))) if p not in done)
+    return order
+
+
+class Value32:
+    """A float32 Value: data and grad are np.float32; each rule's local slope in float32 too."""
+
+    def __init__(self, data, parents=(), slopes=()):
+        self.data, self.grad, self.parents, self.slopes = F32(data), F32(0), parents, slopes
+
+    def _new(self, data, *pairs):
+        return Value32(data, tuple(p for p, _ in pairs), tuple(F32(s) for _, s in pairs))
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value32) else Value32(other)
+        return self._new(self.data + other.data, (self, 1), (other, 1))
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value32) else Value32(other)
+        return self._new(self.data * other.data, (self, other.data), (other, self.data))
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def __pow__(self, k):
+        return self._new(self.data ** F32(k), (self, F32(k) * self.data ** F32(k - 1)))
+
+    def exp(self):
+        e = np.exp(self.data)
+        return self._new(e, (self, e))
+
+    def tanh(self):
+        t = np.tanh(self.data)
+        return self._new(t, (self, F32(1) - t * t))
+
+    def sigmoid(self):
+        s = F32(1) / (F32(1) + np.exp(-self.data))
+        return self._new(s, (self, s * (F32(1) - s)))
+
+    def backward(self):
+        self.grad = F32(1)
+        for node in reversed(topological_order(self, lambda v: v.parents)):
+            for parent, slope in zip(node.parents, node.slopes):
+                parent.grad = parent.grad + slope * node.grad
+
+
+def gradients(f, inputs):
+    values = [Value32(x) for x in inputs]
+    f(*values).backward()
+    return [v.grad for v in values]
+
+
+def descend(f, start, learning_rate, steps):
+    values = [Value32(x) for x in start]
+    for _ in range(steps):
+        for v in values:
+            v.grad = F32(0)
+        f(*values).backward()
+        for v in values:
+            v.data = v.data - F32(learning_rate) * v.grad
+    return [v.data for v in values]
+
+
 FLOAT32_VERSIONS = {fn.__name__: fn for fn in (
     half_squared_error, linear_layer, forward_linear, gradient_step, linear_output_gradient, gradient_descent,
     sigmoid, sigmoid_prime, central_difference, output_delta, output_weight_gradient, update_output_weights,
     hidden_delta, backprop_step, dense_forward, dense_backward, train_online, minibatches, numerical_gradient,
     first_disagreeing_layer, softmax_cross_entropy, network_gradients, numerical_gradients, train,
+    topological_order, gradients, descend,
 )}
 
 # Understanding questions are left out: their answer is a number or a letter the student types, not computed.
