@@ -53,6 +53,8 @@ def _cases():
         lambda e: slider(e.learning_rate, [rate for _, rate in e.learning_rate.options][::-3]), 100  # a new rate every move
     yield "08 gradcheck_explorer (bug dropdown)", lambda: w.gradcheck_explorer(backend="none"), \
         lambda e: slider(e.bug, list(e.backwards)), 100
+    yield "09 depth_explorer (hidden-layers slider: a new network, its gradient sizes)", \
+        lambda: w.depth_explorer(backend="none"), lambda e: slider(e.depth, [1, 2, 3, 4, 5, 6, 7, 8]), 100
     yield "10 backward_stepper (rules-run slider, Mazur's output)", \
         lambda: w.backward_stepper(list(EXPRESSIONS)[-1], backend="none"), \
         lambda e: slider(e.step, list(range(e.step.max + 1))), 100
