@@ -114,3 +114,19 @@ def test_backward_stepper_steps_node_by_node_and_switches_expressions():
         widget.step.value = widget.step.max
         assert "?" not in "".join(t.get_text() for t in widget.drawing.texts), name
     assert widget.error is None
+
+
+def test_backward_stepper_says_twice_only_for_one_value_used_twice():
+    """x·x hands x two shares; the two different × nodes below a tanh neuron's + are two receivers."""
+    from backprop_core.viz.widgets.lesson10 import EXPRESSIONS, backward_stepper
+
+    widget = backward_stepper(list(EXPRESSIONS)[0], backend="none")
+    widget.step.value = 2
+    assert "to 'x' (twice: one share per use)" in widget.readout, widget.readout
+    widget.expression.value = list(EXPRESSIONS)[1]
+    readouts = []
+    for k in range(1, widget.step.max + 1):
+        widget.step.value = k
+        readouts.append(widget.readout)
+    assert not any("twice" in text for text in readouts), readouts
+    assert any("to '×' and '×'" in text for text in readouts), readouts

@@ -138,9 +138,12 @@ class BackwardStepper(LessonWidget):
             node = order[current]
             self.drawing.update(self.snapshots[k], current=current)
             if node.parents:
-                names = [_name(p) for p in node.parents]
-                receivers = ", ".join(dict.fromkeys(f"{n} (twice: one share per use)" if names.count(n) > 1 else n
-                                                    for n in names))
+                # the same Value twice (x·x) gets a share per use; two different Values of one name are two
+                uses = {}
+                for parent in node.parents:
+                    uses.setdefault(id(parent), [parent, 0])[1] += 1
+                receivers = " and ".join(f"'{_name(parent)}'" + (" (twice: one share per use)" if count > 1 else "")
+                                         for parent, count in uses.values())
                 self.readout = (f"rule {k} of {len(order)}: '{_name(node)}' (grad {fmt(node.grad)}, complete) passes "
                                 f"its gradient to {receivers}")
             else:
