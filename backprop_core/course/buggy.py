@@ -37,7 +37,11 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
      "pairs_shuffled_separately", "absolute_instead_of_relative",
      "changed_argument_in_place", "mean_over_outputs", "difference_over_h",
      "sigma_prime_of_net_input_as_activation", "nudged_weight_not_restored",
-     "layer_counted_from_one", "batches_balanced", "bias_gradients_ignored"}
+     "layer_counted_from_one", "batches_balanced", "bias_gradients_ignored",
+     # lesson 09 (softmax's forward numerics, ReLU at exactly 0, the training loop) and lesson 10 (the scalar
+     # engine): none is a swapped step of the sigmoid network's backward pass that the gallery shows
+     "softmax_without_max_shift", "relu_prime_at_zero", "loss_of_last_batch", "batches_never_shuffled",
+     "grad_overwritten", "node_before_its_parents", "grad_not_zeroed"}
 )
 
 
