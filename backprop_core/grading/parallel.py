@@ -18,7 +18,7 @@ mid-submission loses nothing: Dask gives the task to another worker, and a
 submission whose result never came back stays "not finished", so the next run
 grades it again.
 
-Where the work runs (:func:`results`): in this process when there is one
+Where the work runs (:class:`GradingPool`): in this process when there is one
 worker or one submission; else on an embedded ``LocalCluster`` with one worker
 process per core; or on an existing cluster given by its scheduler's address.
 """
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 __all__ = ["GradingPool", "GradingResult", "GradingTask", "definition_snapshot", "grade_submission", "read_folder",
-           "record_result", "results"]
+           "record_result"]
 
 #: Environment variables of the course that decide how a submission is graded (timeouts, limits).
 SETTINGS_PREFIX = "BACKPROP_"
@@ -371,9 +371,3 @@ class GradingPool:
 def _import_grading() -> None:
     from . import instructor  # noqa: F401 (nbgrader with it)
 
-
-def results(tasks: list[GradingTask], workers: int, scheduler: str | None = None,
-            log: Callable[[str], None] = print) -> Iterator[GradingResult]:
-    """Grade ``tasks`` on a :class:`GradingPool` made for them, yielding each result as it comes."""
-    with GradingPool(workers, scheduler, len(tasks), log) as pool:
-        yield from pool.results(tasks)
