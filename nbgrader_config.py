@@ -64,6 +64,11 @@ c.CourseDirectory.db_url = _gradebook_url(os.environ.get("BACKPROP_GRADEBOOK_URL
 # code lives in backprop_core.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.py"]
 
+# nbgrader collect (on a class's server, from the exchange every student may write to) takes a submission
+# only from the student who owns it, copies no link or pipe, and records when its files were really written
+# (backprop_core/grading/nbgrader_ext/collect.py says what nbgrader's own collect lets a student do).
+c.ExchangeFactory.collect = "backprop_core.grading.nbgrader_ext.collect.VettedCollect"
+
 # One student cell stuck in an endless loop must not stop the grading: after
 # the timeout nbclient interrupts the kernel (KeyboardInterrupt in that cell),
 # records the error below in the cell and goes on with the next cell. (Under

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import os
 import pwd
@@ -75,9 +76,14 @@ def check_prerequisites() -> None:
 
 
 def install_hub() -> None:
-    """``make hub-install``: fails the test with make's last lines when it cannot install."""
-    result = subprocess.run(["make", "--no-print-directory", "hub-install", f"HUB_PREFIX={HUB_PREFIX}"],
-                            cwd=REPO, capture_output=True, text=True, timeout=1800)
+    """``make hub-install``: fails the test with make's last lines when it cannot install.
+
+    One at a time (two test workers may both need it): a lock file in /tmp.
+    """
+    with open(f"/tmp/backprop-hub-install-{HUB_PREFIX.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(["make", "--no-print-directory", "hub-install", f"HUB_PREFIX={HUB_PREFIX}"],
+                                cwd=REPO, capture_output=True, text=True, timeout=1800)
     if result.returncode != 0:
         pytest.fail("make hub-install failed:\n" + (result.stdout + result.stderr)[-3000:], pytrace=False)
 

@@ -5,8 +5,10 @@
 - :mod:`.execute` (inside the sandbox): a cell that runs too long is stopped, the rest graded;
 - :mod:`.stderr` (autograde, scoring): stderr is shown, never scored;
 - :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
-- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it).
+- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it);
+- :mod:`.collect` (collect): a submission only from its own student, without links, at its true time.
 """
+from .collect import VettedCollect
 from .execute import GuardedExecute
 from .sandboxed import SandboxedExecute
 from .feedback import DescribeTestCells, HideHiddenTests, strip_hidden_region
@@ -14,4 +16,5 @@ from .feedback_page import OfflineFeedbackExporter
 from .stderr import StderrShownNotScored
 from .test_cells import RestoreTestCells
 
-__all__ = ["DescribeTestCells", "GuardedExecute", "HideHiddenTests", "OfflineFeedbackExporter", "RestoreTestCells", "SandboxedExecute", "StderrShownNotScored", "strip_hidden_region"]
+__all__ = ["DescribeTestCells", "GuardedExecute", "HideHiddenTests", "OfflineFeedbackExporter", "RestoreTestCells", "SandboxedExecute", "StderrShownNotScored", "VettedCollect",
+           "strip_hidden_region"]

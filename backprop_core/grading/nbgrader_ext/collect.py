@@ -1,0 +1,293 @@
+"""nbgrader collect for an exchange every student can write to: each submission collected is its own student's,
+as it was submitted, at the time it was submitted.
+
+nbgrader's own collect (``nbgrader.exchange.default.collect``) trusts the exchange's ``inbound/`` folder, which
+every student may write to (students cannot list it, but each can create entries in it and owns what they
+create). It reads who submitted from the folder's *name* (``<student>+<lesson>+<timestamp>+<random>``) and only
+warns when the folder belongs to someone else; it follows symbolic links while copying, as the instructor; it
+believes the timestamp in that name and in ``timestamp.txt``, both written by the student's side; and one folder
+with a malformed name stops the whole collect. So one student could:
+
+- submit *as* a classmate (a folder named after them, dated later): the classmate's work replaced;
+- submit a link to a file only the instructor can read (``solutions/…/lesson.ipynb``): the instructor's
+  collect copies it into the student's submission;
+- date a late submission before the deadline, or change an early one after it;
+- make everyone's collect fail or hang (a folder named ``x+lesson``, a FIFO named ``lesson.ipynb``).
+
+:class:`VettedCollect` collects the same way, with these checks (each refusal is logged as an error naming the
+folder and the reason; the rest of the class is collected, and a student's latest acceptable submission is
+taken instead of a refused one):
+
+- the folder, and everything in it, belongs to the student its name claims (``check_owner``, on by default);
+- only regular files and folders are copied, opened without following links (``O_NOFOLLOW``) and checked on
+  the open file itself, so swapping a file for a link during the copy changes nothing;
+- a submission's time is the one it claims only when its files were last written (their ``ctime``, which the
+  file system sets and no user can set back) within ``time_slack_seconds`` of it; otherwise it is the time
+  they were last written, and ``timestamp.txt`` in ``submitted/`` says so;
+- sizes are capped as nbgrader's ``max_file_size``/``max_dir_size`` say.
+"""
+from __future__ import annotations
+
+import errno
+import glob
+import os
+import pwd
+import shutil
+import stat
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.utils import check_mode, ignore_patterns, parse_utc
+from traitlets import Float
+
+__all__ = ["Refused", "VettedCollect", "copy_vetted"]
+
+_CHUNK = 1 << 20
+
+
+class Refused(Exception):
+    """A submission that is not collected; the message says why, in words an instructor can act on."""
+
+
+# ------------------------------------------------------------------ copying one submission
+def _owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISLNK, "a symbolic link"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+class _Copy:
+    """One vetted copy: the owner every entry must have, the byte budget left, the newest ``ctime`` seen."""
+
+    def __init__(self, uid: int | None, max_bytes: float, ignore) -> None:
+        self.uid, self.bytes_left, self.ignore, self.newest = uid, max_bytes, ignore, 0.0
+
+    def check(self, status: os.stat_result, where: str) -> None:
+        if self.uid is not None and status.st_uid != self.uid:
+            raise Refused(f"{where} belongs to {_owner_name(status.st_uid)}, not to {_owner_name(self.uid)}")
+        self.newest = max(self.newest, status.st_ctime)
+
+    def folder(self, fd: int, where: str, dest: Path) -> None:
+        self.check(os.fstat(fd), where)
+        dest.mkdir()
+        names = sorted(os.listdir(fd))
+        skipped = set(self.ignore(where, names)) if self.ignore else set()
+        for name in names:
+            if name not in skipped:
+                self.entry(fd, name, f"{where}/{name}", dest / name)
+
+    def entry(self, dir_fd: int, name: str, where: str, dest: Path) -> None:
+        try:
+            # O_NONBLOCK: a named pipe opens at once (and is then refused) instead of waiting for a writer.
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise Refused(f"{where} is a symbolic link (only files and folders are collected)") from None
+            raise Refused(f"{where} cannot be opened: {error.strerror}") from None
+        try:
+            status = os.fstat(fd)
+            if stat.S_ISDIR(status.st_mode):
+                self.folder(fd, where, dest)
+            elif stat.S_ISREG(status.st_mode):
+                self.check(status, where)
+                self.file(fd, where, dest)
+            else:
+                raise Refused(f"{where} is {_kind(status.st_mode)} (only files and folders are collected)")
+        finally:
+            os.close(fd)
+
+    def file(self, fd: int, where: str, dest: Path) -> None:
+        os.set_blocking(fd, True)
+        with open(dest, "wb") as out:
+            while chunk := os.read(fd, _CHUNK):
+                self.bytes_left -= len(chunk)
+                if self.bytes_left < 0:
+                    raise Refused(f"{where}: the submission is larger than the exchange's max_dir_size")
+                out.write(chunk)
+
+
+def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float("inf"), ignore=None) -> datetime:
+    """Copy the folder ``src`` to the new folder ``dest``, or raise :class:`Refused`.
+
+    Parameters
+    ----------
+    src : Path
+        A submission's folder; it is not followed if it is a link.
+    dest : Path
+        Where the copy goes; must not exist.
+    uid : int or None
+        The user every entry must belong to (None: anyone).
+    max_bytes : float
+        The most bytes the copied files may hold together.
+    ignore : callable or None
+        ``shutil.copytree``'s ``ignore(folder, names) -> names to skip``.
+
+    Returns
+    -------
+    datetime
+        When anything copied was last written (newest ``ctime``), naive UTC as nbgrader keeps times.
+    """
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise Refused(f"{src.name} is not a folder one can open without following a link: {error.strerror}") from None
+    copy = _Copy(uid, max_bytes, ignore)
+    try:
+        copy.folder(fd, src.name, Path(dest))
+    finally:
+        os.close(fd)
+    return datetime.fromtimestamp(copy.newest, timezone.utc).replace(tzinfo=None)
+
+
+def _newest_change(src: Path) -> float:
+    """The newest ``ctime`` in ``src``, without following links (a first look, to order a student's submissions)."""
+    newest = os.lstat(src).st_ctime
+    for folder, folders, files in os.walk(src):
+        for name in folders + files:
+            try:
+                newest = max(newest, os.lstat(os.path.join(folder, name)).st_ctime)
+            except OSError:
+                pass  # gone meanwhile: the vetted copy decides
+    return newest
+
+
+# ------------------------------------------------------------------ the collect step
+class VettedCollect(ExchangeCollect):
+    """``nbgrader collect`` that takes a submission only from its own student, without links, at its true time."""
+
+    time_slack_seconds = Float(120.0, help=(
+        "How far a submission's claimed time may be from when its files were last written before the latter is "
+        "recorded instead (nbgrader's submit writes its files within seconds of the time it claims)")).tag(config=True)
+
+    # -------------------------------------------------------------- which submissions
+    def _utc(self, seconds: float) -> datetime:
+        return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+    def _true_time(self, claimed: datetime, written: datetime) -> datetime:
+        """The claimed time if the files were written close to it, else when they were written."""
+        return claimed if abs((written - claimed).total_seconds()) <= self.time_slack_seconds else written
+
+    def _record(self, path: str) -> dict | None:
+        """nbgrader's record of one inbound folder, with its time checked; None (logged) for a malformed one."""
+        name = os.path.basename(path)
+        parts = name.rsplit("+", 3)
+        try:
+            if len(parts) < 3:
+                raise ValueError("not <student>+<lesson>+<time>")
+            claimed = parse_utc(parts[2])
+            written = self._utc(_newest_change(Path(path)))
+        except (ValueError, OverflowError, OSError) as error:
+            self.log.error("Not collected: %s: its name is not <student>+<lesson>+<time>[+random] (%s)", name, error)
+            return None
+        return {"username": parts[0], "filename": name, "claimed": claimed,
+                "timestamp": self._true_time(claimed, written)}
+
+    def _uid_of(self, student: str) -> int | None:
+        if not self.check_owner:
+            return None
+        try:
+            return pwd.getpwnam(student).pw_uid
+        except KeyError:
+            raise Refused(f"no user named {student} on this machine to own it") from None
+
+    def _preference(self, records: list[dict]) -> list[dict]:
+        """A student's submissions, the one to collect first (nbgrader's rule: the latest, or with
+        ``before_duedate`` the latest before the due date), the others after it as fallbacks."""
+        latest_first = sorted(records, key=lambda r: r["timestamp"], reverse=True)
+        if self.duedate is None or not self.before_duedate:
+            return latest_first
+        on_time = [r for r in latest_first if r["timestamp"] <= self.duedate]
+        return on_time + [r for r in latest_first if r not in on_time]
+
+    def _stage(self, record: dict) -> None:
+        """Copy one submission into the staging folder, vetted; fix its ``timestamp.txt``. Raises Refused."""
+        src = Path(self.inbound_path) / record["filename"]
+        staged = self._staging / record["filename"]
+        ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
+                                 max_file_size=self.coursedir.max_file_size, log=self.log)
+        try:
+            written = copy_vetted(src, staged, self._uid_of(record["username"]),
+                                  1000 * self.coursedir.max_dir_size, ignore)
+        except Refused:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+        record["timestamp"] = self._true_time(record["claimed"], written)
+        if record["timestamp"] != record["claimed"]:
+            self.log.warning("%s claims to be submitted at %s, but its files were last written at %s: "
+                             "recorded at %s", record["filename"], record["claimed"], written, record["timestamp"])
+        self._fix_timestamp_file(staged, record)
+        record["staged"] = staged
+
+    def _fix_timestamp_file(self, staged: Path, record: dict) -> None:
+        """``timestamp.txt`` (what autograde reads for lateness) says the recorded time, within the slack."""
+        stamp = staged / "timestamp.txt"
+        try:
+            said = parse_utc(stamp.read_text(encoding="utf-8").strip())
+            if abs((said - record["timestamp"]).total_seconds()) <= self.time_slack_seconds:
+                return
+        except (OSError, ValueError, OverflowError, UnicodeDecodeError):
+            said = None
+        if said is not None or stamp.exists():
+            self.log.warning("%s: timestamp.txt said %s; recorded %s", record["filename"], said, record["timestamp"])
+        stamp.write_text(record["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
+
+    def init_src(self):
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail("Course not found: {}".format(self.inbound_path))
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail("You don't have read permissions for the directory: {}".format(self.inbound_path))
+        student = self.coursedir.student_id or "*"  # a glob pattern, as for nbgrader's collect ("*" by default)
+        pattern = os.path.join(glob.escape(self.inbound_path), f"{student}+{self.coursedir.assignment_id}+*")
+        by_student: dict[str, list[dict]] = {}
+        for record in filter(None, map(self._record, glob.glob(pattern))):
+            by_student.setdefault(record["username"], []).append(record)
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            try:
+                self.duedate = gradebook.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self._staging = Path(tempfile.mkdtemp(prefix="backprop-collect-"))
+        self.src_records = []
+        for student, records in sorted(by_student.items()):
+            for record in self._preference(records):
+                try:
+                    self._stage(record)
+                except Refused as why:
+                    self.log.error("Not collected for %s: %s: %s", student, record["filename"], why)
+                    continue
+                self.src_records.append(record)
+                break
+
+    # -------------------------------------------------------------- copying
+    def do_copy(self, src, dest, log=None):
+        """The vetted copy made by :meth:`init_src` goes to ``dest`` (nothing of the exchange is read again)."""
+        staged = next(r["staged"] for r in self.src_records if Path(src).name == r["filename"])
+        shutil.copytree(staged, dest)
+        if self.coursedir.groupshared:
+            for folder, _, files in os.walk(dest):
+                os.chmod(folder, (os.stat(folder).st_mode | 0o2770) & 0o2777)
+                for name in files:
+                    path = os.path.join(folder, name)
+                    os.chmod(path, (os.stat(path).st_mode | 0o660) & 0o777)
+
+    def start(self):
+        try:
+            return super().start()
+        finally:
+            staging = getattr(self, "_staging", None)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
