@@ -41,6 +41,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from .. import hidden_tests
+from ..run_notebook import RUNNER
 from ..sandbox import GiB, MiB, SandboxLimits, run_sandboxed
 from ..cell_guard import output_size
 
@@ -172,8 +173,9 @@ class SandboxedExecute(NbGraderPreprocessor):
             settings = {"timeout": self.timeout, "max_output_characters": self.max_output_characters,
                         "stop_grace": self.stop_grace, "error_on_timeout": dict(self.error_on_timeout) or None}
             (scratch / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
-            result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.run_notebook", "in.ipynb",
-                                    "out.ipynb", "settings.json"], scratch, self._limits(self.notebook_wall_seconds))
+            # -P: the runner's folder is not put on sys.path (its modules are not top-level modules).
+            result = run_sandboxed([sys.executable, "-P", str(RUNNER), "in.ipynb", "out.ipynb", "settings.json"],
+                                   scratch, self._limits(self.notebook_wall_seconds))
             ran = self._read_run(scratch / "out.ipynb", len(copy.cells))
             if ran is None:
                 why = result.killed_by_limit or f"exit status {result.returncode}"
