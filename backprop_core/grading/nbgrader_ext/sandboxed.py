@@ -11,7 +11,9 @@
    non-root user, memory, process, CPU and output limits) by
    :mod:`..run_notebook`, kernel included, and its outputs are shown instead.
    Grading never needs it: it costs the lesson's own cells (seconds of
-   training in lesson 07) for every submission.
+   training in lesson 07) for every submission. Its home starts with
+   matplotlib's font list, made once per build cache by a sandbox that runs
+   nothing of a student's (:func:`_build_font_list`).
 2. **The hidden tests, for the grade.** For each exercise, a fresh sandboxed
    process runs the student's code cells against a build of the package
    without that exercise's references and sends back only what the student's
@@ -24,11 +26,14 @@ time) is still graded: the hidden tests need only the student's cells.
 """
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import json
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,7 +47,7 @@ from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from .. import hidden_tests
 from ..run_notebook import RUNNER
-from ..sandbox import GiB, MiB, SandboxLimits, run_sandboxed
+from ..sandbox import GiB, MiB, SandboxLimits, SandboxUnavailable, run_sandboxed
 from ..cell_guard import output_size
 
 __all__ = ["SandboxedExecute"]
@@ -50,6 +55,51 @@ __all__ = ["SandboxedExecute"]
 NOT_RUN_NOTE = ("(grader) The notebook could not be run as a whole for this feedback ({why}), so its cells show "
                 "no output. The hidden tests were graded all the same: they run your code cells on their own.")
 UNKNOWN_TEST = "this test cell names no exercise the grader knows (grade id {grade_id!r})"
+
+
+#: Where matplotlib keeps its font list in a sandbox's home (the scratch folder is $HOME inside).
+MATPLOTLIB_CACHE = Path(".cache", "matplotlib")
+#: Font lists this process has started to build (each build cache's once), and the lock around it.
+_font_lists_started: set[Path] = set()
+_font_lists_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=None)
+def _matplotlib_version() -> str | None:
+    try:
+        return importlib.metadata.version("matplotlib")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _font_list_folder(cache: Path) -> Path | None:
+    """Where ``cache`` keeps the font list of the installed matplotlib (None: no matplotlib)."""
+    version = _matplotlib_version()
+    return None if version is None else cache / f"matplotlib-{version}-fonts"
+
+
+def _build_font_list(folder: Path, limits: SandboxLimits) -> None:
+    """Build matplotlib's font list in a fresh sandbox that runs nothing of a student's; keep it at ``folder``.
+
+    The list is what any notebook's sandbox would build: the same fonts are visible in every one.
+    Built aside and renamed into place, owned by the grader: two graders building at once never
+    see half a list, and the sandbox user cannot change it later. Nothing is kept when the build
+    fails: each notebook's sandbox then builds its own, as without this.
+    """
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        aside = functools.partial(tempfile.TemporaryDirectory, prefix=".building-", dir=folder.parent,
+                                  ignore_cleanup_errors=True)  # staged is gone once renamed
+        with aside() as scratch, aside() as staged:
+            run_sandboxed([sys.executable, "-c", "import matplotlib.font_manager"], scratch, limits)
+            built = sorted((Path(scratch) / MATPLOTLIB_CACHE).glob("fontlist-*.json"))
+            for path in built:
+                (Path(staged) / path.name).write_bytes(path.read_bytes())
+            if built:
+                os.chmod(staged, 0o755)
+                os.rename(staged, folder)  # fails when another grader got there first: theirs is the same
+    except (OSError, SandboxUnavailable):
+        pass
 
 
 def _note(text: str) -> NotebookNode:
@@ -86,8 +136,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         config=True)
     hidden_test_wall_seconds = Float(300.0, help="Wall-clock seconds of one exercise's hidden-test process.").tag(
         config=True)
-    build_cache = Unicode("", help="Where the package builds without references are kept (default: a temp dir).").tag(
-        config=True)
+    build_cache = Unicode("", help=("Where the package builds without references (and matplotlib's font list for the "
+                                     "notebook's sandbox) are kept (default: a temp dir).")).tag(config=True)
 
     # ------------------------------------------------------------------ limits
     def _limits(self, wall_seconds: float) -> SandboxLimits:
@@ -165,10 +215,31 @@ class SandboxedExecute(NbGraderPreprocessor):
             copy.cells[index].source = ""
         return copy
 
+    def _font_list(self) -> Path | None:
+        """A folder with matplotlib's font list for a notebook's sandbox; None until it is built.
+
+        A sandbox starts with an empty home, where matplotlib's first import scans every font to
+        make this list: 0.13 s of each notebook's run. It is made once per build cache instead, in
+        the background (:func:`_build_font_list`). Like matplotlib's own cache, it is not remade
+        when fonts are installed: delete the build cache then.
+        """
+        folder = _font_list_folder(self._hidden_test_settings().build_cache)
+        if folder is None or folder.is_dir():
+            return folder
+        with _font_lists_lock:
+            if folder not in _font_lists_started:
+                _font_lists_started.add(folder)
+                threading.Thread(target=_build_font_list, args=(folder, self._limits(120.0)),
+                                 name="matplotlib font list").start()
+        return None
+
     def _run_whole_notebook(self, copy: NotebookNode) -> tuple[NotebookNode | None, str]:
         """Run ``copy`` in a sandbox: the executed notebook, or None and why it could not run."""
         scratch = Path(tempfile.mkdtemp(prefix="notebook-run-"))
         try:
+            fonts = self._font_list()
+            if fonts is not None:
+                shutil.copytree(fonts, scratch / MATPLOTLIB_CACHE)
             nbformat.write(copy, scratch / "in.ipynb")
             settings = {"timeout": self.timeout, "max_output_characters": self.max_output_characters,
                         "stop_grace": self.stop_grace, "error_on_timeout": dict(self.error_on_timeout) or None}
