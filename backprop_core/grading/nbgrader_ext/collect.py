@@ -67,24 +67,27 @@ def _kind(mode: int) -> str:
 
 
 class _Copy:
-    """One vetted copy: the owner every entry must have, the byte budget left, the newest ``ctime`` seen."""
+    """One vetted copy of the folder ``root``: the owner every entry must have, the byte budget left, the
+    newest ``ctime`` seen. ``where`` names an entry relative to ``root`` ("" for ``root`` itself)."""
 
-    def __init__(self, uid: int | None, max_bytes: float, ignore) -> None:
-        self.uid, self.bytes_left, self.ignore, self.newest = uid, max_bytes, ignore, 0.0
+    def __init__(self, root: Path, uid: int | None, max_bytes: float, ignore) -> None:
+        self.root, self.uid, self.bytes_left, self.ignore, self.newest = root, uid, max_bytes, ignore, 0.0
 
     def check(self, status: os.stat_result, where: str) -> None:
         if self.uid is not None and status.st_uid != self.uid:
-            raise Refused(f"{where} belongs to {_owner_name(status.st_uid)}, not to {_owner_name(self.uid)}")
+            raise Refused(f"{where or 'the folder'} belongs to {_owner_name(status.st_uid)}, "
+                          f"not to {_owner_name(self.uid)}")
         self.newest = max(self.newest, status.st_ctime)
 
     def folder(self, fd: int, where: str, dest: Path) -> None:
         self.check(os.fstat(fd), where)
         dest.mkdir()
         names = sorted(os.listdir(fd))
-        skipped = set(self.ignore(where, names)) if self.ignore else set()
+        # nbgrader's ignore rule looks at paths (names, and sizes through stat): it only ever skips entries
+        skipped = set(self.ignore(str(self.root / where), names)) if self.ignore else set()
         for name in names:
             if name not in skipped:
-                self.entry(fd, name, f"{where}/{name}", dest / name)
+                self.entry(fd, name, f"{where}/{name}" if where else name, dest / name)
 
     def entry(self, dir_fd: int, name: str, where: str, dest: Path) -> None:
         try:
@@ -141,9 +144,9 @@ def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float
         fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:
         raise Refused(f"{src.name} is not a folder one can open without following a link: {error.strerror}") from None
-    copy = _Copy(uid, max_bytes, ignore)
+    copy = _Copy(Path(src), uid, max_bytes, ignore)
     try:
-        copy.folder(fd, src.name, Path(dest))
+        copy.folder(fd, "", Path(dest))  # messages name what is inside, relative to the submission's folder
     finally:
         os.close(fd)
     return datetime.fromtimestamp(copy.newest, timezone.utc).replace(tzinfo=None)
