@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import pwd
 import shutil
@@ -74,12 +73,16 @@ def _users(names: list[str], home: Path):
             subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
-def _as(user: str, argv: list[str], cwd: Path, exchange: Path) -> str:
-    """``argv`` run by ``user`` in ``cwd`` with the hub environment's settings; its output (a failure fails)."""
-    env = {"PATH": f"{HUB_NBGRADER.parent}:/usr/bin:/bin", "HOME": str(Path(pwd.getpwnam(user).pw_dir)),
+def _home(user: str) -> Path:
+    return Path(pwd.getpwnam(user).pw_dir)
+
+
+def _as(user: str, argv: list[str], exchange: Path) -> str:
+    """``argv`` run by ``user`` in their home with the hub environment's settings; its output (a failure fails)."""
+    env = {"PATH": f"{HUB_NBGRADER.parent}:/usr/bin:/bin", "HOME": str(_home(user)),
            "BACKPROP_EXCHANGE": str(exchange), "LANG": "C.UTF-8"}
     return run_checked(["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *argv],
-                       cwd=cwd, timeout=300).stdout
+                       cwd=_home(user), timeout=300).stdout
 
 
 MALLORY_ATTACKS = textwrap.dedent('''
@@ -157,28 +160,26 @@ def _the_class(course: Path, exchange: Path, ada: str, mallory: str, carol: str,
     inbound = exchange / COURSE_ID / "inbound"
     solution = course / "solutions" / LESSON / NOTEBOOK
     for student in (ada, mallory):
-        home = Path(pwd.getpwnam(student).pw_dir)
-        _as(student, ["nbgrader", "fetch_assignment", LESSON], home, exchange)
-    ada_notebook = Path(pwd.getpwnam(ada).pw_dir) / LESSON / NOTEBOOK
+        _as(student, ["nbgrader", "fetch_assignment", LESSON], exchange)
+    ada_notebook = _home(ada) / LESSON / NOTEBOOK
     _write_solution(ada_notebook, solution, ada)
     ada_sha = _sha(ada_notebook)
     for student in (ada, mallory):
-        _as(student, ["nbgrader", "submit", LESSON], Path(pwd.getpwnam(student).pw_dir), exchange)
-    released = Path(pwd.getpwnam(mallory).pw_dir) / LESSON / NOTEBOOK
+        _as(student, ["nbgrader", "submit", LESSON], exchange)
+    released = _home(mallory) / LESSON / NOTEBOOK
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     later = [_stamp(now + timedelta(hours=h)) for h in (1, 2, 3, 4)]
-    script = Path(pwd.getpwnam(mallory).pw_dir) / "attacks.py"
+    script = _home(mallory) / "attacks.py"
     script.write_text(MALLORY_ATTACKS.format(later=later), encoding="utf-8")
     _as(mallory, ["python3", str(script), str(inbound), LESSON, NOTEBOOK, ada, carol, str(solution), str(released)],
-        Path(pwd.getpwnam(mallory).pw_dir), exchange)
-    eve_script = Path(pwd.getpwnam(eve).pw_dir) / "backdated.py"
+        exchange)
+    eve_script = _home(eve) / "backdated.py"
     eve_script.write_text(EVE_BACKDATED, encoding="utf-8")
-    eve_copy = Path(pwd.getpwnam(eve).pw_dir) / NOTEBOOK
+    eve_copy = _home(eve) / NOTEBOOK
     shutil.copy(released, eve_copy)
     os.chown(eve_copy, pwd.getpwnam(eve).pw_uid, pwd.getpwnam(eve).pw_gid)
     backdated = now - timedelta(days=2)
-    _as(eve, ["python3", str(eve_script), str(inbound), LESSON, NOTEBOOK, str(eve_copy), _stamp(backdated)],
-        Path(pwd.getpwnam(eve).pw_dir), exchange)
+    _as(eve, ["python3", str(eve_script), str(inbound), LESSON, NOTEBOOK, str(eve_copy), _stamp(backdated)], exchange)
     collect = subprocess.run([sys.executable, "-m", "nbgrader", "collect", LESSON, f"--Exchange.root={exchange}"],
                              cwd=course, capture_output=True, text=True, timeout=COLLECT_SECONDS)
     graded = instructor(course, "autograde", LESSON)

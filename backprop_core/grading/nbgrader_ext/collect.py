@@ -53,6 +53,11 @@ class Refused(Exception):
 
 
 # ------------------------------------------------------------------ copying one submission
+def _utc(seconds: float) -> datetime:
+    """A file system time (seconds since the epoch) as nbgrader keeps times: naive UTC."""
+    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+
+
 def _owner_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -149,7 +154,7 @@ def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float
         copy.folder(fd, "", Path(dest))  # messages name what is inside, relative to the submission's folder
     finally:
         os.close(fd)
-    return datetime.fromtimestamp(copy.newest, timezone.utc).replace(tzinfo=None)
+    return _utc(copy.newest)
 
 
 def _newest_change(src: Path) -> float:
@@ -173,9 +178,6 @@ class VettedCollect(ExchangeCollect):
         "recorded instead (nbgrader's submit writes its files within seconds of the time it claims)")).tag(config=True)
 
     # -------------------------------------------------------------- which submissions
-    def _utc(self, seconds: float) -> datetime:
-        return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
-
     def _true_time(self, claimed: datetime, written: datetime) -> datetime:
         """The claimed time if the files were written close to it, else when they were written."""
         return claimed if abs((written - claimed).total_seconds()) <= self.time_slack_seconds else written
@@ -188,7 +190,7 @@ class VettedCollect(ExchangeCollect):
             if len(parts) < 3:
                 raise ValueError("not <student>+<lesson>+<time>")
             claimed = parse_utc(parts[2])
-            written = self._utc(_newest_change(Path(path)))
+            written = _utc(_newest_change(Path(path)))
         except (ValueError, OverflowError, OSError) as error:
             self.log.error("Not collected: %s: its name is not <student>+<lesson>+<time>[+random] (%s)", name, error)
             return None
