@@ -8,7 +8,9 @@ Environment variables (all optional):
 BACKPROP_GRADEBOOK_URL
     SQLAlchemy URL of the gradebook, e.g. ``postgresql://user@host/backprop``
     (or ``postgres://``; its driver, psycopg 3, is the ``postgres`` extra);
-    default: ``sqlite:///<this directory>/gradebook.db`` (git-ignored).
+    default: ``sqlite:///<this directory>/gradebook.db`` (git-ignored). The first
+    instructor command records it in ``.gradebook-url``; a command run with
+    another one stops (backprop_core/grading/gradebook_url.py).
 BACKPROP_CELL_TIMEOUT
     Seconds one cell may run under autograde/validate before it is
     interrupted (default 60). The rest of the notebook still runs and grades.
@@ -26,6 +28,7 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
+from backprop_core.grading import gradebook_url
 from backprop_core.grading.nbgrader_ext import (DescribeTestCells, GuardedExecute, HideHiddenTests,
                                                 OfflineFeedbackExporter, RestoreTestCells, SandboxedExecute,
                                                 StderrShownNotScored)
@@ -57,8 +60,9 @@ def _gradebook_url(url: str) -> str:
     return "postgresql+psycopg://" + rest
 
 
-c.CourseDirectory.db_url = _gradebook_url(os.environ.get("BACKPROP_GRADEBOOK_URL")
-                                          or "sqlite:///" + os.path.join(HERE, "gradebook.db"))
+# The course's gradebook, as recorded by the first instructor command (.gradebook-url): a forgotten
+# GRADEBOOK= stops here in one line instead of grading into a new, empty sqlite file.
+c.CourseDirectory.db_url = _gradebook_url(gradebook_url.checked(HERE, os.environ.get("BACKPROP_GRADEBOOK_URL")))
 # A lesson's text source, solutions/<id>/<id>.py, holds its solutions: it stays out of every copy
 # nbgrader makes (the release, the autograded folders). Lesson folders hold no other Python: shared
 # code lives in backprop_core.

@@ -302,7 +302,8 @@ def test_the_export_tells_not_graded_and_not_submitted_from_a_real_zero(course):
     assert header.startswith("assignment,duedate,timestamp,student_id"), "grades.csv is nbgrader's, unchanged"
     with (course.root / "grades.csv").open(newline="") as file:
         order = [(row["assignment"], row["student_id"]) for row in csv.DictReader(file)]
-    assert order == sorted(order) and len(order) == 4, f"grades.csv rows not sorted by lesson, student: {order}"
+    assert order == sorted(order) and len(order) == 6, f"grades.csv rows not sorted by lesson, student: {order}"
+    assert _csv(course.root / "grades.csv")[("bob", LESSON)]["score"] == "", "not graded is no score, not a 0"
     rows = course.statuses()
     expected = {
         ("ada", LESSON): ("graded", "2"), ("ada", OTHER): ("graded", "2"),
@@ -317,3 +318,80 @@ def test_the_export_tells_not_graded_and_not_submitted_from_a_real_zero(course):
     assert "bob: 0 / 4 points over 2 lesson(s): 0 graded, 1 not graded, 1 not submitted" in out, out
     assert "cy: 0 / 4 points over 2 lesson(s): 1 graded, 0 not graded, 1 not submitted" in out, out
     assert "ada: 4 / 4 points over 2 lesson(s): 2 graded, 0 not graded, 0 not submitted" in out, out
+
+
+def _csv(path: Path) -> dict[tuple[str, str], dict]:
+    with path.open(newline="") as handle:
+        return {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
+
+
+def _canvas_cells(path: Path) -> dict[str, list[str]]:
+    """Canvas's import: student (first column) -> the lesson cells."""
+    with path.open(newline="") as handle:
+        lines = list(csv.reader(handle))
+    return {line[0]: line[5:] for line in lines[2:]}
+
+
+@pytest.mark.grading
+def test_a_broken_resubmission_takes_the_old_grade_back_everywhere(course):
+    """Issue 24, item 1: a lesson graded 2/2, then replaced by a truncated file. Before the rerun, and after
+    it, no export shows the old score; after it, the gradebook (the formgrader's totals), autograded/ and
+    the feedback page hold none of it either, and ``feedback`` writes no page with the old score."""
+    course.submit("ada", course.solution)
+    course.submit("bob", course.solution)
+    assert course.run("autograde").returncode == 0
+    assert course.run("feedback").returncode == 0
+    page = course.root / "feedback" / "ada" / LESSON / f"{LESSON}.html"
+    assert page.is_file()
+
+    broken = course.root / "submitted" / "ada" / LESSON / NOTEBOOK
+    broken.write_text(broken.read_text()[:200])  # a download cut short
+    assert course.run("grades").returncode == 0  # not regraded yet: the old grade no longer stands
+    assert _csv(course.root / "grades.csv")[("ada", LESSON)]["score"] == "", "grades.csv kept the old score"
+    assert course.statuses()[("ada", LESSON)]["status"].startswith("not graded: changed since")
+    before = course.run("feedback")
+    assert before.returncode == 0, _output(before)
+    assert not page.exists(), "make feedback rewrote the page with the old score"
+    assert f"ada / {LESSON}: no feedback (not graded: changed since" in _output(before), _output(before)
+    page.parent.mkdir(parents=True)
+    page.write_text("the old page, as a student may still have it")
+
+    rerun = course.run("autograde")
+    assert rerun.returncode == 1 and f"ada / {LESSON}: NOT graded" in _output(rerun), _output(rerun)
+    exported = course.run("grades")
+    assert exported.returncode == 0, _output(exported)
+    grades = _csv(course.root / "grades.csv")
+    assert (grades[("ada", LESSON)]["score"], grades[("ada", LESSON)]["raw_score"]) == ("", ""), grades
+    assert grades[("bob", LESSON)]["score"] == "2.0", "a classmate's grade is untouched"
+    assert course.statuses()[("ada", LESSON)]["status"].startswith("not graded: submitted/ada/")
+    assert _canvas_cells(course.root / "grades-canvas.csv")["ada"][0] == ""
+    assert ("ada", LESSON) not in course.scores(), "the gradebook (the formgrader's totals) kept the old grade"
+    assert course.scores()[("bob", LESSON)] == 2.0
+    assert not (course.root / "autograded" / "ada" / LESSON).exists()
+    assert "ada: 0 / 4 points" in _output(exported) and "1 not graded" in _output(exported), _output(exported)
+
+    assert not page.exists(), "the feedback page with the old score is still there"
+    again = course.run("feedback")
+    assert again.returncode == 0 and f"ada / {LESSON}" not in _output(again), _output(again)
+    assert (course.root / "feedback" / "bob" / LESSON / f"{LESSON}.html").is_file()
+
+
+@pytest.mark.grading
+def test_roster_students_who_submitted_nothing_appear_as_missing(course):
+    """Issue 24, item 2: a roster student with no submission is in all three exports and named on the console."""
+    course.submit("ada", course.solution)
+    assert course.run("autograde").returncode == 0
+    roster = course.root / "roster.csv"
+    roster.write_text("student,name,canvas_id\nada,Ada L,101\nzed,Zed Z,102\n")
+    exported = course.run("grades", "--roster", str(roster))
+    out = _output(exported)
+    assert exported.returncode == 0, out
+    assert "on the roster, nothing submitted (1): zed" in out, out
+    assert "zed: 0 / 4 points over 2 lesson(s): 0 graded, 0 not graded, 2 not submitted" in out, out
+    statuses = course.statuses()
+    assert statuses[("zed", LESSON)]["status"] == "not submitted" and statuses[("zed", LESSON)]["score"] == ""
+    grades = _csv(course.root / "grades.csv")
+    assert {key for key in grades if key[0] == "zed"} == {("zed", LESSON), ("zed", OTHER)}, grades.keys()
+    assert grades[("zed", LESSON)]["max_score"] == grades[("ada", LESSON)]["max_score"]
+    canvas_rows = _canvas_cells(course.root / "grades-canvas.csv")
+    assert canvas_rows["Zed Z"] == ["", ""], "a missing student's Canvas cells are empty, never 0"

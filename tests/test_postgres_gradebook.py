@@ -261,6 +261,21 @@ def test_a_class_grades_the_same_on_postgresql_as_on_sqlite(postgres_url, tmp_pa
     problems = (deserved_problems(postgres) + deserved_problems(sqlite) + difference_problems(postgres, sqlite)
                 + database_problems(postgres) + postgres_scheme_problems(postgres, postgres_url))
     assert not problems, "\n".join(problems) + "\n\nPostgreSQL run:\n" + postgres.log + "\nsqlite run:\n" + sqlite.log
+    forgotten_gradebook_is_refused(on_postgres)
+
+
+def forgotten_gradebook_is_refused(course: Path) -> None:
+    """Issue 24, item 3: the PostgreSQL course's commands run without GRADEBOOK= stop in one line naming the
+    course's gradebook; no sqlite file appears and the exports stay as they were."""
+    exported = (course / "grades.csv").read_bytes()
+    for command in ("grades", "autograde", "feedback"):
+        result = run_instructor(course, command)
+        assert result.returncode != 0, f"{command} without GRADEBOOK= ran:\n{result.stdout}{result.stderr}"
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "this course's gradebook is postgresql" in lines[0], result.stderr
+        assert "GRADEBOOK=postgresql" in lines[0] and "Nothing was done" in lines[0], lines[0]
+        assert not (course / "gradebook.db").exists(), f"{command} created an empty sqlite gradebook"
+    assert (course / "grades.csv").read_bytes() == exported, "the exports were rewritten"
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])

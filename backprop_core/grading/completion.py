@@ -161,6 +161,15 @@ class Records:
     def failed(self, student: str, lesson: str, checksum: str | None, reason: str) -> None:
         self._write(student, lesson, FAILED, checksum=checksum, reason=reason)
 
+    def withdraw(self, student: str, lesson: str) -> None:
+        """Remove the submission's grades from nbgrader's gradebook (none there: nothing to do)."""
+        from nbgrader.api import MissingEntry
+
+        try:
+            self.gradebook.remove_submission(lesson, student)
+        except MissingEntry:
+            self.gradebook.db.rollback()
+
     def _key(self, student: str, lesson: str):
         return _TABLE.c.course == self.course, _TABLE.c.student == student, _TABLE.c.lesson == lesson
 

@@ -71,12 +71,12 @@ def status_of(record: Record | None, submitted: str | None, in_gradebook: bool) 
     return f"{NOT_GRADED}: unknown grading status {record.status!r} ({_RERUN})"
 
 
-def lesson_statuses(records: Records, submitted_root: Path) -> list[LessonStatus]:
-    """Every (student, lesson) of the gradebook's lessons, for every student in the gradebook or
-    with a folder under ``submitted_root``, sorted by student then lesson."""
+def lesson_statuses(records: Records, submitted_root: Path, extra_students=()) -> list[LessonStatus]:
+    """Every (student, lesson) of the gradebook's lessons, for every student in the gradebook, with a
+    folder under ``submitted_root`` or in ``extra_students`` (a roster), sorted by student then lesson."""
     gradebook = records.gradebook
     lessons = {a.name: float(a.max_score) for a in gradebook.assignments}
-    students = {s.id for s in gradebook.students}
+    students = {s.id for s in gradebook.students} | set(extra_students)
     if submitted_root.is_dir():
         students |= {p.name for p in submitted_root.iterdir() if p.is_dir()}
     on_record = records.all()

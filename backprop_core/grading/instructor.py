@@ -31,6 +31,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import authoring, canvas, gradesheet, parallel, sandbox
+from . import authoring, canvas, gradebook_url, gradesheet, parallel, sandbox
 from .progress import Progress
 from .completion import FAILED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
@@ -94,7 +95,9 @@ def _api(root: Path):
     _ensure_tools_on_path()
     config = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
-    return NbGraderAPI(config=config)
+    api = NbGraderAPI(config=config)
+    gradebook_url.remember(root, os.environ.get("BACKPROP_GRADEBOOK_URL") or api.coursedir.db_url)
+    return api
 
 
 def _error_text(result: dict) -> str:
@@ -235,6 +238,20 @@ def grading_note(record: Record | None, checksum: str | None, result_present: bo
     return None
 
 
+def _not_graded(api, root: Path, student: str, lesson: str, checksum: str | None, why: str) -> None:
+    """Record that a submission is not graded, and take back every trace of an earlier grade of it.
+
+    A grade that no longer stands (the files changed, or their regrade failed) must not live on
+    anywhere: the gradebook's submission (the formgrader's totals, grades.csv), ``autograded/`` (the
+    formgrader's pages) and ``feedback/`` (``make feedback`` would rewrite the old score) all go.
+    """
+    with _records(api) as records:
+        records.failed(student, lesson, checksum, why)
+        records.withdraw(student, lesson)
+    for folder in (root / AUTOGRADED / student / lesson, root / FEEDBACK / student / lesson):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @dataclass
 class _Pending:
     """A submission to grade: where it stands in the run, and why it is graded now."""
@@ -276,8 +293,7 @@ def _to_grade(api, root: Path, report: Report, pairs: list[tuple[str, str]], for
         problem = submission_problem(root, student, lesson)
         if problem:
             if lesson in lessons(root):  # (a lesson that does not exist has no grades to stand beside)
-                with _records(api) as records:
-                    records.failed(student, lesson, checksum, problem)
+                _not_graded(api, root, student, lesson, checksum, problem)
             report.fail(f"{where}: NOT graded: {problem}")
             report.progress.done(student, lesson, "not graded", problem)
             continue
@@ -338,8 +354,7 @@ def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
             if score is not None:
                 return f"{score[0]:g} / {score[1]:g} points ({result.seconds:.1f} s)", True
             failure = "nbgrader reported success, but the gradebook holds no grades for it"
-    with _records(api) as records:
-        records.failed(pending.student, pending.lesson, pending.checksum, failure)
+    _not_graded(api, root, pending.student, pending.lesson, pending.checksum, failure)
     return failure, False
 
 
@@ -365,8 +380,7 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
 
     def unsent(p: _Pending, why: str) -> None:
         del pending[(p.student, p.lesson)]
-        with _records(api) as records:
-            records.failed(p.student, p.lesson, p.checksum, why)
+        _not_graded(api, root, p.student, p.lesson, p.checksum, why)
         report.fail(f"{p.where}: NOT graded: {why}")
         report.progress.done(p.student, p.lesson, "not graded", why)
 
@@ -397,8 +411,15 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
              and (not wanted or l.name in wanted)] if base.is_dir() else []
     if not pairs:
         report.fail(f"no autograded submissions in {base}: run autograde first")
+    with _records(api) as records:
+        statuses = {(row.student, row.lesson): row.status for row in gradesheet.lesson_statuses(records, root / SUBMITTED)}
     for k, (student, lesson) in enumerate(pairs, 1):
         where = f"[{k}/{len(pairs)}] {student} / {lesson}"
+        status = statuses.get((student, lesson), gradesheet.NOT_SUBMITTED)
+        if status != gradesheet.GRADED_STATUS:  # a page would show a score that no longer stands
+            shutil.rmtree(root / FEEDBACK / student / lesson, ignore_errors=True)
+            report.ok(f"{where}: no feedback ({status}); any earlier feedback page of it was removed")
+            continue
         result = api.generate_feedback(lesson, student, force=True)
         if result.get("success"):
             files = sorted((root / FEEDBACK / student / lesson).glob("*.html"))
@@ -408,12 +429,34 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
     return report
 
 
-def _sort_rows(path: Path, keys: tuple[str, ...]) -> None:
-    """Rewrite a CSV file with its rows sorted by ``keys``: nbgrader writes them in the database's
-    order, which differs between sqlite and PostgreSQL and from run to run."""
+def _settle_grades_csv(path: Path, statuses: list[gradesheet.LessonStatus]) -> None:
+    """nbgrader's ``grades.csv`` made to agree with the statuses, its columns unchanged.
+
+    A lesson that is not graded (changed since, or its regrade failed) has empty scores, never an old
+    one nor a 0; a student known only from the roster gets nbgrader's line for nothing submitted; the
+    rows are sorted by lesson, then student (nbgrader writes them in the database's order, which
+    differs between sqlite and PostgreSQL and from run to run).
+    """
     with path.open(newline="") as file:
         reader = csv.DictReader(file)
-        fields, rows = reader.fieldnames or [], sorted(reader, key=lambda row: tuple(row[k] for k in keys))
+        fields, rows = reader.fieldnames or [], list(reader)
+    status = {(row.lesson, row.student): row for row in statuses}
+    present = {(row["assignment"], row["student_id"]) for row in rows}
+    for row in rows:
+        lesson = status.get((row["assignment"], row["student_id"]))
+        if lesson is not None and lesson.submitted and not lesson.graded:
+            row.update(raw_score="", score="", late_submission_penalty="")
+    for key, lesson in status.items():
+        if key not in present:  # (nbgrader lists only the gradebook's students)
+            zero = "" if lesson.submitted else "0.0"  # nbgrader's 0 for nothing submitted; not graded: none
+            rows.append({**dict.fromkeys(fields, ""), "assignment": lesson.lesson, "student_id": lesson.student,
+                         "raw_score": zero, "late_submission_penalty": zero, "score": zero,
+                         "max_score": str(lesson.max_score)})
+    _write_sorted(path, fields, rows, ("assignment", "student_id"))
+
+
+def _write_sorted(path: Path, fields: list[str], rows: list[dict], keys: tuple[str, ...]) -> None:
+    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     with path.open("w", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=fields)
         writer.writeheader()
@@ -439,9 +482,9 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
         return report
     with _records(api) as records:
         plugin.export(records.gradebook)
-        _sort_rows(destination, ("assignment", "student_id"))
-        rows = gradesheet.lesson_statuses(records, root / SUBMITTED)
+        rows = gradesheet.lesson_statuses(records, root / SUBMITTED, extra_students=students or ())
         points = {a.name: float(a.max_score) for a in records.gradebook.assignments}
+    _settle_grades_csv(destination, rows)
     status_file = gradesheet.status_csv_path(destination)
     gradesheet.write_csv(status_file, rows)
     export = canvas.write_canvas_csv(rows, canvas.canvas_csv_path(destination), points, students)
@@ -451,6 +494,10 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
         report.ok(f"not on the roster (their nbgrader id is their SIS Login ID): {', '.join(export.off_roster)}")
     for student in dict.fromkeys(row.student for row in rows):
         report.ok(_student_total(student, [row for row in rows if row.student == student]))
+    absent = sorted(student for student in students or () if all(not row.submitted for row in rows
+                                                                 if row.student == student))
+    if absent:
+        report.ok(f"on the roster, nothing submitted ({len(absent)}): {', '.join(absent)}")
     report.ok(f"wrote {destination} (nbgrader's scores, 0 when there is none) and {status_file} "
               "(each lesson's status: graded, not graded and why, not submitted)")
     return report
