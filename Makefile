@@ -116,8 +116,10 @@ $(HUB_VENV)/bin/python:
 
 # Reinstalled when the package or the hub's files change; nbgrader_config.py in the venv's etc/jupyter is read
 # by every nbgrader there (exchange, course id); jupyter-student is the students' view (JUPYTER_CONFIG_PATH).
-# ($(wildcard): a tracked file deleted in the work tree is no longer a prerequisite.)
-$(HUB_VENV)/.installed-hub: pyproject.toml $(wildcard $(shell git ls-files backprop_core deploy/jupyter-student 2>/dev/null)) \
+# The files are listed by find, not git: as root in an instructor's clone, git refuses the folder ("dubious
+# ownership"), the list came back empty and a changed package was never reinstalled.
+HUB_WATCHED := $(shell find backprop_core deploy/jupyter-student -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+$(HUB_VENV)/.installed-hub: pyproject.toml $(HUB_WATCHED) \
         deploy/nbgrader_config.py | $(HUB_VENV)/bin/python
 	$(HUB_VENV)/bin/python -m pip install --quiet "$(CURDIR)[hub]"
 	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(CURDIR)"

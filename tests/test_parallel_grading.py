@@ -86,6 +86,8 @@ def one_at_a_time(released_class, tmp_path_factory):
 def test_the_embedded_cluster_grades_exactly_as_one_at_a_time(released_class, one_at_a_time, tmp_path):
     course, log = _graded_copy(released_class, tmp_path, "course", "--workers", "2")
     assert "embedded Dask cluster" in log, log
+    for noise in ("SAWarning", "Traceback", "CommClosedError", "Warning:"):  # issue 24, item 8
+        assert noise not in log, f"the instructor's log carries {noise!r}:\n{log}"
     grades, export = _grades(course), _export(course)
     assert grades == one_at_a_time[0]
     assert export == one_at_a_time[1]

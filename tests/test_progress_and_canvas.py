@@ -181,7 +181,7 @@ def test_summary_counts_every_outcome_and_gives_each_reason(clock):
         "  not graded: 2",
         "    dee / 01-forward-pass-and-error: missing notebook submitted/dee/01/01.ipynb",
         "    eve / 02-gradient-descent: its grading did not finish (worker lost)",
-        "  throughput: 1.0 notebooks per minute, 60.0 s per notebook"])
+        "  throughput: 2 notebook(s) run, 1.0 per minute (60.0 s of the run each; the 3 kept or not graded were not run)"])
 
 
 def test_the_time_of_the_run_stops_at_finish(clock):

@@ -2,6 +2,7 @@
 import pathlib
 import re
 import tomllib
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -82,3 +83,34 @@ def test_student_copy_has_the_course_and_no_solutions(tmp_path):
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, notebook.name
     check = "import backprop_core, sys; assert backprop_core.__file__.startswith(sys.argv[1]), backprop_core.__file__"
     subprocess.run([sys.executable, "-c", check, str(dest)], cwd=dest, check=True)
+
+
+def test_hub_install_notices_a_package_change_in_a_clone_root_does_not_own(tmp_path):
+    """Issue 24, item 7: ``make hub-install`` as root in an instructor's clone (owned by someone else, which git
+    refuses as "dubious ownership") still sees a changed package file and plans the reinstall."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    if os.geteuid() != 0:
+        pytest.skip("the ownership case needs root (make hub-install runs as root)")
+    clone = tmp_path / "course"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    shutil.chown(clone, "nobody")  # the instructor's folder, as root sees it
+    for path in clone.rglob("*"):
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+    prefix = tmp_path / "hub"
+    stamp = prefix / "venv" / ".installed-hub"
+    (prefix / "venv" / "bin").mkdir(parents=True)
+    (prefix / "venv" / "bin" / "python").touch()
+    later = time.time() + 60
+    stamp.touch()
+    os.utime(stamp, (later, later))  # installed after every file of the clone
+    plan = ["make", "-n", "-C", str(clone), f"HUB_PREFIX={prefix}", str(stamp)]
+    unchanged = subprocess.run(plan, capture_output=True, text=True, check=True).stdout
+    assert "pip install" not in unchanged, f"an up-to-date hub would be reinstalled:\n{unchanged}"
+    changed = clone / "backprop_core" / "nn" / "losses.py"
+    os.utime(changed, (later + 60, later + 60))
+    replanned = subprocess.run(plan, capture_output=True, text=True, check=True).stdout
+    assert "pip install" in replanned, f"a changed package file is not reinstalled:\n{replanned}"

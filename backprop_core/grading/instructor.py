@@ -34,7 +34,6 @@ import os
 import shutil
 import sys
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -553,8 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()
-    # nbgrader's gradebook trips over its own SQLAlchemy session (harmless, noisy).
-    warnings.filterwarnings("ignore", message=".*not in session.*")
+    parallel.quiet_nbgrader()
     if args.command == "release":
         report = release(root, args.lessons)
     elif args.command == "autograde":
@@ -564,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         report = grades(root, args.to, args.roster)
     if report.failed:
-        print(f"{len(report.failed)} problem(s), {len(report.done)} done; see the lines above.", file=sys.stderr)
+        print(f"{len(report.failed)} problem(s); see the lines above.", file=sys.stderr)
     return report.exit_code
 
 

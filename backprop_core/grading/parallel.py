@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import logging
 import os
 import resource
 import shutil
 import socket
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -192,12 +194,20 @@ def _course_settings(settings: dict):
         os.environ.update(saved)
 
 
+def quiet_nbgrader() -> None:
+    """nbgrader's gradebook trips over its own SQLAlchemy session on every submission: a harmless
+    ``SAWarning`` ("... not in session ...") that would fill an instructor's log, once per process."""
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
 def grade_submission(task: GradingTask) -> GradingResult:
     """Grade one submission in a private copy of the course (runs on a worker, or in the coordinator).
 
     Never raises for a submission's sake: what goes wrong comes back as ``success=False`` and a reason.
     """
     from .instructor import _api, _error_text  # here: a worker imports nbgrader once, on its first task
+
+    quiet_nbgrader()
 
     start, cpu = time.perf_counter(), _cpu_seconds()
     with _scratch("grading-") as tmp:
@@ -307,7 +317,6 @@ class GradingPool:
             starting.shutdown(wait=False)
 
     def _start(self, workers: int, scheduler: str | None):
-        import logging
 
         import dask
         from dask.distributed import Client, LocalCluster
@@ -317,8 +326,10 @@ class GradingPool:
             client = Client(scheduler, timeout="30s")
             self.log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
             return client, None
+        # The scheduler serves HTTP (health, metrics) even without a dashboard, by default on port 8787 of every
+        # interface, warning when that port is taken: on loopback, at a free port.
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.ERROR, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
         # nbgrader and the course's grading modules imported now, while the coordinator still prepares
         client.run(_import_grading)
@@ -335,9 +346,12 @@ class GradingPool:
             client, cluster = self._starting.result()
         except Exception:  # noqa: BLE001 (a cluster that never started has nothing to close)
             return
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        # The workers' connections close as the cluster stops: Dask logs that as an error with a traceback
+        # (CommClosedError) after the run's last line. Nothing is lost by then: silence it.
+        with _dask_logs_at(logging.CRITICAL):
+            client.close()
+            if cluster is not None:
+                cluster.close()
 
     def results(self, tasks: Iterable[GradingTask]) -> Iterator[GradingResult]:
         """Grade ``tasks`` (built lazily if an iterator), yielding each result as it comes, in the order
@@ -366,6 +380,19 @@ class GradingPool:
         # pure=False: the same submission graded twice is two tasks; retries: an exception on the worker
         # is tried again; a worker that dies has its task given to another by the scheduler.
         return {client.submit(grade_submission, task, pure=False, retries=1): task for task in tasks}
+
+
+@contextlib.contextmanager
+def _dask_logs_at(level: int):
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado")]
+    saved = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, old in zip(loggers, saved):
+            logger.setLevel(old)
 
 
 def _import_grading() -> None:

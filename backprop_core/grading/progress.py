@@ -198,7 +198,9 @@ class Progress:
         else:
             head = f"Autograde stopped after {_duration(elapsed)}: {done} of {self.total} submission(s) done."
         ran = self.ran_count
-        throughput = (f"{ran / elapsed * 60:.1f} notebooks per minute, {elapsed / ran:.1f} s per notebook"
+        kept = self.counts[KEPT] + self.counts[NOT_GRADED]
+        throughput = (f"{ran} notebook(s) run, {ran / elapsed * 60:.1f} per minute ({elapsed / ran:.1f} s of the run "
+                      f"each{f'; the {kept} kept or not graded were not run' if kept else ''})"
                       if ran and elapsed > 0 else "no notebook was run")
         lines = [head,
                  f"  graded:     {self.counts[GRADED]}",
