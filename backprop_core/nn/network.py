@@ -26,7 +26,7 @@ reverse with the deltas
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
@@ -54,6 +54,8 @@ class Trace:
     x: np.ndarray
     pre_activations: list
     activations: list
+    #: What each layer's forward step kept for its backward step (2-D batches; :func:`forward_pass`).
+    caches: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def output(self) -> np.ndarray:
@@ -126,8 +128,8 @@ CORRECT_STEPS = BackwardSteps()
 # ----------------------------------------------------------- the passes, on checked 2-D arrays
 # Public so that loops which validated their data once (training, gradient checks)
 # can run them directly; Network.forward/backward/step validate and then call them.
-def forward_pass(net: "Network", x: np.ndarray) -> tuple[list, list]:
-    """Forward pass of ``net`` on a validated batch.
+def forward_pass(net: "Network", x: np.ndarray) -> tuple[np.ndarray, list]:
+    """Forward pass of ``net`` on a validated batch, layer pair by layer pair.
 
     Parameters
     ----------
@@ -136,29 +138,29 @@ def forward_pass(net: "Network", x: np.ndarray) -> tuple[list, list]:
 
     Returns
     -------
-    zs, activations : lists of ndarray, shape (N, n_out_l) each
+    output : ndarray, shape (N, n_out)
+    caches : list of (dense_cache, activation_cache), one per layer
+        What each layer's forward step kept for its backward step: ``(a_prev, W)`` and ``(z, a, record)``
+        (:mod:`~backprop_core.nn.layers`); :func:`backward_pass` consumes them.
     """
-    zs, activations, a = [], [], x
+    caches, a = [], x
     biases = net.biases
     for l, W in enumerate(net.weights):
-        z, _ = dense_forward(a, W, None if biases is None else biases[l])
-        a, _ = activation_forward(z, net.activations[l])
-        zs.append(z)
-        activations.append(a)
-    return zs, activations
+        z, dense_cache = dense_forward(a, W, None if biases is None else biases[l])
+        a, activation_cache = activation_forward(z, net.activations[l])
+        caches.append((dense_cache, activation_cache))
+    return a, caches
 
 
-def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, target: np.ndarray,
-                  steps: BackwardSteps = CORRECT_STEPS, bias_gradients: bool = True) -> tuple[list, list | None, list]:
-    r"""Backward pass of ``net`` on validated 2-D arrays, layer pair by layer pair.
+def backward_pass(net: "Network", caches: list, target: np.ndarray, steps: BackwardSteps = CORRECT_STEPS,
+                  bias_gradients: bool = True) -> tuple[list, list | None, list]:
+    r"""Backward pass of ``net`` on validated 2-D arrays, layer pair by layer pair, from the forward caches.
 
     Parameters
     ----------
     net : Network
-        Its current weights carry the error back (the update comes after).
-    x : ndarray, shape (N, n_in)
-    zs, activations : lists of ndarray, shape (N, n_out_l)
-        From :func:`forward_pass`.
+    caches : list of (dense_cache, activation_cache)
+        From :func:`forward_pass` (its weights carry the error back; the update comes after).
     target : ndarray, shape (N, n_out)
     steps : BackwardSteps
         The steps to use; :data:`CORRECT_STEPS` unless a bug is being shown.
@@ -173,20 +175,19 @@ def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, ta
         :math:`\partial E_n/\partial z` of each sample (no 1/N).
     """
     carry_back, through_activation = steps.dense_backward, steps.activation_backward
-    records = [ACTIVATIONS[name] for name in net.activations]
-    n_layers = len(records)
-    scale = x.shape[0] if steps.mean_over_batch else 1
-    error = steps.output_error(activations[-1], target)
+    n_layers = len(caches)
+    output_cache = caches[-1][1]
+    scale = output_cache[1].shape[0] if steps.mean_over_batch else 1
+    error = steps.output_error(output_cache[1], target)
     if net.loss_name == "cross_entropy":  # softmax + cross-entropy: y - t is already dE_n/dz
         delta = error
     else:
-        delta = through_activation(error, (zs[-1], activations[-1], records[-1]))
+        delta = through_activation(error, output_cache)
     gW, deltas = [None] * n_layers, [None] * n_layers
     gb = [None] * n_layers if bias_gradients and net.biases is not None else None
     for l in range(n_layers - 1, -1, -1):
         deltas[l] = delta
-        dx, dW, db = carry_back(delta, (x if l == 0 else activations[l - 1], net.weights[l]),
-                                input_gradient=l > 0, bias_gradient=gb is not None)
+        dx, dW, db = carry_back(delta, caches[l][0], input_gradient=l > 0, bias_gradient=gb is not None)
         if scale != 1:  # the loss is a mean over the batch (dW and db are new arrays: divide in place)
             dW /= scale
             if gb is not None:
@@ -195,7 +196,7 @@ def backward_pass(net: "Network", x: np.ndarray, zs: list, activations: list, ta
         if gb is not None:
             gb[l] = db
         if l > 0:
-            delta = through_activation(dx, (zs[l - 1], activations[l - 1], records[l - 1]))
+            delta = through_activation(dx, caches[l - 1][1])
     return gW, gb, deltas
 
 
@@ -286,10 +287,11 @@ class Network:
             Net inputs and activations of every layer, 1-D for one sample.
         """
         x = self.check_input(x)
-        zs, activations = forward_pass(self, np.atleast_2d(x))
+        _, caches = forward_pass(self, np.atleast_2d(x))
+        zs, activations = [c[1][0] for c in caches], [c[1][1] for c in caches]
         if x.ndim == 1:
             zs, activations = [z[0] for z in zs], [a[0] for a in activations]
-        return Trace(x, zs, activations)
+        return Trace(x, zs, activations, caches)
 
     def loss(self, x, target) -> float:
         r"""The loss of the network on ``x``: ½ Σ (t − y)² (mean over a batch) by default.
@@ -326,14 +328,18 @@ class Network:
         if len(trace.activations) != len(self.weights):
             raise ValueError(f"trace must come from a network with {len(self.weights)} layers, got one with {len(trace.activations)}")
         target = self.check_target(target, trace.output.shape)
-        as2d = np.atleast_2d
-        gW, gb, deltas = backward_pass(
-            self, as2d(trace.x), [as2d(z) for z in trace.pre_activations], [as2d(a) for a in trace.activations],
-            as2d(target), steps,
-        )
+        gW, gb, deltas = backward_pass(self, trace.caches or self._caches_of(trace), np.atleast_2d(target), steps)
         if not trace.batched:
             deltas = [d[0] for d in deltas]
         return Gradients(gW, gb, deltas)
+
+    def _caches_of(self, trace: Trace) -> list:
+        """The caches of a Trace made by hand (``Network.forward`` keeps its own): its arrays, as 2-D batches."""
+        as2d = np.atleast_2d
+        inputs = [as2d(trace.x)] + [as2d(a) for a in trace.activations[:-1]]
+        return [((a_prev, W), (as2d(z), as2d(a), ACTIVATIONS[name]))
+                for a_prev, W, z, a, name in zip(inputs, self.weights, trace.pre_activations, trace.activations,
+                                                  self.activations)]
 
     # ------------------------------------------------------------------ update
     def step(self, grads: Gradients, learning_rate: float = 0.5, update_biases: bool = True) -> None:

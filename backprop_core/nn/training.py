@@ -154,9 +154,9 @@ def run_epoch(net: Network, batches: Iterable[tuple[np.ndarray, np.ndarray]], le
     loss_fn = LOSSES[net.loss_name].unchecked
     total, count = 0.0, 0
     for xb, yb in batches:
-        zs, activations = forward_pass(net, xb)
-        total += loss_fn(activations[-1], yb) * len(xb)
+        output, caches = forward_pass(net, xb)
+        total += loss_fn(output, yb) * len(xb)
         count += len(xb)
-        gW, gb, _ = backward_pass(net, xb, zs, activations, yb, bias_gradients=update_biases)
+        gW, gb, _ = backward_pass(net, caches, yb, bias_gradients=update_biases)
         gradient_step(net, gW, gb, learning_rate)
     return total / count

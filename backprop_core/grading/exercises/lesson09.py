@@ -178,9 +178,9 @@ def network_gradients(weights, biases, hidden, X, T):
     """
     net = _net(weights, biases, hidden)
     X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
-    zs, acts = network.forward_pass(net, X)
-    gW, gb, _ = network.backward_pass(net, X, zs, acts, T)
-    return losses.cross_entropy(acts[-1], T), gW, gb
+    output, caches = network.forward_pass(net, X)
+    gW, gb, _ = network.backward_pass(net, caches, T)
+    return losses.cross_entropy(output, T), gW, gb
 
 
 def _network_cases(rng: np.random.Generator, hidden: str, zeros: bool = False) -> list[Case]:
@@ -403,7 +403,7 @@ def digits_network() -> tuple[list, list]:
 def held_out_accuracy(weights, biases, hidden) -> float:
     """The share of the course's 450 held-out test digits that the network classifies right."""
     data = digits.split()
-    output = network.forward_pass(_net(weights, biases, hidden), data["X_test"])[1][-1]
+    output, _ = network.forward_pass(_net(weights, biases, hidden), data["X_test"])
     return float(np.mean(np.argmax(output, axis=1) == data["labels_test"]))
 
 

@@ -235,8 +235,8 @@ def train_side_by_side(net: Network, x: np.ndarray, target: np.ndarray, rates, s
     live = np.ones(K, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
         for i in range(steps):
-            zs, activations = forward_pass(side, X)
-            per_copy = 0.5 * ((T - activations[-1]) ** 2).reshape(K, -1).sum(axis=1)
+            output, caches = forward_pass(side, X)
+            per_copy = 0.5 * ((T - output) ** 2).reshape(K, -1).sum(axis=1)
             losses[live, i] = per_copy[live]
             blown = live & ~(per_copy <= DIVERGED)
             if blown.any():
@@ -244,14 +244,14 @@ def train_side_by_side(net: Network, x: np.ndarray, target: np.ndarray, rates, s
                 diverged_at[blown], live = i, live & ~blown
                 if not live.any():
                     break
-                zs, activations = forward_pass(side, X)
-            gW, gb, _ = backward_pass(side, X, zs, activations, T, bias_gradients=bias_steps is not None)
+                output, caches = forward_pass(side, X)
+            gW, gb, _ = backward_pass(side, caches, T, bias_gradients=bias_steps is not None)
             for W, g, size in zip(side.weights, gW, step_sizes):
                 W -= size * g
             if bias_steps is not None:
                 for b, g, size in zip(side.biases, gb, bias_steps):
                     b -= size * g
-        final = 0.5 * ((T - forward_pass(side, X)[1][-1]) ** 2).reshape(K, -1).sum(axis=1)
+        final = 0.5 * ((T - forward_pass(side, X)[0]) ** 2).reshape(K, -1).sum(axis=1)
     final[diverged_at >= 0] = np.inf
     return losses, final, diverged_at
 
