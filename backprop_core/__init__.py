@@ -21,7 +21,6 @@ Public surface (stable; lessons, tests and instructors rely on it)::
 
     from backprop_core import Network, train, numerical_gradient, examples
 """
-from ._legacy_names import install as _install_legacy_names
 from .course import examples
 from .nn import activations, layers, losses
 from .nn.gradcheck import compare_gradients, gradient_check, numerical_gradient, relative_error
@@ -33,6 +32,4 @@ __all__ = [
     "numerical_gradient", "relative_error", "gradient_check", "compare_gradients",
     "examples", "activations", "losses", "layers",
 ]
-__version__ = "0.2.0"
-
-_install_legacy_names()
+__version__ = "0.2.0"  # the one version: pyproject.toml reads it (tool.setuptools.dynamic)

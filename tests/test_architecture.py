@@ -1,25 +1,20 @@
-"""The package's layering (issue 10), enforced by import-linter, and the old module names.
+"""The package's layering (issue 10), enforced by import-linter.
 
 The contracts live in pyproject.toml (``[tool.importlinter]``): ``grading | viz``
 above ``course`` above ``nn``, grading and viz independent of each other, every
-subpackage placed in a layer, and no part importing the package root (which
-loads the legacy aliases). These tests run the real ``lint-imports`` of the
-venv, and prove on a scratch copy of the package that a forbidden import does
-break it.
+subpackage placed in a layer (importing the package root counts as importing
+every part it loads). These tests run the real ``lint-imports`` of the venv, and
+prove on a scratch copy of the package that a forbidden import does break it.
 """
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-from backprop_core._legacy_names import OLD_TO_NEW, new_name
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"  # the venv's, installed by the `test` extra
@@ -65,8 +60,6 @@ FORBIDDEN = {
                             "backprop_core.viz is not allowed to import backprop_core.grading"),
     "grading imports viz": ("grading/checker.py", "from backprop_core.viz import plots",
                             "backprop_core.grading is not allowed to import backprop_core.viz"),
-    "viz uses an old name": ("viz/style.py", "import backprop_core.examples",
-                             "backprop_core.viz is not allowed to import backprop_core._legacy_names"),
 }
 
 
@@ -85,30 +78,3 @@ def test_a_new_subpackage_must_be_placed_in_a_layer(scratch_project):
     (scratch_project / "backprop_core" / "judge" / "__init__.py").write_text('"""Not placed in a layer yet."""\n')
     result = lint_imports(scratch_project)
     assert result.returncode != 0 and "backprop_core.judge" in result.stdout, result.stdout
-
-
-# ------------------------------------------------------------------ the old flat names
-def _old_names_with_submodules() -> list[str]:
-    """Every entry of OLD_TO_NEW, and under the old name of a package, each of its submodules."""
-    names = []
-    for old, new in OLD_TO_NEW.items():
-        names.append(old)
-        package = importlib.import_module(new)
-        if hasattr(package, "__path__"):
-            names += [f"{old}.{sub.name}" for sub in pkgutil.iter_modules(package.__path__)]
-    return names
-
-
-@pytest.mark.parametrize("old", _old_names_with_submodules())
-def test_an_old_module_name_gives_the_new_module_itself(old):
-    new = new_name(old)
-    assert new is not None and new.startswith("backprop_core.") and new != old
-    assert importlib.import_module(old) is importlib.import_module(new)
-    assert sys.modules[old] is sys.modules[new]
-
-
-def test_old_names_work_in_from_imports_too():
-    from backprop_core.plots import draw_network as old  # noqa: I001 (an old notebook's line)
-    from backprop_core.viz.plots import draw_network as new
-
-    assert old is new

@@ -114,3 +114,16 @@ def test_hub_install_notices_a_package_change_in_a_clone_root_does_not_own(tmp_p
     os.utime(changed, (later + 60, later + 60))
     replanned = subprocess.run(plan, capture_output=True, text=True, check=True).stdout
     assert "pip install" in replanned, f"a changed package file is not reinstalled:\n{replanned}"
+
+
+def test_one_version_and_a_license_pip_reads_without_a_warning():
+    """Issue 23: the version is written once (backprop_core.__version__, read by pyproject.toml), and the
+    license is an SPDX string (a table is deprecated by setuptools)."""
+    import importlib.metadata
+
+    import backprop_core
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert importlib.metadata.version("backprop-course") == backprop_core.__version__
+    assert project["license"] == "MIT"
