@@ -276,13 +276,15 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
             pages["feedback from disk"] = visit(offline, feedback.as_uri(), wait_for_mathjax=True)
         finally:
             offline.close()
+    # Everything that ran, wrote or opened, in one message (on an unsanitized formgrader, all of it at once).
+    problems = [f"{where}: her payloads ran: {seen['ran']}" for where, seen in pages.items() if seen["ran"]]
+    problems += [f"{where}: title {seen['title']!r}" for where, seen in pages.items() if seen["title"].startswith("pwned")]
+    problems += [f"{where}: her content could still run: {seen['live'][:10]}" for where, seen in pages.items() if seen["live"]]
+    problems += [f"a terminal was opened: {terminals}"] if terminals else []
+    problems += [f"a payload wrote through the contents API: {_written(course)}"] if _written(course) else []
+    assert not problems, "\n".join(problems)
     for where, seen in pages.items():
-        assert seen["ran"] == [], f"{where}: her payloads ran: {seen['ran']}"
-        assert not seen["title"].startswith("pwned"), f"{where}: title {seen['title']!r}"
-        assert seen["live"] == [], f"{where}: her content could still run: {seen['live'][:10]}"
         _assert_honest_content_shows(seen, where)
-    assert terminals == [], f"a terminal was opened: {terminals}"
-    assert _written(course) == [], "a payload wrote through the contents API"
     for where in ("feedback served", "feedback from disk"):
         seen = pages[where]
         assert seen["formulas"] >= 2 and seen["broken_formulas"] == 0, \
@@ -290,3 +292,27 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
         assert "$t_j - y_j < 1$" not in seen["text"], f"{where}: her formula is left raw"
     # The formgrader's own MathJax comes from a CDN (out of reach here): her formula is there, intact, for it.
     assert "$t_j - y_j < 1$" in pages["formgrader"]["text"]
+
+
+def test_the_feedback_pages_policy_stops_what_a_sanitizer_would_miss(course, chromium, tmp_path):
+    """The second wall alone: her feedback page written with the sanitizer off (the course's copy, its
+    nbgrader_config.py without it) holds her scripts and handlers, and its Content-Security-Policy stops every
+    one of them, while its own MathJax still typesets the formulas."""
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy, ignore=shutil.ignore_patterns("feedback"))
+    config = copy / "nbgrader_config.py"
+    text, replaced = re.subn(r"^c\.HTMLExporter\.preprocessors = .*$", "c.HTMLExporter.preprocessors = []",
+                             config.read_text(), flags=re.M)
+    assert replaced == 1, "nbgrader_config.py no longer names the sanitizer as this test expects"
+    config.write_text(text)
+    result = instructor(copy, "feedback", LESSON)
+    assert result.returncode == 0, f"feedback:\n{result.stdout}\n{result.stderr}"
+    context = chromium.new_context(offline=True)
+    try:
+        seen = visit(context, (copy / "feedback" / STUDENT / LESSON / f"{LESSON}.html").as_uri(),
+                     wait_for_mathjax=True)
+    finally:
+        context.close()
+    assert {"<script>", "img onerror", "<iframe>"} <= set(seen["live"]), f"her markup is not there: {seen['live']}"
+    assert seen["ran"] == [] and not seen["title"].startswith("pwned"), f"ran: {seen['ran']}, title {seen['title']!r}"
+    assert seen["formulas"] >= 2 and seen["broken_formulas"] == 0
