@@ -34,8 +34,6 @@ from jupyterlab_driver import ROOT, find_chromium, launch_args
 from test_formgrader import serve_formgrader
 from test_grading_course import SAMPLE, instructor, new_course
 
-pytestmark = pytest.mark.browser
-
 LESSON = "00-sample"
 STUDENT = "mallory"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -94,6 +92,33 @@ HONEST_MARKDOWN = ("Honest answer: the error falls as the output nears the targe
                    "<details><summary>Why</summary>Because each term is squared.</details>")
 HONEST_TABLE = "<table><tr><td>honest cell 42</td></tr></table>"
 WIDGET_FALLBACK = "IntSlider(value=3, description='honest widget')"
+
+
+def _lesson_markdown() -> list[tuple[str, str]]:
+    """(lesson, source) of every markdown cell of the course's lessons and the sample course's."""
+    from notebooks import lessons, source
+
+    paths = [source(lesson) for lesson in lessons()] + [SAMPLE / "solutions" / LESSON / f"{LESSON}.ipynb"]
+    return [(path.stem, cell.source) for path in paths for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "markdown"]
+
+
+def test_the_courses_own_markdown_is_shown_as_before():
+    """The allow-list keeps everything the lessons write (formulas, <details>, tables, code, links): each
+    markdown cell renders to exactly nbconvert's own HTML, and the block the template renders again is left
+    as it is."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    from backprop_core.grading.nbgrader_ext.sanitize import as_markdown_block, markdown_to_safe_html
+
+    cells = _lesson_markdown()
+    assert len(cells) > 50
+    for lesson, text in cells:
+        unsanitized = MarkdownWithMath(renderer=IPythonRenderer(escape=False, exclude_anchor_links=True)).render(text)
+        shown = markdown_to_safe_html(text)
+        assert shown == unsanitized, f"{lesson}: the sanitizer changed\n{text[:300]}"
+        block = as_markdown_block(shown)
+        assert MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(block).strip() == block, lesson
 
 
 def _png() -> str:
@@ -223,6 +248,7 @@ def _assert_honest_content_shows(seen: dict, where: str) -> None:
     assert seen["svg_images"] >= 1, f"{where}: the SVG output is not shown as an image"
 
 
+@pytest.mark.browser
 def test_the_payloads_run_where_nothing_is_sanitized(course, chromium, tmp_path):
     """The control: the same autograded notebook through nbconvert's plain HTML exporter (what the formgrader
     used), opened from disk. The payloads run: the checks below can see them."""
@@ -241,6 +267,7 @@ def test_the_payloads_run_where_nothing_is_sanitized(course, chromium, tmp_path)
     assert seen["title"].startswith("pwned")
 
 
+@pytest.mark.browser
 def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium):
     """Her manual grading page in a running formgrader, her feedback page through that server and from disk:
     nothing ran, nothing of hers that could run is on the pages, her honest content shows."""
@@ -294,6 +321,7 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
     assert "$t_j - y_j < 1$" in pages["formgrader"]["text"]
 
 
+@pytest.mark.browser
 def test_the_feedback_pages_policy_stops_what_a_sanitizer_would_miss(course, chromium, tmp_path):
     """The second wall alone: her feedback page written with the sanitizer off (the course's copy, its
     nbgrader_config.py without it) holds her scripts and handlers, and its Content-Security-Policy stops every
