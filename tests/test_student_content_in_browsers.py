@@ -38,6 +38,7 @@ LESSON = "00-sample"
 STUDENT = "mallory"
 ARTIFACTS = ROOT / "test-artifacts"
 LINK_TEXT = "PAYLOAD-LINK"  # the javascript: links the test clicks
+NOTES = "notes.html"  # a file she hands in beside her notebook
 
 
 def payload(kind: str) -> str:
@@ -166,6 +167,9 @@ def course(tmp_path_factory) -> Path:
     handed_in = tmp / "submitted" / STUDENT / LESSON
     handed_in.mkdir(parents=True)
     nbformat.write(hostile_submission(SAMPLE / "solutions" / LESSON / f"{LESSON}.ipynb"), handed_in / f"{LESSON}.ipynb")
+    # A page of her own beside the notebook: the formgrader serves a submission's files (a relative link on
+    # her page, which the sanitizer keeps, would open it).
+    (handed_in / NOTES).write_text(f"<p>my notes</p><script>{payload('file-html')}</script>", encoding="utf-8")
     for command in ("release", "autograde", "feedback"):
         result = instructor(tmp, command, LESSON)
         assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
@@ -290,6 +294,8 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
                 "feedback served": visit(context, f"{base}/files/feedback/{STUDENT}/{LESSON}/{LESSON}.html"
                                                   f"?token={token}", wait_for_mathjax=True),
             }
+            submitted_file = visit(context, f"{base}/formgrader/submissions/{submissions[0]['id']}/{NOTES}")
+            assert "my notes" in submitted_file["text"], "her file is not served (the check below would be empty)"
             grading = pages["formgrader"]["page"]
             assert grading.locator(".score").count() >= 2, "the manual grading form is not on the page"
             grading.get_by_text("Honest answer").scroll_into_view_if_needed()
@@ -307,6 +313,7 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
     problems = [f"{where}: her payloads ran: {seen['ran']}" for where, seen in pages.items() if seen["ran"]]
     problems += [f"{where}: title {seen['title']!r}" for where, seen in pages.items() if seen["title"].startswith("pwned")]
     problems += [f"{where}: her content could still run: {seen['live'][:10]}" for where, seen in pages.items() if seen["live"]]
+    problems += [f"her {NOTES}: ran {submitted_file['ran']}"] if submitted_file["ran"] else []
     problems += [f"a terminal was opened: {terminals}"] if terminals else []
     problems += [f"a payload wrote through the contents API: {_written(course)}"] if _written(course) else []
     assert not problems, "\n".join(problems)
@@ -321,12 +328,11 @@ def test_nothing_of_hers_runs_in_the_formgrader_or_the_feedback(course, chromium
     assert "$t_j - y_j < 1$" in pages["formgrader"]["text"]
 
 
-@pytest.mark.browser
-def test_the_feedback_pages_policy_stops_what_a_sanitizer_would_miss(course, chromium, tmp_path):
-    """The second wall alone: her feedback page written with the sanitizer off (the course's copy, its
-    nbgrader_config.py without it) holds her scripts and handlers, and its Content-Security-Policy stops every
-    one of them, while its own MathJax still typesets the formulas."""
-    copy = tmp_path / "course"
+@pytest.fixture(scope="module")
+def unsanitized_course(course, tmp_path_factory) -> Path:
+    """A copy of the graded course whose nbgrader_config.py has the sanitizer off, its feedback written again:
+    for the second walls alone."""
+    copy = tmp_path_factory.mktemp("unsanitized") / "course"
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("feedback"))
     config = copy / "nbgrader_config.py"
     text, replaced = re.subn(r"^c\.HTMLExporter\.preprocessors = .*$", "c.HTMLExporter.preprocessors = []",
@@ -335,12 +341,50 @@ def test_the_feedback_pages_policy_stops_what_a_sanitizer_would_miss(course, chr
     config.write_text(text)
     result = instructor(copy, "feedback", LESSON)
     assert result.returncode == 0, f"feedback:\n{result.stdout}\n{result.stderr}"
+    return copy
+
+
+@pytest.mark.browser
+def test_the_feedback_pages_policy_stops_what_a_sanitizer_would_miss(unsanitized_course, chromium):
+    """The second wall alone: her feedback page written with the sanitizer off holds her scripts and handlers,
+    and its Content-Security-Policy stops every one of them, while its own MathJax still typesets the formulas."""
     context = chromium.new_context(offline=True)
     try:
-        seen = visit(context, (copy / "feedback" / STUDENT / LESSON / f"{LESSON}.html").as_uri(),
+        seen = visit(context, (unsanitized_course / "feedback" / STUDENT / LESSON / f"{LESSON}.html").as_uri(),
                      wait_for_mathjax=True)
     finally:
         context.close()
     assert {"<script>", "img onerror", "<iframe>"} <= set(seen["live"]), f"her markup is not there: {seen['live']}"
     assert seen["ran"] == [] and not seen["title"].startswith("pwned"), f"ran: {seen['ran']}, title {seen['title']!r}"
     assert seen["formulas"] >= 2 and seen["broken_formulas"] == 0
+
+
+@pytest.mark.browser
+def test_the_formgraders_policy_stops_what_a_sanitizer_would_miss(unsanitized_course, chromium):
+    """The second wall alone, in ``make formgrader``: her page with the sanitizer off holds her scripts and
+    handlers, and its Content-Security-Policy stops every one of them (nothing written, no terminal), while the
+    formgrader's own scripts run: the scores come from its API, and the eye icon's handler shows her name."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with serve_formgrader(unsanitized_course) as (base, token, _):
+        with urllib.request.urlopen(f"{base}/formgrader/api/submitted_notebooks/{LESSON}/{LESSON}?token={token}",
+                                    timeout=30) as response:
+            submission = json.loads(response.read())[0]["id"]
+        context = chromium.new_context()
+        try:
+            context.new_page().goto(f"{base}/formgrader?token={token}")
+            seen = visit(context, f"{base}/formgrader/submissions/{submission}/")
+            page = seen["page"]
+            # (Playwright's wait_for_function evaluates a string: the page's policy forbids that, rightly.)
+            # formgrade.js puts each autograded score in its input's placeholder (the template writes none).
+            sync_api.expect(page.locator("input.score").first).to_have_attribute("placeholder", "1", timeout=30_000)
+            scores = page.eval_on_selector_all("input.score", "inputs => inputs.map(i => i.placeholder)")
+            page.locator("span.glyphicon.name-hidden").click()  # onclick="toggle_name(true);"
+            name_shown = page.locator("a.name-shown").is_visible()
+            terminals = _terminals(base, token)
+        finally:
+            context.close()
+    assert {"<script>", "img onerror", "<iframe>"} <= set(seen["live"]), f"her markup is not there: {seen['live']}"
+    assert seen["ran"] == [] and not seen["title"].startswith("pwned"), f"ran: {seen['ran']}, title {seen['title']!r}"
+    assert terminals == [] and _written(unsanitized_course) == []
+    assert scores and all(value == "1" for value in scores), f"the formgrader's scores did not load: {scores}"
+    assert name_shown, "the formgrader's own handler (toggle_name) did not run"
