@@ -14,8 +14,13 @@ no file written, no terminal), the pages hold no script, frame, object, handler 
 hers, and her honest content still shows: text, a table, a widget's text fallback, a PNG, and in the
 feedback the formulas typeset by its MathJax (behind its Content-Security-Policy).
 
+She also hands in a page of her own beside the notebook, which the formgrader serves: it runs nothing.
+
 A control renders the same autograded notebook with nbconvert's plain HTML exporter (no sanitizer, as the
-formgrader did before) and opens it: the payloads do run there, so this test can see them run.
+formgrader did before) and opens it: the payloads do run there, so this test can see them run. And with the
+sanitizer off (a copy of the course), the second walls hold alone: the feedback page's and the formgrader's
+Content-Security-Policy stop every payload, while MathJax and the formgrader's own scripts still work.
+The lessons' own markdown renders through the sanitizer exactly as nbconvert renders it.
 """
 from __future__ import annotations
 

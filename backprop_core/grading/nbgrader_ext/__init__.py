@@ -7,6 +7,7 @@
 - :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
 - :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it), no inline script but MathJax;
 - :mod:`.sanitize` (every HTML export: formgrader, feedback): student content never runs in a browser;
+- :mod:`.formgrader_policy` (``make formgrader``'s server extension): a submission's page lets run only nbgrader's scripts;
 - :mod:`.collect` (collect): a submission only from its own student, without links, at its true time.
 """
 from .collect import VettedCollect
