@@ -64,9 +64,11 @@ lab: $(VENV)/.installed-lab
 # The instructor's view: JupyterLab on the course with nbgrader's formgrader (manual grading, the gradebook),
 # which reads nbgrader_config.py from the folder it starts in; the venv's bin/ first on PATH because nbgrader
 # calls alembic. COURSE=dir serves another course folder (one holding its own nbgrader_config.py).
+# etc/jupyter-instructor: a Content-Security-Policy on the pages that show a submission.
 COURSE ?= $(CURDIR)
 formgrader: $(VENV)/.installed-lab
 	cd "$(COURSE)" && PATH="$(abspath $(VENV))/bin:$$PATH" \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter-instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	exec "$(abspath $(VENV))/bin/jupyter" lab --ServerApp.root_dir="$(abspath $(COURSE))" \
 	    --LabApp.default_url=/formgrader --ServerApp.answer_yes=True $(ROOT_FLAG) $(ARGS)
 

@@ -31,7 +31,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetG
 from backprop_core.grading import gradebook_url
 from backprop_core.grading.nbgrader_ext import (DescribeTestCells, GuardedExecute, HideHiddenTests,
                                                 OfflineFeedbackExporter, RestoreTestCells, SandboxedExecute,
-                                                StderrShownNotScored)
+                                                SanitizeStudentContent, StderrShownNotScored)
 from backprop_core.grading.nbgrader_ext.feedback_page import TEMPLATE_NAME as FEEDBACK_TEMPLATE, feedback_template_dirs
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
@@ -135,3 +135,9 @@ c.GenerateFeedback.exporter_class = OfflineFeedbackExporter
 # nbgrader's defaults for any HTMLExporter (its own template) must not replace the course's page.
 c.OfflineFeedbackExporter.template_name = FEEDBACK_TEMPLATE
 c.OfflineFeedbackExporter.extra_template_basedirs = feedback_template_dirs()
+
+# Student content never runs in a browser: every HTML export (the formgrader's submission pages, nbgrader's
+# HTMLExporter; the feedback page, a subclass) shows a submission's markdown and outputs cleaned by bleach with
+# the course's allow-list: no script, event handler, javascript: URL, iframe/object/embed or inline SVG
+# (backprop_core/grading/nbgrader_ext/sanitize.py). The notebooks on disk are left as they are.
+c.HTMLExporter.preprocessors = [SanitizeStudentContent]

@@ -6,6 +6,7 @@ formgrader lists the submission and its manual grading page shows it. Ending mak
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -29,10 +30,10 @@ def _get(url: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def formgrader(tmp_path_factory):
-    """``make formgrader`` on a graded course, once it serves: (base URL, token, the course folder)."""
-    course = graded_course(tmp_path_factory.mktemp("formgrader"))
+@contextlib.contextmanager
+def serve_formgrader(course: Path):
+    """``make formgrader COURSE=course`` on a free port, once it serves: (base URL, token, the make process).
+    Ends the server (and everything it started) on leaving."""
     port, token = _free_port(), secrets.token_hex(8)
     args = f"--port {port} --no-browser --IdentityProvider.token={token}"
     process = subprocess.Popen(["make", "--no-print-directory", "formgrader", f"COURSE={course}", f"ARGS={args}"],
@@ -51,7 +52,7 @@ def formgrader(tmp_path_factory):
             time.sleep(0.5)
         else:
             pytest.fail("make formgrader did not serve within 180 s")
-        yield base, token, course, process
+        yield base, token, process
     finally:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGTERM)  # make alone: it passes the signal on to JupyterLab
@@ -61,6 +62,14 @@ def formgrader(tmp_path_factory):
                 pass
         if _session_pids(process.pid):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def formgrader(tmp_path_factory):
+    """``make formgrader`` on a graded course, once it serves: (base URL, token, the course folder, make)."""
+    course = graded_course(tmp_path_factory.mktemp("formgrader"))
+    with serve_formgrader(course) as (base, token, process):
+        yield base, token, course, process
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -5,7 +5,9 @@
 - :mod:`.execute` (inside the sandbox): a cell that runs too long is stopped, the rest graded;
 - :mod:`.stderr` (autograde, scoring): stderr is shown, never scored;
 - :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
-- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it);
+- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it), no inline script but MathJax;
+- :mod:`.sanitize` (every HTML export: formgrader, feedback): student content never runs in a browser;
+- :mod:`.formgrader_policy` (``make formgrader``'s server extension): a submission's page lets run only nbgrader's scripts;
 - :mod:`.collect` (collect): a submission only from its own student, without links, at its true time.
 """
 from .collect import VettedCollect
@@ -13,8 +15,9 @@ from .execute import GuardedExecute
 from .sandboxed import SandboxedExecute
 from .feedback import DescribeTestCells, HideHiddenTests, strip_hidden_region
 from .feedback_page import OfflineFeedbackExporter
+from .sanitize import SanitizeStudentContent
 from .stderr import StderrShownNotScored
 from .test_cells import RestoreTestCells
 
-__all__ = ["DescribeTestCells", "GuardedExecute", "HideHiddenTests", "OfflineFeedbackExporter", "RestoreTestCells", "SandboxedExecute", "StderrShownNotScored", "VettedCollect",
+__all__ = ["DescribeTestCells", "GuardedExecute", "HideHiddenTests", "OfflineFeedbackExporter", "RestoreTestCells", "SandboxedExecute", "SanitizeStudentContent", "StderrShownNotScored", "VettedCollect",
            "strip_hidden_region"]

@@ -10,7 +10,11 @@ page through ``templates/backprop_feedback``, which
   the ``django-static-mathjax`` package, MathJax's own files; Django itself is
   not needed);
 - names each test in the summary by its grade id and what it checks
-  (:class:`~backprop_core.grading.nbgrader_ext.feedback.DescribeTestCells`).
+  (:class:`~backprop_core.grading.nbgrader_ext.feedback.DescribeTestCells`);
+- opens with a Content-Security-Policy that lets run only those two MathJax scripts (by their hashes) and
+  loads nothing: a second wall behind the sanitizer
+  (:class:`~backprop_core.grading.nbgrader_ext.sanitize.SanitizeStudentContent`), should any student script
+  ever reach the page, it would not run.
 
 One self-contained file per notebook, as nbgrader's exchange hands back only
 the ``.html`` files of a feedback folder. ``nbgrader_config.py`` selects it::
@@ -19,7 +23,9 @@ the ``.html`` files of a feedback folder. ``nbgrader_config.py`` selects it::
 """
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -74,9 +80,14 @@ def feedback_template_dirs() -> list[str]:
     return [os.fspath(TEMPLATES), os.fspath(nbgrader_templates())]
 
 
+def _script_hash(text: str) -> str:
+    """A CSP source that allows the inline script whose text (between its tags) is ``text``."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
 @functools.lru_cache(maxsize=1)
-def offline_mathjax() -> Markup:
-    """The ``<script>`` elements that typeset the page's formulas with no network (about 2 MB).
+def _mathjax_scripts() -> tuple[str, str]:
+    """The texts of the page's two scripts: MathJax's configuration, and the library.
 
     The library's text is made safe inside a ``<script>`` element: an HTML parser would end the element at
     ``</script`` and treat ``<!--`` specially; ``<\\/`` and ``<\\!`` mean the same in JavaScript's strings
@@ -84,8 +95,27 @@ def offline_mathjax() -> Markup:
     """
     library = mathjax_script_path().read_text(encoding="utf-8")
     library = re.sub("</(script)", r"<\\/\1", library, flags=re.IGNORECASE).replace("<!--", "<\\!--")
-    return Markup(f'<script type="text/javascript">\n{MATHJAX_CONFIG}\n</script>\n'
-                  f'<script type="text/javascript" id="MathJax-script">\n{library}\n</script>')
+    return f"\n{MATHJAX_CONFIG}\n", f"\n{library}\n"
+
+
+def content_security_policy() -> str:
+    """The page's policy: no script but MathJax's two (by hash: no inline script, handler or ``javascript:``
+    URL of anyone else runs), no network, no frame, object or form; inline styles and ``data:`` images and
+    fonts, which the page and MathJax's SVG use."""
+    config, library = _mathjax_scripts()
+    return ("default-src 'none'; "
+            f"script-src {_script_hash(config)} {_script_hash(library)}; "
+            "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+
+
+@functools.lru_cache(maxsize=1)
+def offline_mathjax() -> Markup:
+    """The page's Content-Security-Policy (a ``<meta>``: it must come before any script, and this comes first
+    in the page's head) and the ``<script>`` elements that typeset its formulas with no network (about 2 MB)."""
+    config, library = _mathjax_scripts()
+    return Markup(f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">\n'
+                  f'<script type="text/javascript">{config}</script>\n'
+                  f'<script type="text/javascript" id="MathJax-script">{library}</script>')
 
 
 class OfflineFeedbackExporter(HTMLExporter):
