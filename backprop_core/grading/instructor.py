@@ -402,7 +402,12 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
         report.progress.done(p.student, p.lesson, "not graded", "no result came back from the workers")
 
 
-def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
+def feedback(root: Path, wanted: list[str], students: list[str], workers: int | None = None) -> Report:
+    """Write the feedback pages of every graded submission, on ``workers`` processes (default: one per core).
+
+    A submission that is not graded gets no page, and loses any earlier one: it would show a score that no
+    longer stands.
+    """
     api, report = _api(root), Report()
     base = root / AUTOGRADED
     pairs = [(s.name, l.name) for s in sorted(base.iterdir()) if s.is_dir() and (not students or s.name in students)
@@ -412,20 +417,67 @@ def feedback(root: Path, wanted: list[str], students: list[str]) -> Report:
         report.fail(f"no autograded submissions in {base}: run autograde first")
     with _records(api) as records:
         statuses = {(row.student, row.lesson): row.status for row in gradesheet.lesson_statuses(records, root / SUBMITTED)}
-    for k, (student, lesson) in enumerate(pairs, 1):
-        where = f"[{k}/{len(pairs)}] {student} / {lesson}"
+    where = {pair: f"[{k}/{len(pairs)}] {pair[0]} / {pair[1]}" for k, pair in enumerate(pairs, 1)}
+    todo = []
+    for student, lesson in pairs:
         status = statuses.get((student, lesson), gradesheet.NOT_SUBMITTED)
-        if status != gradesheet.GRADED_STATUS:  # a page would show a score that no longer stands
+        if status != gradesheet.GRADED_STATUS:
             shutil.rmtree(root / FEEDBACK / student / lesson, ignore_errors=True)
-            report.ok(f"{where}: no feedback ({status}); any earlier feedback page of it was removed")
-            continue
-        result = api.generate_feedback(lesson, student, force=True)
-        if result.get("success"):
-            files = sorted((root / FEEDBACK / student / lesson).glob("*.html"))
-            report.ok(f"{where}: " + ", ".join(str(f.relative_to(root)) for f in files))
+            report.ok(f"{where[student, lesson]}: no feedback ({status}); any earlier feedback page of it was removed")
         else:
-            report.fail(f"{where}: NO feedback: {_error_text(result)}")
+            todo.append((student, lesson))
+    for (student, lesson), error in _feedback_pages(api, root, todo, workers or os.cpu_count() or 1):
+        if error is None:
+            files = sorted((root / FEEDBACK / student / lesson).glob("*.html"))
+            report.ok(f"{where[student, lesson]}: " + ", ".join(str(f.relative_to(root)) for f in files))
+        else:
+            report.fail(f"{where[student, lesson]}: NO feedback: {error}")
     return report
+
+
+def _feedback_pages(api, root: Path, pairs: list[tuple[str, str]],
+                    workers: int) -> Iterator[tuple[tuple[str, str], str | None]]:
+    """Each (student, lesson)'s pages written, with None or why not, as they come: in this process for one
+    worker or one page, else on a pool of processes (nbgrader writes one folder per page: no two share one)."""
+    workers = min(workers, -(-len(pairs) // PAGES_PER_PROCESS))  # a process costs an nbgrader start-up
+    if workers <= 1:
+        for pair in pairs:
+            yield pair, _feedback_page(api, pair)
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    # (spawn: a forked copy of this process would share the gradebook's open connection.)
+    with concurrent.futures.ProcessPoolExecutor(min(workers, len(pairs)), multiprocessing.get_context("spawn"),
+                                                initializer=_feedback_worker, initargs=(str(root),)) as pool:
+        futures = {pool.submit(_feedback_page_in_worker, pair): pair for pair in pairs}
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except Exception as error:  # noqa: BLE001 (a worker that died: that page is reported, the rest go on)
+                yield futures[future], f"the process writing it failed: {type(error).__name__}: {error}"
+
+
+#: Pages each feedback process writes at least (starting one, nbgrader imported, costs about 1.5 CPU-s).
+PAGES_PER_PROCESS = 8
+_WORKER_API = None
+
+
+def _feedback_worker(root: str) -> None:
+    global _WORKER_API
+    parallel.quiet_nbgrader()
+    _WORKER_API = _api(Path(root))
+
+
+def _feedback_page_in_worker(pair: tuple[str, str]) -> str | None:
+    return _feedback_page(_WORKER_API, pair)
+
+
+def _feedback_page(api, pair: tuple[str, str]) -> str | None:
+    """Write one submission's feedback pages (nbgrader's generate_feedback); None, or why it failed."""
+    student, lesson = pair
+    result = api.generate_feedback(lesson, student, force=True)
+    return None if result.get("success") else _error_text(result)
 
 
 def _settle_grades_csv(path: Path, statuses: list[gradesheet.LessonStatus]) -> None:
@@ -543,6 +595,8 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("feedback", help="HTML feedback for every autograded submission")
     p.add_argument("lessons", nargs="*")
     p.add_argument("--student", action="append", default=[])
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="processes writing pages (default: one per core; 1: in this process)")
     p = commands.add_parser("grades", help="export the gradebook as CSV, with each lesson's status beside it")
     p.add_argument("--to", default="grades.csv",
                    help="nbgrader's CSV file (default: grades.csv in the course root); the statuses go to "
@@ -558,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "autograde":
         report = autograde(root, args.lessons, args.student, args.force, args.workers, args.scheduler)
     elif args.command == "feedback":
-        report = feedback(root, args.lessons, args.student)
+        report = feedback(root, args.lessons, args.student, args.workers)
     else:
         report = grades(root, args.to, args.roster)
     if report.failed:
