@@ -1,13 +1,13 @@
 """Issue 24, item 9: ``make report``, the class at a glance, checked against the gradebook.
 
-The sample course's lesson is released under three ids (00-sample, 00-copy,
-00-third), a class is submitted and graded through the real instructor CLI
+The sample course's lesson is released under three ids (00-sample, 01-copy,
+02-third), a class is submitted and graded through the real instructor CLI
 (``autograde``), then ``report`` writes ``class-report.html``. The class:
 
 - ``ada``: the solution in every lesson; ``bob``: the same solution in 00-sample
   only (a copying group with ada there), then nothing (dropped);
-- ``cy``: the known mistake ``missing_half`` pasted into 00-sample and 00-copy;
-- ``dee``: the untouched release in 00-sample and 00-third (missed 00-copy only: not listed);
+- ``cy``: the known mistake ``missing_half`` pasted into 00-sample and 01-copy;
+- ``dee``: the untouched release in 00-sample and 02-third (missed 01-copy only: not listed);
 - ``fay``: a notebook that is not JSON in 00-sample (not graded), the solution after;
 - ``mal<script>alert(1)<``: a student id holding markup, whose 00-sample folder holds
   a notebook named ``<script>alert(2)<.ipynb`` (not graded, and the reason names it);
@@ -35,7 +35,7 @@ from test_grading_course import SAMPLE, _append, _renamed_source, exercises_of, 
 
 pytestmark = pytest.mark.grading
 
-LESSONS = ("00-sample", "00-copy", "00-third")
+LESSONS = ("00-sample", "01-copy", "02-third")
 COURSE_ID = "backprop-step-by-step"
 TIMEOUT = 5
 MARKUP = "mal<script>alert(1)<"
@@ -96,12 +96,12 @@ def graded_class(tmp_path_factory) -> Path:
     for lesson in LESSONS:
         submit(course, "ada", lesson, made["solution"])
     submit(course, "bob", "00-sample", made["solution"])
-    for lesson in ("00-sample", "00-copy"):
+    for lesson in ("00-sample", "01-copy"):
         submit(course, "cy", lesson, made["mistake:missing_half"])
-    for lesson in ("00-sample", "00-third"):
+    for lesson in ("00-sample", "02-third"):
         submit(course, "dee", lesson, made["release"])
     submit(course, "fay", "00-sample", '{"cells": [')
-    for lesson in ("00-copy", "00-third"):
+    for lesson in ("01-copy", "02-third"):
         submit(course, "fay", lesson, made["solution"])
     submit(course, MARKUP, "00-sample", made["solution"], name="<script>alert(2)<.ipynb")
     result = instructor(course, "autograde", timeout=TIMEOUT)
@@ -110,7 +110,7 @@ def graded_class(tmp_path_factory) -> Path:
     (course / "roster.csv").write_text("student,name,canvas_id\nada,Ada L,1\ngus,Gus <b>G</b>,2\n", encoding="utf-8")
     result = instructor(course, "grades", timeout=TIMEOUT)
     assert result.returncode == 0, result.stdout + result.stderr
-    report(course, "--roster", "roster.csv")
+    report(course, "--roster", str(course / "roster.csv"))
     return course
 
 
@@ -201,14 +201,14 @@ def test_the_known_mistake_is_counted_per_test_with_an_example(graded_class):
     from backprop_core.course.mistakes import MISTAKES
 
     found, book = page(graded_class), gradebook(graded_class)
-    for lesson in ("00-sample", "00-copy"):
+    for lesson in ("00-sample", "01-copy"):
         failed = [name for name, (score, points) in book[("cy", lesson)][1].items() if score < points]
         assert failed, "the mistake failed no test: a vacuous class"
         seen = rows(found.tables[f"mistakes-{lesson}"])
         assert {(r["mistake"], r["test"], r["submissions"]) for r in seen} == {
             (MISTAKES["missing_half"], name, "1") for name in failed}
         assert all("This is a known mistake: " + MISTAKES["missing_half"] in r["example message"] for r in seen)
-    assert "mistakes-00-third" not in found.tables  # (dee's release raises NotImplementedError: no known mistake)
+    assert "mistakes-02-third" not in found.tables  # (dee's release raises NotImplementedError: no known mistake)
     # The count comes from the grader's record in the test cell, not from its prose.
     cell = next(c for c in nbformat.read(graded_class / "autograded" / "cy" / "00-sample" / "00-sample.ipynb",
                                          as_version=4).cells
@@ -237,8 +237,8 @@ def test_the_heat_map_table_and_absences(graded_class):
             assert shown == ("missing" if row["status"] == "not submitted" else "not graded"), (student, lesson)
     assert all(heat["gus (Gus <b>G</b>)"][lesson] == "missing" for lesson in LESSONS)  # the roster's
     gone = {(r["student"], r["what"], r["lessons not submitted"]) for r in rows(found.tables["absences"])}
-    assert gone == {("bob", "dropped", "00-copy, 00-third"), (MARKUP, "dropped", "00-copy, 00-third"),
-                    ("gus (Gus <b>G</b>)", "submitted nothing", "00-copy, 00-sample, 00-third")}
+    assert gone == {("bob", "dropped", "01-copy, 02-third"), (MARKUP, "dropped", "01-copy, 02-third"),
+                    ("gus (Gus <b>G</b>)", "submitted nothing", "00-sample, 01-copy, 02-third")}
 
 
 def test_the_copying_groups_are_the_similarity_reports(graded_class):
@@ -316,3 +316,95 @@ def show_in_chromium(path: Path, screenshot: Path) -> None:
     assert asked == [] and errors == [] and scripts == 0, (asked, errors, scripts)
     if MARKUP in path.read_text(encoding="utf-8").replace("&lt;", "<"):
         assert MARKUP in body  # shown as text
+
+
+# ------------------------------------------------------------------ the parts, without grading
+def test_a_verdict_names_its_known_mistakes_by_key():
+    from backprop_core.grading import checker, exercises
+
+    exercise = exercises.get("half_squared_error")
+    for mistake in exercise.mistakes:
+        for prop in mistake.properties or exercise.properties:
+            cases = checker.cases_of(exercise, prop)
+            expected, known = checker.expected_outcomes(exercise, prop, cases)
+            got = [checker.run_case(mistake.function, case) for case in cases]
+            result = checker.verdict(exercise, prop, cases, expected, known, got, 10.0)
+            assert not result.passed and mistake.key in result.mistakes, (mistake.key, prop, result)
+            assert "This is a known mistake: " + mistake.label in result.text
+    cases = checker.cases_of(exercise, "one_sample")
+    expected, known = checker.expected_outcomes(exercise, "one_sample", cases)
+    got = [checker.run_case(exercise.reference, case) for case in cases]
+    assert checker.verdict(exercise, "one_sample", cases, expected, known, got, 10.0).mistakes == ()
+
+
+def test_copying_groups_join_pairs_per_lesson_and_leave_the_reference_out():
+    from backprop_core.grading import report as class_page, similarity
+
+    found = similarity.Report(threshold=0.9, min_tokens=50, flagged=[
+        similarity.Pair("01", "f", "a", "b", 0.95, 60), similarity.Pair("01", "g", "b", "c", 0.92, 60),
+        similarity.Pair("01", "f", "d", "e", 1.0, 60), similarity.Pair("02", "f", "a", "c", 0.91, 60),
+        similarity.Pair("02", "f", "x", "reference: backprop_core.nn.f", 1.0, 60)])
+    assert class_page.copy_groups(found) == [
+        class_page.CopyGroup("01", ("a", "b", "c"), ("f", "g"), 0.95),
+        class_page.CopyGroup("01", ("d", "e"), ("f",), 1.0),
+        class_page.CopyGroup("02", ("a", "c"), ("f",), 0.91)]
+
+
+def test_absences_in_lesson_order():
+    from backprop_core.grading import gradesheet, report as class_page
+
+    handed = {"in-all": "111", "gap-of-one": "101", "gap-of-two": "1001", "dropped": "1100", "last-only": "0001",
+              "none": "0000", "stopped-at-last": "1110"}
+    lessons = ["01", "02", "03", "04"]
+    statuses = [gradesheet.LessonStatus(s, l, "graded" if flag == "1" else gradesheet.NOT_SUBMITTED,
+                                        1.0 if flag == "1" else None, 1.0)
+                for s, flags in handed.items() for l, flag in zip(lessons, flags.ljust(4, "1"))]
+    data = class_page.ClassData("c", lessons, dict.fromkeys(lessons, 1.0), sorted(handed), statuses)
+    assert class_page.absences(data) == [
+        class_page.Absence("dropped", "dropped", ("03", "04")),
+        class_page.Absence("gap-of-two", "missed in a row", ("02", "03")),
+        class_page.Absence("last-only", "missed in a row", ("01", "02", "03")),
+        class_page.Absence("none", "submitted nothing", ("01", "02", "03", "04"))]
+
+
+# ------------------------------------------------------------------ a class of 40, for a look
+def submit_a_large_class(course: Path, n: int = 40, seed: int = 24) -> None:
+    """``n`` students over :data:`LESSONS`: mostly solutions, the known mistakes, untouched releases,
+    notebooks that are not JSON, lessons not handed in, and a few who drop out after the first lesson."""
+    import random
+
+    made, rng = notebooks(course), random.Random(seed)
+    mistakes = sorted(k for k in made if k.startswith("mistake:"))
+    for k in range(n):
+        student = f"student{k:02d}"
+        for index, lesson in enumerate(LESSONS):
+            if index and k % 10 == 7:  # dropped after the first lesson
+                continue
+            draw = rng.random()
+            if draw < 0.12:
+                continue  # not handed in
+            if draw < 0.16:
+                submit(course, student, lesson, '{"cells": [')
+            else:
+                kind = ("solution" if draw < 0.62 else rng.choice(mistakes) if draw < 0.88 else "release")
+                submit(course, student, lesson, made[kind])
+
+
+def main(folder: str) -> None:
+    """Grade a class of 40 in ``folder`` through the CLI, write its report and screenshot it:
+    ``python tests/test_class_report.py /tmp/class-40`` -> test-artifacts/class-report-40.png."""
+    from test_grading_course import _env  # noqa: F401 (the CLI's environment, as in the tests)
+
+    course = released_course(Path(folder))
+    submit_a_large_class(course)
+    result = instructor(course, "autograde", timeout=TIMEOUT)
+    print(result.stdout[-3000:], result.stderr[-3000:])
+    report(course)
+    show_in_chromium(course / "class-report.html", ARTIFACTS / "class-report-40.png")
+    print(f"wrote {course / 'class-report.html'} and {ARTIFACTS / 'class-report-40.png'}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1])

@@ -44,8 +44,8 @@ __all__ = ["TestResult", "CopyGroup", "Absence", "ClassData", "read_class", "cop
 #: Okabe & Ito's colour-blind-safe palette (grading may not import viz's course style).
 PALETTE = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "vermillion": "#D55E00",
            "sky": "#56B4E9", "purple": "#CC79A7", "yellow": "#F0E442", "grey": "#999999"}
-#: Longest message excerpt shown as a mistake's example.
-EXAMPLE_CHARS = 600
+#: Longest message excerpt shown as a mistake's example: characters, lines.
+EXAMPLE_CHARS, EXAMPLE_LINES = 600, 8
 
 
 # ====================================================================== records
@@ -247,7 +247,7 @@ def score_histogram(scores: list[float], max_score: float) -> str:
     plt = _pyplot()
     counts = Counter(scores)
     values = sorted(set(counts) | {float(k) for k in range(int(max_score) + 1)})
-    fig, ax = plt.subplots(figsize=(5.5, 2.8))
+    fig, ax = plt.subplots(figsize=(4.5, 2.4))
     ax.bar([f"{v:g}" for v in values], [counts.get(v, 0) for v in values], color=PALETTE["blue"])
     ax.set_xlabel(f"score (of {max_score:g} points)")
     ax.set_ylabel("submissions")
@@ -259,7 +259,7 @@ def score_histogram(scores: list[float], max_score: float) -> str:
 def pass_rate_chart(rates: list[tuple[str, int, int]]) -> str:
     """Horizontal bars: each test's share of graded submissions that passed it; ``rates`` is (test, passed, of)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(rates)))
+    fig, ax = plt.subplots(figsize=(6.5, 0.6 + 0.4 * len(rates)))
     labels = [_label(test, 40) for test, _, _ in rates]
     shares = [100 * passed / total if total else 0 for _, passed, total in rates]
     bars = ax.barh(labels, shares, color=PALETTE["green"])
@@ -318,10 +318,10 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _table(table_id: str, caption: str, header: list[str], rows: list[list]) -> str:
+def _table(table_id: str, caption: str, header: list[str], rows: list[list], kind: str = "") -> str:
     head = "".join(f"<th scope='col'>{_esc(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return (f"<table id='{_esc(table_id)}'><caption>{_esc(caption)}</caption><thead><tr>{head}</tr></thead>"
+    return (f"<table id='{_esc(table_id)}' class='{kind}'><caption>{_esc(caption)}</caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
 
@@ -398,7 +398,8 @@ def _lesson_section(data: ClassData, lesson: str) -> str:
     if seen:
         parts.append(_table(f"mistakes-{_slug(lesson)}", "Known mistakes the failed tests named, with an example",
                             ["mistake", "test", "submissions", "example message"],
-                            [[MISTAKES.get(key, key), test, n, _excerpt(message)] for key, test, n, message in seen]))
+                            [[MISTAKES.get(key, key), test, n, _excerpt(message)] for key, test, n, message in seen],
+                            kind="mistakes"))
     else:
         parts.append("<p>No failed test named a known mistake.</p>")
 
@@ -413,8 +414,10 @@ def _lesson_section(data: ClassData, lesson: str) -> str:
 
 
 def _excerpt(message: str) -> str:
-    message = message.strip()
-    return message if len(message) <= EXAMPLE_CHARS else message[:EXAMPLE_CHARS - 1] + "…"
+    """The start of a message: its first :data:`EXAMPLE_LINES` lines, at most :data:`EXAMPLE_CHARS` characters."""
+    lines = message.strip().splitlines()
+    text = "\n".join(lines[:EXAMPLE_LINES]) + ("\n…" if len(lines) > EXAMPLE_LINES else "")
+    return text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS - 1] + "…"
 
 
 def _reason(status: str) -> str:
@@ -482,6 +485,7 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 caption { text-align: left; font-weight: bold; padding: 0.2rem 0; }
 th, td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
 td { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 36rem; }
+.mistakes td:nth-child(4) { font-family: monospace; font-size: 0.8rem; }
 section { border-top: 2px solid #0072B2; margin-top: 1.5rem; }
 """
 
