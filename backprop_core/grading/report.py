@@ -60,6 +60,7 @@ class TestResult:
     max_score: float
     mistakes: tuple[str, ...] = ()  # keys of MISTAKES, from the cell's backprop.verdict
     message: str = ""  # the grader's message in the cell's output (a failure's text)
+    recorded: bool = True  # whether the cell holds the grader's verdict record (older gradings do not)
 
     @property
     def passed(self) -> bool:
@@ -142,7 +143,7 @@ def _test_results(gradebook, root: Path, student: str, lesson: str) -> list[Test
             verdict, message = cells.get(grade.name, ({}, ""))
             mistakes = tuple(str(k) for k in verdict.get("mistakes", ()) if isinstance(k, str))
             results.append(TestResult(student, lesson, grade.name, float(grade.score), float(grade.max_score),
-                                      mistakes, message))
+                                      mistakes, message, "passed" in verdict))
     gradebook.db.commit()
     return results
 
@@ -275,7 +276,7 @@ def pass_rate_chart(rates: list[tuple[str, int, int]]) -> str:
 
 def heat_map(data: ClassData) -> str:
     """Students × lessons: each graded lesson's score as a share of its points; not submitted and not
-    graded are drawn as such (hatched grey, with a word), never as a colour of the scale."""
+    graded are drawn as such (hatched or dotted, with a word), never as a colour of the scale."""
     import numpy as np
 
     plt = _pyplot()
@@ -288,7 +289,7 @@ def heat_map(data: ClassData) -> str:
             row = data.status(student, lesson)
             if row.graded and row.max_score:
                 share[i, j] = row.score / row.max_score
-    width = 3.2 + 1.3 * len(lessons)
+    width = 3.2 + 0.9 * len(lessons)
     fig, ax = plt.subplots(figsize=(width, 1.2 + 0.32 * len(students)))
     image = ax.imshow(np.ma.masked_invalid(share), cmap="cividis", vmin=0, vmax=1, aspect="auto",
                       interpolation="nearest")
@@ -300,8 +301,9 @@ def heat_map(data: ClassData) -> str:
                         color="black" if share[i, j] > 0.6 else "white")
                 continue
             missing = not row.submitted
-            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#eeeeee" if missing else "white",
-                                   edgecolor=PALETTE["grey"], hatch="///" if missing else "..", linewidth=0.5))
+            # White underneath: the scale's middle is grey itself, so a missing cell must not be filled grey.
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", edgecolor="#bbbbbb",
+                                   hatch="///" if missing else "..", linewidth=0.5))
             ax.text(j, i, "missing" if missing else "not graded", ha="center", va="center", fontsize=7,
                     color=PALETTE["vermillion"] if not missing else "black",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
@@ -402,6 +404,12 @@ def _lesson_section(data: ClassData, lesson: str) -> str:
                             kind="mistakes"))
     else:
         parts.append("<p>No failed test named a known mistake.</p>")
+    unknown = [t for t in data.tests if t.lesson == lesson and not t.passed and not t.recorded]
+    if unknown:
+        parts.append(f"<p class='warning'>Not counted: {len(unknown)} failed test(s) of "
+                     f"{len({t.student for t in unknown})} submission(s) hold no verdict record (graded before "
+                     "the grader wrote one, or their notebook in autograded/ is missing); "
+                     "make autograde ARGS=--force regrades them.</p>")
 
     parts.append("<h3>Not graded</h3>")
     if not_graded:
@@ -440,8 +448,8 @@ def _class_section(data: ClassData) -> str:
         mean = sum(c.score / c.max_score for c in graded if c.max_score) / len(graded) if graded else 0
         alt = (f"Heat map of {len(data.students)} students by {len(data.lessons)} lessons: each graded lesson's "
                f"score as a share of its points ({len(graded)} graded cells, mean share {mean:.0%}); "
-               f"{missing} cells hatched grey marked missing (not submitted), {not_graded} dotted marked not graded.")
-        parts.append(_figure(heat_map(data), alt, "Each student's score per lesson (darker is lower); hatched grey: "
+               f"{missing} cells hatched and marked missing (not submitted), {not_graded} dotted and marked not graded.")
+        parts.append(_figure(heat_map(data), alt, "Each student's score per lesson (darker is lower); hatched: "
                                                   "missing; dotted: handed in but not graded."))
         rows = [[_who(data, s)] + [_cell_text(data.status(s, l)) for l in data.lessons] for s in data.students]
         parts.append(_table("heat-map", "Scores per student and lesson", ["student", *data.lessons], rows))
