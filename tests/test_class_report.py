@@ -367,6 +367,24 @@ def test_absences_in_lesson_order():
         class_page.Absence("none", "submitted nothing", ("01", "02", "03", "04"))]
 
 
+def test_a_page_drawn_from_records_escapes_what_students_wrote_and_names_what_it_cannot_count(tmp_path):
+    from backprop_core.grading import gradesheet, report as class_page
+
+    odd = ["a$x$b", "<img src=x onerror=alert(1)>"]  # matplotlib math; markup
+    statuses = [gradesheet.LessonStatus(odd[0], "01", "graded", 0.0, 1.0),
+                gradesheet.LessonStatus(odd[1], "01", "graded", 0.0, 1.0)]
+    tests = [class_page.TestResult(odd[0], "01", "test_f", 0.0, 1.0, ("missing_half",), "raised <script>x</script>"),
+             class_page.TestResult(odd[1], "01", "test_f", 0.0, 1.0, recorded=False)]
+    data = class_page.ClassData("c", ["01"], {"01": 1.0}, odd, statuses, tests)
+    text = class_page.write_page(data, tmp_path / "page.html").read_text(encoding="utf-8")
+    assert "<script" not in text and "<img src=x" not in text
+    assert "raised &lt;script&gt;x&lt;/script&gt;" in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert "Not counted: 1 failed test(s) of 1 submission(s) hold no verdict record" in text
+    found = page(tmp_path, "page.html")
+    assert rows(found.tables["mistakes-01"]) == [{"mistake": "a missing ½ in the squared error", "test": "test_f",
+                                                  "submissions": "1", "example message": "raised <script>x</script>"}]
+
+
 # ------------------------------------------------------------------ a class of 40, for a look
 def submit_a_large_class(course: Path, n: int = 40, seed: int = 24) -> None:
     """``n`` students over :data:`LESSONS`: mostly solutions, the known mistakes, untouched releases,
