@@ -10,7 +10,7 @@ GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-pos
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab formgrader test bench release autograde feedback grades similarity student-copy hub hub-install clean-venv
+.PHONY: help lab formgrader test bench release autograde feedback grades report similarity student-copy hub hub-install clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
@@ -24,7 +24,8 @@ help:
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
 	@echo "make grades     export the gradebook: grades.csv (nbgrader's), grades-status.csv (graded or why not),"
 	@echo "                grades-canvas.csv (Canvas's import; ARGS='--roster roster.csv')"
-	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades: a PostgreSQL gradebook"
+	@echo "make report     the class at a glance: class-report.html, one offline page with figures (ARGS='--roster roster.csv')"
+	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades/report: a PostgreSQL gradebook"
 	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
 	@echo "make student-copy DEST=dir   what students need: the lessons and the package parts they import"
 	@echo "a class on one server (README, 'A class on one server (JupyterHub)'), as root:"
@@ -80,12 +81,12 @@ bench: $(VENV)/.installed-bench
 
 # Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
 # release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
-release autograde feedback grades: $(VENV)/.installed-lab $(GRADEBOOK_DRIVER)
+release autograde feedback grades report: $(VENV)/.installed-lab $(GRADEBOOK_DRIVER)
 	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
 
 # nbgrader_config.py reads the gradebook's URL from the environment (exported by make: no shell quoting to get wrong).
 ifneq ($(GRADEBOOK),)
-release autograde feedback grades: export BACKPROP_GRADEBOOK_URL := $(GRADEBOOK)
+release autograde feedback grades report: export BACKPROP_GRADEBOOK_URL := $(GRADEBOOK)
 endif
 
 # The copying report: informs, changes no grade (backprop_core/grading/similarity.py).

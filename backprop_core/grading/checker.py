@@ -69,10 +69,15 @@ def error_name(error: BaseException) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """A graded property's result: passed or not, and the text the student reads."""
+    """A graded property's result: passed or not, and the text the student reads.
+
+    ``mistakes``: the keys (in :data:`MISTAKES`) of the known mistakes the text names, for the class
+    report (:mod:`.report`) to count without reading the text.
+    """
 
     passed: bool
     text: str
+    mistakes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -243,7 +248,8 @@ def verdict(exercise: Exercise, prop: str, cases: list[Case], expected: list[Out
     if not wrong:
         lines = [f"{name}: right on all {len(cases)} random cases of {prop!r}"] + _notes(exercise, prop, got)
         return Verdict(True, "\n".join(lines))
-    return Verdict(False, _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare))
+    return Verdict(False, _failure_message(exercise, prop, cases, got, expected, mistakes, wrong, compare),
+                   tuple(_matched_mistakes(compare, got, mistakes, wrong)))
 
 
 def _question_verdict(exercise: Exercise, got: Outcome, expected: Outcome) -> Verdict:
@@ -387,15 +393,22 @@ def _diagnosis(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list
     if all(got[i].raised and error_name(got[i].error) == "NotImplementedError" for i in wrong):
         lines.append("It still raises NotImplementedError: replace `raise NotImplementedError()` with your code.")
     lines += _numerics_diagnosis(got, wrong)
-    matched = [key for key, answers in mistakes.items() if all(_agree(compare, g, m) for g, m in zip(got, answers))]
     changed = [got[i].changed[0] for i in wrong if got[i].changed]
     if changed:
         # Named whether or not the exercise registers an in-place Mistake: the rule holds for every exercise.
         lines.append(in_place.in_place_message(changed[0]))
-        matched = ["changed_argument_in_place"] + [key for key in matched if key != "changed_argument_in_place"]
+    matched = _matched_mistakes(compare, got, mistakes, wrong)
     if matched:
         lines.append("This is a known mistake: " + "; or ".join(MISTAKES[k] for k in matched) + ".")
     return lines
+
+
+def _matched_mistakes(compare: Compare, got: list[Outcome], mistakes: dict, wrong: list[int]) -> list[str]:
+    """The keys of the known mistakes the wrong answers are, in the order the message names them."""
+    matched = [key for key, answers in mistakes.items() if all(_agree(compare, g, m) for g, m in zip(got, answers))]
+    if any(got[i].changed for i in wrong):
+        matched = ["changed_argument_in_place"] + [key for key in matched if key != "changed_argument_in_place"]
+    return matched
 
 
 def _expected_and_got(compare: Compare, outcome: Outcome, expected: Outcome) -> list[str]:

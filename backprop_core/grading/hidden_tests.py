@@ -350,7 +350,8 @@ def _with_notes(result: Verdict, notes: list[str]) -> Verdict:
     """A failing verdict with the notes on the student's cells added (a passing one needs none)."""
     if result.passed or not notes:
         return result
-    return Verdict(False, result.text + "\nWhile your code ran for this test:\n" + "\n".join(f"  {n}" for n in notes))
+    return Verdict(False, result.text + "\nWhile your code ran for this test:\n" + "\n".join(f"  {n}" for n in notes),
+                   result.mistakes)
 
 
 def _judge_property(exercise, prop, cases, judged, progress: _Progress, settings: HiddenTestSettings) -> Verdict:

@@ -6,9 +6,10 @@ Run from the course root (the directory of ``nbgrader_config.py``)::
     python -m backprop_core.grading.instructor autograde          # what under submitted/ is not graded yet
     python -m backprop_core.grading.instructor feedback           # autograded/ -> feedback/ (HTML)
     python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv, grades-status.csv
+    python -m backprop_core.grading.instructor report             # the class at a glance -> class-report.html
 
-``make release``, ``make autograde``, ``make feedback`` and ``make grades``
-call these. Each command wraps nbgrader's own API (``NbGraderAPI``): the
+``make release``, ``make autograde``, ``make feedback``, ``make grades`` and
+``make report`` call these. Each command wraps nbgrader's own API (``NbGraderAPI``): the
 configuration, the gradebook and the files are nbgrader's, this module only
 walks the lessons and students, checks submissions before nbgrader sees them
 and prints one line per student and lesson. A broken submission is reported
@@ -554,6 +555,32 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
     return report
 
 
+def class_report(root: Path, to: str, roster: str | None = None, threshold: float | None = None) -> Report:
+    """Write the class at a glance (:mod:`~backprop_core.grading.report`) to ``to``: one offline HTML page."""
+    from . import report as class_page
+    from .similarity import DEFAULT_THRESHOLD
+
+    api, report = _api(root), Report()
+    destination = Path(to) if Path(to).is_absolute() else root / to
+    try:
+        students = canvas.read_roster(Path(roster)) if roster else None
+    except canvas.RosterError as error:
+        report.fail(f"--roster: {error}. No report was written.")
+        return report
+    running = RunLock.holder_if_running(lock_path(api.coursedir.db_url, root))
+    if running:
+        report.ok(f"note: another command is running ({running}): what it has not finished shows as not graded")
+    data = class_page.read_class(root, api.coursedir.db_url, api.coursedir.course_id, students,
+                                 DEFAULT_THRESHOLD if threshold is None else threshold)
+    class_page.write_page(data, destination)
+    cells = len(data.statuses)
+    graded = sum(row.graded for row in data.statuses)
+    missing = sum(not row.submitted for row in data.statuses)
+    report.ok(f"wrote {destination} ({len(data.students)} students, {len(data.lessons)} lessons: {graded} graded, "
+              f"{cells - graded - missing} not graded, {missing} not submitted; {len(data.groups)} copying group(s))")
+    return report
+
+
 def _student_total(student: str, rows: list[gradesheet.LessonStatus]) -> str:
     """One student's total over their graded lessons, and how many lessons were not graded or not submitted."""
     graded = [row for row in rows if row.graded]
@@ -574,6 +601,16 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"--workers must be a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"--threshold must be a number from 0 to 1, got {text!r}")
     return value
 
 
@@ -603,6 +640,12 @@ def main(argv: list[str] | None = None) -> int:
                         "<name>-status.csv beside it, Canvas's import to <name>-canvas.csv")
     p.add_argument("--roster", help="CSV mapping nbgrader ids to Canvas: student,name,canvas_id,sis_user_id,"
                                     "sis_login_id,section")
+    p = commands.add_parser("report", help="the class at a glance: one offline HTML page with figures")
+    p.add_argument("--to", default="class-report.html", help="the page (default: class-report.html in the course root)")
+    p.add_argument("--roster", help="CSV of the class (as for grades): its students who handed in nothing are "
+                                    "shown as missing, with their names")
+    p.add_argument("--threshold", type=_threshold, default=None,
+                   help="the copying report's similarity threshold for its groups (default: make similarity's)")
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()
@@ -613,6 +656,8 @@ def main(argv: list[str] | None = None) -> int:
         report = autograde(root, args.lessons, args.student, args.force, args.workers, args.scheduler)
     elif args.command == "feedback":
         report = feedback(root, args.lessons, args.student, args.workers)
+    elif args.command == "report":
+        report = class_report(root, args.to, args.roster, args.threshold)
     else:
         report = grades(root, args.to, args.roster)
     if report.failed:
