@@ -284,10 +284,14 @@ def _remove_users(users: list[str], groups: list[str]) -> None:
 
 
 def _copy_course(course: Path, lesson: str) -> None:
-    """The files ``make release``/``autograde``/``feedback`` need for ``lesson``, copied from the repository."""
+    """The files ``make release``/``autograde``/``feedback`` need for ``lesson``, copied from the repository,
+    and its package: the hub's environment has the students' copy only, the instructor's nbgrader imports
+    the course folder's (deploy/jupyterhub_config.py)."""
     course.mkdir()
     for name in ("nbgrader_config.py", "Makefile", "pyproject.toml"):
         shutil.copy2(REPO / name, course / name)
+    shutil.copytree(REPO / "backprop_core", course / "backprop_core",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for part in ("solutions", "lessons"):
         shutil.copytree(REPO / part / lesson, course / part / lesson,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
