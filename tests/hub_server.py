@@ -302,6 +302,9 @@ def course_make(course: Path, target: str, *args: str) -> str:
     so make never reinstalls the package from the copy); returns the output, fails on an error."""
     venv = REPO / ".venv"
     env = {k: v for k, v in os.environ.items() if k != "BACKPROP_GRADEBOOK_URL"}
+    # The venv's package (the repository's, installed editable), not the course copy's in the working
+    # folder: the grading sandbox mounts the package the grader imported, where the venv finds it.
+    env["PYTHONSAFEPATH"] = "1"
     result = run_checked(["make", "--no-print-directory", "-C", str(course), "-o", f"{venv}/.installed-lab",
                           target, f"VENV={venv}", f"ARGS={' '.join(args)}"], env=env, timeout=900)
     return result.stdout + result.stderr
