@@ -4,7 +4,8 @@
   real lesson): lesson 09's case function that hands ``train`` the course's gradients
   (``SoftmaxNetworkGradients``), called as ``softmax_cross_entropy``, ``network_gradients`` and
   ``numerical_gradients``; lesson 10's ``autograd.Value`` (every backward rule) ordered by the standard
-  library's ``graphlib``, as ``gradients`` and ``descend``, and graphlib's order as ``topological_order``.
+  library's ``graphlib``, as ``gradients`` and ``descend``, and graphlib's order as ``topological_order``;
+  lesson 08's central differences of lesson 10's graded expressions called with plain numbers.
   Each route is first shown to be genuine: with the full package, in this process, it gives the
   reference's answer on the exercise's own cases. The solution keeps full marks, and so does the
   solution whose ``backward()`` takes its order from ``graphlib`` instead of its ``topological_order``
@@ -108,6 +109,29 @@ def descend(f, start, learning_rate, steps):
     return [v.data for v in values]
 '''
 
+LESSON_10_BY_NUMBERS = '''
+def _differences(f, at, h=1e-6):
+    # lesson 08's central differences of the expression's values at plain numbers: no backward rule
+    slopes = []
+    for i in range(len(at)):
+        up, down = list(map(float, at)), list(map(float, at))
+        up[i] += h
+        down[i] -= h
+        slopes.append((f(*up) - f(*down)) / (2 * h))
+    return slopes
+
+
+def gradients(f, inputs):
+    return _differences(f, inputs)
+
+
+def descend(f, start, learning_rate, steps):
+    values = list(map(float, start))
+    for _ in range(steps):
+        values = [v - learning_rate * g for v, g in zip(values, _differences(f, values))]
+    return values
+'''
+
 #: Put after the solution's Value class: its backward() takes graphlib's order, its rules stay the student's.
 GRAPHLIB_ORDER_OWN_RULES = '''
 import graphlib
@@ -128,10 +152,12 @@ def _backward_in_graphlib_order(self):
 Value.backward = _backward_in_graphlib_order
 '''
 
-#: lesson -> (the routes' source, the exercises they answer with the full package)
+#: lesson -> {student: (the routes' source, the exercises they answer with the full package)}
 ROUTES = {
-    "09-your-own-network": (LESSON_09_ROUTES, ("softmax_cross_entropy", "network_gradients", "numerical_gradients")),
-    "10-autograd": (LESSON_10_ROUTES, ("gradients", "descend")),
+    "09-your-own-network": {"case-gradients": (LESSON_09_ROUTES, ("softmax_cross_entropy", "network_gradients",
+                                                                  "numerical_gradients"))},
+    "10-autograd": {"course-value-graphlib": (LESSON_10_ROUTES, ("gradients", "descend")),
+                    "differences": (LESSON_10_BY_NUMBERS, ("gradients", "descend"))},
 }
 
 
@@ -157,10 +183,11 @@ def _copied(kwargs: dict) -> dict:
 
 @pytest.mark.parametrize("lesson", list(ROUTES))
 def test_each_route_answers_its_exercises_with_the_full_package(lesson):
-    source, answered = ROUTES[lesson]
-    for name in answered:
-        assert _passes_with_the_full_package(source, name) == list(exercises.get(name).properties), (
-            f"the route to {name} is not one: with the full package it does not give the reference's answers")
+    for student, (source, answered) in ROUTES[lesson].items():
+        for name in answered:
+            assert _passes_with_the_full_package(source, name) == list(exercises.get(name).properties), (
+                f"{student}: the route to {name} is not one: with the full package it does not give the "
+                "reference's answers")
 
 
 def _scores(course: Path, lesson: str, notebook: str, students) -> dict:
@@ -176,7 +203,6 @@ def _scores(course: Path, lesson: str, notebook: str, students) -> dict:
 def test_the_routes_earn_nothing_through_autograde(lesson, tmp_path):
     """The release with the routes written in under each exercise earns 0 for every exercise they
     answer; the solution full marks; in lesson 10, the solution ordering with graphlib full marks."""
-    source, answered = ROUTES[lesson]
     course = new_course(tmp_path, ROOT, lesson)
     timeout = _timeout_for(ROOT)
     released = instructor(course, "release", lesson, timeout=timeout)
@@ -185,10 +211,11 @@ def test_the_routes_earn_nothing_through_autograde(lesson, tmp_path):
     solution = nbformat.read(course / "solutions" / lesson / name, as_version=4)
     release = nbformat.read(course / "lessons" / lesson / name, as_version=4)
     graded = {g.exercise.name: g for g in exercises_of(solution)}
-    routes = release
-    for exercise in answered:
-        routes = _append(routes, graded[exercise].solution_index, source)
-    students = {"solution": solution, "routes": routes}
+    students = {"solution": solution}
+    for student, (source, answered) in ROUTES[lesson].items():
+        students[student] = release
+        for exercise in answered:
+            students[student] = _append(students[student], graded[exercise].solution_index, source)
     if lesson == "10-autograd":
         students["graphlib-order"] = _append(solution, graded["gradients"].solution_index, GRAPHLIB_ORDER_OWN_RULES)
     for student, nb in students.items():
@@ -202,9 +229,10 @@ def test_the_routes_earn_nothing_through_autograde(lesson, tmp_path):
     for gid, (score, most) in scores["solution"].items():
         if gid in tests and score != most:
             problems.append(f"solution: {gid} scored {score}/{most}, expected full marks")
-    for gid, (score, most) in scores["routes"].items():
-        if tests.get(gid) in answered and score != 0:
-            problems.append(f"routes: {gid} scored {score}/{most} with the course's own code, expected 0")
+    for student, (_, answered) in ROUTES[lesson].items():
+        for gid, (score, most) in scores[student].items():
+            if tests.get(gid) in answered and score != 0:
+                problems.append(f"{student}: {gid} scored {score}/{most} with the course's own code, expected 0")
     for gid, (score, most) in scores.get("graphlib-order", {}).items():
         if gid in tests and score != most:
             problems.append(f"graphlib-order: {gid} scored {score}/{most}: an order from graphlib with the "

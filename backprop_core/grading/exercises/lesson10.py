@@ -27,8 +27,10 @@ LESSON = "10-autograd"
 # remove every caller of np.exp). Its Values then have data and parents but no operation. Any order
 # is fine (the student's topological_order, graded on its own, or graphlib's TopologicalSorter):
 # without rules an order computes nothing, so these two exercises grade the rules, which are theirs.
+# The graded expressions' values at plain numbers go too: differences of them (lesson 08) would give the
+# gradients without a rule.
 _VALUE_RULES = (autograd.Value.__add__, autograd.Value.__mul__, autograd.Value.__pow__, autograd.Value.exp,
-                autograd.Value.tanh, autograd.Value.sigmoid)
+                autograd.Value.tanh, autograd.Value.sigmoid, Expression.on_numbers)
 
 
 # ----------------------------------------------------------------- random graphs and expressions
