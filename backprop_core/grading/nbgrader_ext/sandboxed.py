@@ -10,6 +10,9 @@
    in a sandbox (:mod:`..sandbox`: no network, no view of the course, a
    non-root user, memory, process, CPU and output limits) by
    :mod:`..run_notebook`, kernel included, and its outputs are shown instead.
+   That sandbox mounts the student copy's package (:func:`_answer_free_package`),
+   not the full one: no registry, references of it, answers or hidden cases
+   for a cell to print into the feedback.
    Grading never needs it: it costs the lesson's own cells (seconds of
    training in lesson 07) for every submission. Its home starts with
    matplotlib's font list, made once per build cache by a sandbox that runs
