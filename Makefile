@@ -103,11 +103,14 @@ student-copy: $(VENV)/.installed-lab
 # A class on one server (README, "A class on one server (JupyterHub)"; deploy/jupyterhub_config.py).
 # Every user's server runs the course's environment, so it is built under HUB_PREFIX on an interpreter
 # every user may run (Debian's python3): .venv links to whatever built it, e.g. one under root's home,
-# which other users cannot run ("bad interpreter: Permission denied"). The course is installed into it
-# as a copy (not editable), so students never need to read this folder, which holds the solutions.
+# which other users cannot run ("bad interpreter: Permission denied"). What is installed into it is the
+# student copy (`make student-copy`, from the last commit): every user can read and import it, so it holds
+# no exercise registry, references of the registry, questions' answers or hidden tests. Instructors grade
+# with the course folder's full package (deploy/jupyterhub_config.py puts it first on their PYTHONPATH).
 HUB_PREFIX ?= /opt/backprop-hub
 HUB_PYTHON ?= /usr/bin/python3
 HUB_VENV   := $(HUB_PREFIX)/venv
+HUB_COPY   := $(HUB_PREFIX)/student-copy
 HUB_PROXY  := deploy/node_modules/.bin/configurable-http-proxy
 HUB_PORT   ?= 8000
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
@@ -123,9 +126,12 @@ $(HUB_VENV)/bin/python:
 # ownership"), the list came back empty and a changed package was never reinstalled.
 HUB_WATCHED := $(shell find backprop_core deploy/jupyter-student -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 $(HUB_VENV)/.installed-hub: pyproject.toml $(HUB_WATCHED) \
-        deploy/nbgrader_config.py | $(HUB_VENV)/bin/python
-	$(HUB_VENV)/bin/python -m pip install --quiet "$(CURDIR)[hub]"
-	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(CURDIR)"
+        deploy/nbgrader_config.py | $(HUB_VENV)/bin/python $(VENV)/.installed-lab
+	rm -rf $(HUB_COPY)
+	$(PY) -m backprop_core.grading.student_copy $(HUB_COPY)
+	$(HUB_VENV)/bin/python -m pip install --quiet "$(HUB_COPY)[hub]"
+	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(HUB_COPY)"
+	rm -rf $(HUB_COPY)
 	install -D -m 644 deploy/nbgrader_config.py $(HUB_VENV)/etc/jupyter/nbgrader_config.py
 	rm -rf $(HUB_PREFIX)/etc/jupyter-student && mkdir -p $(HUB_PREFIX)/etc
 	cp -R deploy/jupyter-student $(HUB_PREFIX)/etc/jupyter-student

@@ -17,8 +17,11 @@ server (JupyterHub)", says how to prepare the server. What it sets up:
 - **The course's environment for every user**: each server runs ``jupyterhub-singleuser`` from
   ``$HUB_PREFIX/venv`` (``make hub-install``), built on Debian's ``/usr/bin/python3``, which every user
   can run (the course's ``.venv`` points at an interpreter under root's home, which other users cannot
-  run). The course is installed into it as a copy, so students never read the course folder, which holds
-  the solutions.
+  run). What is installed into it is the student copy (``make student-copy``): every user can read and
+  import it, so it holds no exercise registry, references of the registry, questions' answers or hidden
+  tests; students never read the course folder, which holds the solutions. Instructors' servers put the
+  course folder first on ``PYTHONPATH``: their nbgrader (the formgrader, ``nbgrader release_assignment``,
+  the course's ``nbgrader_config.py``) imports the course's full package from there.
 - **nbgrader**: the hub environment's ``etc/jupyter/nbgrader_config.py`` (``deploy/nbgrader_config.py``)
   gives everyone the exchange folder and the course id. Students get the students' view
   (``deploy/jupyter-student``: no formgrader nor lesson-making tools, but nbgrader's Assignments list to
@@ -114,7 +117,8 @@ def prepare_server(spawner) -> None:
     """Before a user's server starts (as root, in the hub): their environment, folder and view.
 
     Everyone: the hub environment first on PATH (nbgrader calls ``alembic`` from there) and the exchange.
-    Instructors: the course folder, with nbgrader reading the course's nbgrader_config.py, and the formgrader.
+    Instructors: the course folder, with nbgrader reading the course's nbgrader_config.py, the course's full
+    package first on PYTHONPATH (the hub environment has the students' copy only), and the formgrader.
     Students: their home folder made private (700), and the students' view.
     """
     username = spawner.user.name
@@ -125,6 +129,7 @@ def prepare_server(spawner) -> None:
     }
     if is_instructor(username):
         environment["BACKPROP_COURSE_ROOT"] = str(COURSE)
+        environment["PYTHONPATH"] = str(COURSE)
         spawner.notebook_dir = str(COURSE)
         spawner.default_url = "/formgrader"
     else:

@@ -284,10 +284,14 @@ def _remove_users(users: list[str], groups: list[str]) -> None:
 
 
 def _copy_course(course: Path, lesson: str) -> None:
-    """The files ``make release``/``autograde``/``feedback`` need for ``lesson``, copied from the repository."""
+    """The files ``make release``/``autograde``/``feedback`` need for ``lesson``, copied from the repository,
+    and its package: the hub's environment has the students' copy only, the instructor's nbgrader imports
+    the course folder's (deploy/jupyterhub_config.py)."""
     course.mkdir()
     for name in ("nbgrader_config.py", "Makefile", "pyproject.toml"):
         shutil.copy2(REPO / name, course / name)
+    shutil.copytree(REPO / "backprop_core", course / "backprop_core",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for part in ("solutions", "lessons"):
         shutil.copytree(REPO / part / lesson, course / part / lesson,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
@@ -298,6 +302,9 @@ def course_make(course: Path, target: str, *args: str) -> str:
     so make never reinstalls the package from the copy); returns the output, fails on an error."""
     venv = REPO / ".venv"
     env = {k: v for k, v in os.environ.items() if k != "BACKPROP_GRADEBOOK_URL"}
+    # The venv's package (the repository's, installed editable), not the course copy's in the working
+    # folder: the grading sandbox mounts the package the grader imported, where the venv finds it.
+    env["PYTHONSAFEPATH"] = "1"
     result = run_checked(["make", "--no-print-directory", "-C", str(course), "-o", f"{venv}/.installed-lab",
                           target, f"VENV={venv}", f"ARGS={' '.join(args)}"], env=env, timeout=900)
     return result.stdout + result.stderr

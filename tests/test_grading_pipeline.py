@@ -302,6 +302,45 @@ def test_a_runaway_cell_is_stopped_and_the_rest_is_graded(released, tmp_path, mo
     assert not problems, "\n".join(problems) + "\n" + run.log
 
 
+# ------------------------------------------------------------------ issue 20, item 8
+#: A cell that prints what the package in the notebook's sandbox holds: its files, and the registry if it imports.
+PRINTS_THE_PACKAGE = """\
+import pathlib, backprop_core
+root = pathlib.Path(backprop_core.__file__).parent
+print("FILES:", sorted(str(p.relative_to(root)) for p in root.rglob("*.py")))
+try:
+    from backprop_core.grading import exercises
+    print("LEAKED:", [e.name for e in exercises.all_exercises()])
+except ImportError as error:
+    print("NO REGISTRY:", type(error).__name__)
+"""
+
+
+@pytest.mark.grading
+def test_the_whole_notebook_runs_without_the_answers(released, tmp_path, monkeypatch):
+    """Issue 20, item 8: the whole-notebook run (BACKPROP_RUN_WHOLE_NOTEBOOK=1) mounts the student copy's
+    package: a cell that prints what it can find shows no registry (nor its files, nor the hidden tests'
+    machinery) in the feedback, while the lesson's own cells run and the solution keeps full marks."""
+    monkeypatch.setenv("BACKPROP_RUN_WHOLE_NOTEBOOK", "1")
+    run = autograde(released, tmp_path, {"looks": with_cell(written(released), PRINTS_THE_PACKAGE)},
+                    feedback_for=("looks",))
+    problems = full_marks_problems(run, ["looks"])
+    text = shown(next(c for c in run.notebooks["looks"].cells if c.source == PRINTS_THE_PACKAGE))
+    if "NO REGISTRY: " not in text or "LEAKED" in text:
+        problems.append(f"the registry was importable in the notebook's sandbox:\n{text[-2000:]}")
+    files = text.partition("FILES:")[2]
+    for absent in ("grading/exercises", "grading/checker.py", "grading/hidden_tests.py", "grading/exam_build.py",
+                   "grading/case_functions.py", "grading/nbgrader_ext"):
+        if absent in files:
+            problems.append(f"the notebook's sandbox holds {absent}: {files[:1500]}")
+    for present in ("nn/losses.py", "viz/plots/curves.py", "grading/run_notebook.py"):
+        if present not in files:
+            problems.append(f"the notebook's sandbox lacks {present} (the lessons and the runner need it): {files[:1500]}")
+    if "NO REGISTRY" not in run.feedback["looks"]:
+        problems.append("the feedback does not show the whole-notebook run's output")
+    assert not problems, "\n".join(problems) + "\n" + run.log
+
+
 # ------------------------------------------------------------------ item 11
 def _rename(cell):
     cell.metadata.nbgrader["grade_id"] = "my_own_test"

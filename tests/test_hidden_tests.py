@@ -97,7 +97,7 @@ def test_malformed_data_is_refused(data):
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
     cache = tmp_path_factory.mktemp("builds")
-    return {e.name: exam_build(e.replaces, cache) for e in EXERCISES}
+    return {e.name: exam_build(e.replaces, cache, withheld=e.withheld) for e in EXERCISES}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -105,13 +105,27 @@ def test_a_build_holds_no_registry_no_viz_and_no_replaced_body(builds, name):
     build, exercise = builds[name], exercises.get(name)
     assert not (build / "grading" / "exercises").exists() and not (build / "viz").exists()
     assert not (build / "grading" / "checker.py").exists() and (build / "grading" / "student_side.py").is_file()
-    for reference in exercise.replaces:
+    for reference in (*exercise.replaces, *exercise.withheld):
         function = as_function(reference)
         module = build.joinpath(*function.__module__.split(".")[1:]).with_suffix(".py")
         body = _body_in(module.read_text(encoding="utf-8"), function.__qualname__)
         assert len(body) == 1 and isinstance(body[0], ast.Raise), (
             f"{name}: {function.__qualname__} keeps a body in the build's {module.name}: {ast.unparse(body)[:200]}")
         assert f"{function.__module__}.{function.__qualname__}" in ast.unparse(body[0])
+
+
+def test_withheld_functions_go_alone_and_only_where_withheld(builds):
+    """Issue 21, item 4: lesson 10's Value operations are gone while gradients is graded, not np.exp's callers
+    (the operation ``exp`` shares its name); lesson 09's gradients for train are there for train only."""
+    def body(name: str, module: str, qualname: str) -> list:
+        return _body_in((builds[name] / module).read_text(encoding="utf-8"), qualname)
+
+    assert isinstance(body("gradients", "nn/autograd.py", "Value.exp")[0], ast.Raise)
+    assert not isinstance(body("gradients", "nn/activations.py", "sigmoid")[0], ast.Raise)
+    assert not isinstance(body("topological_order", "nn/autograd.py", "Value.exp")[0], ast.Raise)
+    for name in ("softmax_cross_entropy", "network_gradients", "numerical_gradients"):
+        assert isinstance(body(name, "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
+    assert not isinstance(body("train", "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
 
 
 def _body_in(source: str, qualname: str) -> list:

@@ -8,8 +8,9 @@ API; ada and the instructor type nbgrader's commands (run in a kernel of their o
 
 1. the instructor releases the smallest lesson to the exchange (``nbgrader release_assignment``), and both
    students see it in their Assignments list;
-2. both students fetch it; ada saves the solution over it (through her server's contents API) and runs it
-   top to bottom in her server's environment, bob hands in the lesson as released; both submit;
+2. both students fetch it; ada writes the solution's answers into it (saved through her server's contents
+   API) and runs it top to bottom in her server's environment (the hub's: the students' copy of the
+   course, without the grader's registry), bob hands in the lesson as released; both submit;
 3. the instructor collects; the course's ``make autograde`` and ``make feedback`` grade and write the
    feedback (as root, as the README says: the grading sandbox needs it); the instructor releases it;
 4. both students fetch their feedback.
@@ -79,6 +80,22 @@ def listed_for(hub: Hub, student: str) -> dict[str, str]:
     return {entry["assignment_id"]: entry["status"] for entry in reply["value"]}
 
 
+def solved(hub: Hub, student: str) -> dict:
+    """``student``'s fetched lesson with the solutions' answers written into its solution cells, as she types
+    them (the instructor's solution notebook also holds the hidden tests, which need the grader's registry:
+    the hub's environment, the students' copy, has none)."""
+    def answer_cells(notebook: dict) -> dict:
+        return {c["metadata"]["nbgrader"]["grade_id"]: c for c in notebook["cells"]
+                if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+    solution = json.loads((hub.course / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
+    fetched = json.loads((home(student) / LESSON / f"{LESSON}.ipynb").read_text())
+    answers = answer_cells(solution)
+    for grade_id, cell in answer_cells(fetched).items():
+        cell["source"] = answers[grade_id]["source"]
+    return fetched
+
+
 def round_trip(hub: Hub, started: float) -> str:
     """Release, fetch, submit, collect, grade, hand back, fetch the feedback; returns make autograde's output.
 
@@ -92,8 +109,7 @@ def round_trip(hub: Hub, started: float) -> str:
     for student in hub.students:
         assert listed_for(hub, student) == {LESSON: "released"}, f"{student} does not see the released lesson"
     each_student(hub, lambda s: student_does(hub, s, "fetch_assignment"))
-    solution = json.loads((hub.course / "solutions" / LESSON / f"{LESSON}.ipynb").read_text())
-    hub.save_notebook(ada, f"{LESSON}/{LESSON}.ipynb", solution)
+    hub.save_notebook(ada, f"{LESSON}/{LESSON}.ipynb", solved(hub, ada))
     # She runs it, top to bottom, in her server's environment (the hub's): the course works for every user.
     hub.run_checked_as(ada, ["jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                              "--ExecutePreprocessor.timeout=300", f"{LESSON}/{LESSON}.ipynb"], cwd=home(ada))

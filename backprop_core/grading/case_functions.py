@@ -155,9 +155,10 @@ class Expression:
     ``steps[k] = (name, i, j_or_number)`` makes node ``n_inputs + k`` from node ``i``
     (the arguments are nodes ``0 … n_inputs − 1``) and node ``j`` ("add", "mul") or a
     plain number ("add_number", "times_number", "pow"); "exp", "tanh", "sigmoid" call
-    the method of that name (``node.tanh()``), or numpy's on plain numbers. The last
-    node is the result. Called with Values it builds their graph with ``+``, ``*``,
-    ``**`` and those methods only; called with floats it computes the number.
+    the method of that name (``node.tanh()``). The last node is the result. Called
+    with Values (anything with a ``grad``) it builds their graph with ``+``, ``*``,
+    ``**`` and those methods only; called with anything else, it computes the number
+    (:meth:`on_numbers`, which lesson 10's builds withhold).
     """
 
     n_inputs: int
@@ -167,7 +168,22 @@ class Expression:
     def __call__(self, *args):
         if len(args) != self.n_inputs:
             raise TypeError(f"this expression takes {self.n_inputs} arguments, got {len(args)}")
-        nodes = list(args)
+        if not all(hasattr(a, "grad") for a in args):  # not Values: numbers (or anything else)
+            return self.on_numbers(*args)
+        return self._evaluate(list(args), lambda name, a: getattr(a, name)())
+
+    def on_numbers(self, *numbers) -> float:
+        """The expression's value at plain numbers, with numpy's exp, tanh and sigmoid.
+
+        Withheld (lesson 10's ``Exercise.withheld``) while ``gradients`` and ``descend`` are graded:
+        differences of its values (lesson 08's central differences) would stand in for the backward
+        rules those exercises grade. Called with numbers there, an expression raises.
+        """
+        return float(self._evaluate([float(x) for x in numbers],
+                                    lambda name, a: float(_NUMBER_FUNCTIONS[name](a))))
+
+    def _evaluate(self, nodes: list, unary):
+        """The last node of the steps, from the argument nodes; ``unary(name, node)`` makes exp, tanh, sigmoid."""
         for name, i, other in self.steps:
             a = nodes[int(i)]
             if name == "add":
@@ -181,8 +197,7 @@ class Expression:
             elif name == "pow":
                 nodes.append(a ** float(other))
             elif name in _NUMBER_FUNCTIONS:
-                plain = isinstance(a, (int, float, np.floating))
-                nodes.append(float(_NUMBER_FUNCTIONS[name](a)) if plain else getattr(a, name)())
+                nodes.append(unary(name, a))
             else:
                 raise ValueError(f"step name must be one of {sorted(EXPRESSION_STEPS)}, got {name!r}")
         return nodes[-1]

@@ -16,7 +16,14 @@ real one:
   or not (``Network.backward`` calls ``dense_backward``; the bug gallery's
   correct pass calls ``Network.backward``), and any private helper only they
   use. A removed function keeps its name and signature and raises
-  ``ReferenceRemovedError`` naming itself, so a student who calls it is told so.
+  ``ReferenceRemovedError`` naming itself, so a student who calls it is told so;
+- the exercise's ``withheld`` functions lose their body too, alone: methods
+  reached through an operator (``Value.__add__`` holds a backward rule, and
+  ``a + b`` names no function for the search above to follow; following the
+  name ``exp`` would also remove every caller of ``np.exp``), and case
+  functions that compute another exercise's answer (lesson 09's gradients,
+  handed to ``train``'s cases, withheld from the builds of
+  ``network_gradients`` and the others).
 
 The bodies are removed from the source (rewritten with :func:`ast.unparse`)
 and the build is compiled from it, so neither the files a student could read,
@@ -219,21 +226,25 @@ def _write_build(target: Path, sources: dict[Path, str], trees: dict[Path, ast.M
         raise RuntimeError(f"the hidden-test build in {target} does not compile")
 
 
-def _fingerprint(sources: dict[Path, str], seeds: set[str]) -> str:
+def _fingerprint(sources: dict[Path, str], seeds: set[str], alone: set[str] = frozenset()) -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
     for relative, source in sorted(sources.items()):
         digest.update(str(relative).encode() + b"\0" + source.encode() + b"\0")
     digest.update("\0".join(sorted(seeds)).encode())
+    if alone:  # (builds without withheld functions keep the fingerprint they had)
+        digest.update(b"\1" + "\0".join(sorted(alone)).encode())
     return digest.hexdigest()[:16]
 
 
-def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
+def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) -> Path:
     """The package directory of a build without ``replaces`` and all that computes the same, made once.
 
     Parameters
     ----------
     replaces : iterable of functions
         What the exercise replaces (``Exercise.replaces``), as function objects.
+    withheld : iterable of functions
+        Removed as well, without following what calls them (``Exercise.withheld``).
     cache : Path
         Where builds are kept (``<cache>/<fingerprint>/backprop_core``); a build of the same package
         source and the same ``replaces`` is reused. Never mounted whole into a sandbox.
@@ -246,8 +257,8 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
         The build's ``backprop_core`` directory, to mount read-only where the package is.
     """
     sources = _sources(package)
-    seeds = _seeds(replaces)
-    target = Path(cache) / _fingerprint(sources, seeds) / "backprop_core"
+    seeds, alone = _seeds(replaces), _seeds(withheld)
+    target = Path(cache) / _fingerprint(sources, seeds, alone) / "backprop_core"
     if target.is_dir():
         return target
     trees = {relative: ast.parse(source) for relative, source in sources.items()}
@@ -256,7 +267,7 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
         found, used = _functions_of(tree, _module_name(relative))
         functions += found
         outside |= used
-    removed = removed_functions(seeds, functions, outside)
+    removed = removed_functions(seeds, functions, outside) | alone
     Path(cache).mkdir(parents=True, exist_ok=True)
     # Built aside and renamed into place: two graders building at once never see half a build.
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))

@@ -295,7 +295,7 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     """
     cases = {prop: cases_of(exercise, prop) for prop in props}
     judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
-    build = exam_build(exercise.replaces, settings.build_cache)
+    build = exam_build(exercise.replaces, settings.build_cache, withheld=exercise.withheld)
     progress, pending = _Progress(), list(props)
     for _ in range(1 + MAX_RERUNS):
         running = [dict(cell, run="skip") if i in progress.skipped else cell for i, cell in enumerate(cells)]

@@ -271,8 +271,9 @@ def readme_for_students(text: str) -> str:
 
 
 def export_last_commit(repository: Path, dest: Path) -> None:
-    """Write the shipped paths of ``repository``'s last commit into ``dest`` (``git archive``, as tracked)."""
-    archive = subprocess.run(["git", "-C", str(repository), "archive", "HEAD", *SHIPPED],
+    """Write the shipped paths of ``repository``'s last commit into ``dest`` (``git archive``, as tracked; as root
+    in an instructor's clone too, which git would otherwise refuse as of "dubious ownership")."""
+    archive = subprocess.run(["git", "-c", f"safe.directory={repository}", "-C", str(repository), "archive", "HEAD", *SHIPPED],
                              capture_output=True, check=False)
     if archive.returncode != 0:
         raise RuntimeError(f"git archive failed: {archive.stderr.decode(errors='replace').strip()}")
@@ -288,9 +289,13 @@ def cut_grading_down(dest: Path) -> list[str]:
         The lessons need a module that a student copy must not hold (:data:`NEVER_SHIPPED`).
     """
     notebooks = sorted((dest / "lessons").glob("*/*.ipynb")) + [dest / "index.ipynb"]
-    needs = lesson_needs([n for n in notebooks if n.is_file()])
+    return _cut_grading(dest, lesson_needs([n for n in notebooks if n.is_file()]))
+
+
+def _cut_grading(dest: Path, needs: LessonNeeds, also: tuple[str, ...] = ()) -> list[str]:
+    """:func:`cut_grading_down` for ``needs`` and the modules ``also`` (full names), whatever the lessons are."""
     where = _defining_modules(needs.names)
-    start = set(where.values()) | needs.modules
+    start = set(where.values()) | needs.modules | set(also)
     keep = grading_closure(dest, start)
     refused = sorted(m for m in keep if m.split(".")[2] in NEVER_SHIPPED)
     if refused:
@@ -308,6 +313,73 @@ def cut_grading_down(dest: Path) -> list[str]:
     if f"{GRADING}.{REFERENCES_MODULE}" in keep:
         (grading_dir / f"{REFERENCES_MODULE}.py").write_text(references_module(needs.fallbacks), encoding="utf-8")
     return sorted(keep)
+
+
+#: What a whole-notebook run needs of ``grading`` besides the lesson's imports: its runner (the file the
+#: sandbox runs) and, through it, the cell guard.
+NOTEBOOK_RUNNER = (f"{GRADING}.run_notebook",)
+
+
+def answer_free_package(notebooks: list[Path], dest: Path, package: Path | None = None) -> list[str]:
+    """The student copy's ``backprop_core`` for ``notebooks``, made from an installed ``package``, at
+    ``dest/backprop_core``, with the notebook runner: what a whole-notebook run mounts (grading's
+    ``nbgrader_ext/sandboxed.py``). Returns the grading modules it holds.
+
+    Like a student copy, it holds ``nn/``, ``course/``, ``viz/``, and of ``grading`` only what the
+    notebooks' code imports (:func:`lesson_needs`) with the two plain maps of ``lesson_references``:
+    no registry, hidden tests, questions' answers or registry references. Compiled, so a sandbox that
+    cannot write it still starts fast.
+
+    Raises
+    ------
+    RuntimeError
+        The notebooks need a module that a student copy must not hold (:data:`NEVER_SHIPPED`).
+    SyntaxError
+        A code cell does not parse.
+    """
+    import compileall
+
+    package = Path(package) if package is not None else Path(__file__).resolve().parents[1]
+    needs = lesson_needs(notebooks)
+    shutil.copytree(package, dest / "backprop_core", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    kept = _cut_grading(dest, needs, NOTEBOOK_RUNNER)
+    if not compileall.compile_dir(str(dest / "backprop_core"), quiet=2, legacy=False):
+        raise RuntimeError(f"the answer-free package in {dest} does not compile")
+    return kept
+
+
+def answer_free_build(notebooks: list[Path], cache: Path) -> Path:
+    """:func:`answer_free_package` for ``notebooks``, made once per package source and needs in ``cache``
+    (``<cache>/notebook-<fingerprint>/backprop_core``); returns that ``backprop_core`` directory.
+
+    Built aside and renamed into place, as :func:`~backprop_core.grading.exam_build.exam_build`'s
+    builds: two graders building at once never see half a package.
+    """
+    import hashlib
+    import os
+    import tempfile
+
+    package = Path(__file__).resolve().parents[1]
+    needs = lesson_needs(notebooks)
+    digest = hashlib.sha256(repr((sorted(needs.names), sorted(needs.modules), sorted(needs.fallbacks))).encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    target = Path(cache) / f"notebook-{digest.hexdigest()[:16]}" / "backprop_core"
+    if target.is_dir():
+        return target
+    Path(cache).mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
+    try:
+        answer_free_package(notebooks, scratch, package)
+        try:
+            os.rename(scratch, target.parent)
+        except OSError:  # another grader finished the same build first
+            if not target.is_dir():
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    os.chmod(target.parent, 0o755)
+    return target
 
 
 def build(repository: Path, dest: Path) -> list[str]:

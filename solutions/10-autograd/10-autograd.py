@@ -211,6 +211,8 @@ with public_test("predicted_grad_of_reused_value"):
 # Complete the `Value` class in the cell below. The forward computations are written for you (`__add__`, `__mul__`, `__pow__` with a plain number `k` as exponent, `exp`, `tanh`, `sigmoid`, each handing `_operation` its name, its parents and its data), and so are `backward()` and the branch of `+` in the closure `_backward`. Replace the two placeholder lines under it (the comment `# YOUR CODE HERE` and the line under it) with the branches of `×`, `**`, `exp`, `tanh` and `σ`: each adds to every parent's `grad` that parent's share, the rule of the table. The exponent of `**` is `k`.
 #
 # The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is.
+#
+# What is graded here is your rules. While `gradients` and `descend` are graded, the course's own `autograd.Value` has no operations (it holds the very rules you write), so it cannot stand in for your class. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents; an order without rules computes nothing.
 
 # %% solution
 def as_value(x):

@@ -65,6 +65,12 @@ class Exercise:
         runs, as the objects themselves (``losses.half_squared_error``,
         ``Network.loss``; for a method, the function in the class dict), so a
         renamed reference fails at import. Aliases are switched off too.
+    withheld : tuple of functions
+        Functions of the package that hold the answer in a form ``replaces`` cannot follow, absent
+        from the hidden-test build of this exercise only (:func:`~backprop_core.grading.exam_build.exam_build`)
+        without removing what calls them: methods reached through an operator (``Value.__add__``
+        carries a backward rule, and ``a + b`` names no function), or a case function that another
+        exercise of the lesson needs (lesson 09's gradients for ``train``).
     properties : dict
         Graded property -> ``cases(rng) -> list[Case]``. One hidden test cell
         per property, grade id ``test_<name>_<property>``.
@@ -111,6 +117,7 @@ class Exercise:
     descriptions: dict = field(default_factory=dict)
     changes: tuple = ()
     question: Question | None = None
+    withheld: tuple = ()
 
     def grade_id(self, prop: str) -> str:
         return f"test_{self.name}_{prop}"
@@ -184,7 +191,7 @@ def register(exercise: Exercise) -> Exercise:
         form = exercise.question.kind.form_problem(exercise.reference())
         if form:
             raise ValueError(f"question {exercise.name!r}: its right answer is not an answer: {form}")
-    for reference in exercise.replaces:
+    for reference in (*exercise.replaces, *exercise.withheld):
         as_function(reference)  # a string or other non-function fails here, at import, not while grading
     _REGISTRY[exercise.name] = exercise
     return exercise

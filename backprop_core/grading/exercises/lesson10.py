@@ -22,6 +22,16 @@ from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, questio
 
 LESSON = "10-autograd"
 
+# The course's Value computes every backward rule the student writes, in the closures its operations
+# make: absent from the builds of gradients and descend, and alone (following the name `exp` would
+# remove every caller of np.exp). Its Values then have data and parents but no operation. Any order
+# is fine (the student's topological_order, graded on its own, or graphlib's TopologicalSorter):
+# without rules an order computes nothing, so these two exercises grade the rules, which are theirs.
+# The graded expressions' values at plain numbers go too: differences of them (lesson 08) would give the
+# gradients without a rule.
+_VALUE_RULES = (autograd.Value.__add__, autograd.Value.__mul__, autograd.Value.__pow__, autograd.Value.exp,
+                autograd.Value.tanh, autograd.Value.sigmoid, Expression.on_numbers)
+
 
 # ----------------------------------------------------------------- random graphs and expressions
 def _random_graph(rng: np.random.Generator, shared: bool) -> tuple[int, Graph]:
@@ -305,6 +315,7 @@ register(
     Exercise(
         name="gradients",
         lesson=LESSON,
+        withheld=_VALUE_RULES,
         reference=autograd.gradients,
         replaces=(autograd.gradients, autograd.Value.backward, autograd.topological_order),
         properties={
@@ -477,6 +488,7 @@ register(
     Exercise(
         name="descend",
         lesson=LESSON,
+        withheld=_VALUE_RULES,
         reference=autograd.descend,
         replaces=(autograd.descend, autograd.Value.backward, autograd.topological_order),
         properties={"one_step": _descent_cases(False), "several_steps": _descent_cases(True)},

@@ -10,6 +10,9 @@
    in a sandbox (:mod:`..sandbox`: no network, no view of the course, a
    non-root user, memory, process, CPU and output limits) by
    :mod:`..run_notebook`, kernel included, and its outputs are shown instead.
+   That sandbox mounts the student copy's package (:func:`_answer_free_package`),
+   not the full one: no registry, references of it, answers or hidden cases
+   for a cell to print into the feedback.
    Grading never needs it: it costs the lesson's own cells (seconds of
    training in lesson 07) for every submission. Its home starts with
    matplotlib's font list, made once per build cache by a sandbox that runs
@@ -45,7 +48,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from .. import hidden_tests
+from .. import hidden_tests, student_copy
 from ..run_notebook import RUNNER
 from ..sandbox import GiB, MiB, SandboxLimits, SandboxUnavailable, run_sandboxed
 from ..cell_guard import output_size
@@ -162,8 +165,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         judged = {t.index for t in tests} | set(unknown)
         # The notebook runs (for the feedback) while the hidden tests are judged: two sandboxes at once.
         with ThreadPoolExecutor(max_workers=1) as background:
-            run = background.submit(self._run_whole_notebook, self._copy_to_run(nb, judged)) \
-                if self.run_whole_notebook else None
+            run = background.submit(self._run_whole_notebook, self._copy_to_run(nb, judged),
+                                    self._source_notebook(resources)) if self.run_whole_notebook else None
             teaching = self._teaching_sources(resources)
             by_exercise = defaultdict(list)
             for test in tests:
@@ -200,12 +203,16 @@ class SandboxedExecute(NbGraderPreprocessor):
             nb.cells[test.index].metadata.setdefault("backprop", {})["verdict"] = {
                 "passed": result.passed, "mistakes": list(result.mistakes)}
 
-    def _teaching_sources(self, resources: dict) -> set[str]:
-        """The teaching code cells of the lesson's source notebook (unchanged ones only run their imports)."""
+    def _source_notebook(self, resources: dict) -> str:
+        """The path of the lesson's source notebook in the course (it may be missing)."""
         coursedir = CourseDirectory(parent=self)
         info = resources.get("nbgrader", {})
-        path = os.path.join(coursedir.format_path(coursedir.source_directory, ".", info.get("assignment", "")),
+        return os.path.join(coursedir.format_path(coursedir.source_directory, ".", info.get("assignment", "")),
                             f"{info.get('notebook', '')}.ipynb")
+
+    def _teaching_sources(self, resources: dict) -> set[str]:
+        """The teaching code cells of the lesson's source notebook (unchanged ones only run their imports)."""
+        path = self._source_notebook(resources)
         try:
             return hidden_tests.teaching_sources_of(nbformat.read(path, as_version=4))
         except (OSError, ValueError) as error:
@@ -238,8 +245,36 @@ class SandboxedExecute(NbGraderPreprocessor):
                                  name="matplotlib font list").start()
         return None
 
-    def _run_whole_notebook(self, copy: NotebookNode) -> tuple[NotebookNode | None, str]:
-        """Run ``copy`` in a sandbox: the executed notebook, or None and why it could not run."""
+    def _answer_free_package(self, copy: NotebookNode, source: str) -> tuple[Path | None, str]:
+        """The package the notebook's sandbox mounts: the student copy's (:func:`..student_copy.answer_free_build`),
+        for what the lesson's source notebook imports but its hidden tests (or, without one, the notebook
+        run); None and why.
+
+        Never the full package: a cell of the student's could print the registry, the references, the
+        questions' answers and the hidden cases into the feedback.
+        """
+        try:
+            lesson = nbformat.read(source, as_version=4)
+        except (OSError, ValueError):
+            lesson = copy
+        tests, unknown = hidden_tests.hidden_tests_of(lesson)
+        for index in [t.index for t in tests] + unknown:  # judged outside: they are not run, they need nothing
+            lesson.cells[index].source = ""
+        with tempfile.TemporaryDirectory(prefix="notebook-needs-") as folder:
+            notebook = Path(folder) / "lesson.ipynb"
+            nbformat.write(lesson, notebook)
+            try:
+                return student_copy.answer_free_build([notebook], self._hidden_test_settings().build_cache), ""
+            except (RuntimeError, SyntaxError, LookupError, ValueError, OSError) as error:
+                self.log.warning("No answer-free package for the whole-notebook run: %s", error)
+                return None, f"the package for it could not be made: {str(error)[:300]}"
+
+    def _run_whole_notebook(self, copy: NotebookNode, source: str = "") -> tuple[NotebookNode | None, str]:
+        """Run ``copy`` in a sandbox with the answer-free package: the executed notebook, or None and why it
+        could not run."""
+        package, why = self._answer_free_package(copy, source)
+        if package is None:
+            return None, why
         scratch = Path(tempfile.mkdtemp(prefix="notebook-run-"))
         try:
             fonts = self._font_list()
@@ -251,7 +286,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             (scratch / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
             # -P: the runner's folder is not put on sys.path (its modules are not top-level modules).
             result = run_sandboxed([sys.executable, "-P", str(RUNNER), "in.ipynb", "out.ipynb", "settings.json"],
-                                   scratch, self._limits(self.notebook_wall_seconds))
+                                   scratch, self._limits(self.notebook_wall_seconds), package=package)
             ran = self._read_run(scratch / "out.ipynb", len(copy.cells))
             if ran is None:
                 why = result.killed_by_limit or f"exit status {result.returncode}"
