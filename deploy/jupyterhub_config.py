@@ -118,7 +118,8 @@ def prepare_server(spawner) -> None:
 
     Everyone: the hub environment first on PATH (nbgrader calls ``alembic`` from there) and the exchange.
     Instructors: the course folder, with nbgrader reading the course's nbgrader_config.py, the course's full
-    package first on PYTHONPATH (the hub environment has the students' copy only), and the formgrader.
+    package first on PYTHONPATH (the hub environment has the students' copy only), and the formgrader with its
+    Content-Security-Policy (etc/jupyter-instructor).
     Students: their home folder made private (700), and the students' view.
     """
     username = spawner.user.name
@@ -130,6 +131,8 @@ def prepare_server(spawner) -> None:
     if is_instructor(username):
         environment["BACKPROP_COURSE_ROOT"] = str(COURSE)
         environment["PYTHONPATH"] = str(COURSE)
+        # The formgrader's Content-Security-Policy on the pages that show a submission (as make formgrader has it).
+        environment["JUPYTER_CONFIG_PATH"] = str(COURSE / "etc" / "jupyter-instructor")
         spawner.notebook_dir = str(COURSE)
         spawner.default_url = "/formgrader"
     else:
