@@ -136,6 +136,15 @@ class SandboxedExecute(NbGraderPreprocessor):
         config=True)
     hidden_test_wall_seconds = Float(300.0, help="Wall-clock seconds of one exercise's hidden-test process.").tag(
         config=True)
+    hidden_test_cpu_factor = Float(10.0, help=("A hidden test's CPU limit is max(hidden_test_time_limit, this times "
+                                               "the reference's CPU time on the same cases).")).tag(config=True)
+    hidden_test_wall_backstop = Float(5.0, help=("Wall-clock backstop of a hidden test or cell, in times its CPU "
+                                                 "limit (stops code that waits or sleeps).")).tag(config=True)
+    reference_cpu_seconds = Dict(help=("CPU seconds the reference took per '<exercise>/<property>' in this sandbox "
+                                       "on this machine (set by the canary, backprop_core.grading.canary).")).tag(
+        config=True)
+    cpu_times_file = Unicode("", help=("Where to write each hidden test's CPU seconds as JSON lines (the canary "
+                                       "measures the reference with it); empty: nowhere.")).tag(config=True)
     build_cache = Unicode("", help=("Where the package builds without references (and matplotlib's font list for the "
                                      "notebook's sandbox) are kept (default: a temp dir).")).tag(config=True)
 
@@ -150,7 +159,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         cache = Path(self.build_cache) if self.build_cache else hidden_tests.HiddenTestSettings().build_cache
         return hidden_tests.HiddenTestSettings(limits=self._limits(self.hidden_test_wall_seconds),
                                                time_limit=self.hidden_test_time_limit,
-                                               cell_time_limit=float(self.timeout), build_cache=cache)
+                                               cell_time_limit=float(self.timeout), build_cache=cache,
+                                               cpu_factor=self.hidden_test_cpu_factor,
+                                               wall_backstop=self.hidden_test_wall_backstop,
+                                               reference_cpu=dict(self.reference_cpu_seconds))
 
     # ------------------------------------------------------------------ the notebook
     def preprocess(self, nb: NotebookNode, resources: dict):
@@ -188,12 +200,21 @@ class SandboxedExecute(NbGraderPreprocessor):
         self.log.info("Judging %s (%s) outside the student's process", exercise.name,
                       ", ".join(t.prop for t in group))
         verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings())
+        self._note_cpu_times(exercise.name, verdicts)
         for test in group:
             judged = verdicts[test.prop]
             printed = [new_output("stream", name=name, text=text) for name, text in
                        (("stdout", judged.stdout), ("stderr", judged.stderr)) if text]
             result = judged.verdict
             nb.cells[test.index].outputs = printed + [_note(result.text) if result.passed else _failure(result.text)]
+
+    def _note_cpu_times(self, exercise: str, verdicts: dict) -> None:
+        """Append each property's CPU seconds to :attr:`cpu_times_file`, when one is set."""
+        if self.cpu_times_file:
+            with open(self.cpu_times_file, "a", encoding="utf-8") as file:
+                for prop, judged in verdicts.items():
+                    file.write(json.dumps({"key": f"{exercise}/{prop}", "cpu": judged.cpu_seconds,
+                                           "passed": judged.verdict.passed}) + "\n")
 
     def _teaching_sources(self, resources: dict) -> set[str]:
         """The teaching code cells of the lesson's source notebook (unchanged ones only run their imports)."""
