@@ -29,7 +29,7 @@ from pathlib import Path
 from . import exercises, in_place, wire
 from .checker import Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
 from .exam_build import exam_build
-from .limits import stop_message
+from .limits import WALL_BACKSTOP_FACTOR, stop_message
 from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, run_sandboxed
 from .student_side import READY
 
@@ -60,7 +60,7 @@ class HiddenTestSettings:
     cell_time_limit: float = 30.0
     build_cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "backprop-hidden-test-builds")
     cpu_factor: float = 10.0
-    wall_backstop: float = 5.0
+    wall_backstop: float = WALL_BACKSTOP_FACTOR
     reference_cpu: dict = field(default_factory=dict)
 
     def cpu_limit(self, exercise: str, prop: str) -> float:

@@ -32,7 +32,7 @@ __all__ = [
 DEFAULT_TIME_LIMIT = 10.0
 #: The wall clock is only a backstop, this many times the CPU limit: it stops code that sleeps or waits
 #: (and so uses no CPU), never a correct computation slowed down by a busy machine.
-WALL_BACKSTOP_FACTOR = 5.0
+WALL_BACKSTOP_FACTOR = 10.0
 
 
 class TimeUp(BaseException):

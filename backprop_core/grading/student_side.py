@@ -171,7 +171,7 @@ def _short_error(error: BaseException) -> str:
 
 
 def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable[[dict], None],
-              backstop: float = 5.0) -> None:
+              backstop: float = 10.0) -> None:
     """Run the cells in ``namespace``, each within ``seconds`` of CPU time (``backstop`` times that of wall-clock
     time); a failing cell is noted and the next one runs.
 
@@ -221,7 +221,7 @@ def _call(function: Callable, kwargs: dict, encode, settle) -> tuple[Any, dict |
 
 
 def _grade_property(function: Callable, prop: dict, seconds: float, write: Callable[[dict], None],
-                    backstop: float = 5.0) -> float:
+                    backstop: float = 10.0) -> float:
     """Call ``function`` on each case of one property within ``seconds`` of CPU time in all (``backstop`` times
     that of wall-clock time); one line per case. Returns the CPU seconds the cases took."""
     from backprop_core.grading import limits, wire
@@ -319,7 +319,7 @@ def main(argv: list[str]) -> int:
     out, err = _capture_output()
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
-    backstop = float(request.get("wall_backstop", 5.0))
+    backstop = float(request.get("wall_backstop", 10.0))
     run_cells(request["cells"], namespace, float(request["cell_time_limit"]), write, backstop)
     function = namespace.get(request["function"])
     if not callable(function):

@@ -138,7 +138,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         config=True)
     hidden_test_cpu_factor = Float(10.0, help=("A hidden test's CPU limit is max(hidden_test_time_limit, this times "
                                                "the reference's CPU time on the same cases).")).tag(config=True)
-    hidden_test_wall_backstop = Float(5.0, help=("Wall-clock backstop of a hidden test or cell, in times its CPU "
+    hidden_test_wall_backstop = Float(10.0, help=("Wall-clock backstop of a hidden test or cell, in times its CPU "
                                                  "limit (stops code that waits or sleeps).")).tag(config=True)
     reference_cpu_seconds = Dict(help=("CPU seconds the reference took per '<exercise>/<property>' in this sandbox "
                                        "on this machine (set by the canary, backprop_core.grading.canary).")).tag(
