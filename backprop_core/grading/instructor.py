@@ -19,6 +19,9 @@ The bookkeeping around nbgrader:
 - a submission counts as graded once its grading finished on the files now in
   its folder (:mod:`~backprop_core.grading.completion`): a run that was
   interrupted, failed or saw other files is redone by the next ``autograde``;
+- before ``autograde`` records anything, each lesson's canary (:mod:`~backprop_core.grading.canary`)
+  grades its reference and release in the students' sandbox: unless they score full and 0, the run
+  stops, writes no grade and says why in one line;
 - commands that write the gradebook (``release``, ``autograde``) hold its lock
   (:mod:`~backprop_core.grading.runlock`): a second one is refused;
 - ``grades`` writes, beside nbgrader's CSV, each lesson's status

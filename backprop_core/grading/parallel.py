@@ -18,6 +18,10 @@ mid-submission loses nothing: Dask gives the task to another worker, and a
 submission whose result never came back stays "not finished", so the next run
 grades it again.
 
+Before a worker grades a lesson's first submission, it runs the lesson's canary
+(:mod:`.canary`, kept per lesson and run on that process): a worker whose sandbox
+cannot grade the reference sends back why (``GradingResult.canary``), never a grade.
+
 Where the work runs (:class:`GradingPool`): in this process when there is one
 worker or one submission; else on an embedded ``LocalCluster`` with one worker
 process per core; or on an existing cluster given by its scheduler's address.

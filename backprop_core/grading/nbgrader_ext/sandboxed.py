@@ -132,8 +132,8 @@ class SandboxedExecute(NbGraderPreprocessor):
     max_file_bytes = Integer(64 * MiB, help="Largest file a sandboxed process may write.").tag(config=True)
     tmp_bytes = Integer(64 * MiB, help="Size of each sandbox's private /tmp.").tag(config=True)
     sandbox_uid = Integer(65534, help="Unprivileged uid (and gid) the student's code runs as.").tag(config=True)
-    hidden_test_time_limit = Float(10.0, help="Seconds a student's function has for all cases of one hidden test.").tag(
-        config=True)
+    hidden_test_time_limit = Float(10.0, help=("CPU seconds a student's function has at least for all cases of one "
+                                               "hidden test (see hidden_test_cpu_factor).")).tag(config=True)
     hidden_test_wall_seconds = Float(300.0, help="Wall-clock seconds of one exercise's hidden-test process.").tag(
         config=True)
     hidden_test_cpu_factor = Float(10.0, help=("A hidden test's CPU limit is max(hidden_test_time_limit, this times "
