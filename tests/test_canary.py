@@ -154,6 +154,21 @@ def test_a_bwrap_that_cannot_start_stops_the_run_quoting_it(released, tmp_path):
     assert all(status.startswith("not graded") for status in _statuses(course).values())
 
 
+def test_a_reference_that_does_not_score_full_stops_the_run_naming_its_failing_test(released, tmp_path):
+    course = _copy(released, tmp_path)
+    path = course / "solutions" / LESSON / f"{LESSON}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    solution = next(c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+    solution.source += "\n\n\ndef half_squared_error(output, target):\n    return 0.0\n"  # an edit gone wrong
+    nbformat.write(nb, path)
+    code, log = _autograde(course)
+    assert code != 0, log
+    line = _stop_line(log)
+    assert f"the reference solution solutions/{LESSON}/ scored 0 / 2 in the grading sandbox, where it must score 2" \
+        in line and "first failing test: AssertionError: half_squared_error" in line, line
+    assert _scores(course) == {}, log
+
+
 # ------------------------------------------------------------------ one sandbox that dies: not graded, never a 0
 def _refusing_bwrap(folder: Path) -> Path:
     """A ``bwrap`` that runs the real one, except for a sandbox whose request holds :data:`MARKER`."""

@@ -51,6 +51,7 @@ class CanaryResult:
     reference_cpu: dict = field(default_factory=dict)  # "<exercise>/<property>" -> CPU seconds of the reference
     worker: str = ""
     seconds: float = 0.0
+    release_checked: bool = False  # whether the release was graded too (see :func:`for_task`)
 
 
 _KEPT: dict[str, CanaryResult] = {}
@@ -74,12 +75,18 @@ def _key(task) -> str:
     return digest.hexdigest()
 
 
-def for_task(task) -> CanaryResult:
-    """The canary of ``task``'s lesson on this process: run on first use, then kept (see the module docstring)."""
+def for_task(task, release: bool = False) -> CanaryResult:
+    """The canary of ``task``'s lesson on this process: run on first use, then kept (see the module docstring).
+
+    ``release``: grade the release too. The run's own canary, before anything is recorded, does; a worker's
+    first use of a lesson grades the reference only (whether this worker's sandbox can grade, and the
+    reference's CPU times here): whether the grader gives an untouched release 0 does not depend on the worker.
+    """
     key = _key(task)
     with _LOCK:  # one canary at a time per process: two threads of one worker would only run it twice
-        if key not in _KEPT:
-            _KEPT[key] = _run(canary_task(task))
+        kept = _KEPT.get(key)
+        if kept is None or (release and not kept.release_checked):
+            _KEPT[key] = _run(canary_task(task), release)
         return _KEPT[key]
 
 
@@ -176,19 +183,20 @@ def _problem(what: str, outcome: dict, graded: _Graded, full: bool) -> str:
             f"{expected:g}{failing}")
 
 
-def _run(task) -> CanaryResult:
-    """Grade the lesson's reference and release (see the module docstring)."""
+def _run(task, release: bool) -> CanaryResult:
+    """Grade the lesson's reference, and its release when ``release`` (see the module docstring)."""
     from .parallel import _worker_name
 
     start, lesson = time.perf_counter(), task.lesson
-    reference, release = _notebooks(task, "solutions"), _notebooks(task, "lessons")
-    if not reference or not release:
+    reference, release_notebooks = _notebooks(task, "solutions"), _notebooks(task, "lessons")
+    if not reference or not release_notebooks:
         missing = "solutions" if not reference else "lessons"
         return CanaryResult(lesson, f"the canary needs {missing}/{lesson}/*.ipynb: run make release",
                             worker=_worker_name())
     outcome, graded = _grade(task, REFERENCE, reference, "solutions")
     cause = _problem(f"the reference solution solutions/{lesson}/", outcome, graded, full=True)
-    if not cause:
-        outcome, released = _grade(task, RELEASE, release, "lessons")
+    if not cause and release:
+        outcome, released = _grade(task, RELEASE, release_notebooks, "lessons")
         cause = _problem(f"the untouched release lessons/{lesson}/", outcome, released, full=False)
-    return CanaryResult(lesson, cause, graded.cpu if not cause else {}, _worker_name(), time.perf_counter() - start)
+    return CanaryResult(lesson, cause, graded.cpu if not cause else {}, _worker_name(), time.perf_counter() - start,
+                        release)
