@@ -124,14 +124,14 @@ class _Graded:
 def _inspect(student: str, lesson: str, cpu_file: str):
     """Read, in the private copy, the canary submission's score, its failing tests and the CPU times."""
     def inspect(root: Path) -> _Graded:
-        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.api import Gradebook
 
         graded = _Graded()
         try:
             with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "") as gradebook:
                 submission = gradebook.find_submission(lesson, student)
                 graded.score, graded.max_score = float(submission.score), float(submission.max_score)
-        except (MissingEntry, Exception):  # noqa: BLE001 (no grades: the outcome says why)
+        except Exception:  # noqa: BLE001 (MissingEntry, no gradebook...: no grades, and the outcome says why)
             pass
         path = root / cpu_file
         for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
@@ -172,7 +172,8 @@ def _problem(what: str, outcome: dict, graded: _Graded, full: bool) -> str:
     from .instructor import _error_text
 
     if not outcome.get("success"):
-        return f"{what} could not be graded: {could_not_run_line(outcome).removeprefix('not graded: ') or _error_text(outcome)}"
+        why = could_not_run_line(outcome).removeprefix("not graded: ") or _error_text(outcome)
+        return f"{what} could not be graded: {why}"
     if graded.score is None:
         return f"{what} was graded, but its copy of the gradebook holds no score"
     expected = graded.max_score if full else 0.0

@@ -33,7 +33,8 @@ from .limits import WALL_BACKSTOP_FACTOR, stop_message
 from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, run_sandboxed
 from .student_side import READY
 
-__all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise", "student_cells"]
+__all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise",
+           "student_cells"]
 
 #: At most this much of what the student's side wrote is read back.
 MAX_RESULTS_BYTES = 64 * 1024 * 1024

@@ -1,4 +1,5 @@
-"""Conditions a student's function runs under: a CPU-time limit (a wall clock only as a backstop), numpy's usual numerics, and quiet warnings.
+"""Conditions a student's function runs under: a CPU-time limit (a wall clock only as a backstop), numpy's
+usual numerics, and quiet warnings.
 
 Grading goes by the values a function returns. numpy's usual error state
 (overflow, division by zero and invalid values warn, never raise) decides;
