@@ -30,6 +30,7 @@ import hashlib
 import json
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,9 @@ def _inspect(student: str, lesson: str, cpu_file: str):
 
         graded = _Graded()
         try:
-            with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "") as gradebook:
+            with warnings.catch_warnings(), Gradebook(f"sqlite:///{root / 'gradebook.db'}", "") as gradebook:
+                # nbgrader's gradebook trips over its own SQLAlchemy session (harmless, noisy; as in instructor.main)
+                warnings.filterwarnings("ignore", message=".*not in session.*")
                 submission = gradebook.find_submission(lesson, student)
                 graded.score, graded.max_score = float(submission.score), float(submission.max_score)
         except Exception:  # noqa: BLE001 (MissingEntry, no gradebook...: no grades, and the outcome says why)
