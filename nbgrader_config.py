@@ -13,7 +13,7 @@ BACKPROP_GRADEBOOK_URL
     another one stops (backprop_core/grading/gradebook_url.py).
 BACKPROP_CELL_TIMEOUT
     Seconds one cell may run under autograde/validate before it is
-    interrupted (default 60). The rest of the notebook still runs and grades.
+    interrupted (default 60; in the hidden tests' sandbox, CPU seconds). The rest of the notebook still runs and grades.
 BACKPROP_CELL_OUTPUT_LIMIT
     Characters of output autograde keeps per cell (default 1000000, about
     1 MB); the rest is cut, with a note.
@@ -110,7 +110,12 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxedExecute.timeout = _TIMEOUT
 c.SandboxedExecute.error_on_timeout = c.Execute.error_on_timeout
 c.SandboxedExecute.max_output_characters = int(os.environ.get("BACKPROP_CELL_OUTPUT_LIMIT") or 1_000_000)
+# Time is CPU time (README, "Fair time"): a hidden test's function gets max(this floor, the factor times the
+# reference's CPU time, measured by the canary in the same sandbox); the wall clock is only a backstop for
+# code that sleeps, this many times the CPU limit.
 c.SandboxedExecute.hidden_test_time_limit = float(os.environ["BACKPROP_CHECK_TIME_LIMIT"])
+c.SandboxedExecute.hidden_test_cpu_factor = 10.0
+c.SandboxedExecute.hidden_test_wall_backstop = 10.0
 # The sandbox's limits, for each sandboxed process (the whole notebook; each exercise's hidden tests).
 c.SandboxedExecute.memory_bytes = 2 * 1024**3  # address space; a bigger allocation raises MemoryError inside
 c.SandboxedExecute.max_processes = 64  # processes and threads of the sandbox user

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
+import time
 import types
 
 import numpy as np
@@ -10,7 +12,7 @@ import pytest
 
 import backprop_core
 from backprop_core import grading, losses
-from backprop_core.grading import checker, exercises, references
+from backprop_core.grading import checker, exercises, limits, references
 from backprop_core.grading.compare import ArrayComparator, compare_parts
 from backprop_core.grading.exercises import lesson07, lesson08
 from backprop_core.grading.exercises import MISTAKES
@@ -187,7 +189,17 @@ def test_an_endless_loop_is_stopped_with_a_message():
             pass
 
     message = _message(stuck, time_limit=0.3)
-    assert "did not return within 0.3 s" in message and "endless loop" in message
+    assert re.search(r"used 0\.\d s of CPU time, past its limit of 0\.3 s", message), message
+    assert "endless loop" in message
+
+
+def test_code_that_sleeps_is_stopped_by_the_wall_clock_backstop_which_says_so():
+    def asleep(output, target):
+        time.sleep(60)
+
+    message = _message(asleep, time_limit=0.2)
+    assert f"did not return within {0.2 * limits.WALL_BACKSTOP_FACTOR:g} s of wall-clock time" in message, message
+    assert "backstop" in message and "sleep" in message
 
 
 def test_the_students_inputs_are_copies():

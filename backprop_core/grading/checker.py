@@ -166,7 +166,8 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
     seed : int
         Seed of the random cases; the default makes grading repeatable.
     time_limit : float, optional
-        Seconds the student's function may take over all cases; default
+        CPU seconds the student's function may use over all cases (wall-clock
+        time only as a backstop, :func:`limits.time_limit`); default
         ``BACKPROP_CHECK_TIME_LIMIT`` or 10 s.
 
     Raises
@@ -182,9 +183,10 @@ def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEE
         raise AssertionError(f"{name} should be a function, got {describe_kind(student_fn)}")
     expected, mistakes = expected_outcomes(exercise, prop, cases)
     limit = limits.time_limit_seconds() if time_limit is None else time_limit
-    got = _run_student(exercise, student_fn, cases, limit)
+    got, stopped = _run_student(exercise, student_fn, cases, limit)
     _explain_numerics(exercise, student_fn, cases, got, _wrong(exercise, prop, got, expected), limit)
-    result = verdict(exercise, prop, cases, expected, mistakes, got, limit)
+    result = verdict(exercise, prop, cases, expected, mistakes, got, limit, f"{stopped} (property {prop!r})"
+                     if stopped else "")
     if not result.passed:
         raise AssertionError(result.text)
     print(result.text)
@@ -233,13 +235,13 @@ def verdict(exercise: Exercise, prop: str, cases: list[Case], expected: list[Out
     got : list of Outcome
         The student's, one per case, in order; fewer than ``cases`` when the run was cut short.
     limit : float
-        The time limit the student's function had, in seconds (for the message when ``got`` is short).
+        The CPU-time limit the student's function had, in seconds (for the message when ``got`` is short).
     stopped : str
         Why ``got`` is short when it is not the time limit (e.g. the process running it ended).
     """
     name = exercise.name
     if len(got) < len(cases):
-        reason = stopped or (f"did not return within {limit:g} s (property {prop!r}); is there an endless loop?")
+        reason = stopped or (f"used more than {limit:g} s of CPU time (property {prop!r}); is there an endless loop?")
         return Verdict(False, f"{name} {reason}\n" + _describe_case(exercise, cases[len(got)]))
     if exercise.question is not None:
         return _question_verdict(exercise, got[0], expected[0])
@@ -271,8 +273,10 @@ def _question_verdict(exercise: Exercise, got: Outcome, expected: Outcome) -> Ve
         return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
 
 
-def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], seconds: float) -> list[Outcome]:
-    """The student's outcomes, case by case, with the references off; cut short when time is up.
+def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case],
+                 seconds: float) -> tuple[list[Outcome], str]:
+    """The student's outcomes, case by case, with the references off; cut short when time is up,
+    and then why (:func:`limits.stop_message`: the CPU time used and the limit), else "".
 
     numpy's usual numerics decide (a right answer is right even if numpy warned
     on the way, e.g. inside a branch ``np.where`` throws away); each case's
@@ -287,9 +291,9 @@ def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], se
                         outcome = run_case(student_fn, case, exercise.changes)
                     outcome.warned = tuple(warned)
                     got.append(outcome)
-        except limits.TimeUp:
-            pass  # the caller sees fewer outcomes than cases
-    return got
+        except limits.TimeUp as up:
+            return got, str(up)  # the caller sees fewer outcomes than cases
+    return got, ""
 
 
 def _within(compare: Callable, tolerance: Tolerance) -> Compare:

@@ -29,9 +29,12 @@ from pathlib import Path
 from . import exercises, in_place, wire
 from .checker import Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
 from .exam_build import exam_build
-from .sandbox import SandboxLimits, SandboxResult, run_sandboxed
+from .limits import WALL_BACKSTOP_FACTOR, stop_message
+from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, run_sandboxed
+from .student_side import READY
 
-__all__ = ["Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise", "student_cells"]
+__all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise",
+           "student_cells"]
 
 #: At most this much of what the student's side wrote is read back.
 MAX_RESULTS_BYTES = 64 * 1024 * 1024
@@ -41,9 +44,15 @@ MAX_RESULTS_BYTES = 64 * 1024 * 1024
 class HiddenTestSettings:
     """How a hidden test's sandboxed process runs (set from ``nbgrader_config.py``).
 
-    ``time_limit``: seconds the student's function has for all the cases of one property;
-    ``cell_time_limit``: seconds each of the student's cells may run before it is stopped;
-    ``limits``: the sandbox's limits (its ``wall_seconds`` is worked out per exercise from the two above);
+    Time is CPU time, what the code costs whatever else the machine is doing; the wall clock is only a
+    backstop, ``wall_backstop`` times the CPU limit, for code that waits or sleeps.
+
+    ``time_limit``: the floor of the CPU seconds the student's function has for all the cases of one property;
+    ``cpu_factor`` and ``reference_cpu``: the limit is ``max(time_limit, cpu_factor * reference_cpu[key])``,
+    where ``reference_cpu`` maps ``"<exercise>/<property>"`` to the CPU seconds the reference took on the same
+    cases in the same sandbox on this machine (measured by the canary, :mod:`.canary`);
+    ``cell_time_limit``: CPU seconds each of the student's cells may run before it is stopped;
+    ``limits``: the sandbox's limits (its ``wall_seconds`` is worked out per exercise from the ones above);
     ``build_cache``: where the builds without references are kept.
     """
 
@@ -51,15 +60,31 @@ class HiddenTestSettings:
     time_limit: float = 10.0
     cell_time_limit: float = 30.0
     build_cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "backprop-hidden-test-builds")
+    cpu_factor: float = 10.0
+    wall_backstop: float = WALL_BACKSTOP_FACTOR
+    reference_cpu: dict = field(default_factory=dict)
+
+    def cpu_limit(self, exercise: str, prop: str) -> float:
+        """CPU seconds the student's ``exercise`` has for the cases of ``prop`` (see the class docstring)."""
+        return max(self.time_limit, self.cpu_factor * float(self.reference_cpu.get(f"{exercise}/{prop}", 0.0)))
+
+
+class GraderCouldNotRun(RuntimeError):
+    """The sandbox died before the student's side said it was ready: the grader's failure, never the student's.
+
+    Its text starts with ``"not graded: the grader could not run"`` and says why in one line.
+    """
 
 
 @dataclass(frozen=True)
 class Judged:
-    """A hidden test's verdict, and what the student's function printed on stdout and stderr meanwhile."""
+    """A hidden test's verdict, what the student's function printed on stdout and stderr meanwhile, and the CPU
+    seconds its cases took (0 when they did not all run)."""
 
     verdict: Verdict
     stdout: str = ""
     stderr: str = ""
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -141,6 +166,7 @@ class _Reply:
     done: bool = False
     stage: tuple = ()  # where it was when it stopped: ("cell", index) or ("property", name)
     cell_errors: dict = field(default_factory=dict)  # index of a student cell -> the error it raised
+    cpu: dict = field(default_factory=dict)  # property -> CPU seconds its cases took
 
 
 def _read_reply(path: Path) -> _Reply:
@@ -160,9 +186,10 @@ def _read_reply(path: Path) -> _Reply:
         if kind == "case" and isinstance(event.get("property"), str) and type(event.get("index")) is int:
             reply.cases[(event["property"], event["index"])] = event
         elif kind == "timeout" and isinstance(event.get("property"), str):
-            reply.timeouts[event["property"]] = event.get("index")
+            reply.timeouts[event["property"]] = (str(event.get("kind", "cpu"))[:10], _seconds(event.get("cpu")))
         elif kind == "printed" and isinstance(event.get("property"), str):
             reply.printed[event["property"]] = (str(event.get("stdout", ""))[:50_000], str(event.get("stderr", ""))[:50_000])
+            reply.cpu[event["property"]] = _seconds(event.get("cpu"))
         elif kind == "cell" and type(event.get("index")) is int:
             reply.cell_errors[event["index"]] = str(event.get("error", ""))[:500]
         elif kind == "cell_start" and type(event.get("index")) is int:
@@ -174,6 +201,11 @@ def _read_reply(path: Path) -> _Reply:
         elif kind == "done":
             reply.done = True
     return reply
+
+
+def _seconds(value) -> float:
+    """A number of seconds the student's side reported; anything else is 0."""
+    return float(value) if type(value) in (int, float) and 0 <= value < 1e9 else 0.0
 
 
 def _remote_error(data) -> RemoteError | None:
@@ -207,13 +239,16 @@ def _decode_after(event: dict, kwargs: dict) -> dict:
     return {name: wire.decode(after[name]) if name in after else value for name, value in kwargs.items()}
 
 
-def _stopped_reason(result: SandboxResult, watchdog: str, settings: HiddenTestSettings) -> str:
-    """Why a run ended before answering every case, in the student's words."""
+def _stopped_reason(result: SandboxResult, watchdog: str, settings: HiddenTestSettings, limit: float) -> str:
+    """Why a run ended before answering every case, in the student's words (``limit``: its CPU seconds)."""
     if watchdog or result.killed_by_limit == "wall_time":
-        return (f"did not return within {settings.time_limit:g} s and was stopped: is there an endless loop, "
-                "or a computation far bigger than the cases need?")
+        wall = limit * settings.wall_backstop
+        return (f"did not return within {wall:g} s of wall-clock time (a backstop, {settings.wall_backstop:g} times "
+                f"its CPU-time limit of {limit:g} s, for code that waits or sleeps) and was stopped: does it wait, "
+                "sleep or block?")
     if result.killed_by_limit == "cpu":
-        return f"did not finish: the process running your code used more than {settings.limits.cpu_seconds} s of CPU"
+        return (f"used more than {limit:g} s of CPU time and was stopped: is there an endless loop, "
+                "or a computation far bigger than the cases need?")
     if result.killed_by_limit == "output":
         return "did not finish: the process running your code wrote too much output and was stopped"
     return (f"ended the process running your code (exit status {result.returncode}) on this case, "
@@ -227,14 +262,33 @@ def _request(exercise, props: list[str], cells: list[dict], cases: dict, setting
         "cells": cells,
         "cell_time_limit": settings.cell_time_limit,
         "time_limit": settings.time_limit,
-        "properties": [{"name": prop, "cases": [wire.encode(case.kwargs) for case in cases[prop]]} for prop in props],
+        "wall_backstop": settings.wall_backstop,
+        "properties": [{"name": prop, "cases": [wire.encode(case.kwargs) for case in cases[prop]],
+                        "cpu_limit": settings.cpu_limit(exercise.name, prop)} for prop in props],
     }
 
 
-def _wall_seconds(settings: HiddenTestSettings, n_cells: int, n_props: int) -> float:
-    """Room for interpreter start, every cell and every property at their limits, within the configured wall time."""
-    needed = 10.0 + n_cells * settings.cell_time_limit + n_props * 2 * settings.time_limit
+def _wall_seconds(settings: HiddenTestSettings, n_cells: int, limits: list[float]) -> float:
+    """Room for interpreter start, every cell and every property at their wall backstops (``limits``: each
+    property's CPU seconds), within the configured wall time."""
+    needed = 10.0 + settings.wall_backstop * (n_cells * settings.cell_time_limit + sum(limits))
     return min(settings.limits.wall_seconds, needed)
+
+
+def _could_not_run(exercise, result: SandboxResult) -> GraderCouldNotRun:
+    """Why the sandbox never ran the student's side, in one line naming the cause."""
+    lines = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    last = lines[-1][:300] if lines else "it wrote nothing on stderr"
+    if any(line.startswith("bwrap:") for line in lines):
+        cause = f"bubblewrap could not start the sandbox: {next(l for l in lines if l.startswith('bwrap:'))[:300]}"
+    elif any(line.startswith(("ModuleNotFoundError", "ImportError")) for line in lines) or "No module named" in last:
+        cause = (f"the sandbox's python ({sys.executable}) cannot import the package: {last} (the grader imports "
+                 f"backprop_core from {PACKAGE_DIR}, mounted there read-only)")
+    elif result.killed_by_limit:
+        cause = f"the sandbox was stopped by its {result.killed_by_limit} limit before it started: {last}"
+    else:
+        cause = f"the sandbox ended (exit status {result.returncode}) before it started: {last}"
+    return GraderCouldNotRun(f"not graded: the grader could not run {exercise.name}'s hidden tests: {cause}")
 
 
 #: How many times a run that died is started again (without the cell that killed it, or from the next property).
@@ -257,9 +311,12 @@ def _run_student_side(exercise, props, cells, cases, settings, build) -> tuple[_
         (scratch / "request.json").write_text(json.dumps(_request(exercise, props, cells, cases, settings)),
                                               encoding="utf-8")
         (scratch / "results.jsonl").touch()
-        limits = replace(settings.limits, wall_seconds=_wall_seconds(settings, len(cells), len(props)))
+        wall = _wall_seconds(settings, len(cells), [settings.cpu_limit(exercise.name, prop) for prop in props])
+        limits = replace(settings.limits, wall_seconds=wall)
         result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
                                 "results.jsonl"], scratch, limits, package=build)
+        if not result.stdout.startswith(READY.encode()):
+            raise _could_not_run(exercise, result)
         watchdog = scratch / "watchdog.txt"
         return (_read_reply(scratch / "results.jsonl"), result,
                 watchdog.read_text(errors="replace")[:2000] if watchdog.is_file() else "")
@@ -272,6 +329,7 @@ def _merge(progress: _Progress, reply: _Reply) -> None:
     progress.reply.cases.update(reply.cases)
     progress.reply.timeouts.update(reply.timeouts)
     progress.reply.printed.update(reply.printed)
+    progress.reply.cpu.update(reply.cpu)
     if reply.function_kind is not None:
         progress.reply.function_kind = reply.function_kind
 
@@ -304,13 +362,14 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
         if reply.done or reply.function_kind is not None or not reply.stage:
             if not reply.done:
                 for prop in pending:
-                    progress.stopped.setdefault(prop, _stopped_reason(result, watchdog, settings))
+                    progress.stopped.setdefault(prop, _stopped_reason(result, watchdog, settings,
+                                                                      settings.cpu_limit(exercise.name, prop)))
             break
         where, what = reply.stage
         if where == "cell":
             progress.skipped.add(what)
             continue
-        progress.stopped[what] = _stopped_reason(result, watchdog, settings)
+        progress.stopped[what] = _stopped_reason(result, watchdog, settings, settings.cpu_limit(exercise.name, what))
         pending = pending[pending.index(what) + 1:] if what in pending else []
         if not pending:
             break
@@ -321,7 +380,7 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     notes = _cell_notes(cells, progress)
     return {prop: Judged(_with_notes(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
                                      notes),
-                         *progress.reply.printed.get(prop, ("", "")))
+                         *progress.reply.printed.get(prop, ("", "")), progress.reply.cpu.get(prop, 0.0))
             for prop in props}
 
 
@@ -366,5 +425,10 @@ def _judge_property(exercise, prop, cases, judged, progress: _Progress, settings
         if event is None:
             break
         got.append(_outcome(event, case.kwargs, exercise.changes))
-    stopped = "" if prop in reply.timeouts else progress.stopped.get(prop, "")
-    return verdict(exercise, prop, cases, expected, mistakes, got, settings.time_limit, stopped)
+    limit = settings.cpu_limit(exercise.name, prop)
+    if prop in reply.timeouts:
+        kind, used = reply.timeouts[prop]
+        stopped = stop_message(kind, used, limit, limit * settings.wall_backstop)
+    else:
+        stopped = progress.stopped.get(prop, "")
+    return verdict(exercise, prop, cases, expected, mistakes, got, limit, stopped)

@@ -20,6 +20,9 @@ The bookkeeping around nbgrader:
 - a submission counts as graded once its grading finished on the files now in
   its folder (:mod:`~backprop_core.grading.completion`): a run that was
   interrupted, failed or saw other files is redone by the next ``autograde``;
+- before ``autograde`` records anything, each lesson's canary (:mod:`~backprop_core.grading.canary`)
+  grades its reference and release in the students' sandbox: unless they score full and 0, the run
+  stops, writes no grade and says why in one line;
 - commands that write the gradebook (``release``, ``autograde``) hold its lock
   (:mod:`~backprop_core.grading.runlock`): a second one is refused;
 - ``grades`` writes, beside nbgrader's CSV, each lesson's status
@@ -314,30 +317,66 @@ def _not_source(path: Path) -> bool:
     return path.suffix == ".py" or ".ipynb_checkpoints" in path.parts
 
 
-def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, str], None]) -> Iterator:
-    """The grading tasks, built one by one (each lesson's gradebook snapshot when first needed); a
-    submission that cannot even be sent (its lesson was never released) goes to ``unsent`` instead."""
+def _lesson_parts(api, root: Path, lesson: str, parts: dict) -> tuple[dict, bytes | None]:
+    """A lesson's files (source and release) and gradebook snapshot (None: never released), made once into
+    ``parts``."""
     from nbgrader.api import MissingEntry
 
+    if lesson not in parts:
+        try:
+            snapshot = parallel.definition_snapshot(api.coursedir.db_url, api.coursedir.course_id, lesson)
+        except MissingEntry:
+            snapshot = None
+        files = {**parallel.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
+                 **parallel.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
+        parts[lesson] = (files, snapshot)
+    return parts[lesson]
+
+
+def _course_settings(root: Path) -> tuple[str, dict]:
+    """The course's configuration text and the ``BACKPROP_*`` settings a task carries."""
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
-    settings = {k: v for k, v in os.environ.items() if k.startswith("BACKPROP_") and k != "BACKPROP_GRADEBOOK_URL"}
-    lesson_files, snapshots = {}, {}
+    return config, {k: v for k, v in os.environ.items() if k.startswith("BACKPROP_") and k != "BACKPROP_GRADEBOOK_URL"}
+
+
+def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, str], None], parts: dict) -> Iterator:
+    """The grading tasks, built one by one (each lesson's gradebook snapshot when first needed); a
+    submission that cannot even be sent (its lesson was never released) goes to ``unsent`` instead."""
+    config, settings = _course_settings(root)
     for pending in todo:
         lesson = pending.lesson
-        if lesson not in snapshots:
-            try:
-                snapshots[lesson] = parallel.definition_snapshot(api.coursedir.db_url, api.coursedir.course_id,
-                                                                 lesson)
-            except MissingEntry:
-                snapshots[lesson] = None
-            lesson_files[lesson] = {**parallel.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
-                                    **parallel.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
-        if snapshots[lesson] is None:
+        lesson_files, snapshot = _lesson_parts(api, root, lesson, parts)
+        if snapshot is None:
             unsent(pending, f"the lesson {lesson} is not in the gradebook: run make release")
             continue
-        files = {**lesson_files[lesson], **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
-                                                               f"{SUBMITTED}/{pending.student}/{lesson}/")}
-        yield parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings)
+        files = {**lesson_files, **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
+                                                       f"{SUBMITTED}/{pending.student}/{lesson}/")}
+        yield parallel.GradingTask(pending.student, lesson, config, files, snapshot, settings)
+
+
+def _canary_problem(api, root: Path, pool, todo: list[_Pending], parts: dict, log: Callable[[str], None]) -> str:
+    """Run each lesson's canary (:mod:`~backprop_core.grading.canary`) where the grading runs; the one line
+    saying why the run must stop, or "" when every reference scored full and every release 0."""
+    from . import canary
+
+    config, settings = _course_settings(root)
+    tasks = []
+    for lesson in dict.fromkeys(p.lesson for p in todo):
+        files, snapshot = _lesson_parts(api, root, lesson, parts)
+        if snapshot is not None:  # (a lesson never released is reported per submission)
+            tasks.append(canary.canary_task(parallel.GradingTask(canary.REFERENCE, lesson, config, files, snapshot,
+                                                                 settings)))
+    for result in pool.canaries(tasks):
+        if result.cause:
+            return _stopped_by_canary(result.lesson, result.worker, result.cause)
+        log(f"canary of {result.lesson}: the reference scored full and the release 0 in the grading sandbox "
+            f"({result.seconds:.1f} s on {result.worker})")
+    return ""
+
+
+def _stopped_by_canary(lesson: str, worker: str, cause: str) -> str:
+    return (f"autograde stopped, no grade written: the canary of {lesson} failed{' on ' + worker if worker else ''}: "
+            f"{cause}")
 
 
 def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
@@ -384,13 +423,27 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
         report.fail(f"{p.where}: NOT graded: {why}")
         report.progress.done(p.student, p.lesson, "not graded", why)
 
-    # The cluster starts (in the background) first; the records and tasks are made meanwhile.
+    # The cluster starts (in the background) first; the canaries run on it before anything is recorded.
+    parts: dict = {}
     with parallel.GradingPool(workers, scheduler, len(todo), log=report.ok) as pool:
+        stop = _canary_problem(api, root, pool, todo, parts, report.ok)
+        if stop:
+            report.fail(stop)
+            for p in todo:
+                report.progress.done(p.student, p.lesson, "not graded", "the run stopped: its canary failed")
+            return
         with _records(api) as records:
             for p in todo:
                 records.started(p.student, p.lesson, p.checksum)
-        for result in pool.results(_tasks(api, root, todo, unsent)):
+        for result in pool.results(_tasks(api, root, todo, unsent, parts)):
             p = pending.pop((result.student, result.lesson))
+            if result.canary:  # a worker whose canary failed: grade nothing more
+                stop = _stopped_by_canary(p.lesson, result.worker, result.canary)
+                with _records(api) as records:
+                    records.failed(p.student, p.lesson, p.checksum, stop)
+                report.fail(f"{p.where}: NOT graded: {stop}")
+                report.progress.done(p.student, p.lesson, "not graded", result.canary)
+                break
             outcome, success = _record(api, root, p, result)
             if success:
                 report.ok(f"{p.where}: {p.note + ': regraded, ' if p.note else ''}{outcome}")
@@ -398,9 +451,10 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
             else:
                 report.fail(f"{p.where}: NOT graded: {outcome}")
                 report.progress.done(p.student, p.lesson, "not graded", outcome)
+    why = f"the run stopped ({stop})" if stop else "no result came back from the workers"
     for p in pending.values():  # no result came back (they stay "not finished": the next run grades them)
-        report.fail(f"{p.where}: NOT graded: no result came back from the workers")
-        report.progress.done(p.student, p.lesson, "not graded", "no result came back from the workers")
+        report.fail(f"{p.where}: NOT graded: {why}")
+        report.progress.done(p.student, p.lesson, "not graded", why)
 
 
 def feedback(root: Path, wanted: list[str], students: list[str], workers: int | None = None) -> Report:

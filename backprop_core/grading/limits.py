@@ -1,4 +1,5 @@
-"""Conditions a student's function runs under: a time limit, numpy's usual numerics, and quiet warnings.
+"""Conditions a student's function runs under: a CPU-time limit (a wall clock only as a backstop), numpy's
+usual numerics, and quiet warnings.
 
 Grading goes by the values a function returns. numpy's usual error state
 (overflow, division by zero and invalid values warn, never raise) decides;
@@ -15,23 +16,31 @@ import os
 import signal
 import sys
 import threading
+import time
 import warnings
 from typing import Iterator
 
 import numpy as np
 
 __all__ = [
-    "DEFAULT_TIME_LIMIT", "TimeUp", "time_limit_seconds", "time_limit", "usual_numerics", "strict_numerics",
+    "DEFAULT_TIME_LIMIT", "WALL_BACKSTOP_FACTOR", "TimeUp", "stop_message", "time_limit_seconds", "time_limit",
+    "usual_numerics", "strict_numerics",
     "warnings_recorded", "stderr_to_stdout", "as_graded", "NUMPY_WARNED",
 ]
 
-#: Wall-clock budget (seconds) of one ``check`` call for the student's code;
+#: CPU-time budget (seconds) of one ``check`` call for the student's code;
 #: ``BACKPROP_CHECK_TIME_LIMIT`` overrides it (0 switches the limit off).
 DEFAULT_TIME_LIMIT = 10.0
+#: The wall clock is only a backstop, this many times the CPU limit: it stops code that sleeps or waits
+#: (and so uses no CPU), never a correct computation slowed down by a busy machine.
+WALL_BACKSTOP_FACTOR = 10.0
 
 
 class TimeUp(BaseException):
-    """The student's function ran past the time limit (BaseException: ``except Exception`` cannot swallow it)."""
+    """The student's function ran past the time limit (BaseException: ``except Exception`` cannot swallow it).
+
+    ``str(error)`` says which limit, with the CPU time measured (see :func:`stop_message`).
+    """
 
 
 def time_limit_seconds() -> float:
@@ -43,29 +52,47 @@ def time_limit_seconds() -> float:
         return DEFAULT_TIME_LIMIT
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`TimeUp` inside the block after ``seconds`` of wall-clock time.
+def stop_message(kind: str, cpu_used: float, cpu_limit: float, wall_limit: float) -> str:
+    """Why a run was stopped, in the student's words: ``kind`` is ``"cpu"`` or ``"wall"``."""
+    if kind == "wall":
+        return (f"did not return within {wall_limit:g} s of wall-clock time (a backstop, {wall_limit / cpu_limit:g} "
+                f"times its CPU-time limit, for code that waits or sleeps; it had used {cpu_used:.1f} s of CPU) "
+                "and was stopped: does it wait for input, sleep, or block?")
+    return (f"used {cpu_used:.1f} s of CPU time, past its limit of {cpu_limit:g} s, and was stopped: is there an "
+            "endless loop, or a computation far bigger than the cases need?")
 
-    No limit when ``seconds <= 0``, or where ``SIGALRM`` cannot be used (Windows,
-    a thread other than the main one): then the block runs as long as it takes.
+
+@contextlib.contextmanager
+def time_limit(seconds: float, backstop: float = WALL_BACKSTOP_FACTOR) -> Iterator[None]:
+    """Raise :class:`TimeUp` inside the block after ``seconds`` of this process's CPU time, or after
+    ``backstop * seconds`` of wall-clock time, whichever comes first.
+
+    CPU time (``ITIMER_PROF``: user and system time of the process) is what the
+    code costs, whatever else the machine is doing; the wall-clock backstop
+    stops code that waits. No limit when ``seconds <= 0``, or where the signals
+    cannot be used (Windows, a thread other than the main one).
     """
     usable = (seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
     if not usable:
         yield
         return
+    started, wall = time.process_time(), seconds * backstop
 
     def _stop(signum, frame):
-        raise TimeUp()
+        kind = "wall" if signum == signal.SIGALRM else "cpu"
+        raise TimeUp(stop_message(kind, time.process_time() - started, seconds, wall))
 
-    previous = signal.signal(signal.SIGALRM, _stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, wall)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager

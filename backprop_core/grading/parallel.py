@@ -18,6 +18,10 @@ mid-submission loses nothing: Dask gives the task to another worker, and a
 submission whose result never came back stays "not finished", so the next run
 grades it again.
 
+Before a worker grades a lesson's first submission, it runs the lesson's canary
+(:mod:`.canary`, kept per lesson and run on that process): a worker whose sandbox
+cannot grade the reference sends back why (``GradingResult.canary``), never a grade.
+
 Where the work runs (:class:`GradingPool`): in this process when there is one
 worker or one submission; else on an embedded ``LocalCluster`` with one worker
 process per core; or on an existing cluster given by its scheduler's address.
@@ -72,6 +76,7 @@ class GradingResult:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     worker: str = ""
+    canary: str = ""  # set when the lesson's canary failed on the worker: why (the grader's failure, not the student's)
 
 
 # ------------------------------------------------------------------ files as bytes
@@ -200,32 +205,59 @@ def quiet_nbgrader() -> None:
     warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
-def grade_submission(task: GradingTask) -> GradingResult:
-    """Grade one submission in a private copy of the course (runs on a worker, or in the coordinator).
+def autograde_in_copy(task: GradingTask, extra_config: str = "", inspect: Callable[[Path], object] | None = None):
+    """nbgrader's autograde of ``task`` in a private copy of the course (deleted afterwards).
 
-    Never raises for a submission's sake: what goes wrong comes back as ``success=False`` and a reason.
+    ``extra_config`` is appended to the copy's ``nbgrader_config.py``. Returns nbgrader's outcome (a dict
+    with ``success``, and ``error``/``log`` on failure) and what ``inspect(root)`` made of the copy before
+    it was deleted (None without ``inspect``). Never raises for a submission's sake.
     """
-    from .instructor import _api, _error_text  # here: a worker imports nbgrader once, on its first task
+    from .instructor import _api  # here: a worker imports nbgrader once, on its first task
 
     quiet_nbgrader()
-
-    start, cpu = time.perf_counter(), _cpu_seconds()
     with _scratch("grading-") as tmp:
         root = Path(tmp)
         try:
             _write_files(root, task.files)
             (root / "gradebook.db").write_bytes(task.gradebook)
-            (root / "nbgrader_config.py").write_text(task.config + _overrides(root), encoding="utf-8")
+            (root / "nbgrader_config.py").write_text(task.config + _overrides(root) + extra_config, encoding="utf-8")
             with _course_settings(task.settings):
                 outcome = _api(root).autograde(task.lesson, task.student, force=True, create=True)
         except BaseException as error:  # noqa: BLE001 (a broken task, even a SystemExit, is reported, never fatal)
             outcome = {"success": False, "error": f"{type(error).__name__}: {error}"}
+        return outcome, (inspect(root) if inspect is not None else None)
+
+
+def grade_submission(task: GradingTask) -> GradingResult:
+    """Grade one submission in a private copy of the course (runs on a worker, or in the coordinator).
+
+    The lesson's canary (:mod:`.canary`) runs first, once per lesson and run on this process: when it
+    fails, the submission is not graded and the result says why (``canary``). Its measure of the
+    reference's CPU time sets the submission's time limits. Never raises for a submission's sake: what
+    goes wrong comes back as ``success=False`` and a reason.
+    """
+    from . import canary
+    from .instructor import _error_text
+
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    check = canary.for_task(task)
+    if check.cause:
+        return GradingResult(task.student, task.lesson, False, check.cause, {}, time.perf_counter() - start,
+                             _cpu_seconds() - cpu, _worker_name(), canary=check.cause)
+
+    def graded_folder(root: Path) -> dict | None:
         graded = root / "autograded" / task.student / task.lesson
-        done = bool(outcome.get("success")) and graded.is_dir()
-        return GradingResult(
-            task.student, task.lesson, done,
-            "" if done else (_error_text(outcome) if not outcome.get("success") else "nbgrader wrote no result"),
-            read_folder(graded) if done else {}, time.perf_counter() - start, _cpu_seconds() - cpu, _worker_name())
+        return read_folder(graded) if graded.is_dir() else None
+
+    outcome, files = autograde_in_copy(task, canary.reference_config(check), graded_folder)
+    done = bool(outcome.get("success")) and files is not None
+    # The grader could not run the student's code (the sandbox died before it started): said as such, never a 0.
+    could_not_run = canary.could_not_run_line(outcome).removeprefix("not graded: ")
+    return GradingResult(
+        task.student, task.lesson, done,
+        "" if done else (could_not_run or _error_text(outcome) if not outcome.get("success")
+                         else "nbgrader wrote no result"),
+        files if done else {}, time.perf_counter() - start, _cpu_seconds() - cpu, _worker_name())
 
 
 # ------------------------------------------------------------------ the one writer
@@ -374,6 +406,24 @@ class GradingPool:
                 yield future.result()
             except Exception as error:  # noqa: BLE001 (KilledWorker, a lost connection...)
                 yield _failed(futures[future], error)
+
+    def canaries(self, tasks: list[GradingTask]) -> list:
+        """Each lesson's canary (:func:`.canary.for_task`, one task per lesson) where the grading runs, all at
+        once; on a cluster, the worker that ran one keeps it for the lesson's submissions."""
+        from . import canary
+
+        if self.in_process:
+            return [canary.for_task(task, release=True) for task in tasks]
+        client, _ = self._starting.result()
+        futures = [client.submit(canary.for_task, task, release=True, pure=False) for task in tasks]
+        found = []
+        for task, future in zip(tasks, futures):
+            try:
+                found.append(future.result())
+            except Exception as error:  # noqa: BLE001 (a worker lost while it ran the canary)
+                found.append(canary.CanaryResult(task.lesson, f"the canary could not run on the cluster: "
+                                                              f"{type(error).__name__}: {error}"))
+        return found
 
     def _submit(self, tasks: list[GradingTask]) -> dict:
         client, _ = self._starting.result()

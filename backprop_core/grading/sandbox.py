@@ -200,6 +200,9 @@ def _environment(extra: dict | None = None) -> list[str]:
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",  # the package is read-only: do not even try
         "PYTHONNOUSERSITE": "1",
+        # The package the grader imports, first on sys.path: an environment installed (editable) from another
+        # copy of the course has a finder pointing at that copy, which is not mounted here.
+        "PYTHONPATH": str(PACKAGE_DIR.parent),
         # One BLAS thread: threads count against max_processes, and two cores are shared.
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",

@@ -5,6 +5,10 @@ Run in a fresh sandbox per exercise (:mod:`.hidden_tests`), against a build of
 
     python -m backprop_core.grading.student_side request.json results.jsonl
 
+Before any of it, the process writes :data:`READY` on its real standard output:
+a run that never says it (the sandbox could not start, python or the package
+could not be imported) was the grader's failure, never the student's.
+
 ``request.json`` (written by the judge) holds the student's code cells, each
 to run in full or for its imports only, the function's name, the arguments it
 may change, the time limits, and each graded property's cases as plain data
@@ -16,8 +20,10 @@ happens, so a run cut short still tells how far it got:
 - ``{"event": "cell", "index", "error"}``: a cell that raised (noted, never fatal);
 - ``{"event": "function", "kind"}``: what the function's name holds when it is not a function;
 - ``{"event": "case", "property", "index", "value", "after", "error", "warned", "strict"}``;
-- ``{"event": "timeout", "property", "index"}``: the property's time ran out at that case;
-- ``{"event": "printed", "property", "stdout", "stderr"}``: what the student's code printed meanwhile (capped);
+- ``{"event": "timeout", "property", "index", "kind", "cpu"}``: the property's time ran out at that case (``kind``
+  ``"cpu"``: its CPU-time limit, ``"wall"``: the wall-clock backstop; ``cpu``: the CPU seconds it had used);
+- ``{"event": "printed", "property", "stdout", "stderr", "cpu"}``: what the student's code printed meanwhile
+  (capped), and the CPU seconds its cases took (the canary measures the reference's this way);
 - ``{"event": "done"}``.
 
 Nothing here knows an answer: the expected values, the comparisons and the
@@ -31,9 +37,12 @@ import ast
 import copy
 import faulthandler
 import json
+import math
 import os
+import resource
 import signal
 import sys
+import time
 import traceback
 from typing import Any, Callable
 
@@ -49,7 +58,10 @@ WATCHDOG_FILE = "watchdog.txt"
 
 
 class _CellTimeUp(BaseException):
-    """A cell ran past its time: raised by the alarm, so a bare ``except Exception`` cannot swallow it."""
+    """A cell ran past its time: raised by the alarm, so a bare ``except Exception`` cannot swallow it.
+
+    ``args``: which limit (``"cpu"`` or ``"wall"``) and the CPU seconds used until then.
+    """
 
 
 def _without_magics(source: str) -> str:
@@ -102,12 +114,53 @@ def _watchdog(seconds: float) -> None:
     faulthandler.dump_traceback_later(seconds + WATCHDOG_GRACE, exit=True, file=_WATCHDOG_OUT)
 
 
-def _alarm(seconds: float) -> None:
-    def ring(signum, frame):
-        raise _CellTimeUp()
+#: What :func:`_limit` lowered the soft ``RLIMIT_CPU`` from, to put back by :func:`_unlimit`.
+_CPU_RLIMIT = None
 
-    signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+def _limit(seconds: float, backstop: float) -> None:
+    """Stop what runs next after ``seconds`` of CPU time, or ``backstop * seconds`` of wall-clock time.
+
+    The CPU limit is an ``ITIMER_PROF`` alarm (raising :class:`_CellTimeUp` between bytecodes) and, for
+    code stuck inside C that never sees it, the soft ``RLIMIT_CPU`` a grace later (``SIGXCPU`` ends the
+    process: the judge sees it). The wall clock is a backstop for code that waits, with the watchdog.
+    """
+    global _CPU_RLIMIT
+    started = time.process_time()
+
+    def ring(signum, frame):
+        raise _CellTimeUp("wall" if signum == signal.SIGALRM else "cpu", time.process_time() - started)
+
+    for number in (signal.SIGPROF, signal.SIGALRM):
+        signal.signal(number, ring)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds * backstop)
+    _watchdog(seconds * backstop)
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    _CPU_RLIMIT = soft if _CPU_RLIMIT is None else _CPU_RLIMIT
+    wanted = math.ceil(started + seconds + WATCHDOG_GRACE)
+    if hard == resource.RLIM_INFINITY or wanted < hard:
+        resource.setrlimit(resource.RLIMIT_CPU, (wanted, hard))
+
+
+def _unlimit() -> None:
+    """Undo :func:`_limit`: no alarm, no watchdog, the sandbox's own CPU limit back."""
+    signal.setitimer(signal.ITIMER_PROF, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    faulthandler.cancel_dump_traceback_later()
+    if _CPU_RLIMIT is not None:
+        resource.setrlimit(resource.RLIMIT_CPU, (_CPU_RLIMIT, resource.getrlimit(resource.RLIMIT_CPU)[1]))
+
+
+def _cell_error(error: BaseException, seconds: float, backstop: float) -> str:
+    """What a cell raised, in a line; a cell stopped by its time limit says which limit, and the CPU time used."""
+    if isinstance(error, _CellTimeUp) and len(error.args) == 2:
+        kind, used = error.args
+        if kind == "wall":
+            return (f"TimeoutError: the cell did not finish within {seconds * backstop:g} s of wall-clock time "
+                    f"(a backstop for code that waits; it had used {used:.1f} s of CPU)")
+        return f"TimeoutError: the cell used {used:.1f} s of CPU time, past its limit of {seconds:g} s"
+    return _short_error(error)
 
 
 def _short_error(error: BaseException) -> str:
@@ -117,8 +170,10 @@ def _short_error(error: BaseException) -> str:
         return type(error).__name__
 
 
-def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable[[dict], None]) -> None:
-    """Run the cells in ``namespace``, each within ``seconds``; a failing cell is noted and the next one runs.
+def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable[[dict], None],
+              backstop: float = 10.0) -> None:
+    """Run the cells in ``namespace``, each within ``seconds`` of CPU time (``backstop`` times that of wall-clock
+    time); a failing cell is noted and the next one runs.
 
     A cell marked ``"imports"`` (a teaching cell the student left as it was)
     runs its import statements only, one by one: the pictures and widgets it
@@ -139,15 +194,13 @@ def run_cells(cells: list[dict], namespace: dict, seconds: float, note: Callable
                 continue
         for code in parts:
             try:
-                _alarm(seconds)
-                _watchdog(seconds)
+                _limit(seconds, backstop)
                 exec(code, namespace)  # noqa: S102 (the student's own code, in its sandbox)
             except BaseException as error:  # noqa: BLE001 (SystemExit, a timeout...: the next cell still runs)
                 if cell.get("run") != _IMPORTS_ONLY:
-                    note({"event": "cell", "index": index, "error": _short_error(error)})
+                    note({"event": "cell", "index": index, "error": _cell_error(error, seconds, backstop)})
             finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                faulthandler.cancel_dump_traceback_later()
+                _unlimit()
 
 
 def _error_data(error: BaseException, skip_frames: int = 1) -> dict:
@@ -167,17 +220,19 @@ def _call(function: Callable, kwargs: dict, encode, settle) -> tuple[Any, dict |
         return None, _error_data(error, skip_frames=2)
 
 
-def _grade_property(function: Callable, prop: dict, seconds: float, write: Callable[[dict], None]) -> None:
-    """Call ``function`` on each case of one property within ``seconds`` in all; one line per case."""
+def _grade_property(function: Callable, prop: dict, seconds: float, write: Callable[[dict], None],
+                    backstop: float = 10.0) -> float:
+    """Call ``function`` on each case of one property within ``seconds`` of CPU time in all (``backstop`` times
+    that of wall-clock time); one line per case. Returns the CPU seconds the cases took."""
     from backprop_core.grading import limits, wire
     from backprop_core.grading.in_place import settle
 
     cases = [wire.decode(kwargs) for kwargs in prop["cases"]]
     index = 0
     write({"event": "property_start", "property": prop["name"]})
+    started = time.process_time()
     try:
-        _alarm(seconds)
-        _watchdog(seconds)
+        _limit(seconds, backstop)
         for index, kwargs in enumerate(cases):
             given = copy.deepcopy(kwargs)
             with limits.as_graded() as warned:
@@ -189,11 +244,12 @@ def _grade_property(function: Callable, prop: dict, seconds: float, write: Calla
             write({"event": "case", "property": prop["name"], "index": index, "value": value, "error": error,
                    "after": {name: wire.encode(v) for name, v in given.items()}, "warned": list(warned)[:20],
                    "strict": strict})
-    except _CellTimeUp:
-        write({"event": "timeout", "property": prop["name"], "index": index})
+    except _CellTimeUp as up:
+        kind, used = up.args
+        write({"event": "timeout", "property": prop["name"], "index": index, "kind": kind, "cpu": used})
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        faulthandler.cancel_dump_traceback_later()
+        _unlimit()
+    return time.process_time() - started
 
 
 class _Capture:
@@ -236,8 +292,22 @@ def _capture_output() -> tuple[_Capture, _Capture]:
     return sys.stdout, sys.stderr
 
 
+#: The first line the student's side writes on its real stdout once it has started and imported what it
+#: needs, before any student code runs: the judge reads it through the sandbox's pipe, which the student's
+#: code cannot take back. A run without it never ran the student's code: the grader could not run it.
+READY = "backprop student side: ready"
+
+
+def _ready() -> None:
+    """Import what grading needs, then say so on the real stdout (see :data:`READY`)."""
+    from backprop_core.grading import describe, in_place, limits, wire  # noqa: F401 (their import is the check)
+
+    os.write(1, f"{READY} {sys.version.split()[0]} {os.path.dirname(wire.__file__)}\n".encode())
+
+
 def main(argv: list[str]) -> int:
     request_path, results_path = argv
+    _ready()
     with open(request_path, encoding="utf-8") as file:
         request = json.load(file)
     results = open(results_path, "a", encoding="utf-8")  # noqa: SIM115 (one line at a time until the end)
@@ -249,7 +319,8 @@ def main(argv: list[str]) -> int:
     out, err = _capture_output()
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace: dict = {"__name__": "__main__", "__builtins__": __builtins__}
-    run_cells(request["cells"], namespace, float(request["cell_time_limit"]), write)
+    backstop = float(request.get("wall_backstop", 10.0))
+    run_cells(request["cells"], namespace, float(request["cell_time_limit"]), write, backstop)
     function = namespace.get(request["function"])
     if not callable(function):
         from backprop_core.grading.describe import describe_kind
@@ -258,8 +329,9 @@ def main(argv: list[str]) -> int:
     else:
         for prop in request["properties"]:
             out.take(), err.take()  # what the cells printed is not this property's
-            _grade_property(function, prop, float(request["time_limit"]), write)
-            write({"event": "printed", "property": prop["name"], "stdout": out.take(), "stderr": err.take()})
+            used = _grade_property(function, prop, float(prop.get("cpu_limit", request["time_limit"])), write, backstop)
+            write({"event": "printed", "property": prop["name"], "stdout": out.take(), "stderr": err.take(),
+                   "cpu": used})
     write({"event": "done"})
     results.close()
     return 0

@@ -135,10 +135,19 @@ class SandboxedExecute(NbGraderPreprocessor):
     max_file_bytes = Integer(64 * MiB, help="Largest file a sandboxed process may write.").tag(config=True)
     tmp_bytes = Integer(64 * MiB, help="Size of each sandbox's private /tmp.").tag(config=True)
     sandbox_uid = Integer(65534, help="Unprivileged uid (and gid) the student's code runs as.").tag(config=True)
-    hidden_test_time_limit = Float(10.0, help="Seconds a student's function has for all cases of one hidden test.").tag(
-        config=True)
+    hidden_test_time_limit = Float(10.0, help=("CPU seconds a student's function has at least for all cases of one "
+                                               "hidden test (see hidden_test_cpu_factor).")).tag(config=True)
     hidden_test_wall_seconds = Float(300.0, help="Wall-clock seconds of one exercise's hidden-test process.").tag(
         config=True)
+    hidden_test_cpu_factor = Float(10.0, help=("A hidden test's CPU limit is max(hidden_test_time_limit, this times "
+                                               "the reference's CPU time on the same cases).")).tag(config=True)
+    hidden_test_wall_backstop = Float(10.0, help=("Wall-clock backstop of a hidden test or cell, in times its CPU "
+                                                 "limit (stops code that waits or sleeps).")).tag(config=True)
+    reference_cpu_seconds = Dict(help=("CPU seconds the reference took per '<exercise>/<property>' in this sandbox "
+                                       "on this machine (set by the canary, backprop_core.grading.canary).")).tag(
+        config=True)
+    cpu_times_file = Unicode("", help=("Where to write each hidden test's CPU seconds as JSON lines (the canary "
+                                       "measures the reference with it); empty: nowhere.")).tag(config=True)
     build_cache = Unicode("", help=("Where the package builds without references (and matplotlib's font list for the "
                                      "notebook's sandbox) are kept (default: a temp dir).")).tag(config=True)
 
@@ -153,7 +162,10 @@ class SandboxedExecute(NbGraderPreprocessor):
         cache = Path(self.build_cache) if self.build_cache else hidden_tests.HiddenTestSettings().build_cache
         return hidden_tests.HiddenTestSettings(limits=self._limits(self.hidden_test_wall_seconds),
                                                time_limit=self.hidden_test_time_limit,
-                                               cell_time_limit=float(self.timeout), build_cache=cache)
+                                               cell_time_limit=float(self.timeout), build_cache=cache,
+                                               cpu_factor=self.hidden_test_cpu_factor,
+                                               wall_backstop=self.hidden_test_wall_backstop,
+                                               reference_cpu=dict(self.reference_cpu_seconds))
 
     # ------------------------------------------------------------------ the notebook
     def preprocess(self, nb: NotebookNode, resources: dict):
@@ -192,6 +204,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         self.log.info("Judging %s (%s) outside the student's process", exercise.name,
                       ", ".join(t.prop for t in group))
         verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings())
+        self._note_cpu_times(exercise.name, verdicts)
         for test in group:
             judged = verdicts[test.prop]
             printed = [new_output("stream", name=name, text=text) for name, text in
@@ -209,6 +222,14 @@ class SandboxedExecute(NbGraderPreprocessor):
         info = resources.get("nbgrader", {})
         return os.path.join(coursedir.format_path(coursedir.source_directory, ".", info.get("assignment", "")),
                             f"{info.get('notebook', '')}.ipynb")
+
+    def _note_cpu_times(self, exercise: str, verdicts: dict) -> None:
+        """Append each property's CPU seconds to :attr:`cpu_times_file`, when one is set."""
+        if self.cpu_times_file:
+            with open(self.cpu_times_file, "a", encoding="utf-8") as file:
+                for prop, judged in verdicts.items():
+                    file.write(json.dumps({"key": f"{exercise}/{prop}", "cpu": judged.cpu_seconds,
+                                           "passed": judged.verdict.passed}) + "\n")
 
     def _teaching_sources(self, resources: dict) -> set[str]:
         """The teaching code cells of the lesson's source notebook (unchanged ones only run their imports)."""
