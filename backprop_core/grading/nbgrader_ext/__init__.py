@@ -6,7 +6,8 @@
 - :mod:`.stderr` (autograde, scoring): stderr is shown, never scored;
 - :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
 - :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it);
-- :mod:`.collect` (collect): a submission only from its own student, without links, at its true time.
+- :mod:`.collect` (collect): a submission only from its own student, without links, at its true time;
+- :mod:`.release` (release_assignment): only exchange folders the instructor owns.
 """
 from .collect import VettedCollect
 from .execute import GuardedExecute
