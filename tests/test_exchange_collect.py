@@ -117,11 +117,14 @@ MALLORY_ATTACKS = textwrap.dedent('''
     for _ in range(5000):
         os.mkdir("d")
         os.chdir("d")
-    # 3000 tiny files, and a sparse file of 10 GB
+    # 3000 tiny files; and her notebook beside a sparse file of 10 GB
     folder = submission(me, later[5], "many")
     for k in range(3000):
         open(os.path.join(folder, f"f{{k}}"), "w").close()
-    with open(os.path.join(submission(me, later[6], "huge"), notebook), "w") as f:
+    folder = submission(me, later[6], "huge")
+    with open(released) as src, open(os.path.join(folder, notebook), "w") as dst:
+        dst.write(src.read())
+    with open(os.path.join(folder, "data.bin"), "w") as f:
         f.truncate(10 << 30)
 ''')
 
@@ -254,14 +257,17 @@ def test_links_and_pipes_are_never_followed(collected):
 
 
 def test_deep_many_and_huge_submissions_are_refused_and_the_class_collected(collected):
-    """mallory's folder 5000 levels deep, her 3000 files and her 10 GB notebook are each refused with their cap
-    (the class is collected: see test_collect_finishes_for_the_whole_class); her plain submission is hers."""
+    """mallory's folder 5000 levels deep and her 3000 files are refused, each naming its cap; her 10 GB file is
+    skipped (nbgrader's max_file_size) without being read. The class is collected (see
+    test_collect_finishes_for_the_whole_class), and hers is her notebook as released."""
     log = _log(collected)
     for folder, reason in (("deep", "nested deeper than 16 levels (max_depth)"),
                            ("many", "more than 2000 files and folders (max_entries)"),
-                           ("huge", "larger than the exchange's max_dir_size")):
+                           ("huge", "Ignoring file too large")):
         assert any(folder in line and reason in line for line in log.splitlines()), f"no {reason!r}:\n{log}"
-    assert _sha(_submitted(collected, "mallory") / NOTEBOOK) == collected["released_sha"], log
+    mine = _submitted(collected, "mallory")
+    assert _sha(mine / NOTEBOOK) == collected["released_sha"], log
+    assert not (mine / "data.bin").exists(), log
 
 
 def test_a_backdated_submission_is_recorded_when_it_was_written(collected):
