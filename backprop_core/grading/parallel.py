@@ -278,6 +278,9 @@ QUIET_CLUSTER = {
     # the statistical profiler samples each worker's stack 100 times a second: nobody reads it here
     "distributed.worker.profile.enabled": False,
 }
+#: The scheduler and each worker also serve HTTP (health, Prometheus metrics, info pages about the tasks and
+#: workers), unauthenticated, on a port of their own that no setting closes: here they serve no page at all.
+NO_HTTP_PAGES = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
 
 
 def _failed(task: GradingTask, error: BaseException) -> GradingResult:
@@ -391,6 +394,7 @@ class GradingPool:
         # the nanny, never a file): the scheduler, nannies and workers listen on loopback, over TLS, and
         # each end of every connection must present this certificate.
         security = Security.temporary()
+        dask.config.set(NO_HTTP_PAGES)  # the nannies hand this configuration to their workers
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                host="127.0.0.1", protocol="tls://", security=security,
                                silence_logs=logging.ERROR)
