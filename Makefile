@@ -20,7 +20,7 @@ help:
 	@echo "make formgrader JupyterLab on the course with nbgrader's formgrader: manual grading, the gradebook (ARGS as for lab)"
 	@echo "make release    build solutions/<id>/<id>.ipynb from <id>.py, then lessons/ (nbgrader generate_assignment)"
 	@echo "make autograde  grade what under submitted/<student>/<lesson>/ is not graded yet, in parallel, sandboxed"
-	@echo "                (ARGS='--force' regrades all, '--workers N', '--scheduler tcp://host:8786' for a Dask cluster)"
+	@echo "                (ARGS='--force' regrades all, '--workers N', '--scheduler tls://host:8786 --tls-ca-file ... --tls-cert ...' for a Dask cluster)"
 	@echo "make feedback   write feedback/<student>/<lesson>/*.html"
 	@echo "make grades     export the gradebook: grades.csv (nbgrader's), grades-status.csv (graded or why not),"
 	@echo "                grades-canvas.csv (Canvas's import; ARGS='--roster roster.csv')"

@@ -72,6 +72,10 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # only from the student who owns it, copies no link or pipe, and records when its files were really written
 # (backprop_core/grading/nbgrader_ext/collect.py says what nbgrader's own collect lets a student do).
 c.ExchangeFactory.collect = "backprop_core.grading.nbgrader_ext.collect.VettedCollect"
+# nbgrader release_assignment uses only exchange folders the instructor owns: the course's folder (or
+# outbound/, inbound/, a lesson's folder) made there by a student before the first release is moved aside,
+# or the release stops saying which path, whose it is and the command to fix it (nbgrader_ext/release.py).
+c.ExchangeFactory.release_assignment = "backprop_core.grading.nbgrader_ext.release.VettedReleaseAssignment"
 
 # One student cell stuck in an endless loop must not stop the grading: after
 # the timeout nbclient interrupts the kernel (KeyboardInterrupt in that cell),

@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading.nbgrader_ext.collect import Refused, copy_vetted
+from backprop_core.grading.nbgrader_ext.collect import Caps, Refused, copy_vetted
 from hub_server import HUB_PREFIX, check_prerequisites, end_processes_of, install_hub, run_checked
 from test_grading_course import SAMPLE, instructor, new_course
 from test_grading_pipeline import LESSON, NOTEBOOK
@@ -112,6 +112,20 @@ MALLORY_ATTACKS = textwrap.dedent('''
     with open(released) as src, open(os.path.join(folder, notebook), "w") as dst:
         dst.write(src.read())
     os.symlink("/etc/shadow", os.path.join(folder, "notes.txt"))
+    # a folder 5000 levels deep (past Python's recursion limit and the system's path length)
+    os.chdir(submission(me, later[4], "deep"))
+    for _ in range(5000):
+        os.mkdir("d")
+        os.chdir("d")
+    # 3000 tiny files; and her notebook beside a sparse file of 10 GB
+    folder = submission(me, later[5], "many")
+    for k in range(3000):
+        open(os.path.join(folder, f"f{{k}}"), "w").close()
+    folder = submission(me, later[6], "huge")
+    with open(released) as src, open(os.path.join(folder, notebook), "w") as dst:
+        dst.write(src.read())
+    with open(os.path.join(folder, "data.bin"), "w") as f:
+        f.truncate(10 << 30)
 ''')
 
 EVE_BACKDATED = textwrap.dedent('''
@@ -153,7 +167,7 @@ def collected(tmp_path_factory):
         facts.update(ada=ada, mallory=mallory, carol=carol, eve=eve, course=course)
         yield facts
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(["rm", "-rf", str(folder)])  # shutil.rmtree recurses: the 5000-level folder defeats it
 
 
 def _the_class(course: Path, exchange: Path, ada: str, mallory: str, carol: str, eve: str) -> dict:
@@ -168,7 +182,7 @@ def _the_class(course: Path, exchange: Path, ada: str, mallory: str, carol: str,
         _as(student, ["nbgrader", "submit", LESSON], exchange)
     released = _home(mallory) / LESSON / NOTEBOOK
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    later = [_stamp(now + timedelta(hours=h)) for h in (1, 2, 3, 4)]
+    later = [_stamp(now + timedelta(hours=h)) for h in (1, 2, 3, 4, 5, 6, 7)]
     script = _home(mallory) / "attacks.py"
     script.write_text(MALLORY_ATTACKS.format(later=later), encoding="utf-8")
     _as(mallory, ["python3", str(script), str(inbound), LESSON, NOTEBOOK, ada, carol, str(solution), str(released)],
@@ -242,6 +256,20 @@ def test_links_and_pipes_are_never_followed(collected):
     assert not (mine / "notes.txt").exists(), "a link to /etc/shadow was copied"
 
 
+def test_deep_many_and_huge_submissions_are_refused_and_the_class_collected(collected):
+    """mallory's folder 5000 levels deep and her 3000 files are refused, each naming its cap; her 10 GB file is
+    skipped (nbgrader's max_file_size) without being read. The class is collected (see
+    test_collect_finishes_for_the_whole_class), and hers is her notebook as released."""
+    log = _log(collected)
+    for folder, reason in (("deep", "nested deeper than 16 levels (max_depth)"),
+                           ("many", "more than 2000 files and folders (max_entries)"),
+                           ("huge", "Ignoring file too large")):
+        assert any(folder in line and reason in line for line in log.splitlines()), f"no {reason!r}:\n{log}"
+    mine = _submitted(collected, "mallory")
+    assert _sha(mine / NOTEBOOK) == collected["released_sha"], log
+    assert not (mine / "data.bin").exists(), log
+
+
 def test_a_backdated_submission_is_recorded_when_it_was_written(collected):
     """eve dated her folder and timestamp.txt two days back: collected at the time its files were written."""
     stamp = (_submitted(collected, "eve") / "timestamp.txt").read_text(encoding="utf-8")
@@ -284,6 +312,35 @@ def test_a_vetted_copy_refuses_links_pipes_and_size(tmp_path, plant, reason):
     plant(src)
     with pytest.raises(Refused, match=reason):
         copy_vetted(src, tmp_path / "dest", uid=os.getuid(), max_bytes=4000)
+
+
+def _deep(root: Path, levels: int) -> None:
+    """``levels`` nested folders under ``root``, made fd-relative (their path is past PATH_MAX)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(levels):
+            os.mkdir("d", dir_fd=fd)
+            inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("plant, caps, reason", [
+    (lambda d: _deep(d, 3000), Caps(), "deeper than 16 levels"),
+    (lambda d: [(d / f"f{k}").touch() for k in range(60)], Caps(entries=50), "more than 50 files and folders"),
+    (lambda d: (d / ("n" * 200)).mkdir() or (d / ("n" * 200) / ("m" * 200)).touch(), Caps(path_length=300),
+     "longer than 300 characters"),
+    (lambda d: os.truncate(d / "lesson.ipynb", 1 << 40), Caps(), "larger than the exchange's max_dir_size"),
+], ids=["3000-levels-deep", "too-many-entries", "path-too-long", "sparse-terabyte"])
+def test_a_vetted_copy_stops_at_its_caps(tmp_path, plant, caps, reason):
+    """Each cap refuses, naming itself, without recursing past it or reading what is beyond it."""
+    src = _tree(tmp_path / "src")
+    plant(src)
+    with pytest.raises(Refused, match=reason):
+        copy_vetted(src, tmp_path / "dest", uid=os.getuid(), max_bytes=1 << 20, caps=caps)
+    subprocess.run(["rm", "-rf", str(src)])
 
 
 def test_a_vetted_copy_refuses_a_file_of_someone_else(tmp_path):

@@ -267,16 +267,23 @@ class _Pending:
 
 
 def autograde(root: Path, wanted: list[str], students: list[str], force: bool, workers: int | None = None,
-              scheduler: str | None = None) -> Report:
+              scheduler: str | None = None, tls: tuple[str | None, str | None, str | None] = (None, None, None)
+              ) -> Report:
     """Grade every submission that is not graded yet, in parallel, under the gradebook's lock.
 
     A submission is kept only when its grading finished on exactly the files now in its folder
     (:mod:`~backprop_core.grading.completion`); anything else (never graded, interrupted, failed,
     changed since) is graded again, on ``workers`` worker processes (default: one per core) or on
-    the Dask cluster at ``scheduler`` (:mod:`~backprop_core.grading.parallel`). This process alone
-    writes the gradebook.
+    the Dask cluster at ``scheduler`` (:mod:`~backprop_core.grading.parallel`), a ``tls://`` address
+    reached with ``tls`` (the class's CA file, this client's certificate and key; each None: Dask's
+    configuration). This process alone writes the gradebook.
     """
     api, report = _api(root), Report()
+    try:
+        remote = parallel.remote_scheduler(scheduler, *tls) if scheduler else None
+    except parallel.ClusterSettingsError as error:
+        report.fail(f"cannot grade: {error}. Nothing was done.")
+        return report
     try:
         sandbox.bwrap_executable()  # every submission runs sandboxed: without bubblewrap, grade nothing
     except sandbox.SandboxUnavailable as missing:
@@ -284,7 +291,7 @@ def autograde(root: Path, wanted: list[str], students: list[str], force: bool, w
         return report
     pairs = submissions(root, wanted, students)
     return _holding_the_lock(api, root, "autograde", report, lambda: _autograde_all(
-        api, root, report, pairs, force, workers or os.cpu_count() or 1, scheduler))
+        api, root, report, pairs, force, workers or os.cpu_count() or 1, remote))
 
 
 def _to_grade(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool) -> list[_Pending]:
@@ -398,7 +405,7 @@ def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
 
 
 def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]], force: bool, workers: int,
-                   scheduler: str | None) -> None:
+                   scheduler: parallel.RemoteScheduler | None) -> None:
     if not pairs:
         report.fail(f"nothing to grade: no {SUBMITTED}/<student>/<lesson>/ directories in {root}")
         return
@@ -412,7 +419,7 @@ def _autograde_all(api, root: Path, report: Report, pairs: list[tuple[str, str]]
 
 
 def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], workers: int,
-                       scheduler: str | None) -> None:
+                       scheduler: parallel.RemoteScheduler | None) -> None:
     if not todo:
         return
     pending = {(p.student, p.lesson): p for p in todo}
@@ -681,8 +688,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=_positive_int, default=None,
                    help="worker processes of the embedded Dask cluster (default: one per core; 1: in this process)")
     p.add_argument("--scheduler", default=os.environ.get("BACKPROP_DASK_SCHEDULER") or None,
-                   help="address of an existing Dask scheduler to grade on, e.g. tcp://host:8786 "
+                   help="address of an existing Dask scheduler to grade on, over TLS: tls://host:8786 "
                         "(default: $BACKPROP_DASK_SCHEDULER, else the embedded cluster)")
+    for option, config, what in (("--tls-ca-file", "ca-file", "the class's certificate authority"),
+                                 ("--tls-cert", "client.cert", "the grader's certificate (may hold its key too)"),
+                                 ("--tls-key", "client.key", "the grader's private key")):
+        p.add_argument(option, default=None,
+                       help=f"with --scheduler: {what}, a PEM file (default: Dask's distributed.comm.tls.{config})")
     p = commands.add_parser("feedback", help="HTML feedback for every autograded submission")
     p.add_argument("lessons", nargs="*")
     p.add_argument("--student", action="append", default=[])
@@ -707,7 +719,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "release":
         report = release(root, args.lessons)
     elif args.command == "autograde":
-        report = autograde(root, args.lessons, args.student, args.force, args.workers, args.scheduler)
+        report = autograde(root, args.lessons, args.student, args.force, args.workers, args.scheduler,
+                           (args.tls_ca_file, args.tls_cert, args.tls_key))
     elif args.command == "feedback":
         report = feedback(root, args.lessons, args.student, args.workers)
     elif args.command == "report":

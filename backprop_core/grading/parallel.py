@@ -25,6 +25,14 @@ cannot grade the reference sends back why (``GradingResult.canary``), never a gr
 Where the work runs (:class:`GradingPool`): in this process when there is one
 worker or one submission; else on an embedded ``LocalCluster`` with one worker
 process per core; or on an existing cluster given by its scheduler's address.
+
+Whoever can talk to a Dask scheduler can run any function in the coordinator (which
+writes the gradebook, as root) and in every worker: a cluster is code execution for
+its clients. So the embedded cluster listens on loopback only and speaks mutual TLS
+with a key and a self-signed certificate made for the run, in memory
+(``Security.temporary``), which only this process and the workers it starts hold:
+a client or worker without that certificate is refused during the handshake. A remote
+cluster must be ``tls://``, with the class's certificates (:func:`remote_scheduler`).
 """
 from __future__ import annotations
 
@@ -42,8 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-__all__ = ["GradingPool", "GradingResult", "GradingTask", "definition_snapshot", "grade_submission", "read_folder",
-           "record_result"]
+__all__ = ["ClusterSettingsError", "GradingPool", "GradingResult", "GradingTask", "RemoteScheduler",
+           "definition_snapshot", "grade_submission", "read_folder", "record_result", "remote_scheduler"]
 
 #: Environment variables of the course that decide how a submission is graded (timeouts, limits).
 SETTINGS_PREFIX = "BACKPROP_"
@@ -312,11 +320,73 @@ QUIET_CLUSTER = {
     # the statistical profiler samples each worker's stack 100 times a second: nobody reads it here
     "distributed.worker.profile.enabled": False,
 }
+#: The scheduler and each worker also serve HTTP (health, Prometheus metrics, info pages about the tasks and
+#: workers), unauthenticated, on a port of their own that no setting closes: here they serve no page at all.
+NO_HTTP_PAGES = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
 
 
 def _failed(task: GradingTask, error: BaseException) -> GradingResult:
     return GradingResult(task.student, task.lesson, False, f"the worker grading it failed: {type(error).__name__}: "
                          f"{error}")
+
+
+# ------------------------------------------------------------------ who may talk to the cluster
+class ClusterSettingsError(ValueError):
+    """The remote cluster's settings cannot give an authenticated connection; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class RemoteScheduler:
+    """An existing Dask scheduler, and the TLS credentials (a ``distributed.Security``) to reach it with."""
+
+    address: str
+    security: object
+
+
+#: Where each credential comes from when no command-line option gives it: Dask's own configuration
+#: (``~/.config/dask/*.yaml`` or ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE``...).
+_TLS_SETTINGS = {"ca_file": ("--tls-ca-file", "distributed.comm.tls.ca-file"),
+                 "cert": ("--tls-cert", "distributed.comm.tls.client.cert"),
+                 "key": ("--tls-key", "distributed.comm.tls.client.key")}
+
+
+def remote_scheduler(address: str, ca_file: str | None = None, cert: str | None = None,
+                     key: str | None = None) -> RemoteScheduler:
+    """The scheduler at ``address`` with the class's TLS credentials, checked; raises :class:`ClusterSettingsError`.
+
+    Parameters
+    ----------
+    address : str
+        ``tls://host:port``; a ``tcp://`` address is refused: anyone who reaches it could run code in the
+        workers and in this process.
+    ca_file, cert, key : str, optional
+        PEM files: the class's certificate authority (the scheduler's and workers' certificates must be
+        signed by it), and this client's certificate and private key (the key may be inside ``cert``).
+        Each defaults to Dask's configuration (``distributed.comm.tls.ca-file``, ``...client.cert``,
+        ``...client.key``).
+    """
+    import dask
+    from distributed.security import Security
+
+    if not address.startswith("tls://"):
+        raise ClusterSettingsError(
+            f"--scheduler must be a TLS address, tls://host:port (a cluster without TLS lets anyone who reaches "
+            f"it run code in its workers and in the grader), got {address!r}; see the README, 'Grading a large "
+            f"class', for making the certificates and starting dask scheduler/dask worker with them")
+    given = {"ca_file": ca_file, "cert": cert, "key": key}
+    files = {name: given[name] or dask.config.get(config, None) for name, (_, config) in _TLS_SETTINGS.items()}
+    for name in ("ca_file", "cert"):
+        if not files[name]:
+            option, config = _TLS_SETTINGS[name]
+            raise ClusterSettingsError(f"--scheduler {address} needs {option} (or Dask's {config}): a PEM file; "
+                                       f"none was given")
+    for name, path in files.items():
+        if path and not os.path.isfile(path):
+            raise ClusterSettingsError(f"{_TLS_SETTINGS[name][0]} must be a readable PEM file, got {path!r}, "
+                                       f"which is not a file")
+    security = Security(tls_ca_file=files["ca_file"], tls_client_cert=files["cert"],
+                        tls_client_key=files["key"], require_encryption=True)
+    return RemoteScheduler(address, security)
 
 
 class GradingPool:
@@ -331,16 +401,17 @@ class GradingPool:
     ----------
     workers : int
         Worker processes of the embedded cluster (ignored with ``scheduler``).
-    scheduler : str, optional
-        Address of an existing Dask scheduler (``tcp://host:8786``); its workers need this course
-        package installed, and bubblewrap.
+    scheduler : RemoteScheduler, optional
+        An existing Dask scheduler and its credentials (:func:`remote_scheduler`); its workers need
+        this course package installed, and bubblewrap.
     count : int
         How many submissions will be graded.
     log : callable
         Where to say which cluster is used.
     """
 
-    def __init__(self, workers: int, scheduler: str | None, count: int, log: Callable[[str], None] = print) -> None:
+    def __init__(self, workers: int, scheduler: RemoteScheduler | None, count: int,
+                 log: Callable[[str], None] = print) -> None:
         self.in_process = scheduler is None and (workers <= 1 or count <= 1)
         self.log, self._client, self._cluster = log, None, None
         if not self.in_process:
@@ -348,24 +419,30 @@ class GradingPool:
             self._starting = starting.submit(self._start, workers, scheduler)
             starting.shutdown(wait=False)
 
-    def _start(self, workers: int, scheduler: str | None):
-
+    def _start(self, workers: int, scheduler: RemoteScheduler | None):
         import dask
         from dask.distributed import Client, LocalCluster
+        from distributed.security import Security
 
         dask.config.set(QUIET_CLUSTER)
         if scheduler:
-            client = Client(scheduler, timeout="30s")
-            self.log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
+            client = Client(scheduler.address, security=scheduler.security, timeout="30s")
+            self.log(f"grading on the Dask cluster at {scheduler.address} "
+                     f"({len(client.scheduler_info()['workers'])} workers)")
             return client, None
-        # The scheduler serves HTTP (health, metrics) even without a dashboard, by default on port 8787 of every
-        # interface, warning when that port is taken: on loopback, at a free port.
+        # This run's credentials, in memory only (the worker processes get them through their pipe from
+        # the nanny, never a file): the scheduler, nannies and workers listen on loopback, over TLS, and
+        # each end of every connection must present this certificate. The scheduler's HTTP server (no pages,
+        # NO_HTTP_PAGES) would take port 8787, warning when it is taken: a free port on loopback instead.
+        security = Security.temporary()
+        dask.config.set(NO_HTTP_PAGES)  # the nannies hand this configuration to their workers
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               host="127.0.0.1", protocol="tls://", security=security,
                                silence_logs=logging.ERROR, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
-        client = Client(cluster)
+        client = Client(cluster, security=security)
         # nbgrader and the course's grading modules imported now, while the coordinator still prepares
         client.run(_import_grading)
-        self.log(f"grading on {workers} worker processes (an embedded Dask cluster)")
+        self.log(f"grading on {workers} worker processes (an embedded Dask cluster, TLS)")
         return client, cluster
 
     def __enter__(self) -> "GradingPool":

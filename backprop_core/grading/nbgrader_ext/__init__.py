@@ -5,10 +5,11 @@
 - :mod:`.execute` (inside the sandbox): a cell that runs too long is stopped, the rest graded;
 - :mod:`.stderr` (autograde, scoring): stderr is shown, never scored;
 - :mod:`.feedback` (generate_feedback): a hidden test's result, never its code, and what it checks;
-- :mod:`.feedback_page` (generate_feedback): the page, readable offline (MathJax in it), no inline script but MathJax;
+- :mod:`.feedback_page` (generate_feedback): the page, readable offline, formulas as MathML, no script at all;
 - :mod:`.sanitize` (every HTML export: formgrader, feedback): student content never runs in a browser;
 - :mod:`.formgrader_policy` (``make formgrader``'s server extension): a submission's page lets run only nbgrader's scripts;
-- :mod:`.collect` (collect): a submission only from its own student, without links, at its true time.
+- :mod:`.collect` (collect): a submission only from its own student, without links, at its true time;
+- :mod:`.release` (release_assignment): only exchange folders the instructor owns.
 """
 from .collect import VettedCollect
 from .execute import GuardedExecute

@@ -24,7 +24,12 @@ taken instead of a refused one):
 - a submission's time is the one it claims only when its files were last written (their ``ctime``, which the
   file system sets and no user can set back) within ``time_slack_seconds`` of it; otherwise it is the time
   they were last written, and ``timestamp.txt`` in ``submitted/`` says so;
-- sizes are capped as nbgrader's ``max_file_size``/``max_dir_size`` say.
+- sizes are capped as nbgrader's ``max_file_size``/``max_dir_size`` say, and a submission is refused (the
+  rest of the class still collected) when it holds folders nested deeper than ``max_depth``, more than
+  ``max_entries`` files and folders, or a path longer than ``max_path_length`` characters. The walk is
+  fd-relative and stops at the first cap reached: a folder a thousand levels deep, a million tiny files
+  or a sparse file of terabytes costs a few system calls, never Python's recursion limit, the system's
+  path length or the disk.
 """
 from __future__ import annotations
 
@@ -35,15 +40,16 @@ import pwd
 import shutil
 import stat
 import tempfile
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.utils import check_mode, ignore_patterns, parse_utc
-from traitlets import Float
+from traitlets import Float, Int
 
-__all__ = ["Refused", "VettedCollect", "copy_vetted"]
+__all__ = ["Caps", "Refused", "VettedCollect", "copy_vetted"]
 
 _CHUNK = 1 << 20
 
@@ -71,12 +77,28 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a file")
 
 
-class _Copy:
-    """One vetted copy of the folder ``root``: the owner every entry must have, the byte budget left, the
-    newest ``ctime`` seen. ``where`` names an entry relative to ``root`` ("" for ``root`` itself)."""
+@dataclass(frozen=True)
+class Caps:
+    """How much of a submission a collect walks: folder depth, files and folders in all, characters of a path
+    relative to the submission's folder, and bytes of its files together."""
 
-    def __init__(self, root: Path, uid: int | None, max_bytes: float, ignore) -> None:
-        self.root, self.uid, self.bytes_left, self.ignore, self.newest = root, uid, max_bytes, ignore, 0.0
+    depth: int = 16
+    entries: int = 2000
+    path_length: int = 1024
+    bytes: float = float("inf")
+
+
+class _Copy:
+    """One vetted copy of the folder ``root``: the owner every entry must have, the caps, the entries and byte
+    budget left, the newest ``ctime`` seen. ``where`` names an entry relative to ``root`` ("" for ``root``
+    itself). With ``dest`` None it only looks (nothing is read or written): the first look at a submission.
+
+    The walk recurses once per folder level, and never deeper than ``caps.depth`` (so at most that many
+    folders are open at once and Python's recursion limit is far off)."""
+
+    def __init__(self, root: Path, uid: int | None, caps: Caps, ignore) -> None:
+        self.root, self.uid, self.caps, self.ignore, self.newest = root, uid, caps, ignore, 0.0
+        self.bytes_left, self.entries = caps.bytes, 0
 
     def check(self, status: os.stat_result, where: str) -> None:
         if self.uid is not None and status.st_uid != self.uid:
@@ -84,17 +106,37 @@ class _Copy:
                           f"not to {_owner_name(self.uid)}")
         self.newest = max(self.newest, status.st_ctime)
 
-    def folder(self, fd: int, where: str, dest: Path) -> None:
+    def _names(self, fd: int, where: str) -> list[str]:
+        """The folder's entries, sorted; refused as soon as the submission holds more than the cap (a folder of
+        a million names is not even listed whole)."""
+        names = []
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                self.entries += 1
+                if self.entries > self.caps.entries:
+                    raise Refused(f"{where or 'the folder'}: the submission holds more than {self.caps.entries} "
+                                  f"files and folders (max_entries)")
+                names.append(entry.name)
+        return sorted(names)
+
+    def folder(self, fd: int, where: str, dest: Path | None, depth: int = 0) -> None:
         self.check(os.fstat(fd), where)
-        dest.mkdir()
-        names = sorted(os.listdir(fd))
+        if depth > self.caps.depth:
+            raise Refused(f"{where[:200]}...: folders nested deeper than {self.caps.depth} levels (max_depth)")
+        if dest is not None:
+            dest.mkdir()
+        names = self._names(fd, where)
         # nbgrader's ignore rule looks at paths (names, and sizes through stat): it only ever skips entries
-        skipped = set(self.ignore(str(self.root / where), names)) if self.ignore else set()
+        skipped = set(self.ignore(str(self.root / where), names)) if self.ignore and dest is not None else set()
         for name in names:
             if name not in skipped:
-                self.entry(fd, name, f"{where}/{name}" if where else name, dest / name)
+                inner = f"{where}/{name}" if where else name
+                if len(inner) > self.caps.path_length:
+                    raise Refused(f"{inner[:200]}...: a path longer than {self.caps.path_length} characters "
+                                  f"(max_path_length)")
+                self.entry(fd, name, inner, None if dest is None else dest / name, depth + 1)
 
-    def entry(self, dir_fd: int, name: str, where: str, dest: Path) -> None:
+    def entry(self, dir_fd: int, name: str, where: str, dest: Path | None, depth: int) -> None:
         try:
             # O_NONBLOCK: a named pipe opens at once (and is then refused) instead of waiting for a writer.
             fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
@@ -105,26 +147,41 @@ class _Copy:
         try:
             status = os.fstat(fd)
             if stat.S_ISDIR(status.st_mode):
-                self.folder(fd, where, dest)
+                self.folder(fd, where, dest, depth)
             elif stat.S_ISREG(status.st_mode):
                 self.check(status, where)
-                self.file(fd, where, dest)
+                if dest is not None:
+                    self.file(fd, status, where, dest)
             else:
                 raise Refused(f"{where} is {_kind(status.st_mode)} (only files and folders are collected)")
         finally:
             os.close(fd)
 
-    def file(self, fd: int, where: str, dest: Path) -> None:
+    def _too_large(self, where: str) -> Refused:
+        return Refused(f"{where}: the submission is larger than the exchange's max_dir_size "
+                       f"({self.caps.bytes:.0f} bytes)")
+
+    def file(self, fd: int, status: os.stat_result, where: str, dest: Path) -> None:
+        if status.st_size > self.bytes_left:  # a huge (or sparse) file is refused before a byte is read
+            raise self._too_large(where)
         os.set_blocking(fd, True)
         with open(dest, "wb") as out:
             while chunk := os.read(fd, _CHUNK):
                 self.bytes_left -= len(chunk)
-                if self.bytes_left < 0:
-                    raise Refused(f"{where}: the submission is larger than the exchange's max_dir_size")
+                if self.bytes_left < 0:  # it grew while being read
+                    raise self._too_large(where)
                 out.write(chunk)
 
 
-def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float("inf"), ignore=None) -> datetime:
+def _open_folder(src: Path) -> int:
+    try:
+        return os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise Refused(f"{src.name} is not a folder one can open without following a link: {error.strerror}") from None
+
+
+def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float("inf"), ignore=None,
+                caps: Caps | None = None) -> datetime:
     """Copy the folder ``src`` to the new folder ``dest``, or raise :class:`Refused`.
 
     Parameters
@@ -136,20 +193,20 @@ def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float
     uid : int or None
         The user every entry must belong to (None: anyone).
     max_bytes : float
-        The most bytes the copied files may hold together.
+        The most bytes the copied files may hold together (overrides ``caps.bytes``).
     ignore : callable or None
         ``shutil.copytree``'s ``ignore(folder, names) -> names to skip``.
+    caps : Caps, optional
+        Depth, entries and path length allowed (default :class:`Caps`'s).
 
     Returns
     -------
     datetime
         When anything copied was last written (newest ``ctime``), naive UTC as nbgrader keeps times.
     """
-    try:
-        fd = os.open(src, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError as error:
-        raise Refused(f"{src.name} is not a folder one can open without following a link: {error.strerror}") from None
-    copy = _Copy(Path(src), uid, max_bytes, ignore)
+    caps = replace(caps or Caps(), bytes=max_bytes)
+    fd = _open_folder(Path(src))
+    copy = _Copy(Path(src), uid, caps, ignore)
     try:
         copy.folder(fd, "", Path(dest))  # messages name what is inside, relative to the submission's folder
     finally:
@@ -157,16 +214,16 @@ def copy_vetted(src: Path, dest: Path, uid: int | None, max_bytes: float = float
     return _utc(copy.newest)
 
 
-def _newest_change(src: Path) -> float:
-    """The newest ``ctime`` in ``src``, without following links (a first look, to order a student's submissions)."""
-    newest = os.lstat(src).st_ctime
-    for folder, folders, files in os.walk(src):
-        for name in folders + files:
-            try:
-                newest = max(newest, os.lstat(os.path.join(folder, name)).st_ctime)
-            except OSError:
-                pass  # gone meanwhile: the vetted copy decides
-    return newest
+def _newest_change(src: Path, caps: Caps) -> float:
+    """The newest ``ctime`` in ``src`` (a first look, to order a student's submissions): the vetted walk without
+    copying, so it stops at the same caps and never follows a link. Raises :class:`Refused`."""
+    fd = _open_folder(src)
+    look = _Copy(src, None, caps, None)
+    try:
+        look.folder(fd, "", None)
+    finally:
+        os.close(fd)
+    return look.newest
 
 
 # ------------------------------------------------------------------ the collect step
@@ -176,6 +233,16 @@ class VettedCollect(ExchangeCollect):
     time_slack_seconds = Float(120.0, help=(
         "How far a submission's claimed time may be from when its files were last written before the latter is "
         "recorded instead (nbgrader's submit writes its files within seconds of the time it claims)")).tag(config=True)
+    max_depth = Int(Caps.depth, help="Deepest folder nesting collected in a submission; deeper: refused").tag(
+        config=True)
+    max_entries = Int(Caps.entries, help="Most files and folders collected in one submission; more: refused").tag(
+        config=True)
+    max_path_length = Int(Caps.path_length, help=(
+        "Longest path (characters, relative to the submission's folder) collected; longer: refused")).tag(config=True)
+
+    @property
+    def _caps(self) -> Caps:
+        return Caps(self.max_depth, self.max_entries, self.max_path_length, 1000 * self.coursedir.max_dir_size)
 
     # -------------------------------------------------------------- which submissions
     def _true_time(self, claimed: datetime, written: datetime) -> datetime:
@@ -190,9 +257,13 @@ class VettedCollect(ExchangeCollect):
             if len(parts) < 3:
                 raise ValueError("not <student>+<lesson>+<time>")
             claimed = parse_utc(parts[2])
-            written = _utc(_newest_change(Path(path)))
-        except (ValueError, OverflowError, OSError) as error:
+        except (ValueError, OverflowError) as error:
             self.log.error("Not collected: %s: its name is not <student>+<lesson>+<time>[+random] (%s)", name, error)
+            return None
+        try:
+            written = _utc(_newest_change(Path(path), self._caps))
+        except (Refused, OSError) as why:  # OSError: gone or unreadable meanwhile
+            self.log.error("Not collected for %s: %s: %s", parts[0], name, why)
             return None
         return {"username": parts[0], "filename": name, "claimed": claimed,
                 "timestamp": self._true_time(claimed, written)}
@@ -221,8 +292,10 @@ class VettedCollect(ExchangeCollect):
         ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
                                  max_file_size=self.coursedir.max_file_size, log=self.log)
         try:
-            written = copy_vetted(src, staged, self._uid_of(record["username"]),
-                                  1000 * self.coursedir.max_dir_size, ignore)
+            written = copy_vetted(src, staged, self._uid_of(record["username"]), self._caps.bytes, ignore, self._caps)
+        except OSError as error:  # the staging disk full, a file gone meanwhile: this one, not the class
+            shutil.rmtree(staged, ignore_errors=True)
+            raise Refused(f"the copy failed: {error}") from None
         except Refused:
             shutil.rmtree(staged, ignore_errors=True)
             raise
