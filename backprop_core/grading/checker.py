@@ -258,11 +258,15 @@ def _question_verdict(exercise: Exercise, got: Outcome, expected: Outcome) -> Ve
                                   "graded: calling it earns nothing. Return the answer you worked out.")
         return Verdict(False, f"{name} raised {error_name(got.error)}: {got.error}\n"
                               "It should only return your answer, e.g. `return 0.25`.")
-    with limits.usual_numerics():
-        if exercise.question.compare(got.value, expected.value) is None:
-            # The words of every passing hidden test (": right on all "), which the lesson tests count.
-            return Verdict(True, f"{name}: right on all counts, your answer is right.")
-        return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
+    try:
+        with limits.usual_numerics():
+            if exercise.question.compare(got.value, expected.value) is None:
+                # The words of every passing hidden test (": right on all "), which the lesson tests count.
+                return Verdict(True, f"{name}: right on all counts, your answer is right.")
+            return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
+    except Exception as error:  # noqa: BLE001 (any value may come back: it is wrong, never a reason not to grade)
+        return Verdict(False, f"{name} does not give an answer the grader can read ({type(error).__name__} while "
+                              f"reading {describe_kind(got.value)}). It should return {exercise.question.kind.rule}.")
 
 
 def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case], seconds: float) -> list[Outcome]:
