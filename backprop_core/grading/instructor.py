@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import authoring, canvas, gradesheet, parallel, sandbox
+from . import authoring, canvas, case_seeds, gradesheet, parallel, sandbox
 from .progress import Progress
 from .completion import FAILED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
@@ -306,6 +306,8 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
     config = (root / "nbgrader_config.py").read_text(encoding="utf-8")
     settings = {k: v for k, v in os.environ.items() if k.startswith("BACKPROP_") and k != "BACKPROP_GRADEBOOK_URL"}
     lesson_files, snapshots = {}, {}
+    # The course's secret stays here; each worker gets its submission's key only (.case_seeds).
+    secret = case_seeds.course_secret(case_seeds.secret_folder(api.coursedir.db_url, root))
     for pending in todo:
         lesson = pending.lesson
         if lesson not in snapshots:
@@ -321,7 +323,8 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
             continue
         files = {**lesson_files[lesson], **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
                                                                f"{SUBMITTED}/{pending.student}/{lesson}/")}
-        yield parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings)
+        yield parallel.GradingTask(pending.student, lesson, config, files, snapshots[lesson], settings,
+                                   case_seeds.submission_key(secret, pending.student, lesson))
 
 
 def _record(api, root: Path, pending: _Pending, result) -> tuple[str, bool]:
