@@ -1,6 +1,7 @@
 """How values are written in the messages students read: shown in full (cut when long) or named by kind."""
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -52,3 +53,35 @@ def show(value: Any) -> str:
         except Exception:  # noqa: BLE001 (a value of the student's may fail to print)
             text = describe_kind(value)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + " …"
+
+
+#: The largest denominator :func:`exact_ratio` names ("exactly 1/8 of the right answer"); past it a
+#: factor is too odd to be a slip worth naming.
+RATIO_DENOMINATOR = 16
+_VULGAR = {Fraction(1, 2): "½", Fraction(1, 4): "¼", Fraction(3, 4): "¾", Fraction(1, 3): "⅓", Fraction(2, 3): "⅔"}
+
+
+def exact_ratio(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str | None:
+    """When ``got`` is exactly a simple multiple k·``expected`` (k ≠ 1, 0), say so: "exactly ¼ of the right answer".
+
+    ``got`` and ``expected`` are float arrays of one shape; "exactly" is within ``rtol``/``atol`` (the property's
+    tolerance), and k is a fraction p/q with q ≤ :data:`RATIO_DENOMINATOR`. A factor applied twice or
+    forgotten (1/N twice, a missing ½, a flipped sign) shows this way whatever the case's numbers.
+    """
+    want, have = expected.ravel(), got.ravel()
+    scale = float(np.dot(want, want))
+    if want.size == 0 or not np.all(np.isfinite(have)) or not np.all(np.isfinite(want)) or scale == 0:
+        return None
+    k = float(np.dot(have, want)) / scale
+    ratio = Fraction(k).limit_denominator(RATIO_DENOMINATOR)
+    if ratio in (0, 1) or abs(float(ratio) - k) > 1e-6 * max(1.0, abs(k)):
+        return None
+    if not np.allclose(have, float(ratio) * want, rtol=rtol, atol=atol):
+        return None
+    if ratio == -1:
+        return "your answer is exactly −1 × the right one: the sign is flipped"
+    if 0 < ratio < 1:
+        said = f"your answer is exactly {_VULGAR.get(ratio, str(ratio))} of the right one"
+        return said + (": is a factor such as 1/N or ½ applied twice?" if ratio.numerator == 1 else "")
+    said = f"your answer is exactly {ratio} × the right one"
+    return said + (": is a factor such as 1/N or ½ missing?" if ratio.denominator == 1 and ratio > 1 else "")
