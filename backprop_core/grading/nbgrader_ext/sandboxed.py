@@ -215,6 +215,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         cells = hidden_tests.student_cells(nb, group[0].index, teaching)
         # The cases depend on every cell the test runs: a lookup table pasted anywhere above changes them.
         seed = case_seeds.case_seed(key, exercise.name, [cell["source"] for cell in cells])
+        # The course's versions of what the function uses from other exercises, after the student's cells.
+        cells += [{"source": source, "run": "all"} for source in exercise.graded_with]
         self.log.info("Judging %s (%s) outside the student's process", exercise.name,
                       ", ".join(t.prop for t in group))
         verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings(),

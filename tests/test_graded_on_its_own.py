@@ -1,0 +1,95 @@
+"""Issue 21, item 6: each function graded on its own, and the slips named where they first show.
+
+Lesson 10's ``descend`` uses the student's ``Value``: its hidden tests run it on the course's ``Value``
+(``Exercise.graded_with``), so a bug in the student's ``Value`` costs ``gradients``' points only. The
+student here writes ``=`` instead of ``+=`` in the product rule:
+
+- through ``autograde`` (the instructor CLI) on a course whose one lesson holds lesson 10's
+  ``gradients`` and ``descend`` (their solution, public and hidden cells): ``descend`` keeps its points,
+  ``gradients`` loses those of values used twice, naming the mistake;
+- the lesson's public test, run headless: the first check that sees the slip (``p * q + p * 0.5``, where
+  ``p`` is used twice) gives the hint, not only the later "a value used twice".
+"""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from backprop_core.course.mistakes import MISTAKES
+from test_grading_course import ROOT, _texts, instructor
+
+LESSON10 = "10-autograd"
+MINI = "98-autograd"
+KEPT = ("gradients", "descend")
+OVERWRITTEN = ("                s.grad += o.data * out.grad\n                o.grad += s.data * out.grad\n",
+               "                s.grad = o.data * out.grad      # = instead of +=\n"
+               "                o.grad = s.data * out.grad\n")
+
+
+def _grade_id(cell) -> str:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "") or ""
+
+
+def _mini_course(tmp_path):
+    """A course with one lesson: lesson 10's imports, ``topological_order``'s solution and the cells of
+    ``gradients`` and ``descend``, released."""
+    source = nbformat.read(ROOT / "solutions" / LESSON10 / f"{LESSON10}.ipynb", as_version=4)
+    source.cells = [cell for i, cell in enumerate(source.cells)
+                    if i <= 1 or _grade_id(cell) == "solution_topological_order"  # Value.backward calls it
+                    or any(_grade_id(cell).endswith(f"_{name}") or _grade_id(cell).startswith(f"test_{name}_")
+                           for name in KEPT)]
+    (tmp_path / "solutions" / MINI).mkdir(parents=True)
+    nbformat.write(source, tmp_path / "solutions" / MINI / f"{MINI}.ipynb")
+    (tmp_path / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+    released = instructor(tmp_path, "release", MINI)
+    assert released.returncode == 0, released.stdout + released.stderr
+    return source
+
+
+def _overwriting(solution):
+    """The solutions with ``=`` instead of ``+=`` in the product rule of ``Value``."""
+    nb = json.loads(json.dumps(solution))
+    cell = next(c for c in nb["cells"] if _grade_id(c) == "solution_gradients")
+    assert OVERWRITTEN[0] in cell["source"]
+    cell["source"] = cell["source"].replace(*OVERWRITTEN)
+    return nbformat.from_dict(nb)
+
+
+@pytest.mark.grading
+def test_descend_keeps_its_points_when_the_students_value_is_wrong(tmp_path):
+    from nbgrader.api import Gradebook
+
+    solution = _mini_course(tmp_path)
+    for student, nb in (("solution", solution), ("overwrites", _overwriting(solution))):
+        folder = tmp_path / "submitted" / student / MINI
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{MINI}.ipynb")
+    graded = instructor(tmp_path, "autograde", MINI)
+    assert graded.returncode == 0 and "NOT graded" not in graded.stdout, graded.stdout + graded.stderr
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "backprop-step-by-step") as gradebook:
+        scores = {s: {g.name: (g.score, g.max_score) for g in gradebook.find_submission_notebook(MINI, MINI, s).grades
+                      if g.name.startswith("test_")} for s in ("solution", "overwrites")}
+    assert all(score == most for score, most in scores["solution"].values()), scores["solution"]
+    got = scores["overwrites"]
+    assert got["test_descend_one_step"] == (1, 1) and got["test_descend_several_steps"] == (1, 1), got
+    assert got["test_gradients_values_used_twice"] == (0, 1), got
+    shown = _texts(nbformat.read(tmp_path / "autograded" / "overwrites" / MINI / f"{MINI}.ipynb", as_version=4))
+    assert MISTAKES["grad_overwritten"] in shown["test_gradients_values_used_twice"]
+
+
+@pytest.mark.notebook
+def test_the_public_test_gives_the_accumulation_hint_at_the_first_check_that_sees_it(tmp_path):
+    from notebooks import execute
+
+    source = nbformat.read(ROOT / "solutions" / LESSON10 / f"{LESSON10}.ipynb", as_version=4)
+    source.cells = [cell for i, cell in enumerate(source.cells)
+                    if i <= 1 or _grade_id(cell) in ("solution_topological_order", "solution_gradients",
+                                                     "public_test_gradients")]
+    path = tmp_path / "student.ipynb"
+    nbformat.write(_overwriting(source), path)
+    run = execute(path, allow_errors=True)
+    public = next(c for c in run.notebook.cells if _grade_id(c) == "public_test_gradients")
+    text = "".join(o.get("text", "") for o in public.outputs)
+    assert "product: expected gradients" in text and "(+=, not =)" in text, text
