@@ -2,7 +2,7 @@
 
 Lesson 10's ``descend`` uses the student's ``Value``: its hidden tests run it on the course's ``Value``
 (``Exercise.graded_with``), so a bug in the student's ``Value`` costs ``gradients``' points only. The
-student here writes ``=`` instead of ``+=`` in the product rule:
+student here writes ``=`` instead of ``+=`` in its backward rules:
 
 - through ``autograde`` (the instructor CLI) on a course whose one lesson holds lesson 10's
   ``gradients`` and ``descend`` (their solution, public and hidden cells): ``descend`` keeps its points,
@@ -23,9 +23,7 @@ from test_grading_course import ROOT, _texts, instructor
 LESSON10 = "10-autograd"
 MINI = "98-autograd"
 KEPT = ("gradients", "descend")
-OVERWRITTEN = ("                s.grad += o.data * out.grad\n                o.grad += s.data * out.grad\n",
-               "                s.grad = o.data * out.grad      # = instead of +=\n"
-               "                o.grad = s.data * out.grad\n")
+OVERWRITTEN = (".grad += ", ".grad = ")  # in every backward rule of the student's Value
 
 
 def _grade_id(cell) -> str:
@@ -49,7 +47,7 @@ def _mini_course(tmp_path):
 
 
 def _overwriting(solution):
-    """The solutions with ``=`` instead of ``+=`` in the product rule of ``Value``."""
+    """The solutions with ``=`` instead of ``+=`` in the backward rules of ``Value``."""
     nb = json.loads(json.dumps(solution))
     cell = next(c for c in nb["cells"] if _grade_id(c) == "solution_gradients")
     assert OVERWRITTEN[0] in cell["source"]

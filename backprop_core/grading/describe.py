@@ -82,6 +82,8 @@ def exact_ratio(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float)
         return "your answer is exactly −1 × the right one: the sign is flipped"
     if 0 < ratio < 1:
         said = f"your answer is exactly {_VULGAR.get(ratio, str(ratio))} of the right one"
-        return said + (": is a factor such as 1/N or ½ applied twice?" if ratio.numerator == 1 else "")
+        # ½ has many causes (a missing share, a missing 2); 1/k for k ≥ 3 is most often 1/N applied twice.
+        return said + (": is a factor such as 1/N applied twice?" if ratio.numerator == 1 and ratio.denominator > 2
+                       else "")
     said = f"your answer is exactly {ratio} × the right one"
     return said + (": is a factor such as 1/N or ½ missing?" if ratio.denominator == 1 and ratio > 1 else "")
