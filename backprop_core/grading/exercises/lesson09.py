@@ -63,13 +63,35 @@ def compare_layer_lists(first: str, second: str):
                 return f"{name} should be a list with one array per layer, got {type(have).__name__}"
             if len(have) != len(want):
                 return f"{name} should hold {len(want)} arrays (one per layer), got {len(have)}"
-            for l, (h, w) in enumerate(zip(have, want)):
-                problem = part(f"{name}[{l}]")(h, w, tolerance)
-                if problem:
-                    return problem
-        return None
+        problems = {l: part(f"{first}[{l}]")(got[0][l], expected[0][l], tolerance)
+                    or part(f"{second}[{l}]")(got[1][l], expected[1][l], tolerance) for l in range(len(expected[0]))}
+        return _layers_from_the_output_down(problems)
 
     return compare
+
+
+def _layers_from_the_output_down(problems: dict) -> str | None:
+    """The problem of the first wrong layer met going from the output down, and which layers agree.
+
+    ``problems``: layer index -> its problem or None. Gradients flow from the output down, so the
+    highest wrong layer is where to look: the layers above it agree, and those below are often wrong
+    only because it is.
+    """
+    wrong = [l for l, problem in problems.items() if problem]
+    if not wrong:
+        return None
+    top, last = max(wrong), len(problems) - 1
+    if last == 0:
+        return problems[top]
+    above = [l for l in range(last, top, -1)]
+    below_right = [l for l in range(top - 1, -1, -1) if not problems[l]]
+    where = (f"from the output down, layer{'s' if len(above) > 1 else ''} {', '.join(map(str, above))} agree"
+             f"{'s' if len(above) == 1 else ''} and layer {top} is the first wrong one" if above
+             else f"the output layer ({last}) is already wrong")
+    if below_right:
+        where += f"; layer{'s' if len(below_right) > 1 else ''} {', '.join(map(str, below_right))} below it agree"
+        where += "s" if len(below_right) == 1 else ""
+    return f"{problems[top]} ({where})"
 
 
 # ----------------------------------------------------------------- softmax_cross_entropy
