@@ -91,3 +91,60 @@ def test_the_public_test_gives_the_accumulation_hint_at_the_first_check_that_see
     public = next(c for c in run.notebook.cells if _grade_id(c) == "public_test_gradients")
     text = "".join(o.get("text", "") for o in public.outputs)
     assert "product: expected gradients" in text and "(+=, not =)" in text, text
+
+
+# ------------------------------------------------------------------ the slips, caught by the public tests
+def _public_test_output(lesson: str, name: str, function=None) -> str:
+    """What the public test of ``name`` prints when the lesson's cells above it ran (hidden tests aside), with
+    ``function`` in place of the solution when given."""
+    import contextlib
+    import io
+    import os
+
+    from notebooks import source
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("NBGRADER_EXECUTION", "autograde")  # no widget waits for a browser
+    namespace = {"__name__": "__main__"}
+    for cell in nbformat.read(source(lesson), as_version=4).cells:
+        if cell.cell_type != "code" or _grade_id(cell).startswith("test_"):
+            continue
+        code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        if _grade_id(cell) == f"public_test_{name}" and function is not None:
+            function.__name__ = name  # call_on_copies knows the exercise by its name
+            namespace[name] = function
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            exec(code, namespace)  # noqa: S102 (the course's own lesson)
+        if _grade_id(cell) == f"public_test_{name}":
+            return printed.getvalue()
+    raise AssertionError(f"{lesson} has no public test of {name}")
+
+
+def _slips():
+    from backprop_core.grading.exercises import lesson05, lesson06, lesson09
+
+    return [
+        ("06-matrix-form", "dense_backward", lesson06.dense_backward_divided_by_n,
+         "exactly ¼ of the right one: is a factor such as 1/N applied twice?"),
+        ("05-hidden-layer-deltas", "backprop_step", lesson05.step_sigma_prime_of_activation_hidden_only,
+         "w5 and w8 are right, so the hidden delta is wrong"),
+        ("09-your-own-network", "softmax_cross_entropy", lesson09.softmax_cross_entropy_global_max_shift,
+         "each row's own largest z"),
+        ("09-your-own-network", "network_gradients", lesson09.network_gradients_relu_prime_at_zero,
+         "ReLU′(0) is 0 here: z > 0, not z >= 0"),
+        ("09-your-own-network", "train", lesson09.train_loss_mean_of_minibatches,
+         "your weights are right: record the loss over all of X"),
+    ]
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("slip", range(5), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
+                                                "09-softmax-global-max", "09-relu-prime-at-zero",
+                                                "09-train-mean-of-minibatch-losses"])
+def test_each_slip_is_caught_by_its_public_test_with_a_hint(slip):
+    lesson, name, mistake, hint = _slips()[slip]
+    assert f"{name} passes the public tests" in _public_test_output(lesson, name) or \
+        f"The public test of {name} failed" not in _public_test_output(lesson, name)
+    said = _public_test_output(lesson, name, mistake)
+    assert f"The public test of {name} failed" in said and hint in said, said
