@@ -100,6 +100,7 @@ def _public_test_output(lesson: str, name: str, function=None) -> str:
     import contextlib
     import io
     import os
+    import warnings
 
     from notebooks import source
 
@@ -114,7 +115,8 @@ def _public_test_output(lesson: str, name: str, function=None) -> str:
             function.__name__ = name  # call_on_copies knows the exercise by its name
             namespace[name] = function
         printed = io.StringIO()
-        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy's warnings stay warnings, as in a notebook
             exec(code, namespace)  # noqa: S102 (the course's own lesson)
         if _grade_id(cell) == f"public_test_{name}":
             return printed.getvalue()
