@@ -150,3 +150,36 @@ def test_each_slip_is_caught_by_its_public_test_with_a_hint(slip):
         f"The public test of {name} failed" not in _public_test_output(lesson, name)
     said = _public_test_output(lesson, name, mistake)
     assert f"The public test of {name} failed" in said and hint in said, said
+
+
+def test_the_registry_names_the_slips_of_issues_21_and_22():
+    from backprop_core.grading.exercises import get
+
+    wanted = {"dense_backward": "divided_by_n_twice", "backprop_step": "sigma_prime_of_activation_hidden_only",
+              "train": "loss_mean_of_minibatches", "softmax_cross_entropy": "softmax_shifted_by_global_max",
+              "network_gradients": "relu_prime_at_zero", "gradients": "grad_overwritten"}
+    for name, key in wanted.items():
+        assert key in {m.key for m in get(name).mistakes}, f"{name} should name the mistake {key}"
+    assert get("descend").graded_with and get("descend").replaces == (get("descend").reference,)
+
+
+def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
+    import numpy as np
+
+    from backprop_core.grading.checker import cases_of, expected_outcomes, run_case, verdict
+    from backprop_core.grading.exercises import get
+
+    exercise = get("network_gradients")
+    cases = [c for c in cases_of(exercise, "tanh_networks", 3) if len(c.kwargs["weights"]) == 3][:1]
+    assert cases, "a 3-layer case is needed"
+    expected, mistakes = expected_outcomes(exercise, "tanh_networks", cases)
+
+    def middle_layer_doubled(weights, biases, hidden, X, T):
+        loss, gW, gb = exercise.reference(weights, biases, hidden, X, T)
+        return loss, [g * 2 if l == 1 else g for l, g in enumerate(gW)], gb
+
+    got = [run_case(middle_layer_doubled, case) for case in cases]
+    text = verdict(exercise, "tanh_networks", cases, expected, mistakes, got, 10).text
+    assert "weight_gradients[1]" in text and "layer 2 agrees and layer 1 is the first wrong one" in text, text
+    assert "layer 0 below it agrees" in text and "exactly 2 × the right one" in text, text
+    assert np.isfinite(expected[0].value[0])
