@@ -6,7 +6,8 @@ A hidden test cell holds nothing but::
     grading.check("half_squared_error", half_squared_error, "one_sample")
 
 :func:`check` looks the exercise up in :mod:`backprop_core.grading.exercises`, draws
-the random cases of the property (fixed seed: grading is repeatable), works
+the random cases of the property (a seed: the same seed, the same cases; the
+autograder's is one per submission, :mod:`.case_seeds`), works
 out the reference's answers, then calls the student's function on every case
 *with the reference functions switched off* (:mod:`.references`) and within
 the limits of :mod:`.limits`, judges its answers on their values, within the
@@ -36,7 +37,8 @@ __all__ = ["check", "cases_of", "expected_outcomes", "verdict", "Outcome", "Remo
 
 _NUMPY_WARNED = limits.NUMPY_WARNED
 
-#: Seed of the random cases: the same cases for every student and every run.
+#: Seed of the random cases of an in-process :func:`check` (and of any caller that passes none). The
+#: autograder draws each submission's own (:mod:`.case_seeds`), so that cases seen once are worth nothing.
 DEFAULT_SEED = 0
 
 
