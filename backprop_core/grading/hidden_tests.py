@@ -277,7 +277,8 @@ def _merge(progress: _Progress, reply: _Reply) -> None:
 
 
 def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
-                   settings: HiddenTestSettings = HiddenTestSettings(), seed: int = DEFAULT_SEED) -> dict[str, Judged]:
+                   settings: HiddenTestSettings = HiddenTestSettings(),
+                   seed: int = DEFAULT_SEED) -> dict[str, Judged]:
     """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one result per property.
 
     A run that dies is started again: without the cell it died in (a cell that kills
