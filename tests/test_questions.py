@@ -95,3 +95,100 @@ def test_a_question_whose_right_answer_has_the_wrong_form_fails_at_registration(
         exercises.register(question("a_broken_question", "99-none", lambda: "E", Choice("ABC"), "section 1"))
     with pytest.raises(ValueError, match="not one number|is not a number"):
         question("another", "99-none", lambda: 1.0, Number(), "section 1", wrong_answers=(WrongAnswer("x", "."),))
+
+
+# ------------------------------------------------------------------ issue 21, item 5: every typed answer gets a verdict
+#: Odd answers, as source: (predicted_batch_error's, w5_direction's). Each must be judged wrong, with a message.
+ODD_ANSWERS = {
+    "huge-ints": ("10**400", "10**5000"),
+    "minus-huge-int": ("-10**400", "float('nan')"),
+    "infinity": ("float('-inf')", "None"),
+    "nan": ("float('nan')", "[1, 2]"),
+    "text-and-dict": ('"1.04"', '{"A": 1}'),
+    "list-and-function": ("[1.04]", "lambda: 'A'"),
+    "dict-and-wide-list": ('{"E": 1.04}', "[[0.5] * 1000 for _ in range(1000)]"),
+    "none-and-deep-list": ("None", "eval('[' * 200 + ']' * 200)"),
+}
+QUESTION_LESSON = "01-forward-pass-and-error"
+QUESTIONS = ("predicted_batch_error", "w5_direction")
+
+
+def _questions_course(tmp_path):
+    """A course whose one lesson holds lesson 01's two questions only (its imports, text, solution, public and
+    hidden cells), released with the instructor CLI: each student costs two sandboxed runs."""
+    import nbformat
+
+    from test_grading_course import ROOT, instructor
+
+    lesson = "99-questions"
+    source = nbformat.read(ROOT / "solutions" / QUESTION_LESSON / f"{QUESTION_LESSON}.ipynb", as_version=4)
+    ids = {f"{kind}_{name}" for name in QUESTIONS for kind in ("solution", "public_test")}
+    ids |= {f"test_{name}_answer" for name in QUESTIONS}
+    keep = [cell for i, cell in enumerate(source.cells)
+            if i <= 1 or cell.metadata.get("nbgrader", {}).get("grade_id") in ids]
+    source.cells = keep
+    (tmp_path / "solutions" / lesson).mkdir(parents=True)
+    nbformat.write(source, tmp_path / "solutions" / lesson / f"{lesson}.ipynb")
+    (tmp_path / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+    released = instructor(tmp_path, "release", lesson)
+    assert released.returncode == 0, released.stdout + released.stderr
+    return lesson, nbformat.read(tmp_path / "lessons" / lesson / f"{lesson}.ipynb", as_version=4)
+
+
+@pytest.mark.grading
+def test_every_typed_answer_gets_a_verdict_through_autograde(tmp_path):
+    """Issue 21, item 5: answers of any size and kind (10**400, ±inf, nan, text, lists, dicts, None, a function,
+    a huge or deep list) are each judged wrong with a message, through the instructor CLI; no submission is
+    "not graded", and every student has a grade in the export."""
+    import csv
+    import json
+
+    from nbgrader.api import Gradebook
+
+    from test_grading_course import _texts, instructor
+
+    lesson, release = _questions_course(tmp_path)
+    for student, answers in ODD_ANSWERS.items():
+        nb = json.loads(json.dumps(release))
+        for cell in nb["cells"]:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            for name, answer in zip(QUESTIONS, answers):
+                if grade_id == f"solution_{name}":
+                    cell["source"] = f"def {name}():\n    return {answer}\n"
+        folder = tmp_path / "submitted" / student / lesson
+        folder.mkdir(parents=True)
+        (folder / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    graded = instructor(tmp_path, "autograde", lesson)
+    grades = instructor(tmp_path, "grades")
+    log = graded.stdout + graded.stderr + grades.stdout + grades.stderr
+    assert graded.returncode == 0 and grades.returncode == 0, log
+    assert "NOT graded" not in log and "0 not graded" in log, log
+    with open(tmp_path / "grades-status.csv", encoding="utf-8") as file:
+        statuses = {row["student"]: row for row in csv.DictReader(file)}
+    assert {s: row["status"] for s, row in statuses.items()} == dict.fromkeys(ODD_ANSWERS, "graded"), statuses
+
+    right = {name: exercises.get(name).reference() for name in QUESTIONS}
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "backprop-step-by-step") as gradebook:
+        scores = {student: {g.name: g.score for g in gradebook.find_submission_notebook(lesson, lesson, student).grades
+                            if g.name.startswith("test_")} for student in ODD_ANSWERS}
+    for student, answers in ODD_ANSWERS.items():
+        shown = _texts(nbformat_read(tmp_path / "autograded" / student / lesson / f"{lesson}.ipynb"))
+        for name, answer in zip(QUESTIONS, answers):
+            grade_id = f"test_{name}_answer"
+            assert scores[student][grade_id] == 0, (student, name, answer, scores[student])
+            text = shown[grade_id]
+            assert "AssertionError" in text and f"{name} does not give an answer the grader can read" in text, (
+                student, answer, text)
+            assert "right on all" not in text
+            if name == "predicted_batch_error":
+                assert f"{right[name]:.3g}" not in text, text  # the right answer is never shown
+    with open(tmp_path / "grades-canvas.csv", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    canvas_cells = {row[0]: row[-1] for row in rows[2:]}
+    assert canvas_cells == dict.fromkeys(ODD_ANSWERS, "0"), rows  # a grade in every cell, none left empty
+
+
+def nbformat_read(path):
+    import nbformat
+
+    return nbformat.read(path, as_version=4)

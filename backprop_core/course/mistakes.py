@@ -78,6 +78,24 @@ MISTAKES = {
         "each node put in the order before its parents instead of after them, so the backward pass runs "
         "a node's rule before its gradient is complete"
     ),
+    "divided_by_n_twice": (
+        "1/N applied twice: dz already holds the 1/N of the mean error, so dividing by N again makes the "
+        "gradients exactly 1/N of the right ones (¼ for a batch of 4); use dz as it comes"
+    ),
+    "sigma_prime_of_activation_hidden_only": (
+        "σ′ applied to the activation a instead of the net input z in the hidden layer only (the output delta "
+        "is right): the hidden delta is (W2ᵀ δ_out) · σ′(z_hidden), with σ′(z) = s·(1 − s) for s = σ(z), "
+        "i.e. a·(1 − a) with the hidden activation a, never σ′(a)"
+    ),
+    "loss_mean_of_minibatches": (
+        "the mean of the minibatches' losses recorded (each measured before its batch's update) instead of the "
+        "loss over all of X after the epoch's updates: your weights are right, only the recorded losses are not; "
+        "after the epoch's last update, run the forward pass on all of X and record that loss"
+    ),
+    "softmax_shifted_by_global_max": (
+        "softmax shifted by the largest z of the whole array (np.max(z)) instead of each row's own "
+        "(np.max(z, axis=1, keepdims=True)): a row far below the array's maximum underflows to 0 / 0 = NaN"
+    ),
     "grad_not_zeroed": (
         "gradients not set back to 0 between steps: each step's gradients are added to the ones before"
     ),

@@ -6,7 +6,8 @@ A hidden test cell holds nothing but::
     grading.check("half_squared_error", half_squared_error, "one_sample")
 
 :func:`check` looks the exercise up in :mod:`backprop_core.grading.exercises`, draws
-the random cases of the property (fixed seed: grading is repeatable), works
+the random cases of the property (a seed: the same seed, the same cases; the
+autograder's is one per submission, :mod:`.case_seeds`), works
 out the reference's answers, then calls the student's function on every case
 *with the reference functions switched off* (:mod:`.references`) and within
 the limits of :mod:`.limits`, judges its answers on their values, within the
@@ -36,7 +37,8 @@ __all__ = ["check", "cases_of", "expected_outcomes", "verdict", "Outcome", "Remo
 
 _NUMPY_WARNED = limits.NUMPY_WARNED
 
-#: Seed of the random cases: the same cases for every student and every run.
+#: Seed of the random cases of an in-process :func:`check` (and of any caller that passes none). The
+#: autograder draws each submission's own (:mod:`.case_seeds`), so that cases seen once are worth nothing.
 DEFAULT_SEED = 0
 
 
@@ -266,11 +268,15 @@ def _question_verdict(exercise: Exercise, got: Outcome, expected: Outcome) -> Ve
                                   "graded: calling it earns nothing. Return the answer you worked out.")
         return Verdict(False, f"{name} raised {error_name(got.error)}: {got.error}\n"
                               "It should only return your answer, e.g. `return 0.25`.")
-    with limits.usual_numerics():
-        if exercise.question.compare(got.value, expected.value) is None:
-            # The words of every passing hidden test (": right on all "), which the lesson tests count.
-            return Verdict(True, f"{name}: right on all counts, your answer is right.")
-        return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
+    try:
+        with limits.usual_numerics():
+            if exercise.question.compare(got.value, expected.value) is None:
+                # The words of every passing hidden test (": right on all "), which the lesson tests count.
+                return Verdict(True, f"{name}: right on all counts, your answer is right.")
+            return Verdict(False, exercise.question.wrong_message(name, got.value, expected.value))
+    except Exception as error:  # noqa: BLE001 (any value may come back: it is wrong, never a reason not to grade)
+        return Verdict(False, f"{name} does not give an answer the grader can read ({type(error).__name__} while "
+                              f"reading {describe_kind(got.value)}). It should return {exercise.question.kind.rule}.")
 
 
 def _run_student(exercise: Exercise, student_fn: Callable, cases: list[Case],

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .describe import describe_kind, describe_shape
+from .describe import describe_kind, describe_shape, exact_ratio
 
 __all__ = [
     "RTOL", "ATOL", "FEW_VALUES", "Tolerance", "FLOAT64_ROUNDING", "FLOAT32_ROUNDING", "Compare",
@@ -135,10 +135,13 @@ class ArrayComparator:
                 return self.not_finite.format(**fields, **_entry(have, want, index), what=what)
         if np.allclose(have, want, rtol=tolerance.rtol, atol=tolerance.atol, equal_nan=True):
             return None
+        # A factor applied twice or forgotten shows as an exact multiple, whatever the case's numbers: say it.
+        ratio = exact_ratio(have, want, tolerance.rtol, tolerance.atol)
+        tail = f" ({ratio})" if ratio else ""
         if self.wrong_values_few is not None and want.size <= FEW_VALUES:
             values = dict(got_values=np.round(have, 6).tolist(), expected_values=np.round(want, 6).tolist())
-            return self.wrong_values_few.format(**fields, **_largest_difference(have, want), **values)
-        return self.wrong_values.format(**fields, **_largest_difference(have, want))
+            return self.wrong_values_few.format(**fields, **_largest_difference(have, want), **values) + tail
+        return self.wrong_values.format(**fields, **_largest_difference(have, want)) + tail
 
 
 def as_numbers(value: Any) -> np.ndarray | None:

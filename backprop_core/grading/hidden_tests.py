@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import exercises, in_place, wire
-from .checker import Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
+from .checker import DEFAULT_SEED, Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
 from .exam_build import exam_build
 from .limits import WALL_BACKSTOP_FACTOR, stop_message
 from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, run_sandboxed
@@ -335,7 +335,8 @@ def _merge(progress: _Progress, reply: _Reply) -> None:
 
 
 def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
-                   settings: HiddenTestSettings = HiddenTestSettings()) -> dict[str, Judged]:
+                   settings: HiddenTestSettings = HiddenTestSettings(),
+                   seed: int = DEFAULT_SEED) -> dict[str, Judged]:
     """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one result per property.
 
     A run that dies is started again: without the cell it died in (a cell that kills
@@ -350,8 +351,10 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     cells : list of dict
         The student's code cells (:func:`student_cells`), run before the function is called.
     settings : HiddenTestSettings
+    seed : int
+        Seed of the random cases (:mod:`.case_seeds`: one per submission when autograded).
     """
-    cases = {prop: cases_of(exercise, prop) for prop in props}
+    cases = {prop: cases_of(exercise, prop, seed) for prop in props}
     judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
     build = exam_build(exercise.replaces, settings.build_cache, withheld=exercise.withheld)
     progress, pending = _Progress(), list(props)

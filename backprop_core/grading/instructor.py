@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import authoring, canvas, gradebook_url, gradesheet, parallel, sandbox
+from . import authoring, canvas, case_seeds, gradebook_url, gradesheet, parallel, sandbox
 from .progress import Progress
 from .completion import FAILED, GRADING, Record, Records, folder_checksum
 from .runlock import LockHeld, RunLock, lock_path
@@ -350,6 +350,8 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
     """The grading tasks, built one by one (each lesson's gradebook snapshot when first needed); a
     submission that cannot even be sent (its lesson was never released) goes to ``unsent`` instead."""
     config, settings = _course_settings(root)
+    # The course's secret stays here; each worker gets its submission's key only (.case_seeds).
+    secret = case_seeds.course_secret(case_seeds.secret_folder(api.coursedir.db_url, root))
     for pending in todo:
         lesson = pending.lesson
         lesson_files, snapshot = _lesson_parts(api, root, lesson, parts)
@@ -358,7 +360,8 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
             continue
         files = {**lesson_files, **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
                                                        f"{SUBMITTED}/{pending.student}/{lesson}/")}
-        yield parallel.GradingTask(pending.student, lesson, config, files, snapshot, settings)
+        yield parallel.GradingTask(pending.student, lesson, config, files, snapshot, settings,
+                                   case_seeds.submission_key(secret, pending.student, lesson))
 
 
 def _canary_problem(api, root: Path, pool, todo: list[_Pending], parts: dict, log: Callable[[str], None]) -> str:

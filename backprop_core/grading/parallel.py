@@ -70,6 +70,7 @@ class GradingTask:
     files: dict  # path relative to the course root -> bytes
     gradebook: bytes  # an sqlite gradebook holding the lesson's definition only
     settings: dict = field(default_factory=dict)  # BACKPROP_* environment variables
+    case_key: str = ""  # the key of this submission's hidden cases (.case_seeds); empty: the worker's own secret
 
 
 @dataclass(frozen=True)
@@ -176,14 +177,23 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _overrides(root: Path) -> str:
-    """Config lines that point nbgrader at the private copy, and give this worker process its own sandbox uid."""
+def _overrides(root: Path, case_key: str = "") -> str:
+    """Config lines that point nbgrader at the private copy, give this worker process its own sandbox uid,
+    and the submission's case key when the coordinator sent one."""
     cache = Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.getuid()}"
     return (f"\n# --- set by the grading worker {_worker_name()}\n"
             f"c.CourseDirectory.root = {str(root)!r}\n"
             f"c.CourseDirectory.db_url = {('sqlite:///' + str(root / 'gradebook.db'))!r}\n"
             f"c.SandboxedExecute.build_cache = {str(cache)!r}\n"
-            f"c.SandboxedExecute.sandbox_uid = {WORKER_UID_BASE + os.getpid()}\n")
+            f"c.SandboxedExecute.sandbox_uid = {WORKER_UID_BASE + os.getpid()}\n"
+            + (f"c.SandboxedExecute.case_key = {case_key!r}\n" if case_key else ""))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable by this user only (the config holds the submission's case key)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
 
 
 @contextlib.contextmanager
@@ -228,7 +238,7 @@ def autograde_in_copy(task: GradingTask, extra_config: str = "", inspect: Callab
         try:
             _write_files(root, task.files)
             (root / "gradebook.db").write_bytes(task.gradebook)
-            (root / "nbgrader_config.py").write_text(task.config + _overrides(root) + extra_config, encoding="utf-8")
+            _write_private(root / "nbgrader_config.py", task.config + _overrides(root, task.case_key) + extra_config)
             with _course_settings(task.settings):
                 outcome = _api(root).autograde(task.lesson, task.student, force=True, create=True)
         except BaseException as error:  # noqa: BLE001 (a broken task, even a SystemExit, is reported, never fatal)

@@ -38,13 +38,19 @@ ANSWER_PROPERTY = "answer"
 
 
 def _as_number(value: Any) -> float | None:
-    """``value`` as a float when it is one real number (int, float, numpy scalar, 0-d or 1-element array)."""
+    """``value`` as a float when it is one real number (int, float, numpy scalar, 0-d or 1-element array).
+
+    An int too large for a float (``10**400``) is ±inf here: a number, but not one any answer is.
+    """
     if isinstance(value, bool) or isinstance(value, np.bool_):
         return None
-    if isinstance(value, numbers.Real):
-        return float(value)
-    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
-        return float(value.reshape(()))
+    try:
+        if isinstance(value, numbers.Real):
+            return float(value)
+        if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+            return float(value.reshape(()))
+    except OverflowError:
+        return -math.inf if isinstance(value, int) and value < 0 else math.inf
     return None
 
 
@@ -80,6 +86,9 @@ class Number:
         if number is None:
             return f"it should return one number, like `return 0.25`, but returned {describe_kind(got)}"
         if not math.isfinite(number):
+            if isinstance(got, int):  # 10**400: exact in Python, but beyond any float
+                return (f"it should return a number of a sensible size, but returned an int of about "
+                        f"{int(got.bit_length() * 0.30103)} digits, beyond any float")
             return f"it should return a finite number, but returned {show(got)}"
         return None
 

@@ -34,6 +34,8 @@ __all__ = ["Unreadable", "WireError", "decode", "encode"]
 #: How deep nested lists, tuples and dicts may go (a deeper value is sent as unreadable).
 MAX_DEPTH = 32
 _NUMERIC_KINDS = "biufc"
+#: Larger ints are sent as unreadable: Python refuses to write ints of more than 4300 digits as text.
+MAX_INT_BITS = 14_000
 _TEXT_LIMIT = 300
 
 
@@ -85,6 +87,8 @@ def encode(value: Any, depth: int = 0) -> Any:
 
     if depth > MAX_DEPTH:
         return {"unreadable": {"type": type(value).__name__, "text": f"nested deeper than {MAX_DEPTH} levels"}}
+    if type(value) is int and value.bit_length() > MAX_INT_BITS:  # json cannot write it (4300 digits)
+        return {"unreadable": {"type": "int", "text": f"an int of about {int(value.bit_length() * 0.30103)} digits"}}
     if value is None or type(value) in (bool, int, str):
         return value
     if type(value) is float:

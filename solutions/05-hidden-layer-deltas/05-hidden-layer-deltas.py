@@ -393,7 +393,9 @@ with public_test("backprop_step"):
     for name, got, want in [("w5", W2_step[0, 0], 0.35891648), ("w8", W2_step[1, 1], 0.561370121),
                             ("w1", W1_step[0, 0], 0.149780716), ("w2", W1_step[0, 1], 0.19956143),
                             ("w3", W1_step[1, 0], 0.24975114), ("w4", W1_step[1, 1], 0.29950229)]:
-        assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}"
+        hint = "" if name in ("w5", "w8") else (": w5 and w8 are right, so the hidden delta is wrong. Is σ′ taken "
+                                                "at the hidden net input (a·(1 − a) with its activation a), not σ′(a)?")
+        assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}" + hint
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]

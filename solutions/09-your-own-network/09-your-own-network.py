@@ -151,6 +151,9 @@ with public_test("softmax_cross_entropy"):
     loss_big, dZ_big = call_on_copies(softmax_cross_entropy, Z1 + 1000, T1)
     assert np.all(np.isfinite(dZ_big)), "Z + 1000 gives NaN or inf: subtract each row's largest z before np.exp"
     expect_close((loss_big, dZ_big), (loss1, dZ1), "Z + 1000 (the same probabilities)")
+    _, dZ_far = call_on_copies(softmax_cross_entropy, np.vstack([Z1, Z1 - 2000]), np.vstack([T1, T1]))
+    assert np.all(np.isfinite(dZ_far)), ("a row 2000 below another gives NaN or inf: subtract each row's own largest z "
+                                         "(np.max(Z, axis=1, keepdims=True)), not the whole array's")
     loss2, dZ2 = call_on_copies(softmax_cross_entropy, np.vstack([Z1, Z1]), np.vstack([T1, T1]))
     expect_close(loss2, loss1, "the loss of two equal samples (a mean, so the same as one)")
     expect_close(dZ2, np.vstack([dZ1, dZ1]) / 2, "dZ of two equal samples: each row divided by N = 2")
@@ -264,9 +267,15 @@ with public_test("network_gradients"):
         assert [np.shape(g) for g in gW6] == [W.shape for W in Ws], (
             f"weight_gradients should have the shapes of the weights, {[W.shape for W in Ws]}, got "
             f"{[np.shape(g) for g in gW6]}: dE/dW of a layer is dZ^T times the layer's input")
-        for l in range(3):
-            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] ({act})")
-            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] ({act})")
+        for l in (2, 1, 0):                            # from the output down: the first wrong layer is the one to fix
+            above = f"; layers {list(range(2, l, -1))} above it agree" if l < 2 else ""
+            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] ({act}{above})")
+            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] ({act}{above})")
+    X0, b0 = np.vstack([np.zeros(4), X6[1:]]), [np.zeros(5), bs[1], bs[2]]   # first-layer net inputs exactly 0
+    course_net = Network(Ws, b0, ["relu", "relu", "softmax"], loss="cross_entropy")
+    _, _, gb0 = call_on_copies(network_gradients, Ws, b0, "relu", X0, T6)
+    expect_close(gb0[0], course_net.backward(course_net.forward(X0), T6).biases[0],
+                 "bias_gradients[0] with net inputs exactly 0 (ReLU′(0) is 0 here: z > 0, not z >= 0)")
     print("network_gradients passes the public tests.")
 
 
@@ -474,8 +483,10 @@ with public_test("train"):
     for epoch in range(3):
         for xb, tb in minibatches(X_train[:100], T_train[:100], 20, rng=4 + epoch):
             reference_net.step(reference_net.backward(reference_net.forward(xb), tb), learning_rate=0.5)
-    expect_close(mine[-1], reference_net.loss(X_train[:100], T_train[:100]), "the loss after 3 epochs")
     expect_close(W_small[0], reference_net.weights[0], "weights[0] after training (trained in place)")
+    expect_close(mine[-1], reference_net.loss(X_train[:100], T_train[:100]),
+                 "the loss after 3 epochs (your weights are right: record the loss over all of X after the epoch's "
+                 "updates, not the last or the mean of the minibatches' losses)")
     print(f"train passes the public tests (losses {np.round(mine, 4)}).")
 
 

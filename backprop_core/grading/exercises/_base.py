@@ -97,6 +97,11 @@ class Exercise:
         float64 is required (``Tolerance.float64_because``).
     tolerances : dict
         Graded property -> its own Tolerance, where it differs from ``tolerance``.
+    graded_with : tuple of str
+        Import statements run after the student's cells in its hidden tests: the course's versions of
+        other exercises' work that this function uses (``descend`` on the course's ``Value``), so that
+        it is graded on its own and a bug elsewhere is not charged twice. What they import must stay
+        in the build its tests run against: leave it out of ``replaces``.
     question : Question or None
         Set for an understanding question (made with :func:`question`): the
         function takes no arguments and returns the student's answer, judged
@@ -116,6 +121,7 @@ class Exercise:
     tolerances: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
     changes: tuple = ()
+    graded_with: tuple = ()
     question: Question | None = None
     withheld: tuple = ()
 

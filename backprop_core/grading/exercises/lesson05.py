@@ -193,6 +193,16 @@ def step_sigma_prime_of_activation(W1, b1, W2, b2, x, target, learning_rate):
     return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
 
 
+def step_sigma_prime_of_activation_hidden_only(W1, b1, W2, b2, x, target, learning_rate):
+    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
+    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
+    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
+    delta_out = (y - target) * y * (1.0 - y)  # right at the output
+    s_h = 1.0 / (1.0 + np.exp(-h))  # sigma of the hidden activation: sigma'(a) instead of sigma'(z)
+    delta_hidden = s_h * (1.0 - s_h) * (W2.T @ delta_out)
+    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
+
+
 # ---------------------------------------------------------------- registry
 register(
     Exercise(
@@ -229,6 +239,7 @@ register(
             Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
             Mistake("missing_transpose", step_missing_transpose),
             Mistake("changed_argument_in_place", step_in_place),
+            Mistake("sigma_prime_of_activation_hidden_only", step_sigma_prime_of_activation_hidden_only),
         ),
         compare=compare_parts("W1_new", "W2_new"),
     )

@@ -123,6 +123,13 @@ def dense_backward_without_transpose(dz, x, W):
     return dz @ W, x.T @ dz, dz.sum(axis=0)
 
 
+def dense_backward_divided_by_n(dz, x, W):
+    # dz already holds the mean loss's 1/N: dividing again gives exactly 1/N of each gradient
+    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
+    dz = dz / dz.shape[0]
+    return dz @ W, dz.T @ x, dz.sum(axis=0)
+
+
 register(
     Exercise(
         name="dense_backward",
@@ -141,6 +148,7 @@ register(
         mistakes=(
             Mistake("bias_not_summed", dense_backward_bias_averaged, properties=("batch",)),
             Mistake("missing_transpose", dense_backward_without_transpose),
+            Mistake("divided_by_n_twice", dense_backward_divided_by_n, properties=("batch",)),
         ),
         compare=compare_parts("dx", "dW", "db"),
     )

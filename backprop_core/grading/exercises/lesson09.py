@@ -70,13 +70,35 @@ def compare_layer_lists(first: str, second: str):
                 return f"{name} should be a list with one array per layer, got {type(have).__name__}"
             if len(have) != len(want):
                 return f"{name} should hold {len(want)} arrays (one per layer), got {len(have)}"
-            for l, (h, w) in enumerate(zip(have, want)):
-                problem = part(f"{name}[{l}]")(h, w, tolerance)
-                if problem:
-                    return problem
-        return None
+        problems = {l: part(f"{first}[{l}]")(got[0][l], expected[0][l], tolerance)
+                    or part(f"{second}[{l}]")(got[1][l], expected[1][l], tolerance) for l in range(len(expected[0]))}
+        return _layers_from_the_output_down(problems)
 
     return compare
+
+
+def _layers_from_the_output_down(problems: dict) -> str | None:
+    """The problem of the first wrong layer met going from the output down, and which layers agree.
+
+    ``problems``: layer index -> its problem or None. Gradients flow from the output down, so the
+    highest wrong layer is where to look: the layers above it agree, and those below are often wrong
+    only because it is.
+    """
+    wrong = [l for l, problem in problems.items() if problem]
+    if not wrong:
+        return None
+    top, last = max(wrong), len(problems) - 1
+    if last == 0:
+        return problems[top]
+    above = [l for l in range(last, top, -1)]
+    below_right = [l for l in range(top - 1, -1, -1) if not problems[l]]
+    where = (f"from the output down, layer{'s' if len(above) > 1 else ''} {', '.join(map(str, above))} agree"
+             f"{'s' if len(above) == 1 else ''} and layer {top} is the first wrong one" if above
+             else f"the output layer ({last}) is already wrong")
+    if below_right:
+        where += f"; layer{'s' if len(below_right) > 1 else ''} {', '.join(map(str, below_right))} below it agree"
+        where += "s" if len(below_right) == 1 else ""
+    return f"{problems[top]} ({where})"
 
 
 # ----------------------------------------------------------------- softmax_cross_entropy
@@ -112,12 +134,22 @@ def _cross_entropy_cases(rng: np.random.Generator, batch: bool, spread: float = 
             right = T.argmax(axis=1)
             Z[np.arange(n), right] = Z.max(axis=1) - rng.uniform(0, 20, size=n)
             what = f", net inputs of size about {spread:g}"
+            if not cases and n > 1:  # by design: one row far below another, where only each row's own max is safe
+                Z[1:] -= 3 * spread
+                what += ", one row far below the first"
         cases.append(Case({"Z": Z, "T": T}, f"a batch of N={n} samples, K={k} classes{what}"))
     return cases
 
 
 def softmax_cross_entropy_without_max_shift(Z, T):
     E = np.exp(np.asarray(Z, dtype=float))  # overflows to inf for z above about 709
+    P = E / E.sum(axis=1, keepdims=True)
+    return -np.sum(T * np.log(P)) / len(P), (P - T) / len(P)
+
+
+def softmax_cross_entropy_global_max_shift(Z, T):
+    Z = np.asarray(Z, dtype=float)
+    E = np.exp(Z - Z.max())  # the whole array's max: a row far below it underflows to all zeros, then 0 / 0
     P = E / E.sum(axis=1, keepdims=True)
     return -np.sum(T * np.log(P)) / len(P), (P - T) / len(P)
 
@@ -157,6 +189,8 @@ register(
         mistakes=(
             Mistake("softmax_without_max_shift", softmax_cross_entropy_without_max_shift, properties=("large_inputs",)),
             Mistake("missing_mean", softmax_cross_entropy_missing_mean, properties=("batches", "large_inputs")),
+            Mistake("softmax_shifted_by_global_max", softmax_cross_entropy_global_max_shift,
+                    properties=("large_inputs",)),
         ),
         compare=_compare_loss_and_dZ,
     )
@@ -510,6 +544,22 @@ def train_loss_of_last_batch(weights, biases, hidden, X, T, learning_rate, epoch
     return history
 
 
+def train_loss_mean_of_minibatches(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
+    history = np.zeros(epochs)
+    for epoch in range(epochs):
+        order = np.random.default_rng(seed + epoch).permutation(len(X))
+        batch_losses = []
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            loss, gW, gb = gradients(weights, biases, hidden, X[rows], T[rows])
+            batch_losses.append(loss)  # each measured before its own batch's update
+            for l in range(len(weights)):
+                weights[l] -= learning_rate * gW[l]
+                biases[l] -= learning_rate * gb[l]
+        history[epoch] = np.mean(batch_losses)  # the weights are right; the loss over all of X is not recorded
+    return history
+
+
 register(
     Exercise(
         name="train",
@@ -524,7 +574,8 @@ register(
                       "relu_networks": "the per-epoch losses of small ReLU networks",
                       "digits": "the per-epoch losses of networks on the digits (the lesson's reaches 97.6% held-out accuracy)"},
         mistakes=(Mistake("batches_never_shuffled", train_no_shuffle),
-                  Mistake("loss_of_last_batch", train_loss_of_last_batch)),
+                  Mistake("loss_of_last_batch", train_loss_of_last_batch),
+                  Mistake("loss_mean_of_minibatches", train_loss_mean_of_minibatches)),
         compare=part("losses"),
         changes=("weights", "biases"),
     )

@@ -490,7 +490,10 @@ register(
         lesson=LESSON,
         withheld=_VALUE_RULES,
         reference=autograd.descend,
-        replaces=(autograd.descend, autograd.Value.backward, autograd.topological_order),
+        # Graded on the course's Value (its backward pass and order kept in the build): a bug in the
+        # student's Value or topological_order costs the points of gradients and topological_order only.
+        replaces=(autograd.descend,),
+        graded_with=("from backprop_core.nn.autograd import Value, as_value, topological_order",),
         properties={"one_step": _descent_cases(False), "several_steps": _descent_cases(True)},
         points={"one_step": 1, "several_steps": 1},
         descriptions={"one_step": "one step of gradient descent on small expressions",

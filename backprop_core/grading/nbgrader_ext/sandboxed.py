@@ -48,7 +48,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
-from .. import hidden_tests, student_copy
+from .. import case_seeds, hidden_tests, student_copy
 from ..run_notebook import RUNNER
 from ..sandbox import GiB, MiB, SandboxLimits, SandboxUnavailable, run_sandboxed
 from ..cell_guard import output_size
@@ -58,6 +58,11 @@ __all__ = ["SandboxedExecute"]
 NOT_RUN_NOTE = ("(grader) The notebook could not be run as a whole for this feedback ({why}), so its cells show "
                 "no output. The hidden tests were graded all the same: they run your code cells on their own.")
 UNKNOWN_TEST = "this test cell names no exercise the grader knows (grade id {grade_id!r})"
+#: What the student's function printed while one hidden test ran is shown up to this many characters and lines:
+#: enough to debug the case the message shows, too little to copy out every hidden case (issue 21, item 3).
+PRINTED_CHARS, PRINTED_LINES = 600, 12
+PRINTED_CUT = ("(grader) The rest of what your function printed during this test is not shown. The failing case is "
+               "in the message below; the cases are drawn anew for every changed submission.")
 
 
 #: Where matplotlib keeps its font list in a sandbox's home (the scratch folder is $HOME inside).
@@ -105,6 +110,16 @@ def _build_font_list(folder: Path, limits: SandboxLimits) -> None:
         pass
 
 
+def printed_excerpt(text: str) -> str:
+    """The start of what a student's function printed during a hidden test: :data:`PRINTED_LINES` lines and
+    :data:`PRINTED_CHARS` characters at most, then a note that the rest is not shown."""
+    lines = text.splitlines(keepends=True)
+    shown = "".join(lines[:PRINTED_LINES])[:PRINTED_CHARS]
+    if shown == text:
+        return text
+    return shown.rstrip("\n") + "\n" + PRINTED_CUT + "\n"
+
+
 def _note(text: str) -> NotebookNode:
     return new_output("stream", name="stdout", text=text + "\n")
 
@@ -148,6 +163,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         config=True)
     cpu_times_file = Unicode("", help=("Where to write each hidden test's CPU seconds as JSON lines (the canary "
                                        "measures the reference with it); empty: nowhere.")).tag(config=True)
+    case_key = Unicode("", help=("The key of this submission's hidden cases (:mod:`..case_seeds`), set by the "
+                                  "coordinator for a grading worker; empty: derived here from the course's secret in "
+                                  "the gradebook's folder.")).tag(config=True)
     build_cache = Unicode("", help=("Where the package builds without references (and matplotlib's font list for the "
                                      "notebook's sandbox) are kept (default: a temp dir).")).tag(config=True)
 
@@ -180,11 +198,12 @@ class SandboxedExecute(NbGraderPreprocessor):
             run = background.submit(self._run_whole_notebook, self._copy_to_run(nb, judged),
                                     self._source_notebook(resources)) if self.run_whole_notebook else None
             teaching = self._teaching_sources(resources)
+            key = self._case_key(resources)
             by_exercise = defaultdict(list)
             for test in tests:
                 by_exercise[test.exercise.name].append(test)
             for group in by_exercise.values():
-                self._judge(nb, group, teaching)
+                self._judge(nb, group, teaching, key)
             ran, why = run.result() if run is not None else (None, "")
         if ran is not None:
             self._take_outputs(nb, ran, judged)
@@ -198,16 +217,30 @@ class SandboxedExecute(NbGraderPreprocessor):
             nb.cells[index].metadata.get("backprop", {}).pop("verdict", None)  # (none of the grader's)
         return nb, resources
 
-    def _judge(self, nb: NotebookNode, group: list, teaching: set[str]) -> None:
+    def _case_key(self, resources: dict) -> str:
+        """This submission's case key: the coordinator's, else derived from the course's secret (made on first use)."""
+        if self.case_key:
+            return self.case_key
+        coursedir = CourseDirectory(parent=self)
+        info = resources.get("nbgrader", {})
+        secret = case_seeds.course_secret(case_seeds.secret_folder(coursedir.db_url, Path(coursedir.root)))
+        return case_seeds.submission_key(secret, str(info.get("student", "")), str(info.get("assignment", "")))
+
+    def _judge(self, nb: NotebookNode, group: list, teaching: set[str], key: str) -> None:
         exercise = group[0].exercise
         cells = hidden_tests.student_cells(nb, group[0].index, teaching)
+        # The cases depend on every cell the test runs: a lookup table pasted anywhere above changes them.
+        seed = case_seeds.case_seed(key, exercise.name, [cell["source"] for cell in cells])
+        # The course's versions of what the function uses from other exercises, after the student's cells.
+        cells += [{"source": source, "run": "all"} for source in exercise.graded_with]
         self.log.info("Judging %s (%s) outside the student's process", exercise.name,
                       ", ".join(t.prop for t in group))
-        verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings())
+        verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings(),
+                                               seed=seed)
         self._note_cpu_times(exercise.name, verdicts)
         for test in group:
             judged = verdicts[test.prop]
-            printed = [new_output("stream", name=name, text=text) for name, text in
+            printed = [new_output("stream", name=name, text=printed_excerpt(text)) for name, text in
                        (("stdout", judged.stdout), ("stderr", judged.stderr)) if text]
             result = judged.verdict
             nb.cells[test.index].outputs = printed + [_note(result.text) if result.passed else _failure(result.text)]
