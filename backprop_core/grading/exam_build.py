@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .references import as_function
+from .sandbox import private_folder
 
 __all__ = ["PACKAGE_DIR", "exam_build", "removed_functions"]
 
@@ -74,6 +75,10 @@ class ReferenceRemovedError(RuntimeError):
         super().__init__(f"{path} is not available while your function is graded: calling the reference "
                          "earns nothing. Compute the answer yourself (numpy is fine).")
 '''
+
+#: Build caches whose every entry this process has checked: inside a 0700 folder of the grader's, only
+#: the grader can add one afterwards.
+_checked: set = set()
 
 _RAISE_REMOVED = "raise __import__('backprop_core._removed', fromlist=['_']).ReferenceRemovedError({path!r})"
 
@@ -236,7 +241,9 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
         What the exercise replaces (``Exercise.replaces``), as function objects.
     cache : Path
         Where builds are kept (``<cache>/<fingerprint>/backprop_core``); a build of the same package
-        source and the same ``replaces`` is reused. Never mounted whole into a sandbox.
+        source and the same ``replaces`` is reused. Never mounted whole into a sandbox. Used only as
+        the grader's own folder (:func:`.sandbox.private_folder`: owned by the grader, mode 0700,
+        every entry checked once per process); one made or changed by anybody else is not used.
     package : Path
         The package to build from.
 
@@ -245,9 +252,12 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
     Path
         The build's ``backprop_core`` directory, to mount read-only where the package is.
     """
+    wanted = Path(os.path.abspath(cache))
+    cache = private_folder(wanted, check_entries=wanted not in _checked)
+    _checked.add(wanted)
     sources = _sources(package)
     seeds = _seeds(replaces)
-    target = Path(cache) / _fingerprint(sources, seeds) / "backprop_core"
+    target = cache / _fingerprint(sources, seeds) / "backprop_core"
     if target.is_dir():
         return target
     trees = {relative: ast.parse(source) for relative, source in sources.items()}
@@ -257,7 +267,6 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR) -> Path:
         functions += found
         outside |= used
     removed = removed_functions(seeds, functions, outside)
-    Path(cache).mkdir(parents=True, exist_ok=True)
     # Built aside and renamed into place: two graders building at once never see half a build.
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     try:

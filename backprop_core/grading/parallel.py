@@ -163,7 +163,9 @@ def _cpu_seconds() -> float:
 
 def _overrides(root: Path) -> str:
     """Config lines that point nbgrader at the private copy, and give this worker process its own sandbox uid."""
-    cache = Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.getuid()}"
+    # Kept across tasks; used only as the grader's own folder (owned, 0700, every entry checked): one that
+    # another user made or changed is set aside for a fresh private one (sandbox.private_folder).
+    cache = Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.geteuid()}"
     return (f"\n# --- set by the grading worker {_worker_name()}\n"
             f"c.CourseDirectory.root = {str(root)!r}\n"
             f"c.CourseDirectory.db_url = {('sqlite:///' + str(root / 'gradebook.db'))!r}\n"
