@@ -302,7 +302,7 @@ class GradingPool:
 
     def __init__(self, workers: int, scheduler: str | None, count: int, log: Callable[[str], None] = print) -> None:
         self.in_process = scheduler is None and (workers <= 1 or count <= 1)
-        self.log, self._client, self._cluster = log, None, None
+        self.log, self._client, self._cluster, self._dask_scratch = log, None, None, None
         if not self.in_process:
             starting = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dask-start")
             self._starting = starting.submit(self._start, workers, scheduler)
@@ -319,8 +319,11 @@ class GradingPool:
             client = Client(scheduler, timeout="30s")
             self.log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
             return client, None
+        # Dask's own scratch (worker folders, locks) in a fresh private folder: its default is a fixed
+        # name in the shared temporary directory ("dask-scratch-space"), which any local user can make first.
+        self._dask_scratch = tempfile.mkdtemp(prefix="grading-dask-")
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.ERROR, local_directory=self._dask_scratch)
         client = Client(cluster)
         # nbgrader and the course's grading modules imported now, while the coordinator still prepares
         client.run(_import_grading)
@@ -340,6 +343,8 @@ class GradingPool:
         client.close()
         if cluster is not None:
             cluster.close()
+        if self._dask_scratch is not None:
+            shutil.rmtree(self._dask_scratch, ignore_errors=True)
 
     def results(self, tasks: Iterable[GradingTask]) -> Iterator[GradingResult]:
         """Grade ``tasks`` (built lazily if an iterator), yielding each result as it comes, in the order
