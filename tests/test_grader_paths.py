@@ -196,6 +196,7 @@ def test_a_class_with_unreadable_results_and_scratch_floods_is_graded(released, 
         problems.append(f"left in the grader's temp dir: {sorted(left)}")
     if peak > 1.5 * GiB:
         problems.append(f"the grading process peaked at {peak / GiB:.2f} GiB")
+    print(f"the grading process's peak memory (ru_maxrss): {peak / 2**20:.0f} MiB")
     assert not problems, "\n".join(problems) + f"\nexit {status}\n" + log[-6000:]
     # the lock is released: the next run goes (and keeps what is graded)
     again = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),

@@ -314,14 +314,14 @@ class GradingPool:
         import dask
         from dask.distributed import Client, LocalCluster
 
-        dask.config.set(QUIET_CLUSTER)
+        # Dask's own scratch (worker folders, locks) in a fresh private folder: its default is a fixed
+        # name in the shared temporary directory ("dask-scratch-space"), which any local user can make first.
+        self._dask_scratch = tempfile.mkdtemp(prefix="grading-dask-")
+        dask.config.set({**QUIET_CLUSTER, "temporary-directory": self._dask_scratch})
         if scheduler:
             client = Client(scheduler, timeout="30s")
             self.log(f"grading on the Dask cluster at {scheduler} ({len(client.scheduler_info()['workers'])} workers)")
             return client, None
-        # Dask's own scratch (worker folders, locks) in a fresh private folder: its default is a fixed
-        # name in the shared temporary directory ("dask-scratch-space"), which any local user can make first.
-        self._dask_scratch = tempfile.mkdtemp(prefix="grading-dask-")
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR, local_directory=self._dask_scratch)
         client = Client(cluster)
