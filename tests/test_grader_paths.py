@@ -9,7 +9,8 @@
   tree and a million-file spam in the scratch folder leave nothing in the host's temp dir, and the
   submission is graded;
 - item 6: a cell that hangs costs its time limit once per notebook: later exercises leave it out and say
-  so; past the notebook's time budget the rest is "not graded: took too long".
+  so (lesson 01's five exercises through ``autograde``); past the notebook's time budget the rest is
+  "not graded: took too long".
 
 The class tests are one real ``autograde`` (the instructor CLI) of the sample course, as in
 test_grading_pipeline.py; the others use the real sandbox (:func:`.sandbox.run_sandboxed`).
@@ -26,6 +27,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from backprop_core.grading import exercises, hidden_tests
@@ -33,8 +35,8 @@ from backprop_core.grading.exam_build import exam_build
 from backprop_core.grading.hidden_tests import HiddenTestSettings, SubmissionBudget, judge_exercise
 from backprop_core.grading.sandbox import (GiB, UnreadableResult, bwrap_executable, cgroup_support,
                                            private_scratch, read_result, run_sandboxed)
-from test_grading_course import _env
-from test_grading_pipeline import LESSON, NOTEBOOK, TEST_IDS, TIMEOUT, with_cell, written
+from test_grading_course import ROOT, _env, instructor, new_course
+from test_grading_pipeline import LESSON, NOTEBOOK, TEST_IDS, TIMEOUT, shown, with_cell, written
 from test_grading_pipeline import released  # noqa: F401  (the pipeline's fixture)
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root: a second Unix user, cgroups, tmpfs mounts")
@@ -287,3 +289,33 @@ def test_past_the_budget_the_rest_is_not_graded(quick):
     second = judge_exercise(exercises.get("linear_layer"), ["one_sample"], [deaf], settings, budget)
     assert second["one_sample"].not_graded.startswith("not graded: took too long")
     assert budget.runs == runs == 1
+
+
+@ROOT_ONLY
+@pytest.mark.grading
+def test_an_endless_cell_on_top_of_a_lesson_costs_one_timeout_through_autograde(tmp_path):
+    """Item 6 through ``autograde``: lesson 01 (five exercises) handed in untouched with an endless cell on top.
+    Only the first exercise's run pays the cell's time limit; the four others leave the cell out from the
+    start and their feedback says which cell was left out. The submission is graded (0 points)."""
+    lesson = "01-forward-pass-and-error"
+    course = new_course(tmp_path, ROOT, lesson)
+    result = instructor(course, "release", lesson, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    name = f"{lesson}.ipynb"
+    nb = nbformat.read(course / "lessons" / lesson / name, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("while True:\n    pass"))
+    folder = course / "submitted" / "hangs" / lesson
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / name)
+    result = instructor(course, "autograde", lesson, timeout=TIMEOUT)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0 and "NOT graded" not in log, log
+    graded = nbformat.read(course / "autograded" / "hangs" / lesson / name, as_version=4)
+    by_exercise: dict = {}  # exercise -> what each of its hidden test cells shows
+    for test in hidden_tests.hidden_tests_of(graded)[0]:
+        by_exercise.setdefault(test.exercise.name, []).append(shown(graded.cells[test.index]))
+    assert len(by_exercise) == 5, by_exercise.keys()
+    paid = [e for e, texts in by_exercise.items() if any(hidden_tests.TIMED_OUT_CELL in t for t in texts)]
+    left_out = [e for e, texts in by_exercise.items()
+                if all("The cell starting 'while True:' was left out" in t for t in texts)]
+    assert len(paid) == 1 and len(left_out) == 4 and paid[0] not in left_out, by_exercise
