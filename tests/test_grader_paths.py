@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import resource
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from backprop_core.grading import exercises, hidden_tests
 from backprop_core.grading.exam_build import exam_build
 from backprop_core.grading.hidden_tests import HiddenTestSettings, SubmissionBudget, judge_exercise
 from backprop_core.grading.sandbox import (GiB, UnreadableResult, bwrap_executable, cgroup_support,
-                                           private_scratch, read_result, run_sandboxed)
+                                           private_folder, private_scratch, read_result, remove_tree,
+                                           run_sandboxed)
 from test_grading_course import ROOT, _env, instructor, new_course
 from test_grading_pipeline import LESSON, NOTEBOOK, TEST_IDS, TIMEOUT, shown, with_cell, written
 from test_grading_pipeline import released  # noqa: F401  (the pipeline's fixture)
@@ -85,6 +87,46 @@ def test_read_result_takes_only_a_regular_file_of_bounded_size(tmp_path):
         with pytest.raises(UnreadableResult, match=words):
             read_result(tmp_path / name, 99)
     assert read_result(tmp_path / "absent", 10, missing_ok=True) == b""
+
+
+# ------------------------------------------------------------------ the grader's own folders (item 3)
+def test_a_kept_folder_is_used_only_while_it_is_the_graders_own(tmp_path):
+    """A symbolic link, or a folder holding another user's entry, is set aside for a fresh 0700 folder."""
+    mine = private_folder(tmp_path / "mine")
+    assert mine == tmp_path / "mine" and stat.S_IMODE(os.stat(mine).st_mode) == 0o700
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "foreign").mkdir(mode=0o700)
+    (tmp_path / "foreign" / "build").mkdir()
+    if os.geteuid() == 0:
+        os.chown(tmp_path / "foreign" / "build", 12345, 12345)
+    else:
+        os.chmod(tmp_path / "foreign" / "build", 0o777)
+    for name in ("linked", "foreign"):
+        used = private_folder(tmp_path / name)
+        assert used != tmp_path / name and not used.is_relative_to(tmp_path / "elsewhere"), name
+        info = os.lstat(used)
+        assert stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) == 0o700
+        assert private_folder(tmp_path / name) == used  # the same replacement for the rest of the process
+        shutil.rmtree(used)
+
+
+def test_remove_tree_takes_any_folder_shape():
+    """100,000 nested folders (deeper than any path and than Python's recursion), some with mode 0000, and
+    10,000 files: the fallback cleanup when no tmpfs could be mounted. (Made in RAM when the system has
+    /dev/shm: the shape is the point, not the disk.)"""
+    top = Path(tempfile.mkdtemp(prefix="test-remove-tree-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    for k in range(10_000):
+        (top / f"f{k}").touch()
+    fd = os.open(top, os.O_RDONLY)
+    for depth in range(100_000):
+        os.mkdir("d", mode=0 if depth % 1000 == 999 else 0o700, dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    remove_tree(top)
+    assert not os.path.lexists(top)
 
 
 # ------------------------------------------------------------------ whole-sandbox limits (item 5)

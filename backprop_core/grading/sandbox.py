@@ -489,26 +489,74 @@ def _mount_tmpfs(folder: Path, limits: SandboxLimits) -> bool:
 
 
 def remove_tree(folder: Path) -> None:
-    """Remove ``folder`` whatever its shape: ``shutil.rmtree``, then ``rm -rf --one-file-system`` for what it left.
+    """Remove ``folder`` whatever its shape: ``shutil.rmtree``, then :func:`_remove_below` for what it left.
 
-    ``shutil.rmtree`` gives up on very deep trees (its recursion) and folders without permissions;
-    GNU ``rm`` walks with ``openat`` at any depth, and as root ignores the modes.
+    ``shutil.rmtree`` gives up on trees deeper than Python's recursion limit and on folders without
+    permissions (as a non-root grader); ``rm -rf --one-file-system`` is the last resort.
     """
-    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except RecursionError:  # a tree deeper than Python's recursion: _remove_below takes it
+        pass
     if os.path.lexists(folder):
-        for path in [folder, *_dirs_below(folder)]:  # a non-root grader needs to enter its own 0000 folders
-            with contextlib.suppress(OSError):
-                os.chmod(path, 0o700, follow_symlinks=False)
+        with contextlib.suppress(OSError):
+            _remove_below(str(folder))
+            os.rmdir(folder)
+    if os.path.lexists(folder):
         subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     if os.path.lexists(folder):
         log.warning("Could not remove the sandbox's scratch folder %s", folder)
 
 
-def _dirs_below(folder: Path) -> Iterator[str]:
-    for root, folders, _ in os.walk(folder):
-        for name in folders:
-            yield os.path.join(root, name)
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _remove_below(top: str) -> None:
+    """Remove everything inside ``top``, at any depth, with one folder open at a time (no recursion, no paths).
+
+    Goes down by opening a subfolder relative to the current one and back up by ``..``, checked
+    against the inode it came from; each folder is listed once. Folders are made enterable first
+    (a non-root grader's 0000 ones); another file system mounted inside is left alone.
+    """
+    fd = os.open(top, _DIRECTORY)
+    device = os.fstat(fd).st_dev
+    stack: list[tuple[str, int, list]] = []  # per level: the folder's name, its parent's inode, the parent's rest
+    pending: list | None = None  # subfolders of the current folder still to remove; None: not listed yet
+    try:
+        while True:
+            if pending is None:
+                pending = []
+                with os.scandir(fd) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.name)
+                        else:
+                            with contextlib.suppress(FileNotFoundError):
+                                os.unlink(entry.name, dir_fd=fd)
+            if pending:
+                name = pending.pop()
+                with contextlib.suppress(OSError):
+                    os.chmod(name, 0o700, dir_fd=fd)
+                inner = os.open(name, _DIRECTORY, dir_fd=fd)
+                if os.fstat(inner).st_dev != device:
+                    os.close(inner)
+                    continue
+                stack.append((name, os.fstat(fd).st_ino, pending))
+                os.close(fd)
+                fd, pending = inner, None
+                continue
+            if not stack:
+                return
+            name, parent, pending = stack.pop()
+            up = os.open("..", _DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = up
+            if os.fstat(fd).st_ino != parent:
+                raise OSError(errno.EBUSY, "the folder tree changed while it was being removed")
+            os.rmdir(name, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
