@@ -426,6 +426,9 @@ def _owned_entries_problem(folder: Path) -> str:
 
 #: Fresh folders used instead of a kept one that could not be trusted, by the path asked for (one per process).
 _replacements: dict[Path, Path] = {}
+#: Kept folders whose every entry this process has checked: inside a 0700 folder of the grader's, only the
+#: grader can add one afterwards.
+_entries_checked: set[Path] = set()
 
 
 def private_folder(path: str | os.PathLike, check_entries: bool = True) -> Path:
@@ -434,7 +437,7 @@ def private_folder(path: str | os.PathLike, check_entries: bool = True) -> Path:
     Kept only when it is a real folder (no symbolic link) owned by this user, every folder above it
     owned by root or this user and not open to others' writes (a sticky ``/tmp`` is fine), and,
     with ``check_entries``, every entry inside owned by this user, writable by nobody else, a file
-    or a folder. Its mode is set to 0700. Otherwise (someone else made it first, or swapped
+    or a folder (checked once per process). Its mode is set to 0700. Otherwise (someone else made it first, or swapped
     something in) it is not used at all: a fresh ``mkdtemp`` folder takes its place for the rest of
     this process, with a warning naming why.
     """
@@ -457,8 +460,10 @@ def private_folder(path: str | os.PathLike, check_entries: bool = True) -> Path:
             problem = "a folder above it can be changed by another user"
         else:
             os.chmod(path, 0o700, follow_symlinks=False)
-            found = _owned_entries_problem(path) if check_entries else ""
+            found = _owned_entries_problem(path) if check_entries and path not in _entries_checked else ""
             problem = f"it holds {found}, not the grader's own" if found else ""
+            if check_entries and not found:
+                _entries_checked.add(path)
     except OSError as error:
         problem = f"it could not be made or checked ({error})"
     if not problem:

@@ -257,7 +257,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         the background (:func:`_build_font_list`). Like matplotlib's own cache, it is not remade
         when fonts are installed: delete the build cache then.
         """
-        folder = _font_list_folder(private_folder(self._hidden_test_settings().build_cache, check_entries=False))
+        folder = _font_list_folder(private_folder(self._hidden_test_settings().build_cache))
         if folder is None or folder.is_dir():
             return folder
         with _font_lists_lock:
