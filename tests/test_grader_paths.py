@@ -246,7 +246,8 @@ def test_a_class_with_unreadable_results_and_scratch_floods_is_graded(released, 
     again = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
                             "autograde", LESSON, "--student=aa-victim"], capture_output=True, text=True, env=env,
                            timeout=600)
-    assert "lock" not in (again.stdout + again.stderr).lower() or again.returncode == 0, again.stdout + again.stderr
+    text = again.stdout + again.stderr
+    assert again.returncode == 0 and "already graded, kept" in text and "lock" not in text.lower(), text
 
 
 # ------------------------------------------------------------------ the grader's own build cache (item 3)
