@@ -185,13 +185,21 @@ class _Reply:
     cell_errors: dict = field(default_factory=dict)  # index of a student cell -> the error it raised
 
 
-def _read_reply(raw: bytes, wanted: dict | None = None) -> _Reply:
+def _read_reply(raw: bytes, wanted: dict | None = None, n_cells: int | None = None) -> _Reply:
     """What ``raw`` (the results file's bytes) reports, one JSON line at a time.
 
-    ``wanted``: property -> number of cases asked for; a case of any other property or index is not
-    kept, so what is kept stays as small as the request (a forged file repeating lines keeps nothing).
+    ``wanted``: property -> number of cases asked for; ``n_cells``: cells sent. An event about any
+    other property, case or cell is not kept, so what is kept stays as small as the request (a
+    forged file of a million lines keeps nothing more).
     """
     reply = _Reply()
+
+    def asked(prop) -> bool:
+        return isinstance(prop, str) and (wanted is None or prop in wanted)
+
+    def sent(index) -> bool:
+        return type(index) is int and (n_cells is None or 0 <= index < n_cells)
+
     for line in io.BytesIO(raw):
         if len(line) > MAX_LINE_BYTES:
             break
@@ -207,11 +215,11 @@ def _read_reply(raw: bytes, wanted: dict | None = None) -> _Reply:
         if kind == "case" and isinstance(event.get("property"), str) and type(event.get("index")) is int:
             if wanted is None or 0 <= event["index"] < wanted.get(event["property"], 0):
                 reply.cases[(event["property"], event["index"])] = event
-        elif kind == "timeout" and isinstance(event.get("property"), str):
+        elif kind == "timeout" and asked(event.get("property")):
             reply.timeouts[event["property"]] = event.get("index")
-        elif kind == "printed" and isinstance(event.get("property"), str):
+        elif kind == "printed" and asked(event.get("property")):
             reply.printed[event["property"]] = (str(event.get("stdout", ""))[:50_000], str(event.get("stderr", ""))[:50_000])
-        elif kind == "cell" and type(event.get("index")) is int:
+        elif kind == "cell" and sent(event.get("index")):
             reply.cell_errors[event["index"]] = str(event.get("error", ""))[:500]
         elif kind == "cell_start" and type(event.get("index")) is int:
             reply.stage = ("cell", event["index"])
@@ -320,7 +328,7 @@ def _run_student_side(exercise, props, cells, cases, settings, build,
         result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
                                 "results.jsonl"], scratch, limits, package=build)
         wanted = {prop: len(cases[prop]) for prop in props}
-        reply = _read_reply(read_result(scratch / "results.jsonl", MAX_RESULTS_BYTES), wanted)
+        reply = _read_reply(read_result(scratch / "results.jsonl", MAX_RESULTS_BYTES), wanted, len(cells))
         watchdog = read_result(scratch / "watchdog.txt", MAX_WATCHDOG_BYTES, missing_ok=True)
         return reply, result, watchdog.decode("utf-8", errors="replace")[:2000]
 
