@@ -663,7 +663,7 @@ class _SandboxCgroup:
         """Kill what is left in the cgroup (a daemon the sandbox started) and remove it."""
         self.memory_exceeded = any(_oom_kills(folder) for folder in self.folders)
         for folder in self.folders:
-            for _ in range(50):
+            for _ in range(250):  # up to 5 s: on a loaded machine the killed processes take a while to go
                 try:
                     pids = [int(pid) for pid in (folder / "cgroup.procs").read_text().split()]
                 except OSError:
