@@ -126,6 +126,10 @@ c.SandboxedExecute.max_processes = 64  # processes and threads of the sandbox us
 c.SandboxedExecute.cpu_seconds = 600  # CPU time of one sandboxed process
 c.SandboxedExecute.notebook_wall_seconds = 900  # the whole-notebook run (for the feedback's outputs)
 c.SandboxedExecute.hidden_test_wall_seconds = 300  # one exercise's hidden tests
+# All the hidden tests of one notebook together (every exercise, sandbox and rerun); past it the rest of
+# that submission is "not graded: took too long" and the class goes on.
+c.SandboxedExecute.submission_seconds = float(os.environ.get("BACKPROP_SUBMISSION_SECONDS") or 1800)
+c.SandboxedExecute.group_memory_bytes = 3 * 1024**3  # all of one sandbox's processes together (a cgroup, as root)
 c.SandboxedExecute.max_output_bytes = 4 * 1024**2  # stdout/stderr of a sandboxed process
 c.SandboxedExecute.sandbox_uid = 65534  # the unprivileged user (nobody) the student's code runs as
 # Run the whole notebook (sandboxed) for the feedback's outputs? Off: the feedback shows the outputs the

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .references import as_function
+from .sandbox import private_folder
 
 __all__ = ["PACKAGE_DIR", "exam_build", "removed_functions"]
 
@@ -247,7 +248,9 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
         Removed as well, without following what calls them (``Exercise.withheld``).
     cache : Path
         Where builds are kept (``<cache>/<fingerprint>/backprop_core``); a build of the same package
-        source and the same ``replaces`` is reused. Never mounted whole into a sandbox.
+        source and the same ``replaces`` is reused. Never mounted whole into a sandbox. Used only as
+        the grader's own folder (:func:`.sandbox.private_folder`: owned by the grader, mode 0700,
+        every entry checked once per process); one made or changed by anybody else is not used.
     package : Path
         The package to build from.
 
@@ -256,9 +259,10 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
     Path
         The build's ``backprop_core`` directory, to mount read-only where the package is.
     """
+    cache = private_folder(cache)
     sources = _sources(package)
     seeds, alone = _seeds(replaces), _seeds(withheld)
-    target = Path(cache) / _fingerprint(sources, seeds, alone) / "backprop_core"
+    target = cache / _fingerprint(sources, seeds, alone) / "backprop_core"
     if target.is_dir():
         return target
     trees = {relative: ast.parse(source) for relative, source in sources.items()}
@@ -268,7 +272,6 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
         functions += found
         outside |= used
     removed = removed_functions(seeds, functions, outside) | alone
-    Path(cache).mkdir(parents=True, exist_ok=True)
     # Built aside and renamed into place: two graders building at once never see half a build.
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     try:

@@ -16,13 +16,24 @@ For one submitted notebook and one exercise, :func:`judge_exercise`:
 A run cut short (an endless loop, ``os._exit``, a crash, the memory limit)
 loses the cases it did not answer, with a message saying why; the other
 exercises and students are graded as usual.
+
+What cannot be judged is not graded, never scored 0: results that are not a
+regular file of bounded size (a named pipe, a link, 60 MB) make the exercise
+``not graded: its results could not be read`` (:attr:`Judged.not_graded`);
+so does a submission past its time budget (:class:`SubmissionBudget`: every
+sandbox and rerun of one notebook's exercises together), ``not graded: took
+too long``. A cell that hung or killed its process is remembered for the rest
+of the notebook and left out of every later exercise's runs, so it costs its
+time limit once per notebook.
 """
 from __future__ import annotations
 
+import io
 import json
-import shutil
+import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,14 +41,24 @@ from . import exercises, in_place, wire
 from .checker import DEFAULT_SEED, Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
 from .exam_build import exam_build
 from .limits import WALL_BACKSTOP_FACTOR, stop_message
-from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, run_sandboxed
+from .sandbox import (PACKAGE_DIR, SandboxLimits, SandboxResult, UnreadableResult, private_scratch, read_result,
+                      run_sandboxed)
 from .student_side import READY
 
-__all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "hidden_tests_of", "judge_exercise",
+__all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "SubmissionBudget", "hidden_tests_of",
+           "judge_exercise",
            "student_cells"]
 
-#: At most this much of what the student's side wrote is read back.
-MAX_RESULTS_BYTES = 64 * 1024 * 1024
+#: At most this much of what the student's side wrote is read back (a run's answers take kilobytes);
+#: past it the exercise is not graded.
+MAX_RESULTS_BYTES = 16 * 1024 * 1024
+#: A line longer than this is not parsed (one answer's array, encoded, is far smaller).
+MAX_LINE_BYTES = 2 * 1024 * 1024
+#: The watchdog's few words.
+MAX_WATCHDOG_BYTES = 64 * 1024
+UNREADABLE = "not graded: its results could not be read ({why}); no grade is written for it"
+TOO_LONG = ("not graded: took too long (the hidden tests of this notebook, reruns included, used their "
+            "{seconds:g} s); no grade is written for it")
 
 
 @dataclass(frozen=True)
@@ -53,13 +74,15 @@ class HiddenTestSettings:
     cases in the same sandbox on this machine (measured by the canary, :mod:`.canary`);
     ``cell_time_limit``: CPU seconds each of the student's cells may run before it is stopped;
     ``limits``: the sandbox's limits (its ``wall_seconds`` is worked out per exercise from the ones above);
-    ``build_cache``: where the builds without references are kept.
+    ``build_cache``: where the builds without references are kept (used only as the grader's own folder,
+    :func:`.sandbox.private_folder`).
     """
 
     limits: SandboxLimits = SandboxLimits()
     time_limit: float = 10.0
     cell_time_limit: float = 30.0
-    build_cache: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "backprop-hidden-test-builds")
+    build_cache: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.geteuid()}")
     cpu_factor: float = 10.0
     wall_backstop: float = WALL_BACKSTOP_FACTOR
     reference_cpu: dict = field(default_factory=dict)
@@ -76,6 +99,25 @@ class GraderCouldNotRun(RuntimeError):
     """
 
 
+@dataclass
+class SubmissionBudget:
+    """The wall-clock time one notebook's hidden tests may take together, and the cells that hung meanwhile.
+
+    ``seconds``: for every sandbox and rerun of every exercise of the notebook; each run gets at most
+    what is left, and once it is spent the rest is ``not graded: took too long``. ``hung``: indices
+    (in :func:`student_cells`' list, the same cell for every exercise below it) of the cells that
+    stopped a run; later exercises leave them out from the start. ``runs``: sandboxes started.
+    """
+
+    seconds: float = 3600.0
+    started: float = field(default_factory=time.monotonic)
+    hung: set = field(default_factory=set)
+    runs: int = 0
+
+    def left(self) -> float:
+        return self.seconds - (time.monotonic() - self.started)
+
+
 @dataclass(frozen=True)
 class Judged:
     """A hidden test's verdict, what the student's function printed on stdout and stderr meanwhile, and the CPU
@@ -85,6 +127,7 @@ class Judged:
     stdout: str = ""
     stderr: str = ""
     cpu_seconds: float = 0.0
+    not_graded: str = ""  # why the grader could not judge it: then no grade is written
 
 
 @dataclass(frozen=True)
@@ -169,13 +212,26 @@ class _Reply:
     cpu: dict = field(default_factory=dict)  # property -> CPU seconds its cases took
 
 
-def _read_reply(path: Path) -> _Reply:
+def _read_reply(raw: bytes, wanted: dict | None = None, n_cells: int | None = None) -> _Reply:
+    """What ``raw`` (the results file's bytes) reports, one JSON line at a time.
+
+    ``wanted``: property -> number of cases asked for; ``n_cells``: cells sent. An event about any
+    other property, case or cell is not kept, so what is kept stays as small as the request (a
+    forged file of a million lines keeps nothing more).
+    """
     reply = _Reply()
-    with open(path, "rb") as file:
-        raw = file.read(MAX_RESULTS_BYTES)
-    for line in raw.decode("utf-8", errors="replace").splitlines():
+
+    def asked(prop) -> bool:
+        return isinstance(prop, str) and (wanted is None or prop in wanted)
+
+    def sent(index) -> bool:
+        return type(index) is int and (n_cells is None or 0 <= index < n_cells)
+
+    for line in io.BytesIO(raw):
+        if len(line) > MAX_LINE_BYTES:
+            break
         try:
-            event = json.loads(line)
+            event = json.loads(line.decode("utf-8", errors="replace"))
         except (ValueError, RecursionError):
             # A line cut short (the run was stopped while writing) or forged past reading (nested too
             # deep): what came before counts, the rest is not read.
@@ -184,13 +240,14 @@ def _read_reply(path: Path) -> _Reply:
             break
         kind = event.get("event")
         if kind == "case" and isinstance(event.get("property"), str) and type(event.get("index")) is int:
-            reply.cases[(event["property"], event["index"])] = event
-        elif kind == "timeout" and isinstance(event.get("property"), str):
+            if wanted is None or 0 <= event["index"] < wanted.get(event["property"], 0):
+                reply.cases[(event["property"], event["index"])] = event
+        elif kind == "timeout" and asked(event.get("property")):
             reply.timeouts[event["property"]] = (str(event.get("kind", "cpu"))[:10], _seconds(event.get("cpu")))
-        elif kind == "printed" and isinstance(event.get("property"), str):
+        elif kind == "printed" and asked(event.get("property")):
             reply.printed[event["property"]] = (str(event.get("stdout", ""))[:50_000], str(event.get("stderr", ""))[:50_000])
             reply.cpu[event["property"]] = _seconds(event.get("cpu"))
-        elif kind == "cell" and type(event.get("index")) is int:
+        elif kind == "cell" and sent(event.get("index")):
             reply.cell_errors[event["index"]] = str(event.get("error", ""))[:500]
         elif kind == "cell_start" and type(event.get("index")) is int:
             reply.stage = ("cell", event["index"])
@@ -251,6 +308,9 @@ def _stopped_reason(result: SandboxResult, watchdog: str, settings: HiddenTestSe
                 "or a computation far bigger than the cases need?")
     if result.killed_by_limit == "output":
         return "did not finish: the process running your code wrote too much output and was stopped"
+    if result.killed_by_limit == "memory":
+        return ("did not finish: the processes running your code used more than "
+                f"{settings.limits.group_memory_bytes / 2**30:g} GiB of memory together and one was stopped")
     return (f"ended the process running your code (exit status {result.returncode}) on this case, "
             "so it could not be graded: does it call exit(), os._exit() or kill a process?")
 
@@ -268,11 +328,11 @@ def _request(exercise, props: list[str], cells: list[dict], cases: dict, setting
     }
 
 
-def _wall_seconds(settings: HiddenTestSettings, n_cells: int, limits: list[float]) -> float:
+def _wall_seconds(settings: HiddenTestSettings, n_cells: int, limits: list[float], left: float = float("inf")) -> float:
     """Room for interpreter start, every cell and every property at their wall backstops (``limits``: each
-    property's CPU seconds), within the configured wall time."""
+    property's CPU seconds), within the configured wall time and the ``left`` seconds of the submission's budget."""
     needed = 10.0 + settings.wall_backstop * (n_cells * settings.cell_time_limit + sum(limits))
-    return min(settings.limits.wall_seconds, needed)
+    return max(min(settings.limits.wall_seconds, needed, left), 0.0)
 
 
 def _could_not_run(exercise, result: SandboxResult) -> GraderCouldNotRun:
@@ -302,26 +362,33 @@ class _Progress:
     reply: _Reply = field(default_factory=_Reply)
     stopped: dict = field(default_factory=dict)  # property -> why its cases stop short
     skipped: set = field(default_factory=set)  # cells that killed or hung the process, left out of the next run
+    skipped_before: set = field(default_factory=set)  # of those, the ones an earlier exercise found
+    not_graded: str = ""  # why this exercise cannot be judged at all
 
 
-def _run_student_side(exercise, props, cells, cases, settings, build) -> tuple[_Reply, SandboxResult, str]:
-    """One sandboxed run of :mod:`.student_side`: what it reported, how it ended, what its watchdog wrote."""
-    scratch = Path(tempfile.mkdtemp(prefix="hidden-test-"))
-    try:
+def _run_student_side(exercise, props, cells, cases, settings, build,
+                      budget: SubmissionBudget) -> tuple[_Reply, SandboxResult, str]:
+    """One sandboxed run of :mod:`.student_side`: what it reported, how it ended, what its watchdog wrote.
+
+    Raises :class:`.sandbox.UnreadableResult` when the results or the watchdog's file is not a regular
+    file of bounded size (the student's cells can put anything at those names).
+    """
+    with private_scratch("hidden-test-", settings.limits) as scratch:
         (scratch / "request.json").write_text(json.dumps(_request(exercise, props, cells, cases, settings)),
                                               encoding="utf-8")
         (scratch / "results.jsonl").touch()
-        wall = _wall_seconds(settings, len(cells), [settings.cpu_limit(exercise.name, prop) for prop in props])
+        wall = _wall_seconds(settings, len(cells), [settings.cpu_limit(exercise.name, prop) for prop in props],
+                             budget.left())
         limits = replace(settings.limits, wall_seconds=wall)
+        budget.runs += 1
         result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
                                 "results.jsonl"], scratch, limits, package=build)
         if not result.stdout.startswith(READY.encode()):
             raise _could_not_run(exercise, result)
-        watchdog = scratch / "watchdog.txt"
-        return (_read_reply(scratch / "results.jsonl"), result,
-                watchdog.read_text(errors="replace")[:2000] if watchdog.is_file() else "")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        wanted = {prop: len(cases[prop]) for prop in props}
+        reply = _read_reply(read_result(scratch / "results.jsonl", MAX_RESULTS_BYTES), wanted, len(cells))
+        watchdog = read_result(scratch / "watchdog.txt", MAX_WATCHDOG_BYTES, missing_ok=True)
+        return reply, result, watchdog.decode("utf-8", errors="replace")[:2000]
 
 
 def _merge(progress: _Progress, reply: _Reply) -> None:
@@ -336,7 +403,7 @@ def _merge(progress: _Progress, reply: _Reply) -> None:
 
 def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
                    settings: HiddenTestSettings = HiddenTestSettings(),
-                   seed: int = DEFAULT_SEED) -> dict[str, Judged]:
+                   seed: int = DEFAULT_SEED, budget: SubmissionBudget | None = None) -> dict[str, Judged]:
     """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one result per property.
 
     A run that dies is started again: without the cell it died in (a cell that kills
@@ -353,15 +420,54 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     settings : HiddenTestSettings
     seed : int
         Seed of the random cases (:mod:`.case_seeds`: one per submission when autograded).
+    budget : SubmissionBudget, optional
+        Shared by the exercises of one notebook (the time they have together, the cells that hung);
+        default: one of its own.
     """
+    budget = SubmissionBudget() if budget is None else budget
     cases = {prop: cases_of(exercise, prop, seed) for prop in props}
     judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
     build = exam_build(exercise.replaces, settings.build_cache, withheld=exercise.withheld)
     progress, pending = _Progress(), list(props)
+    progress.skipped_before = {i for i in budget.hung if i < len(cells)}
+    progress.skipped |= progress.skipped_before
+    try:
+        _run_until_done(exercise, cells, cases, settings, build, budget, progress, pending)
+    except UnreadableResult as why:
+        progress.not_graded = UNREADABLE.format(why=why)
+    # A cell stopped at its time limit (the alarm) is remembered too: it would cost that limit again.
+    budget.hung |= progress.skipped | {i for i, error in progress.reply.cell_errors.items()
+                                       if error.startswith(TIMED_OUT_CELL)}
+    if progress.not_graded:
+        return {prop: Judged(Verdict(False, progress.not_graded), not_graded=progress.not_graded) for prop in props}
+    notes = _cell_notes(cells, progress)
+    left_out = _left_out_notes(cells, progress)
+    return {prop: Judged(_with_notes(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
+                                     notes, left_out),
+                         *progress.reply.printed.get(prop, ("", "")), progress.reply.cpu.get(prop, 0.0))
+            for prop in props}
+
+
+#: How the student's side names a cell stopped at its time limit (:class:`.student_side._CellTimeUp`).
+TIMED_OUT_CELL = "_CellTimeUp"
+
+#: Seconds of budget below which no sandbox is started: the interpreter alone needs about this much.
+MIN_RUN_SECONDS = 2.0
+
+
+def _run_until_done(exercise, cells, cases, settings, build, budget: SubmissionBudget, progress: _Progress,
+                    pending: list[str]) -> None:
+    """The runs of one exercise (the first and its reruns), within the submission's budget, into ``progress``."""
     for _ in range(1 + MAX_RERUNS):
+        if budget.left() < MIN_RUN_SECONDS:
+            progress.not_graded = TOO_LONG.format(seconds=budget.seconds)
+            return
         running = [dict(cell, run="skip") if i in progress.skipped else cell for i, cell in enumerate(cells)]
-        reply, result, watchdog = _run_student_side(exercise, pending, running, cases, settings, build)
+        reply, result, watchdog = _run_student_side(exercise, pending, running, cases, settings, build, budget)
         _merge(progress, reply)
+        if result.timed_out and budget.left() < MIN_RUN_SECONDS:
+            progress.not_graded = TOO_LONG.format(seconds=budget.seconds)
+            return
         if reply.done or reply.function_kind is not None or not reply.stage:
             if not reply.done:
                 for prop in pending:
@@ -380,11 +486,6 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
         for prop in pending:
             progress.stopped.setdefault(prop, "could not be graded: the cells of your notebook stopped the process "
                                               f"running them {1 + MAX_RERUNS} times")
-    notes = _cell_notes(cells, progress)
-    return {prop: Judged(_with_notes(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
-                                     notes),
-                         *progress.reply.printed.get(prop, ("", "")), progress.reply.cpu.get(prop, 0.0))
-            for prop in props}
 
 
 #: What a cell's ImportError of the grader's parts means, for a student who tried to use them.
@@ -397,7 +498,9 @@ def _cell_notes(cells: list[dict], progress: _Progress) -> list[str]:
     notes = []
     for index, cell in enumerate(cells):
         first = next((line for line in cell["source"].splitlines() if line.strip()), "")[:80]
-        if index in progress.skipped:
+        if index in progress.skipped_before:
+            notes.append(_left_out(first))
+        elif index in progress.skipped:
             notes.append(f"The cell starting {first!r} stopped the process running it (it never returned, or "
                          "killed it): it was left out, and the test ran without it.")
         elif index in progress.reply.cell_errors:
@@ -408,8 +511,22 @@ def _cell_notes(cells: list[dict], progress: _Progress) -> list[str]:
     return notes
 
 
-def _with_notes(result: Verdict, notes: list[str]) -> Verdict:
-    """A failing verdict with the notes on the student's cells added (a passing one needs none)."""
+def _left_out(first: str) -> str:
+    return (f"The cell starting {first!r} was left out: it stopped the process running it in an earlier test "
+            "of this notebook (it never returned in time, or killed it), so it was not run again.")
+
+
+def _left_out_notes(cells: list[dict], progress: _Progress) -> list[str]:
+    """The notes on cells an earlier exercise found hanging, in the order of the cells."""
+    return [_left_out(next((line for line in cells[i]["source"].splitlines() if line.strip()), "")[:80])
+            for i in sorted(progress.skipped_before)]
+
+
+def _with_notes(result: Verdict, notes: list[str], left_out: list[str] = ()) -> Verdict:
+    """A failing verdict with the notes on the student's cells added (a passing one needs none, but for
+    ``left_out``: the cells not run at all, which the student is always told about)."""
+    if result.passed and left_out:
+        return Verdict(True, result.text + "\n" + "\n".join(left_out))
     if result.passed or not notes:
         return result
     return Verdict(False, result.text + "\nWhile your code ran for this test:\n" + "\n".join(f"  {n}" for n in notes),

@@ -106,6 +106,10 @@ def _api(root: Path):
 def _error_text(result: dict) -> str:
     """The useful part of a failed nbgrader call: its error lines and the last traceback line."""
     log = result.get("log") or ""
+    # The grader could not judge part of it (SandboxedExecute's NotGraded): its reason is the whole story.
+    not_graded = [ln.split("NotGraded: ", 1)[1].strip() for ln in log.splitlines() if "NotGraded: " in ln]
+    if not_graded:
+        return not_graded[-1]
     lines = [ln.strip() for ln in log.splitlines() if "[ERROR]" in ln and "see the" not in ln.lower()]
     causes = [ln.strip() for ln in (result.get("error") or log).splitlines()
               if ln.strip() and not ln.startswith((" ", "Traceback", "[")) and ":" in ln]

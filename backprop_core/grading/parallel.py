@@ -180,7 +180,9 @@ def _cpu_seconds() -> float:
 def _overrides(root: Path, case_key: str = "") -> str:
     """Config lines that point nbgrader at the private copy, give this worker process its own sandbox uid,
     and the submission's case key when the coordinator sent one."""
-    cache = Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.getuid()}"
+    # Kept across tasks; used only as the grader's own folder (owned, 0700, every entry checked): one that
+    # another user made or changed is set aside for a fresh private one (sandbox.private_folder).
+    cache = Path(tempfile.gettempdir()) / f"backprop-hidden-test-builds-{os.geteuid()}"
     return (f"\n# --- set by the grading worker {_worker_name()}\n"
             f"c.CourseDirectory.root = {str(root)!r}\n"
             f"c.CourseDirectory.db_url = {('sqlite:///' + str(root / 'gradebook.db'))!r}\n"
@@ -423,7 +425,7 @@ class GradingPool:
     def __init__(self, workers: int, scheduler: RemoteScheduler | None, count: int,
                  log: Callable[[str], None] = print) -> None:
         self.in_process = scheduler is None and (workers <= 1 or count <= 1)
-        self.log, self._client, self._cluster = log, None, None
+        self.log, self._client, self._cluster, self._dask_scratch = log, None, None, None
         if not self.in_process:
             starting = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dask-start")
             self._starting = starting.submit(self._start, workers, scheduler)
@@ -434,7 +436,10 @@ class GradingPool:
         from dask.distributed import Client, LocalCluster
         from distributed.security import Security
 
-        dask.config.set(QUIET_CLUSTER)
+        # Dask's own scratch (worker folders, locks) in a fresh private folder: its default is a fixed
+        # name in the shared temporary directory ("dask-scratch-space"), which any local user can make first.
+        self._dask_scratch = tempfile.mkdtemp(prefix="grading-dask-")
+        dask.config.set({**QUIET_CLUSTER, "temporary-directory": self._dask_scratch})
         if scheduler:
             client = Client(scheduler.address, security=scheduler.security, timeout="30s")
             self.log(f"grading on the Dask cluster at {scheduler.address} "
@@ -448,7 +453,8 @@ class GradingPool:
         dask.config.set(NO_HTTP_PAGES)  # the nannies hand this configuration to their workers
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                host="127.0.0.1", protocol="tls://", security=security,
-                               silence_logs=logging.ERROR, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+                               silence_logs=logging.ERROR, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                               local_directory=self._dask_scratch)
         client = Client(cluster, security=security)
         # nbgrader and the course's grading modules imported now, while the coordinator still prepares
         client.run(_import_grading)
@@ -471,6 +477,8 @@ class GradingPool:
             client.close()
             if cluster is not None:
                 cluster.close()
+        if self._dask_scratch is not None:
+            shutil.rmtree(self._dask_scratch, ignore_errors=True)
 
     def results(self, tasks: Iterable[GradingTask]) -> Iterator[GradingResult]:
         """Grade ``tasks`` (built lazily if an iterator), yielding each result as it comes, in the order

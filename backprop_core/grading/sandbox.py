@@ -47,30 +47,64 @@ from ``nbgrader_config.py`` later):
     open file descriptors (``RLIMIT_NOFILE``).
 ``tmp_bytes`` (64 MiB)
     size of the private ``/tmp``.
+``group_memory_bytes`` (3 GiB)
+    memory of all the sandbox's processes together, its ``/tmp`` and scratch files included (a
+    cgroup's ``memory.max``; see "Whole-sandbox limits" below).
+``scratch_bytes``, ``scratch_inodes`` (256 MiB, 20,000)
+    size and number of files and folders of the scratch directory (see :func:`private_scratch`).
 ``uid``, ``gid`` (65534, 65534)
     the unprivileged user and group the code runs as.
+
+Whole-sandbox limits. ``RLIMIT_AS`` bounds each process, not their sum: four children of one
+sandbox could hold four times ``memory_bytes``. When the grader is root and a memory and a pids
+cgroup controller are writable (cgroup v2's ``memory.max``/``pids.max``, or v1's
+``memory.limit_in_bytes``/``pids.max`` where the system mounts v1), each run gets a cgroup of its
+own, joined by a tiny shell before it executes bwrap (so every process of the sandbox is in it
+from the start), capped at ``group_memory_bytes`` and ``max_processes``; past the memory cap the
+kernel kills a process of that sandbox, nothing else. After the run every process left in it is
+killed and the cgroup removed. Without root or cgroups (:func:`cgroup_support` says why) the
+per-process ``RLIMIT_AS`` and the per-uid ``RLIMIT_NPROC`` are the only limits, as before.
+
+The grader's own paths. A scratch directory is :func:`private_scratch`'s: a fresh ``mkdtemp``
+folder (mode 0700) on which, as root, the grader mounts a tmpfs of ``scratch_bytes`` and
+``scratch_inodes``, so no file, folder tree or inode spam reaches the host's disk, and cleaning
+up is an unmount (no folder shape defeats it); without root it is a plain folder, removed by
+:func:`remove_tree` (``shutil.rmtree``, then ``rm -rf --one-file-system`` for what that leaves, deep
+trees, 0000 modes). What comes back is read by :func:`read_result` only: a regular file (opened
+with ``O_NOFOLLOW|O_NONBLOCK`` and ``fstat``'ed on the open descriptor: no pipe, link or device),
+at most a given number of bytes. A folder the grader keeps across runs (the builds without
+references) is :func:`private_folder`'s: owned by the grader, mode 0700, every entry checked.
 
 When ``bwrap`` is not on ``PATH``, :func:`run_sandboxed` raises :class:`SandboxUnavailable`
 naming the Debian package. This module imports only the standard library.
 """
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
+import errno
+import logging
 import os
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, Iterator, Sequence
 
 __all__ = [
-    "SCRATCH", "MISSING_BWRAP", "SandboxLimits", "SandboxResult", "SandboxUnavailable", "bwrap_command",
-    "bwrap_executable", "run_sandboxed",
+    "SCRATCH", "MISSING_BWRAP", "SandboxLimits", "SandboxResult", "SandboxUnavailable", "UnreadableResult",
+    "bwrap_command", "bwrap_executable", "cgroup_support", "private_folder", "private_scratch", "read_result",
+    "remove_tree", "run_sandboxed",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Where the caller's scratch directory appears inside the sandbox (working directory and $HOME).
 SCRATCH = "/scratch"
@@ -126,6 +160,9 @@ class SandboxLimits:
     tmp_bytes: int = 64 * MiB
     uid: int = 65534
     gid: int = 65534
+    group_memory_bytes: int = 3 * GiB
+    scratch_bytes: int = 256 * MiB
+    scratch_inodes: int = 20_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,8 +171,9 @@ class SandboxResult:
 
     ``returncode`` is the command's exit status (128 + N when killed by signal N, as bwrap
     reports it; -9 when the sandbox was killed from outside). ``stdout``/``stderr`` hold at most
-    ``max_output_bytes`` each. ``killed_by_limit`` is ``"wall_time"``, ``"output"``, ``"cpu"``
-    or ``None``; memory and process limits show inside (``MemoryError``, a failing ``fork``).
+    ``max_output_bytes`` each. ``killed_by_limit`` is ``"wall_time"``, ``"output"``, ``"cpu"``,
+    ``"memory"`` (the kernel killed a process for the whole sandbox's memory cap) or ``None``; the
+    per-process limits show inside (``MemoryError``, a failing ``fork``).
     """
 
     returncode: int
@@ -318,6 +356,335 @@ def _collect_output(process: subprocess.Popen, deadline: float, cap: int) -> tup
     return bytes(kept[process.stdout]), bytes(kept[process.stderr]), limit
 
 
+# ------------------------------------------------------------------ the grader's own paths
+class UnreadableResult(OSError):
+    """What a sandbox left where the grader reads its results is not a regular file of bounded size."""
+
+
+_FILE_KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISSOCK, "a socket"),
+               (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder"))
+
+
+def read_result(path: str | os.PathLike, cap: int, missing_ok: bool = False) -> bytes:
+    """The bytes of ``path``, a regular file of at most ``cap`` bytes, else :class:`UnreadableResult`.
+
+    Opened with ``O_NOFOLLOW`` (a symbolic link is refused, not followed) and ``O_NONBLOCK`` (a named
+    pipe opens at once instead of waiting for a writer), then checked with ``fstat`` on the open
+    descriptor, so what is read is what was checked. ``missing_ok``: no file gives ``b""``.
+    """
+    name = Path(path).name
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except FileNotFoundError:
+        if missing_ok:
+            return b""
+        raise UnreadableResult(f"{name} is missing") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnreadableResult(f"{name} is a symbolic link, expected a regular file") from None
+        raise UnreadableResult(f"{name} could not be opened ({error.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((what for test, what in _FILE_KINDS if test(info.st_mode)), "not a regular file")
+            raise UnreadableResult(f"{name} is {kind}, expected a regular file")
+        if info.st_size > cap:
+            raise UnreadableResult(f"{name} holds {info.st_size:,} bytes, more than the {cap:,} the grader reads")
+        chunks, size = [], 0
+        while size <= cap:
+            chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > cap:  # it grew after the fstat
+            raise UnreadableResult(f"{name} holds more than the {cap:,} bytes the grader reads")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _safe_parents(path: Path) -> bool:
+    """Whether nobody but root and this user can rename or replace anything above ``path``."""
+    for parent in path.parents:
+        info = os.lstat(parent)
+        if stat.S_ISLNK(info.st_mode) or info.st_uid not in (0, os.geteuid()):
+            return False
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            return False
+    return True
+
+
+def _owned_entries_problem(folder: Path) -> str:
+    """The first entry under ``folder`` not owned by this user, writable by others, or not a file or folder."""
+    me = os.geteuid()
+    for root, folders, files in os.walk(folder):
+        for name in [*folders, *files]:
+            info = os.lstat(os.path.join(root, name))
+            if info.st_uid != me or info.st_mode & 0o022 or not (stat.S_ISREG(info.st_mode) or
+                                                                   stat.S_ISDIR(info.st_mode)):
+                return f"{os.path.join(root, name)} (owner {info.st_uid}, mode {stat.filemode(info.st_mode)})"
+    return ""
+
+
+#: Fresh folders used instead of a kept one that could not be trusted, by the path asked for (one per process).
+_replacements: dict[Path, Path] = {}
+#: Kept folders whose every entry this process has checked: inside a 0700 folder of the grader's, only the
+#: grader can add one afterwards.
+_entries_checked: set[Path] = set()
+
+
+def private_folder(path: str | os.PathLike, check_entries: bool = True) -> Path:
+    """``path`` as a folder only this user can change (made when missing), or a fresh private one instead.
+
+    Kept only when it is a real folder (no symbolic link) owned by this user, every folder above it
+    owned by root or this user and not open to others' writes (a sticky ``/tmp`` is fine), and,
+    with ``check_entries``, every entry inside owned by this user, writable by nobody else, a file
+    or a folder (checked once per process). Its mode is set to 0700. Otherwise (someone else made it first, or swapped
+    something in) it is not used at all: a fresh ``mkdtemp`` folder takes its place for the rest of
+    this process, with a warning naming why.
+    """
+    path = Path(os.path.abspath(path))
+    if path in _replacements:
+        return _replacements[path]
+    problem = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode):
+            problem = "it is not a folder (a symbolic link?)"
+        elif info.st_uid != os.geteuid():
+            problem = f"it belongs to uid {info.st_uid}, not to the grader (uid {os.geteuid()})"
+        elif not _safe_parents(path):
+            problem = "a folder above it can be changed by another user"
+        else:
+            os.chmod(path, 0o700, follow_symlinks=False)
+            found = _owned_entries_problem(path) if check_entries and path not in _entries_checked else ""
+            problem = f"it holds {found}, not the grader's own" if found else ""
+            if check_entries and not found:
+                _entries_checked.add(path)
+    except OSError as error:
+        problem = f"it could not be made or checked ({error})"
+    if not problem:
+        return path
+    fresh = Path(tempfile.mkdtemp(prefix=f"{path.name}-private-"))
+    log.warning("Not using %s: %s. Using %s instead, for this run only.", path, problem, fresh)
+    _replacements[path] = fresh
+    return fresh
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+_MNT_DETACH = 2
+
+
+def _mount_tmpfs(folder: Path, limits: SandboxLimits) -> bool:
+    """Mount a tmpfs of ``scratch_bytes`` and ``scratch_inodes`` on ``folder`` (root only); whether it was."""
+    if os.geteuid() != 0:
+        return False
+    options = f"size={limits.scratch_bytes},nr_inodes={limits.scratch_inodes},mode=0700,uid=0,gid=0"
+    done = _libc().mount(b"backprop-scratch", bytes(folder), b"tmpfs", ctypes.c_ulong(0), options.encode())
+    if done != 0:
+        log.warning("No tmpfs for the sandbox's scratch (%s): a plain folder instead, without size or file caps",
+                    os.strerror(ctypes.get_errno()))
+    return done == 0
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove ``folder`` whatever its shape: ``shutil.rmtree``, then :func:`_remove_below` for what it left.
+
+    ``shutil.rmtree`` gives up on trees deeper than Python's recursion limit and on folders without
+    permissions (as a non-root grader); ``rm -rf --one-file-system`` is the last resort.
+    """
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except RecursionError:  # a tree deeper than Python's recursion: _remove_below takes it
+        pass
+    if os.path.lexists(folder):
+        with contextlib.suppress(OSError):
+            _remove_below(str(folder))
+            os.rmdir(folder)
+    if os.path.lexists(folder):
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    if os.path.lexists(folder):
+        log.warning("Could not remove the sandbox's scratch folder %s", folder)
+
+
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _remove_below(top: str) -> None:
+    """Remove everything inside ``top``, at any depth, with one folder open at a time (no recursion, no paths).
+
+    Goes down by opening a subfolder relative to the current one and back up by ``..``, checked
+    against the inode it came from; each folder is listed once. Folders are made enterable first
+    (a non-root grader's 0000 ones); another file system mounted inside is left alone.
+    """
+    fd = os.open(top, _DIRECTORY)
+    device = os.fstat(fd).st_dev
+    stack: list[tuple[str, int, list]] = []  # per level: the folder's name, its parent's inode, the parent's rest
+    pending: list | None = None  # subfolders of the current folder still to remove; None: not listed yet
+    try:
+        while True:
+            if pending is None:
+                pending = []
+                with os.scandir(fd) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(entry.name)
+                        else:
+                            with contextlib.suppress(FileNotFoundError):
+                                os.unlink(entry.name, dir_fd=fd)
+            if pending:
+                name = pending.pop()
+                with contextlib.suppress(OSError):
+                    os.chmod(name, 0o700, dir_fd=fd)
+                inner = os.open(name, _DIRECTORY, dir_fd=fd)
+                if os.fstat(inner).st_dev != device:
+                    os.close(inner)
+                    continue
+                stack.append((name, os.fstat(fd).st_ino, pending))
+                os.close(fd)
+                fd, pending = inner, None
+                continue
+            if not stack:
+                return
+            name, parent, pending = stack.pop()
+            up = os.open("..", _DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = up
+            if os.fstat(fd).st_ino != parent:
+                raise OSError(errno.EBUSY, "the folder tree changed while it was being removed")
+            os.rmdir(name, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def private_scratch(prefix: str, limits: SandboxLimits = SandboxLimits()) -> Iterator[Path]:
+    """A fresh scratch folder for one sandboxed run, removed afterwards whatever it then holds.
+
+    ``mkdtemp`` (mode 0700, a name nobody can guess); as root, a tmpfs of ``limits.scratch_bytes`` and
+    ``limits.scratch_inodes`` is mounted on it, and cleaning up is a (lazy) unmount: the files go
+    with the mount, whatever their number, depth or modes. Otherwise :func:`remove_tree`.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    mounted = _mount_tmpfs(folder, limits)
+    try:
+        yield folder
+    finally:
+        if mounted and _libc().umount2(bytes(folder), _MNT_DETACH) != 0:
+            log.warning("Could not unmount the scratch tmpfs at %s: %s", folder, os.strerror(ctypes.get_errno()))
+            mounted = False
+        if mounted:
+            os.rmdir(folder)
+        else:
+            remove_tree(folder)
+
+
+# ------------------------------------------------------------------ whole-sandbox limits (cgroups)
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def _cgroup_layout() -> dict[str, Path] | str:
+    """Where to make a sandbox's cgroups: {"memory": folder, "pids": folder} (the same for v2), or why not."""
+    if os.geteuid() != 0:
+        return "the grader is not root"
+    unified = CGROUP_ROOT / "cgroup.subtree_control"
+    if unified.is_file():  # cgroup v2 mounted at /sys/fs/cgroup
+        enabled = unified.read_text().split()
+        if {"memory", "pids"} <= set(enabled) and os.access(CGROUP_ROOT, os.W_OK):
+            return {"memory": CGROUP_ROOT, "pids": CGROUP_ROOT}
+        return f"cgroup v2 without the memory and pids controllers enabled at {CGROUP_ROOT} ({' '.join(enabled)})"
+    folders = {kind: CGROUP_ROOT / kind for kind in ("memory", "pids")}
+    if all((folders[kind] / "cgroup.procs").is_file() and os.access(folders[kind], os.W_OK) for kind in folders):
+        return folders  # cgroup v1
+    return f"no writable memory and pids cgroup controllers under {CGROUP_ROOT}"
+
+
+_layout: dict | str | None = None
+
+
+def cgroup_support() -> str:
+    """"" when each sandbox gets its own cgroup (memory and process caps for the whole sandbox), else why not."""
+    global _layout
+    if _layout is None:
+        _layout = _cgroup_layout()
+        if isinstance(_layout, str):
+            log.warning("Sandboxes get no cgroup (%s): memory is limited per process only (RLIMIT_AS), "
+                        "processes per uid (RLIMIT_NPROC)", _layout)
+    return _layout if isinstance(_layout, str) else ""
+
+
+def _oom_kills(folder: Path) -> int:
+    """Processes the kernel killed in cgroup ``folder`` for its memory cap (v2 ``memory.events``, v1 ``oom_control``)."""
+    for name in ("memory.events", "memory.oom_control"):
+        with contextlib.suppress(OSError, ValueError):
+            for line in (folder / name).read_text().splitlines():
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+    return 0
+
+
+class _SandboxCgroup:
+    """The cgroup(s) of one run: made with its caps, joined by the command's first process, emptied and removed."""
+
+    def __init__(self, limits: SandboxLimits) -> None:
+        self.folders: list[Path] = []
+        self.memory_exceeded = False
+        if cgroup_support():
+            return
+        name = f"backprop-sandbox-{uuid.uuid4().hex}"
+        caps = {"memory": (("memory.max", "memory.limit_in_bytes"), limits.group_memory_bytes),
+                "pids": (("pids.max",), limits.max_processes)}
+        for folder in dict.fromkeys(_layout.values()):  # v2: one folder holds both controllers
+            (folder / name).mkdir()
+            self.folders.append(folder / name)
+        for kind, (files, value) in caps.items():
+            group = _layout[kind] / name
+            for file in files:
+                if (group / file).is_file():
+                    (group / file).write_text(str(value))
+                    break
+
+    def command(self, argv: list[str]) -> list[str]:
+        """``argv`` started by a shell that first moves itself into the cgroup(s); 125 if it cannot."""
+        if not self.folders:
+            return argv
+        join = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"'
+        procs = [str(folder / "cgroup.procs") for folder in self.folders]
+        return ["/bin/sh", "-c", join, "sh", str(len(procs)), *procs, *argv]
+
+    def close(self) -> None:
+        """Kill what is left in the cgroup (a daemon the sandbox started) and remove it."""
+        self.memory_exceeded = any(_oom_kills(folder) for folder in self.folders)
+        for folder in self.folders:
+            for _ in range(250):  # up to 5 s: on a loaded machine the killed processes take a while to go
+                try:
+                    pids = [int(pid) for pid in (folder / "cgroup.procs").read_text().split()]
+                except OSError:
+                    break
+                for pid in pids:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                try:
+                    folder.rmdir()
+                    break
+                except OSError as error:
+                    if error.errno not in (errno.EBUSY, errno.ENOTEMPTY):
+                        break
+                    time.sleep(0.02)
+            if folder.exists():
+                log.warning("Could not remove the sandbox's cgroup %s", folder)
+
+
 def run_sandboxed(argv: Sequence[str], workdir: str | os.PathLike, limits: SandboxLimits = SandboxLimits(),
                   stdin: bytes = b"", package: str | os.PathLike | None = None,
                   env: dict | None = None) -> SandboxResult:
@@ -356,20 +723,26 @@ def run_sandboxed(argv: Sequence[str], workdir: str | os.PathLike, limits: Sandb
     command = bwrap_command(argv, workdir, limits, as_root, package, env)
     if as_root:
         _hand_to_sandbox_user(workdir, limits)
-    with tempfile.TemporaryFile() as stdin_file:
-        stdin_file.write(stdin)
-        stdin_file.seek(0)
-        # Its own process group, so that a kill reaches bwrap and nothing of the caller's.
-        process = subprocess.Popen(command, stdin=stdin_file, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   start_new_session=True)
-    deadline = time.monotonic() + limits.wall_seconds
-    with process:
-        stdout, stderr, limit = _collect_output(process, deadline, limits.max_output_bytes)
-        returncode = _wait_until(process, deadline)
+    group = _SandboxCgroup(limits)
+    try:
+        with tempfile.TemporaryFile() as stdin_file:
+            stdin_file.write(stdin)
+            stdin_file.seek(0)
+            # Its own process group, so that a kill reaches bwrap and nothing of the caller's.
+            process = subprocess.Popen(group.command(command), stdin=stdin_file, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + limits.wall_seconds
+        with process:
+            stdout, stderr, limit = _collect_output(process, deadline, limits.max_output_bytes)
+            returncode = _wait_until(process, deadline)
+    finally:
+        group.close()
     if returncode is None:  # it closed its output and kept running
         limit = "wall_time"
         returncode = process.returncode
     if limit is None and returncode == _CPU_LIMIT_EXIT:
         limit = "cpu"
+    if limit is None and group.folders and group.memory_exceeded:
+        limit = "memory"
     return SandboxResult(returncode=returncode, stdout=stdout, stderr=stderr,
                          timed_out=limit == "wall_time", killed_by_limit=limit)

@@ -26,6 +26,13 @@
 
 A notebook that cannot run as a whole (it kills its kernel, runs out of
 time) is still graded: the hidden tests need only the student's cells.
+
+The notebook's exercises share one time budget (``submission_seconds``, every
+sandbox and rerun of its hidden tests together) and the memory of which cell
+hung (:class:`..hidden_tests.SubmissionBudget`). An exercise the grader cannot
+judge (its results unreadable, the budget spent) makes the submission not
+graded, with the reason (:class:`NotGraded`): no grade is written for it, and
+the class goes on.
 """
 from __future__ import annotations
 
@@ -50,10 +57,15 @@ from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from .. import case_seeds, hidden_tests, student_copy
 from ..run_notebook import RUNNER
-from ..sandbox import GiB, MiB, SandboxLimits, SandboxUnavailable, run_sandboxed
+from ..sandbox import (GiB, MiB, SandboxLimits, SandboxUnavailable, UnreadableResult, private_folder, private_scratch,
+                       read_result, run_sandboxed)
 from ..cell_guard import output_size
 
-__all__ = ["SandboxedExecute"]
+__all__ = ["NotGraded", "SandboxedExecute"]
+
+
+class NotGraded(RuntimeError):
+    """The grader could not judge part of this submission: nbgrader then writes no grade for it."""
 
 NOT_RUN_NOTE = ("(grader) The notebook could not be run as a whole for this feedback ({why}), so its cells show "
                 "no output. The hidden tests were graded all the same: they run your code cells on their own.")
@@ -98,7 +110,8 @@ def _build_font_list(folder: Path, limits: SandboxLimits) -> None:
         folder.parent.mkdir(parents=True, exist_ok=True)
         aside = functools.partial(tempfile.TemporaryDirectory, prefix=".building-", dir=folder.parent,
                                   ignore_cleanup_errors=True)  # staged is gone once renamed
-        with aside() as scratch, aside() as staged:
+        # The sandbox's own scratch is not in the build cache: nothing of the sandbox user's ever is.
+        with private_scratch("font-list-", limits) as scratch, aside() as staged:
             run_sandboxed([sys.executable, "-c", "import matplotlib.font_manager"], scratch, limits)
             built = sorted((Path(scratch) / MATPLOTLIB_CACHE).glob("fontlist-*.json"))
             for path in built:
@@ -166,6 +179,16 @@ class SandboxedExecute(NbGraderPreprocessor):
     case_key = Unicode("", help=("The key of this submission's hidden cases (:mod:`..case_seeds`), set by the "
                                   "coordinator for a grading worker; empty: derived here from the course's secret in "
                                   "the gradebook's folder.")).tag(config=True)
+    submission_seconds = Float(1800.0, help=("Wall-clock seconds all the hidden tests of one notebook may take "
+                                             "together, reruns included; past it the rest is not graded.")).tag(
+        config=True)
+    notebook_output_bytes = Integer(64 * MiB, help="Largest executed notebook read back from the whole-notebook run.").tag(
+        config=True)
+    group_memory_bytes = Integer(3 * GiB, help="Memory of all of one sandbox's processes together (a cgroup).").tag(
+        config=True)
+    scratch_bytes = Integer(256 * MiB, help="Size of each sandbox's scratch folder (a tmpfs, as root).").tag(
+        config=True)
+    scratch_inodes = Integer(20_000, help="Files and folders each sandbox's scratch folder may hold.").tag(config=True)
     build_cache = Unicode("", help=("Where the package builds without references (and matplotlib's font list for the "
                                      "notebook's sandbox) are kept (default: a temp dir).")).tag(config=True)
 
@@ -174,7 +197,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         return SandboxLimits(memory_bytes=self.memory_bytes, max_processes=self.max_processes,
                              cpu_seconds=self.cpu_seconds, wall_seconds=wall_seconds,
                              max_output_bytes=self.max_output_bytes, max_file_bytes=self.max_file_bytes,
-                             tmp_bytes=self.tmp_bytes, uid=self.sandbox_uid, gid=self.sandbox_uid)
+                             tmp_bytes=self.tmp_bytes, uid=self.sandbox_uid, gid=self.sandbox_uid,
+                             group_memory_bytes=self.group_memory_bytes, scratch_bytes=self.scratch_bytes,
+                             scratch_inodes=self.scratch_inodes)
 
     def _hidden_test_settings(self) -> hidden_tests.HiddenTestSettings:
         cache = Path(self.build_cache) if self.build_cache else hidden_tests.HiddenTestSettings().build_cache
@@ -202,9 +227,14 @@ class SandboxedExecute(NbGraderPreprocessor):
             by_exercise = defaultdict(list)
             for test in tests:
                 by_exercise[test.exercise.name].append(test)
-            for group in by_exercise.values():
-                self._judge(nb, group, teaching, key)
+            budget = hidden_tests.SubmissionBudget(self.submission_seconds)
+            not_graded = [why for group in by_exercise.values() for why in self._judge(nb, group, teaching, key,
+                                                                                       budget)]
+            self.log.info("Hidden tests: %d sandboxed runs; cells left out after hanging: %s", budget.runs,
+                          sorted(budget.hung) or "none")
             ran, why = run.result() if run is not None else (None, "")
+        if not_graded:
+            raise NotGraded("; ".join(dict.fromkeys(not_graded)))
         if ran is not None:
             self._take_outputs(nb, ran, judged)
         elif why:
@@ -226,7 +256,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         secret = case_seeds.course_secret(case_seeds.secret_folder(coursedir.db_url, Path(coursedir.root)))
         return case_seeds.submission_key(secret, str(info.get("student", "")), str(info.get("assignment", "")))
 
-    def _judge(self, nb: NotebookNode, group: list, teaching: set[str], key: str) -> None:
+    def _judge(self, nb: NotebookNode, group: list, teaching: set[str], key: str,
+               budget: hidden_tests.SubmissionBudget) -> list[str]:
+        """Write the verdicts of one exercise's hidden tests into their cells; why any of them is not graded."""
         exercise = group[0].exercise
         cells = hidden_tests.student_cells(nb, group[0].index, teaching)
         # The cases depend on every cell the test runs: a lookup table pasted anywhere above changes them.
@@ -236,8 +268,9 @@ class SandboxedExecute(NbGraderPreprocessor):
         self.log.info("Judging %s (%s) outside the student's process", exercise.name,
                       ", ".join(t.prop for t in group))
         verdicts = hidden_tests.judge_exercise(exercise, [t.prop for t in group], cells, self._hidden_test_settings(),
-                                               seed=seed)
+                                               seed=seed, budget=budget)
         self._note_cpu_times(exercise.name, verdicts)
+        not_graded = [f"{exercise.name}: {judged.not_graded}" for judged in verdicts.values() if judged.not_graded]
         for test in group:
             judged = verdicts[test.prop]
             printed = [new_output("stream", name=name, text=printed_excerpt(text)) for name, text in
@@ -248,6 +281,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             # mistakes from here, not from the message's prose. Written over whatever the cell held.
             nb.cells[test.index].metadata.setdefault("backprop", {})["verdict"] = {
                 "passed": result.passed, "mistakes": list(result.mistakes)}
+        return not_graded
 
     def _source_notebook(self, resources: dict) -> str:
         """The path of the lesson's source notebook in the course (it may be missing)."""
@@ -289,7 +323,7 @@ class SandboxedExecute(NbGraderPreprocessor):
         the background (:func:`_build_font_list`). Like matplotlib's own cache, it is not remade
         when fonts are installed: delete the build cache then.
         """
-        folder = _font_list_folder(self._hidden_test_settings().build_cache)
+        folder = _font_list_folder(private_folder(self._hidden_test_settings().build_cache))
         if folder is None or folder.is_dir():
             return folder
         with _font_lists_lock:
@@ -329,8 +363,8 @@ class SandboxedExecute(NbGraderPreprocessor):
         package, why = self._answer_free_package(copy, source)
         if package is None:
             return None, why
-        scratch = Path(tempfile.mkdtemp(prefix="notebook-run-"))
-        try:
+        limits = self._limits(self.notebook_wall_seconds)
+        with private_scratch("notebook-run-", limits) as scratch:
             fonts = self._font_list()
             if fonts is not None:
                 shutil.copytree(fonts, scratch / MATPLOTLIB_CACHE)
@@ -340,25 +374,30 @@ class SandboxedExecute(NbGraderPreprocessor):
             (scratch / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
             # -P: the runner's folder is not put on sys.path (its modules are not top-level modules).
             result = run_sandboxed([sys.executable, "-P", str(RUNNER), "in.ipynb", "out.ipynb", "settings.json"],
-                                   scratch, self._limits(self.notebook_wall_seconds), package=package)
-            ran = self._read_run(scratch / "out.ipynb", len(copy.cells))
+                                   scratch, limits, package=package)
+            try:
+                ran = self._read_run(scratch / "out.ipynb", len(copy.cells))
+            except UnreadableResult as unreadable:
+                return None, f"its executed copy could not be read: {unreadable}"
             if ran is None:
                 why = result.killed_by_limit or f"exit status {result.returncode}"
                 self.log.warning("The whole-notebook run failed (%s): %s", why,
                                  result.stderr[-2000:].decode("utf-8", "replace"))
                 return None, why
             return ran, ""
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
 
     def _read_run(self, path: Path, n_cells: int) -> NotebookNode | None:
-        """The executed copy, if it is there, readable, not too big and has the same cells; else None."""
-        limit = 4 * self.max_output_characters * max(n_cells, 1) + 50 * MiB
+        """The executed copy, if it is there, readable and has the same cells; else None.
+
+        Raises :class:`UnreadableResult` when it is not a regular file of at most ``notebook_output_bytes``.
+        """
+        limit = min(4 * self.max_output_characters * max(n_cells, 1) + 50 * MiB, self.notebook_output_bytes)
+        if not os.path.lexists(path):
+            return None
+        raw = read_result(path, limit)
         try:
-            if not path.is_file() or path.stat().st_size > limit:
-                return None
-            ran = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        except (OSError, ValueError, UnicodeDecodeError):
+            ran = nbformat.reads(raw.decode("utf-8"), as_version=4)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
         return ran if len(ran.cells) == n_cells else None
 
