@@ -272,11 +272,20 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
         functions += found
         outside |= used
     removed = removed_functions(seeds, functions, outside) | alone
-    # Built aside and renamed into place: two graders building at once never see half a build.
+
+    def write(folder: Path) -> None:
+        _write_build(folder / "backprop_core", sources, trees, removed)
+        (folder / "REMOVED.txt").write_text("\n".join(sorted(removed)) + "\n", encoding="utf-8")
+
+    return build_in_place(cache, target, write)
+
+
+def build_in_place(cache: Path, target: Path, write) -> Path:
+    """``target`` (``<cache>/<name>/backprop_core``), built by ``write(folder)`` into a scratch folder of
+    ``cache`` and renamed into place: two graders building at once never see half a build."""
     scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
     try:
-        _write_build(scratch / "backprop_core", sources, trees, removed)
-        (scratch / "REMOVED.txt").write_text("\n".join(sorted(removed)) + "\n", encoding="utf-8")
+        write(scratch)
         target.parent.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.rename(scratch, target.parent)
@@ -285,5 +294,5 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
                 raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    os.chmod(target.parent, 0o755)
+    os.chmod(target.parent, 0o755)  # (the sandbox user mounts it read-only)
     return target

@@ -356,30 +356,20 @@ def answer_free_build(notebooks: list[Path], cache: Path) -> Path:
     builds: two graders building at once never see half a package.
     """
     import hashlib
-    import os
-    import tempfile
+
+    from .exam_build import build_in_place
+    from .sandbox import private_folder
 
     package = Path(__file__).resolve().parents[1]
     needs = lesson_needs(notebooks)
     digest = hashlib.sha256(repr((sorted(needs.names), sorted(needs.modules), sorted(needs.fallbacks))).encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
-    target = Path(cache) / f"notebook-{digest.hexdigest()[:16]}" / "backprop_core"
+    cache = private_folder(Path(cache))  # the grader's own (owned, 0700, every entry checked), as exam_build's
+    target = cache / f"notebook-{digest.hexdigest()[:16]}" / "backprop_core"
     if target.is_dir():
         return target
-    Path(cache).mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=cache))
-    try:
-        answer_free_package(notebooks, scratch, package)
-        try:
-            os.rename(scratch, target.parent)
-        except OSError:  # another grader finished the same build first
-            if not target.is_dir():
-                raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    os.chmod(target.parent, 0o755)
-    return target
+    return build_in_place(cache, target, lambda folder: answer_free_package(notebooks, folder, package))
 
 
 def build(repository: Path, dest: Path) -> list[str]:
