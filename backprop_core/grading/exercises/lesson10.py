@@ -488,10 +488,12 @@ register(
     Exercise(
         name="descend",
         lesson=LESSON,
-        withheld=_VALUE_RULES,
+        # Graded on the course's Value (its rules, backward pass and order kept in the build): a bug in the
+        # student's Value or topological_order costs the points of gradients and topological_order only, and
+        # descend is about the steps. Only the expressions' evaluation at plain numbers is withheld: central
+        # differences of it would give the steps without a gradient of the student's loop.
+        withheld=(Expression.on_numbers,),
         reference=autograd.descend,
-        # Graded on the course's Value (its backward pass and order kept in the build): a bug in the
-        # student's Value or topological_order costs the points of gradients and topological_order only.
         replaces=(autograd.descend,),
         graded_with=("from backprop_core.nn.autograd import Value, as_value, topological_order",),
         properties={"one_step": _descent_cases(False), "several_steps": _descent_cases(True)},
