@@ -11,9 +11,10 @@ SHOWN_CHARS = 400
 
 
 def _is_unreadable(value: Any) -> bool:
-    from .wire import Unreadable  # here: wire imports the course's code, describe must stay light
-
-    return isinstance(value, Unreadable)
+    """An answer the grader could not read back (:class:`.wire.Unreadable`), known by its type's name: describe
+    runs beside the student too (public tests, the student copy), where the wire and its case functions are not."""
+    kind = type(value)
+    return kind.__name__ == "Unreadable" and kind.__module__.endswith("grading.wire")
 
 
 def describe_shape(shape: tuple) -> str:
