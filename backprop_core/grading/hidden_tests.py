@@ -52,8 +52,9 @@ __all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "S
 #: At most this much of what the student's side wrote is read back (a run's answers take kilobytes);
 #: past it the exercise is not graded.
 MAX_RESULTS_BYTES = 16 * 1024 * 1024
-#: A line longer than this is not parsed (one answer's array, encoded, is far smaller).
-MAX_LINE_BYTES = 2 * 1024 * 1024
+#: A line longer than this is not parsed. One answer is one line: a wide answer (a 1000 × 1000 list) is
+#: about 11 MB encoded and must still get its verdict (wrong); the whole file's cap bounds the memory anyway.
+MAX_LINE_BYTES = MAX_RESULTS_BYTES
 #: The watchdog's few words.
 MAX_WATCHDOG_BYTES = 64 * 1024
 UNREADABLE = "not graded: its results could not be read ({why}); no grade is written for it"
@@ -403,7 +404,7 @@ def _merge(progress: _Progress, reply: _Reply) -> None:
 
 def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[dict],
                    settings: HiddenTestSettings = HiddenTestSettings(),
-                   seed: int = DEFAULT_SEED, budget: SubmissionBudget | None = None) -> dict[str, Judged]:
+                   budget: SubmissionBudget | None = None, seed: int = DEFAULT_SEED) -> dict[str, Judged]:
     """Grade the student's function ``exercise.name`` on the hidden tests ``props``; one result per property.
 
     A run that dies is started again: without the cell it died in (a cell that kills
@@ -418,11 +419,11 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     cells : list of dict
         The student's code cells (:func:`student_cells`), run before the function is called.
     settings : HiddenTestSettings
-    seed : int
-        Seed of the random cases (:mod:`.case_seeds`: one per submission when autograded).
     budget : SubmissionBudget, optional
         Shared by the exercises of one notebook (the time they have together, the cells that hung);
         default: one of its own.
+    seed : int
+        Seed of the random cases (:mod:`.case_seeds`: one per submission when autograded).
     """
     budget = SubmissionBudget() if budget is None else budget
     cases = {prop: cases_of(exercise, prop, seed) for prop in props}
