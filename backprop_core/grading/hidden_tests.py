@@ -449,8 +449,9 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
             for prop in props}
 
 
-#: How the student's side names a cell stopped at its time limit (:class:`.student_side._CellTimeUp`).
-TIMED_OUT_CELL = "_CellTimeUp"
+#: How the student's side names a cell stopped at its time limit (:func:`.student_side._cell_error`: "the cell
+#: used … s of CPU time, past its limit", or "did not finish within … of wall-clock time").
+TIMED_OUT_CELL = "TimeoutError: the cell "
 
 #: Seconds of budget below which no sandbox is started: the interpreter alone needs about this much.
 MIN_RUN_SECONDS = 2.0
