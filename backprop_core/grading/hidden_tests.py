@@ -28,6 +28,7 @@ time limit once per notebook.
 """
 from __future__ import annotations
 
+import ast
 import io
 import json
 import os
@@ -437,8 +438,9 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
     except UnreadableResult as why:
         progress.not_graded = UNREADABLE.format(why=why)
     # A cell stopped at its time limit (the alarm) is remembered too: it would cost that limit again.
+    # (Only a cell that binds no name: left out, one that also defines what the tests need would cost them it.)
     budget.hung |= progress.skipped | {i for i, error in progress.reply.cell_errors.items()
-                                       if error.startswith(TIMED_OUT_CELL)}
+                                       if error.startswith(TIMED_OUT_CELL) and _binds_nothing(cells[i]["source"])}
     if progress.not_graded:
         return {prop: Judged(Verdict(False, progress.not_graded), not_graded=progress.not_graded) for prop in props}
     notes = _cell_notes(cells, progress)
@@ -447,6 +449,15 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
                                      notes, left_out),
                          *progress.reply.printed.get(prop, ("", "")), progress.reply.cpu.get(prop, 0.0))
             for prop in props}
+
+
+def _binds_nothing(source: str) -> bool:
+    """Whether a cell only runs (loops, expressions, pass) and defines nothing a later test could need."""
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError):
+        return False
+    return all(isinstance(node, (ast.While, ast.Expr, ast.Pass)) for node in body)
 
 
 #: How the student's side names a cell stopped at its time limit (:func:`.student_side._cell_error`: "the cell
