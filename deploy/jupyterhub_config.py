@@ -11,9 +11,15 @@ server (JupyterHub)", says how to prepare the server. What it sets up:
 - **How each user's server runs** (spawner): ``LocalProcessSpawner``, JupyterHub's default. Each user's
   JupyterLab is a process running as that Unix user, so the file permissions of the server protect each
   student's work and nbgrader's exchange works as designed (it relies on file ownership). It needs
-  nothing but root for the hub. ``SystemdSpawner`` (package ``jupyterhub-systemdspawner``) would add a
-  memory and CPU cap per user: worth it when a student's runaway cell could starve the others, but it needs
-  systemd as the init system (not in containers nor on CI). For bigger classes, see the README.
+  nothing but root for the hub. JupyterHub's ``c.Spawner.mem_limit`` is only a hint to this spawner (it
+  sets ``MEM_LIMIT`` in the environment and enforces nothing), so the hub enforces it itself: each user's
+  server starts in a memory cgroup of that user's own (``backprop-hub-<user>``, cgroup v1 or v2), capped at
+  ``BACKPROP_HUB_MEM_LIMIT`` (default 2G: a server with a kernel running a lesson takes 0.3 to 0.4 GiB, see
+  the README); its kernels, terminals and everything they start stay in it, and when the whole exceeds the
+  cap the kernel kills a process of that user (their kernel, which JupyterLab offers to restart), nobody
+  else's. Without writable cgroups (not root, a container) servers start uncapped and the hub's log says
+  so. ``SystemdSpawner`` (package ``jupyterhub-systemdspawner``) does the same with systemd units, plus a
+  CPU cap, but needs systemd as the init system. For bigger classes, see the README.
 - **The course's environment for every user**: each server runs ``jupyterhub-singleuser`` from
   ``$HUB_PREFIX/venv`` (``make hub-install``), built on Debian's ``/usr/bin/python3``, which every user
   can run (the course's ``.venv`` points at an interpreter under root's home, which other users cannot
@@ -39,10 +45,13 @@ Settings (environment variables, set by ``make hub``; all optional):
 ``BACKPROP_HUB_API_PORT``, ``BACKPROP_HUB_PROXY_API_PORT``  the hub's and the proxy's internal ports on
                                  127.0.0.1 (default 8081, 8001)
 ``BACKPROP_HUB_STUDENT_GROUP``, ``BACKPROP_HUB_INSTRUCTOR_GROUP``  the two Unix groups
+``BACKPROP_HUB_MEM_LIMIT``        each user's memory cap, all their processes together: bytes or 512M, 2G
+                                 (default 2G); 0: no cap
 ``BACKPROP_HUB_API_TOKEN``       a token (at least 32 characters) for scripts that manage the class through
                                  the hub's REST API (create users, start servers, use them); none by default
 """
 import grp
+import logging
 import os
 import pwd
 from pathlib import Path
@@ -113,6 +122,58 @@ def is_instructor(username: str) -> bool:
     return username in group.gr_mem or pwd.getpwnam(username).pw_gid == group.gr_gid
 
 
+# ------------------------------------------------------------------------------------------- memory per user
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_UNITS = {"K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4}
+
+
+def memory_bytes(text: str) -> int:
+    """``"2G"`` -> 2147483648 (K, M, G, T: powers of 1024; a plain number is bytes); 0 means no cap."""
+    text = text.strip().upper()
+    try:
+        return int(text[:-1]) * _UNITS[text[-1]] if text[-1:] in _UNITS else int(text)
+    except ValueError:
+        raise ValueError(f"BACKPROP_HUB_MEM_LIMIT: expected bytes or a number with K, M, G or T (e.g. 2G), "
+                         f"got {text!r}") from None
+
+
+MEM_LIMIT = memory_bytes(os.environ.get("BACKPROP_HUB_MEM_LIMIT") or "2G")
+c.Spawner.mem_limit = MEM_LIMIT or None  # what JupyterHub shows and passes on as MEM_LIMIT; enforced below
+
+
+def user_memory_cgroup(username: str, limit: int) -> Path | None:
+    """The memory cgroup of ``username``'s server, made (or kept) with the cap ``limit`` in bytes, RAM and swap
+    together: its ``cgroup.procs`` file, or None (with a warning) where cgroups cannot be written."""
+    v2 = (CGROUP_ROOT / "cgroup.subtree_control").is_file()
+    base = CGROUP_ROOT if v2 else CGROUP_ROOT / "memory"
+    if os.geteuid() != 0 or not os.access(base, os.W_OK) or (v2 and "memory" not in
+                                                                (base / "cgroup.subtree_control").read_text().split()):
+        logging.getLogger("JupyterHub").warning("No memory cap for %s: no writable memory cgroup at %s", username, base)
+        return None
+    group = base / f"backprop-hub-{username}"
+    group.mkdir(exist_ok=True)
+    # v1 wants RAM <= RAM+swap at every step: RAM+swap first when the cap grows, after RAM when it shrinks.
+    caps = (("memory.max", limit), ("memory.swap.max", 0)) if v2 else (
+        ("memory.memsw.limit_in_bytes", limit), ("memory.limit_in_bytes", limit), ("memory.memsw.limit_in_bytes", limit))
+    for name, value in caps:
+        try:
+            (group / name).write_text(str(value))
+        except OSError:  # absent (no swap accounting), or the first v1 step of a shrinking cap
+            pass
+    if int((group / ("memory.max" if v2 else "memory.limit_in_bytes")).read_text()) > limit:
+        raise RuntimeError(f"the memory cap of {username} could not be set in {group}")
+    return group / "cgroup.procs"
+
+
+def joining_cgroup(procs: Path, setuid):
+    """A ``preexec_fn``: the new process (still root, before ``exec``) moves into the cgroup whose ``cgroup.procs``
+    is ``procs``, then becomes the user (``setuid``, the spawner's own); every process it starts stays there."""
+    def preexec() -> None:
+        procs.write_text(str(os.getpid()))
+        setuid()
+    return preexec
+
+
 def prepare_server(spawner) -> None:
     """Before a user's server starts (as root, in the hub): their environment, folder and view.
 
@@ -121,8 +182,13 @@ def prepare_server(spawner) -> None:
     package first on PYTHONPATH (the hub environment has the students' copy only), and the formgrader with its
     Content-Security-Policy (etc/jupyter-instructor).
     Students: their home folder made private (700), and the students' view.
+    Everyone's server starts in their own memory cgroup capped at ``MEM_LIMIT`` (:func:`user_memory_cgroup`).
     """
     username = spawner.user.name
+    procs = user_memory_cgroup(username, MEM_LIMIT) if MEM_LIMIT else None
+    if procs is not None:
+        spawner.popen_kwargs = {**spawner.popen_kwargs,
+                                "preexec_fn": joining_cgroup(procs, spawner.make_preexec_fn(username))}
     environment = {
         "PATH": f"{HUB_BIN}:/usr/local/bin:/usr/bin:/bin",
         "VIRTUAL_ENV": str(HUB_BIN.parent),
