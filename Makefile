@@ -26,7 +26,7 @@ help:
 	@echo "                grades-canvas.csv (Canvas's import; ARGS='--roster roster.csv')"
 	@echo "make report     the class at a glance: class-report.html, one offline page with figures (ARGS='--roster roster.csv')"
 	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades/report: a PostgreSQL gradebook"
-	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
+	@echo "make similarity groups of students whose solution code is near-identical (or matches the package's reference) -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
 	@echo "make student-copy DEST=dir   what students need: the lessons and the package parts they import"
 	@echo "a class on one server (README, 'A class on one server (JupyterHub)'), as root:"
 	@echo "make hub-install  JupyterHub, the proxy and the course's environment for every user (HUB_PREFIX=$(HUB_PREFIX))"
