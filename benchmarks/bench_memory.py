@@ -27,7 +27,7 @@ from .bench_autograde import ROOT
 LESSONS = ("07-training", "09-your-own-network", "10-autograd")
 RESULTS = Path(__file__).resolve().parent / "results" / "memory.md"
 #: deploy/jupyterhub_config.py's default cap.
-DEFAULT_CAP_MIB = 2048
+DEFAULT_CAP_MIB = 1024
 
 
 def _mib(pid: int, field: str) -> float:

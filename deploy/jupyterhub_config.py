@@ -14,7 +14,7 @@ server (JupyterHub)", says how to prepare the server. What it sets up:
   nothing but root for the hub. JupyterHub's ``c.Spawner.mem_limit`` is only a hint to this spawner (it
   sets ``MEM_LIMIT`` in the environment and enforces nothing), so the hub enforces it itself: each user's
   server starts in a memory cgroup of that user's own (``backprop-hub-<user>``, cgroup v1 or v2), capped at
-  ``BACKPROP_HUB_MEM_LIMIT`` (default 2G: a server with a kernel running a lesson takes 0.3 to 0.4 GiB, see
+  ``BACKPROP_HUB_MEM_LIMIT`` (default 1G: a server with a kernel running a lesson takes about 0.3 GiB, see
   the README); its kernels, terminals and everything they start stay in it, and when the whole exceeds the
   cap the kernel kills a process of that user (their kernel, which JupyterLab offers to restart), nobody
   else's. Without writable cgroups (not root, a container) servers start uncapped and the hub's log says
@@ -46,7 +46,7 @@ Settings (environment variables, set by ``make hub``; all optional):
                                  127.0.0.1 (default 8081, 8001)
 ``BACKPROP_HUB_STUDENT_GROUP``, ``BACKPROP_HUB_INSTRUCTOR_GROUP``  the two Unix groups
 ``BACKPROP_HUB_MEM_LIMIT``        each user's memory cap, all their processes together: bytes or 512M, 2G
-                                 (default 2G); 0: no cap
+                                 (default 1G); 0: no cap
 ``BACKPROP_HUB_API_TOKEN``       a token (at least 32 characters) for scripts that manage the class through
                                  the hub's REST API (create users, start servers, use them); none by default
 """
@@ -137,7 +137,7 @@ def memory_bytes(text: str) -> int:
                          f"got {text!r}") from None
 
 
-MEM_LIMIT = memory_bytes(os.environ.get("BACKPROP_HUB_MEM_LIMIT") or "2G")
+MEM_LIMIT = memory_bytes(os.environ.get("BACKPROP_HUB_MEM_LIMIT") or "1G")
 c.Spawner.mem_limit = MEM_LIMIT or None  # what JupyterHub shows and passes on as MEM_LIMIT; enforced below
 
 
