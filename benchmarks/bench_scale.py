@@ -86,20 +86,26 @@ def _graded(course: Path, workers: int, meter: _CpuMeter) -> tuple[float, float]
     return time.perf_counter() - start, meter.seconds() - cpu
 
 
-def _replayed(course: Path, templates: Path) -> dict:
+def _replayed(course: Path, templates: Path, shared: bool = True) -> dict:
     """Run the writer-alone replay in a child process (see :func:`_replay`); its measurements."""
-    result = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "replay", str(course), str(templates)],
+    result = subprocess.run([sys.executable, "-m", "benchmarks.bench_scale", "replay", str(course), str(templates),
+                             "shared" if shared else "separate"],
                             capture_output=True, text=True, env=_env(), cwd=ROOT)
     if result.returncode:
         raise RuntimeError(f"the replay failed:\n{result.stdout}\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _replay(course: Path, templates: Path) -> dict:
+def _replay(course: Path, templates: Path, shared: bool = True) -> dict:
     """``autograde`` of ``course`` whose pool returns the real results of ``templates`` (the autograded
-    folder of a graded class: student ``k`` gets the result of the template of the same variant)."""
+    folder of a graded class: student ``k`` gets the result of the template of the same variant).
+    ``shared`` False: as before :func:`parallel.one_engine`, every nbgrader Gradebook with its own engine."""
+    import contextlib
+
     from backprop_core.grading import canary, instructor, parallel
 
+    if not shared:
+        parallel.one_engine = lambda url: contextlib.nullcontext()
     known = sorted(p.name for p in templates.iterdir())
     by_variant = {_variant(int(name.removeprefix("student"))): name for name in known}
 
@@ -232,4 +238,4 @@ def _write_results(rows: list[Row], numbers: dict) -> None:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["replay"]:
-    print(json.dumps(_replay(Path(sys.argv[2]), Path(sys.argv[3]))))
+    print(json.dumps(_replay(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4:5] != ["separate"])))

@@ -439,7 +439,8 @@ def _grade_in_parallel(api, root: Path, report: Report, todo: list[_Pending], wo
 
     # The cluster starts (in the background) first; the canaries run on it before anything is recorded.
     parts: dict = {}
-    with parallel.GradingPool(workers, scheduler, len(todo), log=report.ok) as pool:
+    with parallel.GradingPool(workers, scheduler, len(todo), log=report.ok) as pool, \
+            parallel.one_engine(api.coursedir.db_url):
         stop = _canary_problem(api, root, pool, todo, parts, report.ok)
         if stop:
             report.fail(stop)

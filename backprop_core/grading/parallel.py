@@ -51,7 +51,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 __all__ = ["ClusterSettingsError", "GradingPool", "GradingResult", "GradingTask", "RemoteScheduler",
-           "definition_snapshot", "grade_submission", "read_folder", "record_result", "remote_scheduler"]
+           "definition_snapshot", "grade_submission", "one_engine", "read_folder", "record_result",
+           "remote_scheduler"]
 
 #: Environment variables of the course that decide how a submission is graded (timeouts, limits).
 SETTINGS_PREFIX = "BACKPROP_"
@@ -312,6 +313,38 @@ def record_result(api, root: Path, result: GradingResult) -> None:
                                   "student": result.student}}
         for step in (SaveAutoGrades(parent=api), AssignLatePenalties(parent=api)):
             nb, resources = step.preprocess(nb, resources)
+
+
+@contextlib.contextmanager
+def one_engine(db_url: str):
+    """While it lasts, every nbgrader ``Gradebook`` of ``db_url`` in this process shares one SQLAlchemy engine.
+
+    nbgrader makes a new engine for each ``Gradebook`` it opens: recording one notebook opens five (this
+    module's, ``SaveAutoGrades``', ``AssignLatePenalties``', the completion records'), so SQLAlchemy's cache
+    of compiled statements starts empty each time and the one writer spends most of its CPU compiling the
+    same SQL again (``benchmarks/bench_scale.py``, the writer alone). Only ``db_url`` shares: the sandboxes'
+    scratch gradebooks (one per task) keep their own engines. ``Gradebook.close()`` still returns its
+    connections (it disposes of the pool, which the engine refills on its next use).
+    """
+    import nbgrader.api
+
+    original, shared = nbgrader.api.create_engine, {}
+
+    def create_engine(url, *args, **kwargs):
+        if str(url) != db_url or args:
+            return original(url, *args, **kwargs)
+        key = tuple(sorted(kwargs.items()))
+        if key not in shared:
+            shared[key] = original(url, **kwargs)
+        return shared[key]
+
+    nbgrader.api.create_engine = create_engine
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = original
+        for engine in shared.values():
+            engine.dispose()
 
 
 def _remove(path: Path) -> None:
