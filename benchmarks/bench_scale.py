@@ -180,8 +180,8 @@ def run() -> list[Row]:
                 runs[workers] = _graded(course, workers, meter)
                 if workers == WORKERS[0]:
                     templates = course / "autograded"
-            replay_course = _class(released, tmp / "replay", REPLAY_STUDENTS, lessons)
-            replay = _replayed(replay_course, templates)
+            before = _replayed(_class(released, tmp / "replay-separate", REPLAY_STUDENTS, lessons), templates, False)
+            replay = _replayed(_class(released, tmp / "replay", REPLAY_STUDENTS, lessons), templates)
             runaway_cpu = _runaway(released, tmp / "runaway", meter)
     finally:
         meter.close()
@@ -189,7 +189,8 @@ def run() -> list[Row]:
     if replay["graded"] != replayed:
         raise RuntimeError(f"the replay recorded {replay['graded']} of {replayed} results: {replay['failed']}")
     # The writer's seconds per notebook with a core of its own: wall less its wait for a CPU (the machine is shared).
-    writer_wall, writer_cpu = (replay["wall"] - replay.get("queued", 0.0)) / replayed, replay["cpu"] / replayed
+    writer_wall, writer_cpu = (replay["wall"] - replay["queued"]) / replayed, replay["cpu"] / replayed
+    before_wall, before_cpu = (before["wall"] - before["queued"]) / replayed, before["cpu"] / replayed
     rate = {w: 60 * notebooks / wall for w, (wall, _) in runs.items()}
     cpu = {w: c / notebooks for w, (_, c) in runs.items()}
     most = max(runs)
@@ -208,9 +209,10 @@ def run() -> list[Row]:
         *[Row(f"CPU per notebook, {w} worker{'s' * (w > 1)}", f"every process ({meter.how})", cpu[w], "1 worker",
               cpu[one], "s", "(where more workers cost)", True) for w in WORKERS],
         Row(f"the one writer alone: {replayed} results recorded", "notebooks per second (wall, less CPU wait)",
-            1 / writer_wall,
-            "its CPU only", 1 / writer_cpu if writer_cpu else float("inf"), "nb/s", "(the ceiling of any cluster)",
-            replay["exit"] == 0),
+            1 / writer_wall, "an engine per Gradebook (before)", 1 / before_wall, "nb/s",
+            "(the ceiling of any cluster)", replay["exit"] == 0),
+        Row("the one writer alone, its CPU only", "CPU-seconds per notebook", writer_cpu,
+            "an engine per Gradebook (before)", before_cpu, "s", "(context)", True),
         Row("a runaway cell (lesson 01, while True)", "CPU of its notebook", runaway_cpu, "a notebook",
             cpu[one], "s", "(context)", True),
         Row(f"projected: {PROJECTED_STUDENTS} students × {len(lessons)} lessons, {CORES} cores",
@@ -220,7 +222,9 @@ def run() -> list[Row]:
     _write_results(rows, {
         "students": STUDENTS, "lessons": len(lessons), "workers": list(WORKERS), "replayed": replayed,
         "writer seconds per notebook (wall less CPU wait, CPU)": [round(writer_wall, 4), round(writer_cpu, 4)],
-        "writer wall and CPU wait, whole replay": [round(replay["wall"], 1), round(replay.get("queued", 0.0), 1)],
+        "writer wall and CPU wait, whole replay": [round(replay["wall"], 1), round(replay["queued"], 1)],
+        "before one_engine: writer seconds per notebook (wall less CPU wait, CPU)": [round(before_wall, 4),
+                                                                                    round(before_cpu, 4)],
         "grading CPU per notebook (most workers, writer taken out)": round(grading_cpu, 3),
         "two-worker efficiency against this machine's ceiling": round(efficiency, 3),
         "machine ceiling for two processes": round(ceiling, 3), "runaway CPU": round(runaway_cpu, 1),
