@@ -99,7 +99,9 @@ def _replayed(course: Path, templates: Path, shared: bool = True) -> dict:
 def _replay(course: Path, templates: Path, shared: bool = True) -> dict:
     """``autograde`` of ``course`` whose pool returns the real results of ``templates`` (the autograded
     folder of a graded class: student ``k`` gets the result of the template of the same variant).
-    ``shared`` False: as before :func:`parallel.one_engine`, every nbgrader Gradebook with its own engine."""
+    ``shared`` False: as before :func:`parallel.one_engine`, every nbgrader Gradebook with its own engine.
+    Measured from the first result asked for to the end: what each notebook costs (the run's setup, the lessons'
+    gradebook snapshots, made once per run, is ``setup``, wall seconds)."""
     import contextlib
 
     from backprop_core.grading import canary, instructor, parallel
@@ -125,16 +127,20 @@ def _replay(course: Path, templates: Path, shared: bool = True) -> dict:
             return [canary.CanaryResult(task.lesson) for task in tasks]
 
         def results(self, tasks):
+            # The per-notebook phase starts here: the lessons' snapshots were made (once per run) for the canaries.
+            marks.update(wall=time.perf_counter(), cpu=time.process_time(), queued=_waiting_for_a_cpu())
             for task in tasks:
                 template = by_variant[_variant(int(task.student.removeprefix("student")))]
                 files = parallel.read_folder(templates / template / task.lesson)
                 yield parallel.GradingResult(task.student, task.lesson, True, files=files)
 
+    marks: dict = {}
     parallel.GradingPool = ReplayPool
-    cpu, start, queued = time.process_time(), time.perf_counter(), _waiting_for_a_cpu()
+    start = time.perf_counter()
     report = instructor.autograde(course, [], [], force=False, workers=1)
-    wall, cpu, queued = time.perf_counter() - start, time.process_time() - cpu, _waiting_for_a_cpu() - queued
-    return {"wall": wall, "cpu": cpu, "queued": queued, "exit": report.exit_code,
+    end = time.perf_counter()
+    return {"wall": end - marks["wall"], "cpu": time.process_time() - marks["cpu"],
+            "queued": _waiting_for_a_cpu() - marks["queued"], "setup": marks["wall"] - start, "exit": report.exit_code,
             "graded": sum("points (" in line for line in report.done), "failed": report.failed[:5]}
 
 
