@@ -153,8 +153,8 @@ def user_memory_cgroup(username: str, limit: int) -> Path | None:
     group = base / f"backprop-hub-{username}"
     group.mkdir(exist_ok=True)
     # v1 wants RAM <= RAM+swap at every step: RAM+swap first when the cap grows, after RAM when it shrinks.
-    caps = (("memory.max", limit), ("memory.swap.max", 0)) if v2 else (
-        ("memory.memsw.limit_in_bytes", limit), ("memory.limit_in_bytes", limit), ("memory.memsw.limit_in_bytes", limit))
+    both = ("memory.memsw.limit_in_bytes", limit)
+    caps = (("memory.max", limit), ("memory.swap.max", 0)) if v2 else (both, ("memory.limit_in_bytes", limit), both)
     for name, value in caps:
         try:
             (group / name).write_text(str(value))
