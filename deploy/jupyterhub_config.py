@@ -165,6 +165,15 @@ def user_memory_cgroup(username: str, limit: int) -> Path | None:
     return group / "cgroup.procs"
 
 
+def remove_user_cgroup(spawner) -> None:
+    """After a user's server stopped: remove their cgroup, once empty (the next start makes it again)."""
+    for base in (CGROUP_ROOT, CGROUP_ROOT / "memory"):
+        try:
+            (base / f"backprop-hub-{spawner.user.name}").rmdir()
+        except OSError:  # absent, or a process of the user still in it
+            pass
+
+
 def joining_cgroup(procs: Path, setuid):
     """A ``preexec_fn``: the new process (still root, before ``exec``) moves into the cgroup whose ``cgroup.procs``
     is ``procs``, then becomes the user (``setuid``, the spawner's own); every process it starts stays there."""
@@ -210,3 +219,4 @@ def prepare_server(spawner) -> None:
 
 
 c.Spawner.pre_spawn_hook = prepare_server
+c.Spawner.post_stop_hook = remove_user_cgroup
