@@ -15,7 +15,7 @@ or the untouched release (zero deserved), with one thing done to it:
   flags removed, turned into markdown, points edited, a public test made a
   graded one): graded from the gradebook's copy, so it neither earns nor costs.
 
-Without the plug-ins of ``backprop_core.grading.nbgrader_ext`` every one of
+Without the plug-ins of ``backprop_core.grading.judge.nbgrader_ext`` every one of
 these is "NOT graded" (a KeyError, MissingEntry, "Kernel died", "Timeout
 waiting for IOPub output"), or loses its points to stderr.
 """
@@ -33,9 +33,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_core.grading.kernel_output import OutputBudget
-from backprop_core.grading.nbgrader_ext.stderr import mark_lines
-from backprop_core.grading.nbgrader_ext.test_cells import choose_originals
+from backprop_core.grading.answerfree.kernel_output import OutputBudget
+from backprop_core.grading.judge.nbgrader_ext.stderr import mark_lines
+from backprop_core.grading.judge.nbgrader_ext.test_cells import choose_originals
 from test_grading_course import SAMPLE, _nb, instructor, new_course
 
 LESSON = "00-sample"

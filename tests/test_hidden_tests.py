@@ -1,13 +1,13 @@
 """Hidden tests judged outside the student's process (issue 11, items 2 and 3), piece by piece.
 
-- :mod:`backprop_core.grading.wire`: every value a case or an answer holds goes
+- :mod:`backprop_core.grading.student_process.wire`: every value a case or an answer holds goes
   through plain JSON and comes back equal; what it cannot carry comes back as
   an :class:`Unreadable` that equals nothing; malformed data is refused.
-- :mod:`backprop_core.grading.exam_build`: for every registered exercise, the
+- :mod:`backprop_core.grading.judge.exam_build`: for every registered exercise, the
   build has no registry, no viz, and each function the exercise replaces (and
   every function that calls one) raises ``ReferenceRemovedError`` — on disk, in
   ``inspect.getsource`` and when called, in a real sandboxed process.
-- :func:`backprop_core.grading.hidden_tests.judge_exercise`: the real sandbox,
+- :func:`backprop_core.grading.judge.hidden_tests.judge_exercise`: the real sandbox,
   for each registered exercise, judges the reference's own answers typed out
   by a student (full marks) and a copy of each known mistake (named).
 
@@ -25,11 +25,12 @@ import textwrap
 import numpy as np
 import pytest
 
-from backprop_core.grading import case_functions, exercises, wire
-from backprop_core.grading.exam_build import exam_build
-from backprop_core.grading.hidden_tests import HiddenTestSettings, judge_exercise
-from backprop_core.grading.references import as_function
-from backprop_core.grading.sandbox import bwrap_executable, run_sandboxed
+from backprop_core.grading.student_process import case_functions, wire
+from backprop_core.grading import exercises
+from backprop_core.grading.judge.exam_build import exam_build
+from backprop_core.grading.judge.hidden_tests import HiddenTestSettings, judge_exercise
+from backprop_core.grading.answerfree.references import as_function
+from backprop_core.grading.judge.sandbox import bwrap_executable, run_sandboxed
 from backprop_core.nn.network import Network
 
 EXERCISES = exercises.all_exercises()

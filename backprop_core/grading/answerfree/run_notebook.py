@@ -7,7 +7,7 @@
 (:data:`RUNNER`; run as a file rather than with ``-m``: see :func:`_bare_parent_packages`.)
 The kernel starts inside the same sandbox and talks to this process over Unix
 sockets in the private ``/tmp`` (the sandbox has no network). Cells run with
-:class:`~backprop_core.grading.cell_guard.GuardedClient` (nbgrader is not imported here): a
+:class:`~backprop_core.grading.answerfree.cell_guard.GuardedClient` (nbgrader is not imported here): a
 cell past its timeout is interrupted (the kernel restarted if it will not
 stop), each cell's output is capped, a dead kernel is restarted and the rest
 runs. The hidden test cells arrive empty: they are judged outside
@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
     manager = _start_kernel(source, config)
     import nbformat
 
-    from backprop_core.grading.cell_guard import GuardedClient
+    from backprop_core.grading.answerfree.cell_guard import GuardedClient
 
     with open(settings_path, encoding="utf-8") as file:
         settings = json.load(file)

@@ -264,7 +264,7 @@ def _changed_report(exercise: str, names: list[str], namespace: dict) -> str:
 
 def _student_frames(error: BaseException) -> str:
     """The last lines of the traceback outside the course's own helpers: where in the student's code it failed."""
-    package = str(Path(__file__).resolve().parents[1])
+    package = str(Path(__file__).resolve().parents[2])
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if not f.filename.startswith((package, contextlib.__file__))]
     return "".join(traceback.format_list(frames[-3:])).rstrip()

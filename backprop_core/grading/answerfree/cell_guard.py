@@ -13,7 +13,7 @@ things still void the whole notebook ("NOT graded"):
 
 :class:`CellGuard` keeps the promise instead: each cell's output is cut
 after :attr:`~CellGuard.max_output_characters` with a note (stdout and
-stderr in the kernel itself, by :mod:`backprop_core.grading.kernel_output`,
+stderr in the kernel itself, by :mod:`backprop_core.grading.answerfree.kernel_output`,
 so that a flood never reaches the grader; anything else here); a cell that
 is still running :attr:`~CellGuard.stop_grace` seconds after its
 interrupt, or that killed the kernel, is stopped for good: the kernel is
@@ -22,9 +22,9 @@ and the notebook goes on with the next cell.
 
 :class:`CellGuard` is a mix-in for any nbclient ``NotebookClient``:
 :class:`GuardedClient` (plain nbclient) runs a whole notebook inside the grading
-sandbox (:mod:`backprop_core.grading.run_notebook`) without importing nbgrader,
+sandbox (:mod:`backprop_core.grading.answerfree.run_notebook`) without importing nbgrader,
 which costs about a second per notebook; nbgrader's own ``Execute`` with the
-same rules is ``backprop_core.grading.nbgrader_ext.GuardedExecute``.
+same rules is ``backprop_core.grading.judge.nbgrader_ext.GuardedExecute``.
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ from .kernel_output import cut_note
 __all__ = ["CellGuard", "GuardedClient", "output_size"]
 
 #: Run silently in every new kernel: each cell's stdout and stderr capped where they are written.
-CAP_IN_KERNEL = "__import__('backprop_core.grading.kernel_output', fromlist=['install']).install({limit})"
+CAP_IN_KERNEL = "__import__('backprop_core.grading.answerfree.kernel_output', fromlist=['install']).install({limit})"
 KERNEL_DIED = ("the Python kernel died while running this cell (e.g. it ran out of memory); "
                "the cells above were run again in a new kernel, and grading went on with the next cell")
 STILL_RUNNING = ("this cell was still running {grace:g} s after it was interrupted, so it was stopped by "

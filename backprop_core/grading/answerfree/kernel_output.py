@@ -4,7 +4,7 @@ An endless ``print`` loop writes hundreds of megabytes a second. The kernel
 holds all of it until its next flush and sends it as one message, which the
 grader then has to read: the grading stalls and runs out of memory long
 before the cell's timeout. Here the cap applies where the output is made:
-``CellGuard`` (in :mod:`backprop_core.grading.cell_guard`)
+``CellGuard`` (in :mod:`backprop_core.grading.answerfree.cell_guard`)
 calls :func:`install` in every kernel it starts, and from then on each cell's
 ``sys.stdout`` and ``sys.stderr`` together keep at most ``limit`` characters,
 the last of them a note that the rest was cut, and drop everything after.

@@ -25,7 +25,7 @@ module writes::
   0: Canvas leaves that student's assignment ungraded, so "could not be graded" stays distinct from
   a real 0. (Where Canvas already holds a score for that cell, its import preview lists the cell as
   changed; check it there before confirming.) Why a lesson is not graded is in
-  ``grades-status.csv`` (:mod:`~backprop_core.grading.gradesheet`).
+  ``grades-status.csv`` (:mod:`~backprop_core.grading.commands.gradesheet`).
 
 The file is UTF-8, comma-separated, quoted by Python's :mod:`csv` (names with commas, quotes or
 line breaks survive the trip).
@@ -102,7 +102,7 @@ def write_canvas_csv(rows: Iterable[LessonStatus], path: Path | str, points_poss
     Parameters
     ----------
     rows : iterable of LessonStatus
-        One per (student, lesson), as :func:`~backprop_core.grading.gradesheet.lesson_statuses` gives them;
+        One per (student, lesson), as :func:`~backprop_core.grading.commands.gradesheet.lesson_statuses` gives them;
         ``score`` is used only when ``status`` is ``graded``.
     path : Path or str
         The CSV to write (replaced whole: a reader never sees half a file).

@@ -8,9 +8,9 @@ renders the same page through ``templates/backprop_feedback``, which
   which browsers draw themselves, offline, with no script;
 - styles it with the course's own small style sheet (``feedback.css``), long lines wrapped;
 - names each test in the summary by its grade id and what it checks
-  (:class:`~backprop_core.grading.nbgrader_ext.feedback.DescribeTestCells`);
+  (:class:`~backprop_core.grading.judge.nbgrader_ext.feedback.DescribeTestCells`);
 - opens with a Content-Security-Policy that lets no script run and loads nothing: a second wall behind the
-  sanitizer (:class:`~backprop_core.grading.nbgrader_ext.sanitize.SanitizeStudentContent`), should any
+  sanitizer (:class:`~backprop_core.grading.judge.nbgrader_ext.sanitize.SanitizeStudentContent`), should any
   student script ever reach the page, it would not run.
 
 One self-contained file per notebook (tens of kilobytes, plus the pictures the

@@ -48,7 +48,7 @@ def status_of(record: Record | None, submitted: str | None, in_gradebook: bool) 
     Parameters
     ----------
     record : Record or None
-        Its grading record (:mod:`~backprop_core.grading.completion`).
+        Its grading record (:mod:`~backprop_core.grading.commands.completion`).
     submitted : str or None
         Checksum of its folder under ``submitted/``, None when there is none.
     in_gradebook : bool

@@ -1,6 +1,6 @@
 """A Content-Security-Policy for the formgrader's pages that show a submission: the second wall.
 
-:class:`~backprop_core.grading.nbgrader_ext.sanitize.SanitizeStudentContent` cleans what a submission's page
+:class:`~backprop_core.grading.judge.nbgrader_ext.sanitize.SanitizeStudentContent` cleans what a submission's page
 shows. Should anything of the student's ever get past it, this Jupyter server extension keeps it from running
 on the server's origin (where a script could use the instructor's contents API and terminals):
 

@@ -2,7 +2,7 @@
 
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
-    python -m backprop_core.grading.similarity [--root COURSE] [--threshold 0.9] [--min-tokens 50] [lesson ...]
+    python -m backprop_core.grading.commands.similarity [--root COURSE] [--threshold 0.9] [--min-tokens 50] [lesson ...]
 
 For every lesson (the folders of ``COURSE/solutions/``, or those named), it reads
 each submission ``COURSE/submitted/<student>/<lesson>/<lesson>.ipynb`` and takes the
@@ -526,8 +526,8 @@ def reference_sources(exercise: str) -> tuple[dict[str, str], list[str]]:
     problems : list of str
         A reference whose source could not be read, and why.
     """
-    from . import exercises
-    from .references import as_function, reference_name
+    from .. import exercises
+    from ..answerfree.references import as_function, reference_name
 
     try:
         registered = exercises.get(exercise)
@@ -610,7 +610,7 @@ def _solution_source(cell: Any) -> tuple[tuple[str, str] | None, str | None]:
 
 def understanding_questions(lesson: str) -> set[str]:
     """The understanding questions of ``lesson``: never compared, as right answers are alike by nature."""
-    from . import exercises
+    from .. import exercises
 
     return {exercise.name for exercise in exercises.for_lesson(lesson) if exercise.question is not None}
 
@@ -618,7 +618,7 @@ def understanding_questions(lesson: str) -> set[str]:
 def lesson_exercises(root: Path, lesson: str) -> set[str]:
     """Exercise names of ``lesson``: registered in the package, and the solution cells
     of ``solutions/<lesson>/<lesson>.ipynb``; its understanding questions left out."""
-    from . import exercises
+    from .. import exercises
 
     names = {exercise.name for exercise in exercises.for_lesson(lesson)}
     source = root / SOLUTIONS / lesson / f"{lesson}.ipynb"
@@ -782,7 +782,7 @@ def _min_tokens(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(prog="python -m backprop_core.grading.similarity",
+    parser = _OneLineParser(prog="python -m backprop_core.grading.commands.similarity",
                             description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="course root, the folder of nbgrader_config.py (default: .)")
     parser.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD,

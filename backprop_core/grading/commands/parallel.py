@@ -232,7 +232,7 @@ def autograde_in_copy(task: GradingTask, extra_config: str = "", inspect: Callab
     with ``success``, and ``error``/``log`` on failure) and what ``inspect(root)`` made of the copy before
     it was deleted (None without ``inspect``). Never raises for a submission's sake.
     """
-    from .instructor import _api  # here: a worker imports nbgrader once, on its first task
+    from . import nbgrader_api  # here: a worker imports nbgrader once, on its first task
 
     quiet_nbgrader()
     with _scratch("grading-") as tmp:
@@ -242,7 +242,7 @@ def autograde_in_copy(task: GradingTask, extra_config: str = "", inspect: Callab
             (root / "gradebook.db").write_bytes(task.gradebook)
             _write_private(root / "nbgrader_config.py", task.config + _overrides(root, task.case_key) + extra_config)
             with _course_settings(task.settings):
-                outcome = _api(root).autograde(task.lesson, task.student, force=True, create=True)
+                outcome = nbgrader_api.api(root).autograde(task.lesson, task.student, force=True, create=True)
         except BaseException as error:  # noqa: BLE001 (a broken task, even a SystemExit, is reported, never fatal)
             outcome = {"success": False, "error": f"{type(error).__name__}: {error}"}
         return outcome, (inspect(root) if inspect is not None else None)
@@ -257,7 +257,6 @@ def grade_submission(task: GradingTask) -> GradingResult:
     goes wrong comes back as ``success=False`` and a reason.
     """
     from . import canary
-    from .instructor import _error_text
 
     start, cpu = time.perf_counter(), _cpu_seconds()
     check = canary.for_task(task)
@@ -275,7 +274,7 @@ def grade_submission(task: GradingTask) -> GradingResult:
     could_not_run = canary.could_not_run_line(outcome).removeprefix("not graded: ")
     return GradingResult(
         task.student, task.lesson, done,
-        "" if done else (could_not_run or _error_text(outcome) if not outcome.get("success")
+        "" if done else (could_not_run or nbgrader_api.error_text(outcome) if not outcome.get("success")
                          else "nbgrader wrote no result"),
         files if done else {}, time.perf_counter() - start, _cpu_seconds() - cpu, _worker_name())
 
@@ -541,5 +540,7 @@ def _dask_logs_at(level: int):
 
 
 def _import_grading() -> None:
-    from . import instructor  # noqa: F401 (nbgrader with it)
+    from nbgrader.apps import NbGraderAPI  # noqa: F401 (a worker's first task then finds nbgrader imported)
+
+    from . import canary, nbgrader_api  # noqa: F401
 

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..judge.case_seeds import gradebook_file
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock; the runs are then not locked (a warning says so)
@@ -41,12 +43,8 @@ def lock_path(db_url: str, root: Path) -> Path:
     root : Path
         The course root (where ``nbgrader_config.py`` is).
     """
-    from sqlalchemy.engine import make_url
-
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        database = Path(url.database)
-        database = database if database.is_absolute() else root / database
+    database = gradebook_file(db_url, root)
+    if database is not None:
         return database.with_name(database.name + ".lock")
     return root / SERVER_LOCK_NAME
 

@@ -110,7 +110,7 @@ log = logging.getLogger(__name__)
 SCRATCH = "/scratch"
 
 #: The package directory this module belongs to (``backprop_core``), wherever it is installed.
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 #: Top-level system directories bound read-only (or recreated as symlinks on merged-/usr systems).
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")

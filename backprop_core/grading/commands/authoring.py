@@ -26,7 +26,7 @@ Everything else is derived, so that it is written in one place only:
   changes the id of the edited cell only.
 
 ``make release`` builds every lesson's notebook before nbgrader releases it;
-``python -m backprop_core.grading.authoring [--check] [lesson ...]`` builds
+``python -m backprop_core.grading.commands.authoring [--check] [lesson ...]`` builds
 (or, with ``--check``, only compares) the notebooks without nbgrader.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from . import exercises
+from .. import exercises
 
 SOURCE = "solutions"
 SOLUTION, PUBLIC = "solution", "public"
@@ -268,7 +268,7 @@ def build_lesson(root: Path, lesson: str) -> bool:
 
 # ------------------------------------------------------------------ command line
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.authoring",
+    parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.commands.authoring",
                                      description="Build solutions/<id>/<id>.ipynb from solutions/<id>/<id>.py.")
     parser.add_argument("lessons", nargs="*", help="lesson ids (default: every lesson with a text source)")
     parser.add_argument("--root", default=".", help="course root (default: .)")

@@ -1,4 +1,4 @@
-"""nbgrader's Execute with :class:`~backprop_core.grading.cell_guard.CellGuard`'s rules.
+"""nbgrader's Execute with :class:`~backprop_core.grading.answerfree.cell_guard.CellGuard`'s rules.
 
 Kept for running a notebook in-process under nbgrader (``nbgrader validate``, the benchmark's
 unsandboxed baseline); ``make autograde`` runs notebooks with :class:`.SandboxedExecute` instead.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nbgrader.preprocessors import Execute
 
-from ..cell_guard import CellGuard, output_size
+from ...answerfree.cell_guard import CellGuard, output_size
 
 __all__ = ["GuardedExecute", "output_size"]
 

@@ -5,10 +5,11 @@ compute the answer for them. :func:`exam_build` writes, once per exercise and
 package version, a copy of the package that the sandbox mounts in place of the
 real one:
 
-- the grader is gone: ``grading/`` keeps only what a lesson's cells import
-  for themselves (public-test helpers, the in-place rule, :mod:`.wire`,
-  :mod:`.student_side`), so the registry with every lesson's references, the
-  case generators and the known mistakes is not on disk;
+- the grader is gone: ``grading/`` keeps only its answer-free part
+  (:mod:`~backprop_core.grading.answerfree`: public-test helpers, the in-place
+  rule) and the student's process (:mod:`~backprop_core.grading.student_process`),
+  whole, as their import-linter contracts define them, so the registry with
+  every lesson's references, the case generators and the known mistakes is not on disk;
 - ``viz/`` is gone: pictures and widgets are not needed to grade;
 - in ``nn/`` and ``course/`` the functions the exercise replaces lose their
   body, and so does every function that could compute the same answer
@@ -43,20 +44,20 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .references import as_function
+from ..answerfree.references import as_function
 from .sandbox import private_folder
 
 __all__ = ["PACKAGE_DIR", "exam_build", "removed_functions"]
 
 #: The installed package directory (``backprop_core``), the source every build is made from.
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 #: Bump when what a build contains changes, so older builds are not reused.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 
-#: Of ``grading/``, only these modules are in a build: answer-free helpers the lessons' cells import.
-GRADING_KEPT = ("case_functions.py", "compare.py", "describe.py", "in_place.py", "kernel_output.py", "limits.py",
-                "notebook.py", "student_side.py", "wire.py")
+#: Of ``grading/``, a build holds these subpackages whole: the answer-free part and the student's process
+#: (their import-linter contracts in pyproject.toml say they import nothing else of ``grading``).
+GRADING_KEPT = ("answerfree", "student_process")
 
 #: Left out of every build, as paths relative to the package.
 LEFT_OUT = ("viz",)
@@ -65,8 +66,8 @@ GRADING_INIT = '''"""The grading package as a hidden test sees it: the public-te
 
 The grader runs outside this process; the registry of exercises is not in this build.
 """
-from .compare import ATOL, RTOL, default_compare
-from .notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
+from .answerfree.compare import ATOL, RTOL, default_compare
+from .answerfree.notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
 
 
 def check(*args, **kwargs):
@@ -142,7 +143,7 @@ def _sources(package: Path) -> dict[Path, str]:
         relative = path.relative_to(package)
         if relative.parts[0] in LEFT_OUT:
             continue
-        if relative.parts[0] == "grading" and (len(relative.parts) > 2 or relative.parts[1] not in GRADING_KEPT):
+        if relative.parts[0] == "grading" and (len(relative.parts) < 3 or relative.parts[1] not in GRADING_KEPT):
             continue
         found[relative] = path.read_text(encoding="utf-8")
     return found

@@ -2,11 +2,11 @@
 
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
-    python -m backprop_core.grading.instructor release            # solutions/<id>/<id>.py -> .ipynb -> lessons/
-    python -m backprop_core.grading.instructor autograde          # what under submitted/ is not graded yet
-    python -m backprop_core.grading.instructor feedback           # autograded/ -> feedback/ (HTML)
-    python -m backprop_core.grading.instructor grades             # gradebook -> grades.csv, grades-status.csv
-    python -m backprop_core.grading.instructor report             # the class at a glance -> class-report.html
+    python -m backprop_core.grading.commands.instructor release            # solutions/<id>/<id>.py -> .ipynb -> lessons/
+    python -m backprop_core.grading.commands.instructor autograde          # what under submitted/ is not graded yet
+    python -m backprop_core.grading.commands.instructor feedback           # autograded/ -> feedback/ (HTML)
+    python -m backprop_core.grading.commands.instructor grades             # gradebook -> grades.csv, grades-status.csv
+    python -m backprop_core.grading.commands.instructor report             # the class at a glance -> class-report.html
 
 ``make release``, ``make autograde``, ``make feedback``, ``make grades`` and
 ``make report`` call these. Each command wraps nbgrader's own API (``NbGraderAPI``): the
@@ -18,15 +18,15 @@ and skipped; the other students are graded, and what was graded before stays.
 The bookkeeping around nbgrader:
 
 - a submission counts as graded once its grading finished on the files now in
-  its folder (:mod:`~backprop_core.grading.completion`): a run that was
+  its folder (:mod:`~backprop_core.grading.commands.completion`): a run that was
   interrupted, failed or saw other files is redone by the next ``autograde``;
-- before ``autograde`` records anything, each lesson's canary (:mod:`~backprop_core.grading.canary`)
+- before ``autograde`` records anything, each lesson's canary (:mod:`~backprop_core.grading.commands.canary`)
   grades its reference and release in the students' sandbox: unless they score full and 0, the run
   stops, writes no grade and says why in one line;
 - commands that write the gradebook (``release``, ``autograde``) hold its lock
-  (:mod:`~backprop_core.grading.runlock`): a second one is refused;
+  (:mod:`~backprop_core.grading.commands.runlock`): a second one is refused;
 - ``grades`` writes, beside nbgrader's CSV, each lesson's status
-  (:mod:`~backprop_core.grading.gradesheet`): a lesson that could not be graded
+  (:mod:`~backprop_core.grading.commands.gradesheet`): a lesson that could not be graded
   never looks like a real 0.
 """
 from __future__ import annotations
@@ -42,9 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import authoring, canvas, case_seeds, gradebook_url, gradesheet, parallel, sandbox
-from .progress import Progress
+from ..judge import case_seeds, sandbox
+from . import authoring, canvas, gradesheet, nbgrader_api, parallel
 from .completion import FAILED, GRADING, Record, Records, folder_checksum
+from .progress import Progress
 from .runlock import LockHeld, RunLock, lock_path
 
 #: Course-relative directories (nbgrader's defaults, with our source/release names).
@@ -76,45 +77,6 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
-
-
-# ------------------------------------------------------------------ nbgrader
-def _ensure_tools_on_path() -> None:
-    # nbgrader runs the `alembic` executable for the gradebook: it lives beside
-    # this interpreter, which may not be on PATH (a venv used without activating it).
-    bindir = str(Path(sys.executable).parent)
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
-
-
-def _api(root: Path):
-    """nbgrader's API, configured by ``root/nbgrader_config.py``."""
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config_file = root / "nbgrader_config.py"
-    if not config_file.is_file():
-        raise SystemExit(f"no nbgrader_config.py in {root}: run from the course root or pass --root")
-    _ensure_tools_on_path()
-    config = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
-    api = NbGraderAPI(config=config)
-    gradebook_url.remember(root, os.environ.get("BACKPROP_GRADEBOOK_URL") or api.coursedir.db_url)
-    return api
-
-
-def _error_text(result: dict) -> str:
-    """The useful part of a failed nbgrader call: its error lines and the last traceback line."""
-    log = result.get("log") or ""
-    # The grader could not judge part of it (SandboxedExecute's NotGraded): its reason is the whole story.
-    not_graded = [ln.split("NotGraded: ", 1)[1].strip() for ln in log.splitlines() if "NotGraded: " in ln]
-    if not_graded:
-        return not_graded[-1]
-    lines = [ln.strip() for ln in log.splitlines() if "[ERROR]" in ln and "see the" not in ln.lower()]
-    causes = [ln.strip() for ln in (result.get("error") or log).splitlines()
-              if ln.strip() and not ln.startswith((" ", "Traceback", "[")) and ":" in ln]
-    text = "; ".join(dict.fromkeys(lines[-3:] + causes[-1:]))
-    return text or "nbgrader failed (no message)"
 
 
 # ------------------------------------------------------------------ course layout
@@ -180,7 +142,7 @@ def _build_from_text(root: Path, lesson: str) -> str:
 
 
 def _holding_the_lock(api, root: Path, command: str, report: Report, work) -> Report:
-    """Run ``work()`` holding the gradebook's lock (:mod:`~backprop_core.grading.runlock`): commands that
+    """Run ``work()`` holding the gradebook's lock (:mod:`~backprop_core.grading.commands.runlock`): commands that
     write the gradebook run one at a time. While another holds it, nothing is done and ``report`` says who."""
     try:
         with RunLock(lock_path(api.coursedir.db_url, root), command=f"instructor {command}") as lock:
@@ -195,7 +157,7 @@ def _holding_the_lock(api, root: Path, command: str, report: Report, work) -> Re
 
 def release(root: Path, wanted: list[str]) -> Report:
     """Build each lesson's notebook from its text source, then release it (nbgrader generate_assignment)."""
-    api, report = _api(root), Report()
+    api, report = nbgrader_api.api(root), Report()
     return _holding_the_lock(api, root, "release", report, lambda: _release_all(api, root, report, wanted))
 
 
@@ -215,7 +177,7 @@ def _release_all(api, root: Path, report: Report, wanted: list[str]) -> None:
         if result.get("success"):
             report.ok(f"{where}: {built}released to {RELEASE}/{lesson}/ ({time.perf_counter() - start:.1f} s)")
         else:
-            report.fail(f"{where}: NOT released: {_error_text(result)}")
+            report.fail(f"{where}: NOT released: {nbgrader_api.error_text(result)}")
 
 
 def _records(api) -> Records:
@@ -276,13 +238,13 @@ def autograde(root: Path, wanted: list[str], students: list[str], force: bool, w
     """Grade every submission that is not graded yet, in parallel, under the gradebook's lock.
 
     A submission is kept only when its grading finished on exactly the files now in its folder
-    (:mod:`~backprop_core.grading.completion`); anything else (never graded, interrupted, failed,
+    (:mod:`~backprop_core.grading.commands.completion`); anything else (never graded, interrupted, failed,
     changed since) is graded again, on ``workers`` worker processes (default: one per core) or on
-    the Dask cluster at ``scheduler`` (:mod:`~backprop_core.grading.parallel`), a ``tls://`` address
+    the Dask cluster at ``scheduler`` (:mod:`~backprop_core.grading.commands.parallel`), a ``tls://`` address
     reached with ``tls`` (the class's CA file, this client's certificate and key; each None: Dask's
     configuration). This process alone writes the gradebook.
     """
-    api, report = _api(root), Report()
+    api, report = nbgrader_api.api(root), Report()
     try:
         remote = parallel.remote_scheduler(scheduler, *tls) if scheduler else None
     except parallel.ClusterSettingsError as error:
@@ -369,7 +331,7 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
 
 
 def _canary_problem(api, root: Path, pool, todo: list[_Pending], parts: dict, log: Callable[[str], None]) -> str:
-    """Run each lesson's canary (:mod:`~backprop_core.grading.canary`) where the grading runs; the one line
+    """Run each lesson's canary (:mod:`~backprop_core.grading.commands.canary`) where the grading runs; the one line
     saying why the run must stop, or "" when every reference scored full and every release 0."""
     from . import canary
 
@@ -477,7 +439,7 @@ def feedback(root: Path, wanted: list[str], students: list[str], workers: int | 
     A submission that is not graded gets no page, and loses any earlier one: it would show a score that no
     longer stands.
     """
-    api, report = _api(root), Report()
+    api, report = nbgrader_api.api(root), Report()
     base = root / AUTOGRADED
     pairs = [(s.name, l.name) for s in sorted(base.iterdir()) if s.is_dir() and (not students or s.name in students)
              for l in sorted(s.iterdir()) if l.is_dir() and not l.name.startswith(".")
@@ -535,7 +497,7 @@ _WORKER_API = None
 def _feedback_worker(root: str) -> None:
     global _WORKER_API
     parallel.quiet_nbgrader()
-    _WORKER_API = _api(Path(root))
+    _WORKER_API = nbgrader_api.api(Path(root))
 
 
 def _feedback_page_in_worker(pair: tuple[str, str]) -> str | None:
@@ -546,7 +508,7 @@ def _feedback_page(api, pair: tuple[str, str]) -> str | None:
     """Write one submission's feedback pages (nbgrader's generate_feedback); None, or why it failed."""
     student, lesson = pair
     result = api.generate_feedback(lesson, student, force=True)
-    return None if result.get("success") else _error_text(result)
+    return None if result.get("success") else nbgrader_api.error_text(result)
 
 
 def _settle_grades_csv(path: Path, statuses: list[gradesheet.LessonStatus]) -> None:
@@ -585,10 +547,10 @@ def _write_sorted(path: Path, fields: list[str], rows: list[dict], keys: tuple[s
 
 def grades(root: Path, to: str, roster: str | None = None) -> Report:
     """Export nbgrader's CSV (``to``, as nbgrader writes it) and, beside it, each lesson's status
-    (:mod:`~backprop_core.grading.gradesheet`); print each student's total over the graded lessons."""
+    (:mod:`~backprop_core.grading.commands.gradesheet`); print each student's total over the graded lessons."""
     from nbgrader.plugins import CsvExportPlugin
 
-    api, report = _api(root), Report()
+    api, report = nbgrader_api.api(root), Report()
     destination = Path(to) if Path(to).is_absolute() else root / to
     running = RunLock.holder_if_running(lock_path(api.coursedir.db_url, root))
     if running:
@@ -624,11 +586,11 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
 
 
 def class_report(root: Path, to: str, roster: str | None = None, threshold: float | None = None) -> Report:
-    """Write the class at a glance (:mod:`~backprop_core.grading.report`) to ``to``: one offline HTML page."""
+    """Write the class at a glance (:mod:`~backprop_core.grading.commands.report`) to ``to``: one offline HTML page."""
     from . import report as class_page
     from .similarity import DEFAULT_THRESHOLD
 
-    api, report = _api(root), Report()
+    api, report = nbgrader_api.api(root), Report()
     destination = Path(to) if Path(to).is_absolute() else root / to
     try:
         students = canvas.read_roster(Path(roster)) if roster else None
@@ -683,7 +645,7 @@ def _threshold(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.instructor", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m backprop_core.grading.commands.instructor", description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", default=".", help="course root, the directory of nbgrader_config.py (default: .)")
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("release", help="build solutions/<id>/<id>.ipynb from <id>.py, then regenerate lessons/")

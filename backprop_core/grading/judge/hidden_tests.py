@@ -38,13 +38,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import exercises, in_place, wire
+from .. import exercises
+from ..answerfree import in_place
 from .checker import DEFAULT_SEED, Outcome, RemoteError, Verdict, cases_of, expected_outcomes, verdict
 from .exam_build import exam_build
-from .limits import WALL_BACKSTOP_FACTOR, stop_message
-from .sandbox import (PACKAGE_DIR, SandboxLimits, SandboxResult, UnreadableResult, private_scratch, read_result,
-                      run_sandboxed)
-from .student_side import READY
+from ..answerfree.limits import WALL_BACKSTOP_FACTOR, stop_message
+from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, UnreadableResult, private_scratch, read_result, run_sandboxed
+from ..student_process import wire
+from ..student_process.student_side import READY
 
 __all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "SubmissionBudget", "hidden_tests_of",
            "judge_exercise",
@@ -383,7 +384,7 @@ def _run_student_side(exercise, props, cells, cases, settings, build,
                              budget.left())
         limits = replace(settings.limits, wall_seconds=wall)
         budget.runs += 1
-        result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_side", "request.json",
+        result = run_sandboxed([sys.executable, "-m", "backprop_core.grading.student_process.student_side", "request.json",
                                 "results.jsonl"], scratch, limits, package=build)
         if not result.stdout.startswith(READY.encode()):
             raise _could_not_run(exercise, result)

@@ -1,6 +1,6 @@
 """``make student-copy``: the course as students get it, and no more.
 
-    python -m backprop_core.grading.student_copy DEST      # from the repository root
+    python -m backprop_core.grading.judge.student_copy DEST      # from the repository root
 
 A student copy holds, from the last commit:
 
@@ -8,16 +8,17 @@ A student copy holds, from the last commit:
   ``environment.yml``, ``etc/``, ``README.md`` without its part for instructors);
 - ``backprop_core``'s network maths, course content and pictures (``nn/``, ``course/``, ``viz/``): the
   lessons compute every number with them;
-- of ``backprop_core.grading``, only the modules the lessons' cells import, found by following the imports
-  from the names the lessons use (``public_test``, ``expect_close``, ...), with a new ``__init__.py``
-  exporting just those names, and ``lesson_references.py`` rewritten as two plain maps: the references of
-  the exercises whose demonstrations fall back on them (``yours_or_reference``), and the arguments an
-  exercise exists to change (``call_on_copies``), and nothing else.
+- of ``backprop_core.grading``, its answer-free part whole (:mod:`~backprop_core.grading.answerfree`, as
+  its import-linter contract defines it), with a new ``__init__.py`` exporting just the names the lessons
+  use (``public_test``, ``expect_close``, ...), and ``answerfree/lesson_references.py`` rewritten as two
+  plain maps: the references of the exercises whose demonstrations fall back on them
+  (``yours_or_reference``), and the arguments an exercise exists to change (``call_on_copies``), and
+  nothing else.
 
 So no exercise registry (cases, known mistakes, points, hidden tests' checks, understanding questions'
 answers), no hidden-test machinery, no nbgrader plug-ins or instructor commands, no ``solutions/``,
-``tests/``, ``benchmarks/`` or grading state. Lessons that come to need more of ``grading`` fail the build,
-naming what they import, rather than silently shipping it.
+``tests/``, ``benchmarks/`` or grading state. Lessons that come to need more of ``grading`` than its
+answer-free part fail the build, naming what they import, rather than silently shipping it.
 """
 from __future__ import annotations
 
@@ -36,11 +37,9 @@ GRADING = "backprop_core.grading"
 #: What a student copy takes from the last commit, before ``grading`` is cut down.
 SHIPPED = ("index.ipynb", "lessons", "backprop_core", "etc", "pyproject.toml", "environment.yml", "Makefile",
            "README.md", ".gitignore")
-#: Modules of ``grading`` a student copy must never hold, whatever the lessons import (see the module).
-NEVER_SHIPPED = ("exercises", "checker", "case_functions", "hidden_tests", "exam_build", "student_side",
-                 "nbgrader_ext", "instructor", "parallel", "similarity", "sandbox", "wire", "authoring")
-#: The generated module of references (its full-course twin looks them up in the registry).
-REFERENCES_MODULE = "lesson_references"
+#: What a student copy holds of ``grading``: its answer-free part, whole (import-linter's ``answer-free``
+#: contract in pyproject.toml: it imports nothing else of ``grading``).
+ANSWER_FREE = f"{GRADING}.answerfree"
 
 
 @dataclass
@@ -48,7 +47,7 @@ class LessonNeeds:
     """What the lessons' code cells take from ``backprop_core.grading``.
 
     names : names imported from, or read as attributes of, ``backprop_core.grading``
-    modules : submodules of it imported by name (``backprop_core.grading.notebook``)
+    modules : submodules of it imported by name (``backprop_core.grading.answerfree.notebook``)
     fallbacks : exercise names given to ``yours_or_reference``
     """
 
@@ -109,52 +108,6 @@ def _read_needs(tree: ast.AST, needs: LessonNeeds) -> None:
                 needs.fallbacks.add(node.args[0].id)
 
 
-def _module_file(package_root: Path, module: str) -> Path:
-    """``backprop_core.grading.x`` -> its file under ``package_root`` (the folder holding ``backprop_core``)."""
-    path = package_root.joinpath(*module.split("."))
-    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
-
-
-def _imported_grading_modules(file: Path, module: str) -> set[str]:
-    """The ``grading`` modules that ``module``'s source imports, at its top or inside functions."""
-    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                target = f"{base}.{node.module}" if node.module else base
-            else:
-                target = node.module or ""
-            candidates = [target] + [f"{target}.{a.name}" for a in node.names]  # `from . import x` imports a module
-        elif isinstance(node, ast.Import):
-            candidates = [a.name for a in node.names]
-        else:
-            continue
-        found.update(c for c in candidates if c.startswith(GRADING + ".") or c == GRADING)
-    return found
-
-
-def grading_closure(package_root: Path, start: set[str]) -> set[str]:
-    """Every ``grading`` module that the ``start`` modules import, directly or not (``start`` included).
-
-    The generated references module is a leaf: its full-course twin, which reads the registry, is never
-    followed.
-    """
-    keep, todo = set(), list(start)
-    while todo:
-        module = todo.pop()
-        if module in keep or module == GRADING:
-            continue
-        file = _module_file(package_root, module)
-        if not file.is_file():
-            continue  # a name imported from a module, not a module (`from .notebook import public_test`)
-        keep.add(module)
-        if module != f"{GRADING}.{REFERENCES_MODULE}":
-            todo.extend(_imported_grading_modules(file, module) - keep)
-    return keep
-
-
 def _defining_modules(names: set[str]) -> dict[str, str]:
     """name -> the ``grading`` module that defines it, read from the full course's package."""
     import importlib
@@ -168,8 +121,9 @@ def _defining_modules(names: set[str]) -> dict[str, str]:
         module = getattr(value, "__module__", None) or ""
         if not module.startswith(GRADING + "."):
             # a constant (RTOL): find the submodule whose source assigns it
-            module = next(f"{GRADING}.{p.stem}" for p in sorted(Path(grading.__file__).parent.glob("*.py"))
-                          if p.stem != "__init__" and _assigns(p, name))
+            answer_free = Path(grading.__file__).parent / ANSWER_FREE.rpartition(".")[2]
+            module = next((f"{ANSWER_FREE}.{p.stem}" for p in sorted(answer_free.glob("*.py"))
+                           if p.stem != "__init__" and _assigns(p, name)), GRADING)
         where[name] = module
     return where
 
@@ -188,7 +142,7 @@ def references_module(fallbacks: set[str]) -> str:
     registry (``exercises/lessonNN.py``) is copied in, with numpy, the only name such references use. The
     changes map is every exercise's ``changes`` that is not empty (argument names only).
     """
-    from . import exercises
+    from .. import exercises
 
     imports, copied, entries = set(), [], []
     for name in sorted(fallbacks):
@@ -241,7 +195,7 @@ def init_module(where: dict[str, str]) -> str:
         by_module.setdefault(module, []).append(name)
     lines = ['"""What the lessons use of the grading (the student copy: public tests and their helpers; the',
              'hidden tests and the exercise registry stay with the instructor)."""']
-    lines += [f"from .{module.rpartition('.')[2]} import {', '.join(sorted(names))}"
+    lines += [f"from .{module.removeprefix(GRADING + '.')} import {', '.join(sorted(names))}"
               for module, names in sorted(by_module.items())]
     lines += ["", f"__all__ = {sorted(where)!r}", ""]
     return "\n".join(lines)
@@ -281,43 +235,40 @@ def export_last_commit(repository: Path, dest: Path) -> None:
 
 
 def cut_grading_down(dest: Path) -> list[str]:
-    """Keep in ``dest``'s ``backprop_core/grading`` only what the lessons need; returns the modules kept.
+    """Keep in ``dest``'s ``backprop_core/grading`` only its answer-free part; returns the modules kept.
 
     Raises
     ------
     RuntimeError
-        The lessons need a module that a student copy must not hold (:data:`NEVER_SHIPPED`).
+        The lessons need a name or module of ``grading`` outside its answer-free part (:data:`ANSWER_FREE`).
     """
     notebooks = sorted((dest / "lessons").glob("*/*.ipynb")) + [dest / "index.ipynb"]
     return _cut_grading(dest, lesson_needs([n for n in notebooks if n.is_file()]))
 
 
-def _cut_grading(dest: Path, needs: LessonNeeds, also: tuple[str, ...] = ()) -> list[str]:
-    """:func:`cut_grading_down` for ``needs`` and the modules ``also`` (full names), whatever the lessons are."""
+def _cut_grading(dest: Path, needs: LessonNeeds) -> list[str]:
+    """:func:`cut_grading_down` for ``needs``, whatever the lessons are."""
     where = _defining_modules(needs.names)
-    start = set(where.values()) | needs.modules | set(also)
-    keep = grading_closure(dest, start)
-    refused = sorted(m for m in keep if m.split(".")[2] in NEVER_SHIPPED)
+    refused = sorted({m for m in set(where.values()) | needs.modules if not _answer_free(m)})
     if refused:
-        raise RuntimeError(f"the lessons need {', '.join(refused)} (through {sorted(start)}), which a student "
-                           "copy must not hold: change what the lessons import")
+        raise RuntimeError(f"the lessons need {', '.join(refused)}, outside the answer-free part a student copy "
+                           f"holds ({ANSWER_FREE}): change what the lessons import")
     grading_dir = dest / "backprop_core" / "grading"
-    kept_files = {_module_file(dest, m).relative_to(grading_dir) for m in keep}
+    answer_free = grading_dir / ANSWER_FREE.rpartition(".")[2]
     for path in sorted(grading_dir.rglob("*"), reverse=True):  # files before their folders
-        relative = path.relative_to(grading_dir)
-        if path.is_file() and relative not in kept_files:
+        if path == answer_free or answer_free in path.parents:
+            continue
+        if path.is_file():
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     (grading_dir / "__init__.py").write_text(init_module(where), encoding="utf-8")
-    if f"{GRADING}.{REFERENCES_MODULE}" in keep:
-        (grading_dir / f"{REFERENCES_MODULE}.py").write_text(references_module(needs.fallbacks), encoding="utf-8")
-    return sorted(keep)
+    (answer_free / "lesson_references.py").write_text(references_module(needs.fallbacks), encoding="utf-8")
+    return sorted(f"{ANSWER_FREE}.{p.stem}" for p in answer_free.glob("*.py") if p.stem != "__init__")
 
 
-#: What a whole-notebook run needs of ``grading`` besides the lesson's imports: its runner (the file the
-#: sandbox runs) and, through it, the cell guard.
-NOTEBOOK_RUNNER = (f"{GRADING}.run_notebook",)
+def _answer_free(module: str) -> bool:
+    return module == ANSWER_FREE or module.startswith(ANSWER_FREE + ".")
 
 
 def answer_free_package(notebooks: list[Path], dest: Path, package: Path | None = None) -> list[str]:
@@ -325,24 +276,24 @@ def answer_free_package(notebooks: list[Path], dest: Path, package: Path | None 
     ``dest/backprop_core``, with the notebook runner: what a whole-notebook run mounts (grading's
     ``nbgrader_ext/sandboxed.py``). Returns the grading modules it holds.
 
-    Like a student copy, it holds ``nn/``, ``course/``, ``viz/``, and of ``grading`` only what the
-    notebooks' code imports (:func:`lesson_needs`) with the two plain maps of ``lesson_references``:
-    no registry, hidden tests, questions' answers or registry references. Compiled, so a sandbox that
-    cannot write it still starts fast.
+    Like a student copy, it holds ``nn/``, ``course/``, ``viz/``, and of ``grading`` only its answer-free
+    part (with the runner, :mod:`~backprop_core.grading.answerfree.run_notebook`) and the two plain maps of
+    ``lesson_references`` for the notebooks' code (:func:`lesson_needs`): no registry, hidden tests,
+    questions' answers or registry references. Compiled, so a sandbox that cannot write it still starts fast.
 
     Raises
     ------
     RuntimeError
-        The notebooks need a module that a student copy must not hold (:data:`NEVER_SHIPPED`).
+        The notebooks need a module that a student copy must not hold (outside :data:`ANSWER_FREE`).
     SyntaxError
         A code cell does not parse.
     """
     import compileall
 
-    package = Path(package) if package is not None else Path(__file__).resolve().parents[1]
+    package = Path(package) if package is not None else Path(__file__).resolve().parents[2]
     needs = lesson_needs(notebooks)
     shutil.copytree(package, dest / "backprop_core", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    kept = _cut_grading(dest, needs, NOTEBOOK_RUNNER)
+    kept = _cut_grading(dest, needs)
     if not compileall.compile_dir(str(dest / "backprop_core"), quiet=2, legacy=False):
         raise RuntimeError(f"the answer-free package in {dest} does not compile")
     return kept
@@ -352,7 +303,7 @@ def answer_free_build(notebooks: list[Path], cache: Path) -> Path:
     """:func:`answer_free_package` for ``notebooks``, made once per package source and needs in ``cache``
     (``<cache>/notebook-<fingerprint>/backprop_core``); returns that ``backprop_core`` directory.
 
-    Built aside and renamed into place, as :func:`~backprop_core.grading.exam_build.exam_build`'s
+    Built aside and renamed into place, as :func:`~backprop_core.grading.judge.exam_build.exam_build`'s
     builds: two graders building at once never see half a package.
     """
     import hashlib
@@ -360,7 +311,7 @@ def answer_free_build(notebooks: list[Path], cache: Path) -> Path:
     from .exam_build import build_in_place
     from .sandbox import private_folder
 
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]
     needs = lesson_needs(notebooks)
     digest = hashlib.sha256(repr((sorted(needs.names), sorted(needs.modules), sorted(needs.fallbacks))).encode())
     for path in sorted(package.rglob("*.py")):

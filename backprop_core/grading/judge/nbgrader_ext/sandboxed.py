@@ -56,10 +56,9 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Dict, Float, Integer, Unicode
 
 from .. import case_seeds, hidden_tests, student_copy
-from ..run_notebook import RUNNER
-from ..sandbox import (GiB, MiB, SandboxLimits, SandboxUnavailable, UnreadableResult, private_folder, private_scratch,
-                       read_result, run_sandboxed)
-from ..cell_guard import output_size
+from ...answerfree.run_notebook import RUNNER
+from ..sandbox import GiB, MiB, SandboxLimits, SandboxUnavailable, UnreadableResult, private_folder, private_scratch, read_result, run_sandboxed
+from ...answerfree.cell_guard import output_size
 
 __all__ = ["NotGraded", "SandboxedExecute"]
 
@@ -172,7 +171,7 @@ class SandboxedExecute(NbGraderPreprocessor):
     hidden_test_wall_backstop = Float(10.0, help=("Wall-clock backstop of a hidden test or cell, in times its CPU "
                                                  "limit (stops code that waits or sleeps).")).tag(config=True)
     reference_cpu_seconds = Dict(help=("CPU seconds the reference took per '<exercise>/<property>' in this sandbox "
-                                       "on this machine (set by the canary, backprop_core.grading.canary).")).tag(
+                                       "on this machine (set by the canary, backprop_core.grading.commands.canary).")).tag(
         config=True)
     cpu_times_file = Unicode("", help=("Where to write each hidden test's CPU seconds as JSON lines (the canary "
                                        "measures the reference with it); empty: nowhere.")).tag(config=True)

@@ -32,7 +32,7 @@ import secrets
 import stat
 from pathlib import Path
 
-__all__ = ["SECRET_NAME", "case_seed", "course_secret", "secret_folder", "submission_key"]
+__all__ = ["SECRET_NAME", "case_seed", "course_secret", "gradebook_file", "secret_folder", "submission_key"]
 
 #: The course secret's file, in the gradebook's folder.
 SECRET_NAME = ".backprop-case-secret"
@@ -49,9 +49,22 @@ def secret_folder(db_url: str, root: Path) -> Path:
     root : Path
         The course root (where ``nbgrader_config.py`` is).
     """
-    from .runlock import lock_path  # the same rule as the gradebook's lock file
+    database = gradebook_file(db_url, Path(root))
+    return database.parent if database is not None else Path(root)
 
-    return lock_path(db_url, Path(root)).parent
+
+def gradebook_file(db_url: str, root: Path) -> Path | None:
+    """The gradebook's sqlite file (a relative one under ``root``), or None for a database server.
+
+    The gradebook's lock file (:func:`~backprop_core.grading.commands.runlock.lock_path`) lies beside it.
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    database = Path(url.database)
+    return database if database.is_absolute() else Path(root) / database
 
 
 def course_secret(folder: Path) -> bytes:

@@ -27,11 +27,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import exercises, in_place, limits
-from .compare import Compare, Tolerance, default_compare, is_low_precision
-from .describe import describe_kind, show
-from .exercises import MISTAKES, Case, Exercise
-from .references import disabled
+from .. import exercises
+from ..answerfree import in_place, limits
+from ..answerfree.compare import Compare, Tolerance, default_compare, is_low_precision
+from ..answerfree.describe import describe_kind, show
+from ..exercises import MISTAKES, Case, Exercise
+from ..answerfree.references import disabled
 
 __all__ = ["check", "cases_of", "expected_outcomes", "verdict", "Outcome", "RemoteError", "Verdict", "DEFAULT_SEED"]
 

@@ -2,7 +2,7 @@
 
 Run from the course root (the directory of ``nbgrader_config.py``)::
 
-    python -m backprop_core.grading.instructor report [--to class-report.html] [--roster roster.csv]
+    python -m backprop_core.grading.commands.instructor report [--to class-report.html] [--roster roster.csv]
 
 One job in two steps:
 

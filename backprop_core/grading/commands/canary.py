@@ -34,6 +34,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import nbgrader_api
+
 __all__ = ["CANARY_STUDENTS", "CanaryResult", "canary_task", "for_task", "reference_config", "could_not_run_line"]
 
 #: The student ids the canary grades the reference and the release under (in private copies only).
@@ -172,10 +174,8 @@ def _grade(task, student: str, notebooks: dict, folder: str) -> tuple[dict, _Gra
 
 def _problem(what: str, outcome: dict, graded: _Graded, full: bool) -> str:
     """Why ``what`` did not score as it must (full marks, or 0 when not ``full``), or ""."""
-    from .instructor import _error_text
-
     if not outcome.get("success"):
-        why = could_not_run_line(outcome).removeprefix("not graded: ") or _error_text(outcome)
+        why = could_not_run_line(outcome).removeprefix("not graded: ") or nbgrader_api.error_text(outcome)
         return f"{what} could not be graded: {why}"
     if graded.score is None:
         return f"{what} was graded, but its copy of the gradebook holds no score"

@@ -3,7 +3,7 @@
 Run in a fresh sandbox per exercise (:mod:`.hidden_tests`), against a build of
 ``backprop_core`` in which the exercise's references are absent (:mod:`.exam_build`)::
 
-    python -m backprop_core.grading.student_side request.json results.jsonl
+    python -m backprop_core.grading.student_process.student_side request.json results.jsonl
 
 Before any of it, the process writes :data:`READY` on its real standard output:
 a run that never says it (the sandbox could not start, python or the package
@@ -224,8 +224,9 @@ def _grade_property(function: Callable, prop: dict, seconds: float, write: Calla
                     backstop: float = 10.0) -> float:
     """Call ``function`` on each case of one property within ``seconds`` of CPU time in all (``backstop`` times
     that of wall-clock time); one line per case. Returns the CPU seconds the cases took."""
-    from backprop_core.grading import limits, wire
-    from backprop_core.grading.in_place import settle
+    from backprop_core.grading.answerfree import limits
+    from backprop_core.grading.student_process import wire
+    from backprop_core.grading.answerfree.in_place import settle
 
     cases = [wire.decode(kwargs) for kwargs in prop["cases"]]
     index = 0
@@ -300,7 +301,8 @@ READY = "backprop student side: ready"
 
 def _ready() -> None:
     """Import what grading needs, then say so on the real stdout (see :data:`READY`)."""
-    from backprop_core.grading import describe, in_place, limits, wire  # noqa: F401 (their import is the check)
+    from backprop_core.grading.answerfree import describe, in_place, limits  # noqa: F401 (their import is the check)
+    from backprop_core.grading.student_process import wire  # noqa: F401
 
     os.write(1, f"{READY} {sys.version.split()[0]} {os.path.dirname(wire.__file__)}\n".encode())
 
@@ -323,7 +325,7 @@ def main(argv: list[str]) -> int:
     run_cells(request["cells"], namespace, float(request["cell_time_limit"]), write, backstop)
     function = namespace.get(request["function"])
     if not callable(function):
-        from backprop_core.grading.describe import describe_kind
+        from backprop_core.grading.answerfree.describe import describe_kind
 
         write({"event": "function", "kind": describe_kind(function) if request["function"] in namespace else ""})
     else:

@@ -40,7 +40,7 @@ def strip_hidden_region(source: str, placeholder: str) -> tuple[str, bool]:
     return "\n".join(kept), found
 
 
-#: How the course's hidden test cells open (backprop_core.grading.authoring writes them).
+#: How the course's hidden test cells open (backprop_core.grading.commands.authoring writes them).
 _HIDDEN_TESTS_PREFIX = "Hidden tests:"
 
 
