@@ -58,7 +58,7 @@ FORBIDDEN = {
                                "backprop_core.course is not allowed to import backprop_core.grading"),
     "viz imports grading": ("viz/style.py", "from backprop_core.grading import check",
                             "backprop_core.viz is not allowed to import backprop_core.grading"),
-    "grading imports viz": ("grading/checker.py", "from backprop_core.viz import plots",
+    "grading imports viz": ("grading/judge/checker.py", "from backprop_core.viz import plots",
                             "backprop_core.grading is not allowed to import backprop_core.viz"),
 }
 

@@ -126,7 +126,7 @@ def test_a_sandbox_that_cannot_import_the_package_stops_the_run_before_any_grade
     # The grader as the issue found it: the sandbox mounts the package the grader imports, but its python
     # looks for it where the environment's editable finder points (the other copy), which is not mounted.
     course = _copy(released, tmp_path, with_package=True)
-    sandbox = course / "backprop_core" / "grading" / "sandbox.py"
+    sandbox = course / "backprop_core" / "grading" / "judge" / "sandbox.py"
     fix = '        "PYTHONPATH": str(PACKAGE_DIR.parent),\n'
     assert fix in sandbox.read_text(), "the test reverts the fix of issue 21: it must find it"
     sandbox.write_text(sandbox.read_text().replace(fix, ""))

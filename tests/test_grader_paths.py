@@ -257,7 +257,7 @@ os.makedirs(os.path.join(cache, fingerprint), exist_ok=True)
 os.chmod(cache, 0o777)
 import shutil
 shutil.copytree(build, os.path.join(cache, fingerprint, "backprop_core"))
-side = os.path.join(cache, fingerprint, "backprop_core", "grading", "student_side.py")
+side = os.path.join(cache, fingerprint, "backprop_core", "grading", "student_process", "student_side.py")
 with open(side, "w") as f:
     f.write("import os\\nos._exit(0)\\n")
 """

@@ -105,7 +105,8 @@ def builds(tmp_path_factory):
 def test_a_build_holds_no_registry_no_viz_and_no_replaced_body(builds, name):
     build, exercise = builds[name], exercises.get(name)
     assert not (build / "grading" / "exercises").exists() and not (build / "viz").exists()
-    assert not (build / "grading" / "checker.py").exists() and (build / "grading" / "student_side.py").is_file()
+    assert not (build / "grading" / "judge").exists() and not (build / "grading" / "commands").exists()
+    assert (build / "grading" / "student_process" / "student_side.py").is_file()
     for reference in (*exercise.replaces, *exercise.withheld):
         function = as_function(reference)
         module = build.joinpath(*function.__module__.split(".")[1:]).with_suffix(".py")
@@ -125,8 +126,8 @@ def test_withheld_functions_go_alone_and_only_where_withheld(builds):
     assert not isinstance(body("gradients", "nn/activations.py", "sigmoid")[0], ast.Raise)
     assert not isinstance(body("topological_order", "nn/autograd.py", "Value.exp")[0], ast.Raise)
     for name in ("softmax_cross_entropy", "network_gradients", "numerical_gradients"):
-        assert isinstance(body(name, "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
-    assert not isinstance(body("train", "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
+        assert isinstance(body(name, "grading/student_process/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
+    assert not isinstance(body("train", "grading/student_process/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
 
 
 def _body_in(source: str, qualname: str) -> list:

@@ -14,7 +14,7 @@ def _is_unreadable(value: Any) -> bool:
     """An answer the grader could not read back (:class:`.wire.Unreadable`), known by its type's name: describe
     runs beside the student too (public tests, the student copy), where the wire and its case functions are not."""
     kind = type(value)
-    return kind.__name__ == "Unreadable" and kind.__module__.endswith("grading.wire")
+    return kind.__name__ == "Unreadable" and kind.__module__.endswith("grading.student_process.wire")
 
 
 def describe_shape(shape: tuple) -> str:
