@@ -104,7 +104,7 @@ def _replay(course: Path, templates: Path, shared: bool = True) -> dict:
     gradebook snapshots, made once per run, is ``setup``, wall seconds)."""
     import contextlib
 
-    from backprop_core.grading import canary, instructor, parallel
+    from backprop_core.grading.commands import canary, instructor, parallel
 
     if not shared:
         parallel.one_engine = lambda url: contextlib.nullcontext()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from backprop_core.grading import parallel
+from backprop_core.grading.commands import parallel
 
 COURSE = "backprop-step-by-step"
 
