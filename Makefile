@@ -10,7 +10,7 @@ GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-pos
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab formgrader test bench release autograde feedback grades report similarity student-copy hub hub-install clean-venv
+.PHONY: help lab formgrader test bench lesson-tables release autograde feedback grades report similarity student-copy hub hub-install clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
@@ -87,7 +87,13 @@ bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks $(ARGS)
 
 # Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
-# release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
+# release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py), and
+# before that writes the lesson tables of README.md and index.ipynb from the table of contents
+# (backprop_core/course/toc.toml, read by backprop_core/course/toc.py).
+release: lesson-tables
+lesson-tables: $(VENV)/.installed-lab
+	$(PY) -m backprop_core.course.toc
+
 release autograde feedback grades report: $(VENV)/.installed-instructor $(GRADEBOOK_DRIVER)
 	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
 

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from backprop_core.course.toc import lesson_ids
 from jupyterlab_driver import (ROOT, LabServer, broken_widgets, error_outputs, figure_of, find_chromium, launch_args,
                                open_notebook, output_picture, press_slider, run_all_cells, wait_for_change,
                                wait_until_settled, widget_outputs)
@@ -24,7 +25,7 @@ if CHROMIUM is None:
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 
 ARTIFACTS = ROOT / "test-artifacts"
-LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").exists())
+LESSONS = lesson_ids()  # the table of contents (backprop_core/course/toc.toml)
 STEP_BUTTON = re.compile(r"step|next|train|epoch", re.IGNORECASE)
 
 

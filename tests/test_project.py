@@ -36,20 +36,47 @@ def _conda_requirements() -> dict[str, str]:
     return found
 
 
-def test_environment_yml_names_the_same_dependencies_as_pyproject():
-    assert _conda_requirements() == _pyproject_requirements()
+def _student_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {_name(r): r.replace(" ", "") for r in project["dependencies"]}
 
 
-def test_environment_yml_installs_the_package_editable():
-    assert "- -e ." in (ROOT / "environment.yml").read_text()
+def test_environment_yml_names_the_students_dependencies_of_pyproject():
+    """environment.yml is for students (conda): pyproject's dependencies, no extra."""
+    assert _conda_requirements() == _student_requirements()
 
 
-def test_required_versions_from_the_issue():
-    requirements = _pyproject_requirements()
-    assert requirements["jupyterlab"] == "jupyterlab>=4.5,<5"
-    assert requirements["notebook"] == "notebook>=7.2,<8"
-    assert requirements["nbgrader"] == "nbgrader==0.9.6"
-    assert requirements["ipywidgets"] == "ipywidgets>=8.1"
+#: Issue 23: tools of the instructor, the hub and the tests, which students must not get.
+NOT_FOR_STUDENTS = ("jupytext", "distributed", "dask", "latex2mathml", "cryptography", "psycopg", "pytest",
+                    "pytest-xdist", "hypothesis", "playwright", "import-linter", "nbclient", "jupyterhub",
+                    "scikit-learn")
+
+
+def test_the_students_set_holds_no_instructor_hub_or_test_tool():
+    students = _student_requirements()
+    assert not set(students) & set(NOT_FOR_STUDENTS), sorted(set(students) & set(NOT_FOR_STUDENTS))
+    # what the lessons' kernels import, and what they are opened in
+    assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "nbgrader"} <= set(students)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"jupytext", "distributed", "latex2mathml", "cryptography"} <= {_name(r) for r in extras["instructor"]}
+
+
+def _make_plan(target: str) -> str:
+    """What ``make -n`` would run for ``target`` in a fresh clone's shape: every install stamp out of date."""
+    import subprocess
+
+    return subprocess.run(["make", "-n", "-B", "--no-print-directory", target, "VENV=/nonexistent-venv"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_each_make_target_installs_the_set_it_needs():
+    lab = _make_plan("lab")
+    installs = [line for line in lab.splitlines() if "pip install" in line and "--upgrade pip" not in line]
+    assert installs == ["/nonexistent-venv/bin/python -m pip install --quiet -e ."], lab
+    for target in ("autograde", "release", "feedback", "formgrader", "similarity"):
+        assert 'pip install --quiet -e ".[instructor]"' in _make_plan(target), target
+    assert 'pip install --quiet -e ".[instructor,test]"' in _make_plan("test")
+    assert '"$(HUB_COPY)[hub,instructor]"'.replace("$(HUB_COPY)", "/opt/backprop-hub/student-copy") in _make_plan("hub-install")
 
 
 def test_nbgrader_directories():

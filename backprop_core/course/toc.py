@@ -113,7 +113,10 @@ def parse(text: str, where: str = "toc.toml") -> tuple[Lesson, ...]:
         if not_text:
             raise ValueError(f"{where}: lesson {k}'s {', '.join(not_text)} must be non-empty text, "
                              f"got {[entry[f] for f in not_text]!r}")
-        module_name(entry["id"])  # the id's form, or a ValueError naming it
+        try:
+            module_name(entry["id"])
+        except ValueError as error:
+            raise ValueError(f"{where}: lesson {k}: {error}") from None
         if int(entry["id"][:2]) != k:
             raise ValueError(f"{where}: lessons are numbered 01, 02, ... in order; lesson {k} is {entry['id']!r}")
         lessons.append(Lesson(**{f: entry[f] for f in FIELDS}))
