@@ -2,7 +2,8 @@
 
 In a copy of the course, a throwaway lesson (tests/fixtures/new_lesson/) is added exactly as the recipe says: the
 files it lists under "Files you write", nothing else; then ``make release ARGS=<id>`` (the real Makefile and
-instructor command) and the checks of its step 6, run by pytest inside the copy, must pass for the new lesson.
+instructor command) and the checks of its step 6, run by pytest inside the copy, must pass for the new lesson
+(all but the corpus's grading through nbgrader, which ``make test`` runs for every lesson).
 """
 from __future__ import annotations
 
@@ -101,12 +102,14 @@ def test_a_lesson_added_by_the_recipe_alone_passes_its_checks(tmp_path):
     for shown in ("README.md", "index.ipynb"):
         assert f"lessons/{LESSON}/{LESSON}.ipynb" in (course / shown).read_text(encoding="utf-8"), shown
 
-    # 6: the checks the recipe names, for the new lesson, inside the copy
+    # 6: the checks the recipe names, for the new lesson, inside the copy; but the corpus's grading through
+    # nbgrader (minutes: make test runs it for every lesson of the table of contents), whose variants are
+    # still checked against the references in-process (test_variant_is_right_on_random_inputs)
     checks = ["tests/test_toc.py", "tests/test_lesson_structure.py", "tests/test_corpus.py", "tests/test_lessons.py"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-p", "no:randomly",
-                          *checks, "-k", f"{LESSON} or test_toc", f"--basetemp={tmp_path / 'pytest'}"],
+                          *checks, "-k", f"({LESSON} or test_toc) and not through_autograde", f"--basetemp={tmp_path / 'pytest'}"],
                          cwd=course, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stdout[-5000:]
     summary = run.stdout.strip().splitlines()[-1]
     passed = int(re.search(r"(\d+) passed", summary)[1])
-    assert passed >= 20 and "failed" not in summary, summary
+    assert passed >= 25 and "failed" not in summary, summary
