@@ -73,3 +73,19 @@ def test_no_file_points_at_readme_sections_that_moved():
     for name in ("Makefile", "CONTRIBUTING.md", "pyproject.toml"):
         stale += [f"{name}: {m.group(0)}" for m in moved.finditer((ROOT / name).read_text(encoding="utf-8"))]
     assert not stale, "point at docs/ instead: " + "; ".join(stale)
+
+
+def test_make_bench_writes_its_tables_into_the_results_file_keeping_the_others(tmp_path):
+    """benchmarks/results.md holds one section per benchmark module; a run replaces the sections it ran."""
+    from benchmarks.__main__ import RESULTS, results_sections, write_results
+
+    committed = results_sections(RESULTS.read_text(encoding="utf-8"))
+    modules = {p.stem for p in (ROOT / "benchmarks").glob("bench_*.py")}
+    assert set(committed) == modules, f"benchmarks/results.md has {sorted(committed)}, make bench runs {sorted(modules)}"
+    results = tmp_path / "results.md"
+    results.write_text(RESULTS.read_text(encoding="utf-8"), encoding="utf-8")
+    write_results({"bench_training": "| job |\n|---|\n| new row |"}, results)
+    after = results_sections(results.read_text(encoding="utf-8"))
+    assert "| new row |" in after["bench_training"] and "Last run: " in after["bench_training"]
+    assert {k: v for k, v in after.items() if k != "bench_training"} == {
+        k: v for k, v in committed.items() if k != "bench_training"}
