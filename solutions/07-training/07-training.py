@@ -41,7 +41,7 @@ np.set_printoptions(precision=6, suppress=True)
 # | **batch** (full batch) | all N, mean gradient | 1 |
 # | **minibatch** | B, mean gradient | ⌈N / B⌉ |
 #
-# Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
+# Online training is also called **stochastic** gradient descent (SGD): each step follows the gradient of one sample, a random-ish estimate of the whole data set's gradient (*stochastic* means "by chance"), so the steps are noisy but cheap. (Libraries say "SGD" for minibatches too.) Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
 #
 # Note **when** the loss is measured: in step 2, *before* that step's update. The loss recorded for the last step therefore describes the network one update before the end.
 
@@ -67,7 +67,7 @@ print(f"loss after 10,000 updates (net.loss):             {net.loss(x, target):.
 #
 # ### What if the biases learn too?
 #
-# Mazur's example keeps $b_1 = 0.35$ and $b_2 = 0.60$ fixed. A bias is a weight on an input that is always 1: it shifts a neuron's net input $z$ whatever the other inputs are. Letting the biases learn costs nothing:
+# Mazur's example keeps its biases $b^{(1)} = 0.35$ and $b^{(2)} = 0.60$ fixed. A bias is a weight on an input that is always 1: it shifts a neuron's net input $z$ whatever the other inputs are. Letting the biases learn costs nothing:
 
 # %%
 net_b, _, _ = examples.mazur()
