@@ -313,9 +313,9 @@ def test_08_picking_a_bug_turns_its_layer_red():
     assert explorer.result.passed and "agrees" in explorer.readout.get_text()
     explorer.bug.value = "wrong_sign"
     assert explorer.result.first_failure == ("weights", 0)
-    # layers counted from 0, as first_disagreeing_layer counts them
-    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 0" in explorer.readout.get_text()
-    assert "layer 1" not in explorer.readout.get_text()
+    # layers counted from 1 as the lessons count them, with the index first_disagreeing_layer returns (from 0)
+    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 1 (index 0)" in explorer.readout.get_text()
+    assert "returns 0" in explorer.readout.get_text() and "layer 2" not in explorer.readout.get_text()
     explorer.tolerance.value = 0.1  # relative error of a doubled gradient is 1/3: still caught
     assert not explorer.result.passed
 
