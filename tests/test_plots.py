@@ -109,6 +109,18 @@ def test_error_curve_has_its_minimum_where_the_loss_is_least_and_a_path(mazur):
     assert plot.png()[:4] == b"\x89PNG"
 
 
+def test_descent_paths_mark_their_start_and_their_last_step_and_the_legend_names_the_weight():
+    """Issue 22: the legend says E(w_5) where the axis is w_5; a path shows where it began and where it is now."""
+    values = np.linspace(-0.5, 1.5, 41)
+    curve = plots.error_curve(values, values ** 2, path=[[0.14, 0.3], [0.2, 0.2], [0.3, 0.1]], weight_label="w_5")
+    assert curve.curve.get_label() == "$E(w_5)$"
+    assert list(curve.start.get_xdata()) == [0.14] and list(curve.current.get_xdata()) == [0.3]
+    assert {"start", "last step"} <= {t.get_text() for t in curve.ax.get_legend().get_texts()}
+    surface = plots.error_surface(values, values, np.add.outer(values ** 2, values ** 2), path=[[0.14, 0.15], [0.2, 0.3]])
+    assert list(surface.start.get_xdata()) == [0.14] and list(surface.current.get_ydata()) == [0.3]
+    assert {"start", "last step"} <= {t.get_text() for t in surface.ax.get_legend().get_texts()}
+
+
 def test_error_surface_grid_matches_the_network_and_path_updates():
     net, x, target = examples.step_by_step()
     a, b = np.linspace(-0.5, 1.0, 7), np.linspace(-0.5, 1.0, 5)
