@@ -94,6 +94,18 @@ def test_highlight_marks_and_then_restores(mazur):
     assert matplotlib.colors.to_hex(drawing.edges["w5"].get_color()) == COLORS["positive"].lower()
 
 
+def test_backward_arrows_of_crossing_edges_stay_beside_their_own_edge(mazur):
+    """Issue 22: w6 and w7 cross half-way; their w·δ arrows end nearer their δ's neuron than the crossing."""
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads, target=target)
+    crossing = np.mean([drawing.positions[1][0], drawing.positions[2][1]], axis=0)   # w7 (h1 -> o2) meets w6 half-way
+    for name in ("w6", "w7"):
+        l, j, i = drawing.edge_index[name]
+        head, tail = (np.array(p) for p in drawing.arrows[name]._posA_posB[::-1])
+        receiving = np.array(drawing.positions[l + 1][j])
+        assert np.hypot(*(head - crossing)) > 0.5 and np.hypot(*(tail - receiving)) < np.hypot(*(tail - crossing)), name
+
+
 def test_error_curve_has_its_minimum_where_the_loss_is_least_and_a_path(mazur):
     net, x, target = mazur[:3]
     values = np.linspace(-2, 4, 121)

@@ -17,6 +17,10 @@ _DX, _DY = 3.2, 2.0
 _INCHES_PER_UNIT = 0.82  # fonts stay readable, a 3-layer net is ≈ 7.5 in wide
 #: Where a backward arrow runs along its edge, as fractions from the sending neuron: (head, tail).
 _ARROW_SPAN = (0.50, 0.74)
+#: The same for an edge that climbs or falls: two such edges of a 2-2 layer cross half-way, and arrows ending
+#: there point into the crossing, where no one can tell which edge each belongs to. Near the receiving end of
+#: the edge (where the δ comes from), each runs beside its own edge alone.
+_ARROW_SPAN_SLANTED = (0.64, 0.84)
 #: A δ label sits above its neuron, starting this far to one side of its centre and running to the
 #: other: a label centred on the neuron (wider with a note) would sit on a backward arrow or an edge's label.
 #: In the first hidden layer it runs left, where no arrow arrives (the inputs have no δ to receive) and the
@@ -97,8 +101,9 @@ class NetworkDrawing(_Plot):
             # and short of the weight's own label (at 0.30-0.37 of the edge).
             d = np.array([x1 - x0, y1 - y0])
             normal = np.array([-d[1], d[0]]) / np.hypot(*d)
-            start = np.array([x0, y0]) + _ARROW_SPAN[1] * d + 0.16 * normal
-            end = np.array([x0, y0]) + _ARROW_SPAN[0] * d + 0.16 * normal
+            head, tail = _ARROW_SPAN if abs(d[1]) < 1e-9 else _ARROW_SPAN_SLANTED
+            start = np.array([x0, y0]) + tail * d + 0.16 * normal
+            end = np.array([x0, y0]) + head * d + 0.16 * normal
             arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=12,
                                     color=COLORS["delta"], zorder=2, visible=False)
             ax.add_patch(arrow)
