@@ -268,9 +268,9 @@ with public_test("network_gradients"):
             f"weight_gradients should have the shapes of the weights, {[W.shape for W in Ws]}, got "
             f"{[np.shape(g) for g in gW6]}: dE/dW of a layer is dZ^T times the layer's input")
         for l in (2, 1, 0):                            # from the output down: the first wrong layer is the one to fix
-            above = f"; layers {list(range(2, l, -1))} above it agree" if l < 2 else ""
-            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] ({act}{above})")
-            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] ({act}{above})")
+            above = (f"; the layers above it agree: {', '.join(f'[{k}]' for k in range(2, l, -1))}" if l < 2 else "")
+            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] (layer {l + 1} of 3, {act}{above})")
+            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] (layer {l + 1} of 3, {act}{above})")
     X0, b0 = np.vstack([np.zeros(4), X6[1:]]), [np.zeros(5), bs[1], bs[2]]   # first-layer net inputs exactly 0
     course_net = Network(Ws, b0, ["relu", "relu", "softmax"], loss="cross_entropy")
     _, _, gb0 = call_on_copies(network_gradients, Ws, b0, "relu", X0, T6)
