@@ -52,7 +52,7 @@ plots.draw_network(net, trace, target=target)
 # %% [markdown]
 # ## 2 · One neuron: multiply, then add
 #
-# A neuron without an activation function does one thing: it multiplies every incoming value by the
+# A neuron of this network does one thing: it multiplies every incoming value by the
 # weight of its connection and adds the products. That sum is its net input $z$, and here it passes
 # it on unchanged: its activation is $a = z$. The first hidden neuron receives $x_1$ through $w_1$
 # and $x_2$ through $w_2$:
@@ -100,7 +100,7 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 # %% [markdown]
 # ### Exercise `linear_layer`
 #
-# Write the net input of a layer without bias.
+# Write the net input of a layer: each neuron's weighted sum of its inputs.
 #
 # **One rule for every exercise of the course:** your function returns a new array and never changes the
 # arrays it is given, because the lesson still needs its `x`, `W1` and `W2` afterwards. The public tests
@@ -109,7 +109,7 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 
 # %% solution
 def linear_layer(x, W):
-    """The net input z of a layer without bias, for one sample or a batch (section 3).
+    """The net input z of a layer (its weighted sums), for one sample or a batch (section 3).
 
     Return a new array; do not change `x` or `W`.
 

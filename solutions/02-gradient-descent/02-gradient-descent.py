@@ -14,8 +14,8 @@
 # - take one full step of gradient descent on the network of lesson 01 and watch the output improve.
 #
 # **The worked example.** We keep lesson 01's network: hmkcode's linear 2-2-1 example (hmkcode,
-# *Backpropagation Step by Step*), two inputs, two hidden neurons without activation function, one output,
-# no biases. As in lesson 01, the error of one sample is $E = \tfrac12 (\text{output} - \text{target})^2$.
+# *Backpropagation Step by Step*): two inputs, two hidden neurons and one output, each neuron passing its net
+# input on unchanged ($a = z$). As in lesson 01, the error of one sample is $E = \tfrac12 (\text{output} - \text{target})^2$.
 #
 # <details><summary>For the curious: hmkcode's symbols and ours</summary>
 #
