@@ -442,7 +442,7 @@ with public_test("backprop_step"):
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]
-# ## The error after one step — and a published figure corrected
+# ## The error after one step
 #
 # Run the updated network forward again and measure the error.
 

@@ -68,7 +68,13 @@ before
 #
 # Every weight gradient has the shape of its weight matrix, so the update is one line per layer: $W \leftarrow W - \alpha\, \partial E / \partial W$. Note that $\delta^{(1)}$ uses the **old** $W^{(2)}$: compute all gradients first, then update.
 #
-# hmkcode's page writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$. The code below recomputes the step with the learning rate $\alpha = 0.05$.
+# The code below recomputes the step with the learning rate $\alpha = 0.05$.
+#
+# <details><summary>For the curious: hmkcode's layout and a label slip</summary>
+#
+# hmkcode's page writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$.
+#
+# </details>
 
 # %%
 learning_rate = 0.05

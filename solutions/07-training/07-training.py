@@ -63,7 +63,11 @@ print(f"loss after 10,000 updates (net.loss):             {net.loss(x, target):.
 # %% [markdown]
 # The published 0.0000351085 is `history.losses[9999]`: the error seen by the **10,000th forward pass**, which comes after only **9,999** updates. After the 10,000th update the error is 3.51019e-05. The difference is tiny, but it is the classic off-by-one of training loops: the loss a loop reports belongs to the weights *before* its last update.
 #
-# (After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.)
+# <details><summary>For the curious: the published error after the first update</summary>
+#
+# After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.
+#
+# </details>
 #
 # ### What if the biases learn too?
 #
