@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop_core import examples, gradient_check
-from backprop_core.viz import plots
+from backprop_core.viz import plots, widgets
 from backprop_core.viz.style import COLORS, MAX_WIDTH
 
 matplotlib.use("Agg")
@@ -239,3 +239,26 @@ def test_decision_boundary_marker_size():
     plot = plots.decision_boundary(net, X, Y, resolution=5, marker_size=22)
     assert [list(points.get_sizes()) for points in plot.samples] == [[22.0], [22.0]]
     assert plot.points is plot.samples[1]
+
+
+def _segment_meets_box(p0, p1, box) -> bool:
+    """Whether the segment p0-p1 (display coordinates) passes through the rectangle ``box`` (a Bbox)."""
+    t = np.linspace(0.0, 1.0, 400)[:, None]
+    points = np.asarray(p0) + t * (np.asarray(p1) - np.asarray(p0))
+    return bool(np.any((points[:, 0] > box.x0) & (points[:, 0] < box.x1) & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)))
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_delta_labels_cut_no_edge(compare):
+    """Issue 22: on lesson 05's widget no δ label (with the slip's note or without) lies across an edge, nor
+    within a few points of one (a label grazing an edge reads as cutting it)."""
+    flow = widgets.delta_flow("mazur", backend="none")
+    flow.compare.value = compare
+    drawing = flow.drawing
+    drawing.fig.canvas.draw()
+    renderer = drawing.fig.canvas.get_renderer()
+    for (k, j), label in drawing.deltas.items():
+        box = label.get_window_extent(renderer).expanded(1.0, 1.0).padded(6 * drawing.fig.dpi / 72)
+        for name, line in drawing.edges.items():
+            xy = drawing.ax.transData.transform(np.column_stack(line.get_data()))
+            assert not _segment_meets_box(xy[0], xy[1], box), f"the δ label of neuron {(k, j)} ({label.get_text()!r}) cuts {name}"

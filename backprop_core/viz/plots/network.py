@@ -21,11 +21,12 @@ _ARROW_SPAN = (0.50, 0.74)
 #: there point into the crossing, where no one can tell which edge each belongs to. Near the receiving end of
 #: the edge (where the δ comes from), each runs beside its own edge alone.
 _ARROW_SPAN_SLANTED = (0.64, 0.84)
-#: A δ label sits above its neuron, starting this far to one side of its centre and running to the
-#: other: a label centred on the neuron (wider with a note) would sit on a backward arrow or an edge's label.
-#: In the first hidden layer it runs left, where no arrow arrives (the inputs have no δ to receive) and the
-#: outgoing edges' labels on the right stay clear; in later layers it runs right, away from the arrows
-#: arriving from the left.
+#: A δ label sits above its neuron. In the first hidden layer it is centred: edges slanting in from the inputs
+#: and out to the next layer leave the neuron at about 30° from level, so right above it (within about 0.8 to
+#: either side, below 0.9 up) no edge passes; a label running to one side, wider with a note, cut the slanted
+#: edge on that side (issue 22). No arrow arrives there either: the slanted edges' backward arrows run near
+#: their δ's neuron (_ARROW_SPAN_SLANTED) and the level ones' half-way. In later layers it starts this far left
+#: of the centre and runs right, away from the arrows arriving from the left.
 _DELTA_SHIFT = 0.3
 
 
@@ -134,8 +135,8 @@ class NetworkDrawing(_Plot):
                                               bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
                 if k > 0:
                     first_hidden = k == 1 and last > 1
-                    self.deltas[(k, j)] = ax.text(x + _DELTA_SHIFT if first_hidden else x - _DELTA_SHIFT,
-                                                  y + _RADIUS + 0.08, "", ha="right" if first_hidden else "left",
+                    self.deltas[(k, j)] = ax.text(x if first_hidden else x - _DELTA_SHIFT,
+                                                  y + _RADIUS + 0.08, "", ha="center" if first_hidden else "left",
                                                   va="bottom", fontsize=8.5,
                                                   color=COLORS["delta"], zorder=5,
                                                   bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
