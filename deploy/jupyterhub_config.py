@@ -1,6 +1,6 @@
 """JupyterHub for a class on one server: students and instructors log in with their Unix accounts.
 
-``make hub`` (as root) installs everything and starts JupyterHub with this file; README, "A class on one
+``make hub`` (as root) installs everything and starts JupyterHub with this file; docs/class-server.md, "A class on one
 server (JupyterHub)", says how to prepare the server. What it sets up:
 
 - **Who may log in** (authenticator): ``PAMAuthenticator``, JupyterHub's default. Everyone logs in with
@@ -15,11 +15,11 @@ server (JupyterHub)", says how to prepare the server. What it sets up:
   sets ``MEM_LIMIT`` in the environment and enforces nothing), so the hub enforces it itself: each user's
   server starts in a memory cgroup of that user's own (``backprop-hub-<user>``, cgroup v1 or v2), capped at
   ``BACKPROP_HUB_MEM_LIMIT`` (default 1G: a server with a kernel running a lesson takes about 0.3 GiB, see
-  the README); its kernels, terminals and everything they start stay in it, and when the whole exceeds the
+  docs/class-server.md); its kernels, terminals and everything they start stay in it, and when the whole exceeds the
   cap the kernel kills a process of that user (their kernel, which JupyterLab offers to restart), nobody
   else's. Without writable cgroups (not root, a container) servers start uncapped and the hub's log says
   so. ``SystemdSpawner`` (package ``jupyterhub-systemdspawner``) does the same with systemd units, plus a
-  CPU cap, but needs systemd as the init system. For bigger classes, see the README.
+  CPU cap, but needs systemd as the init system. For bigger classes, see docs/class-server.md.
 - **The course's environment for every user**: each server runs ``jupyterhub-singleuser`` from
   ``$HUB_PREFIX/venv`` (``make hub-install``), built on Debian's ``/usr/bin/python3``, which every user
   can run (the course's ``.venv`` points at an interpreter under root's home, which other users cannot

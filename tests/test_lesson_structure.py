@@ -17,11 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from backprop_core.course.toc import lesson_ids
 from backprop_core.grading.commands import authoring
 from backprop_core.grading import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))
+LESSONS = lesson_ids()  # the table of contents (backprop_core/course/toc.toml)
 TEACHING_ID = re.compile(r"^(md|code)-[0-9a-f]{8}(-\d+)?$")
 # What nbgrader generate_assignment adds to a cell's metadata in the release.
 RELEASE_ONLY = {"editable", "deletable"}

@@ -9,7 +9,7 @@ graded through the real instructor CLI, in separate copies of one released cours
 - on the embedded Dask cluster (``--workers 2``);
 - on a real multi-process cluster started here on loopback: ``dask scheduler``
   and two ``dask worker`` processes over TLS with certificates made by ``openssl``
-  as the README says (``--scheduler tls://127.0.0.1:<port>``), one of which is
+  as docs/instructors.md says (``--scheduler tls://127.0.0.1:<port>``), one of which is
   killed with SIGKILL while it grades: its submission is graded again by the
   other, and nothing is lost.
 
@@ -131,7 +131,7 @@ def _wait_for_workers(address: str, n: int, cert: Path, key: Path, seconds: floa
 
 
 def _cluster_certificate(folder: Path) -> tuple[Path, Path]:
-    """The class's certificate and key, made as the README says (self-signed: it is its own authority)."""
+    """The class's certificate and key, made as docs/instructors.md says (self-signed: it is its own authority)."""
     cert, key = folder / "cluster.pem", folder / "cluster.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                     "/CN=backprop-grading", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)

@@ -415,7 +415,7 @@ def remote_scheduler(address: str, ca_file: str | None = None, cert: str | None 
     if not address.startswith("tls://"):
         raise ClusterSettingsError(
             f"--scheduler must be a TLS address, tls://host:port (a cluster without TLS lets anyone who reaches "
-            f"it run code in its workers and in the grader), got {address!r}; see the README, 'Grading a large "
+            f"it run code in its workers and in the grader), got {address!r}; see docs/instructors.md, 'Grading a large "
             f"class', for making the certificates and starting dask scheduler/dask worker with them")
     given = {"ca_file": ca_file, "cert": cert, "key": key}
     files = {name: given[name] or dask.config.get(config, None) for name, (_, config) in _TLS_SETTINGS.items()}

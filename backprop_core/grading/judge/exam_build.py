@@ -30,7 +30,7 @@ The bodies are removed from the source (rewritten with :func:`ast.unparse`)
 and the build is compiled from it, so neither the files a student could read,
 ``inspect.getsource``, ``importlib.reload`` nor any code object in memory holds
 them. What remains possible: a student can type out code they have read
-elsewhere, the README says so; the similarity report (:mod:`.similarity`)
+elsewhere, docs/instructors.md says so; the similarity report (:mod:`.similarity`)
 flags near-copies of the reference.
 """
 from __future__ import annotations
