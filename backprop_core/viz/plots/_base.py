@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from backprop_core.viz.style import course_style, figsize
+from .alt import describe_figure, img_html
 
 
 def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
@@ -85,6 +86,19 @@ class _Plot:
 
     def _repr_png_(self) -> bytes:
         return self.png()
+
+    def describe(self) -> str:
+        """The figure's text alternative: what it shows, in a sentence, with its key numbers.
+
+        Plot kinds say it in their own words; this default reads the axes (:func:`.alt.describe_axes`).
+        """
+        return describe_figure(self.fig)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The PNG, an ``<img>`` of it whose ``alt`` is :meth:`describe` (JupyterLab shows the HTML first:
+        screen readers read the alt), and the description as plain text (for what shows neither)."""
+        png, alt = self.png(), self.describe()
+        return {"image/png": png, "text/html": img_html(png, alt), "text/plain": alt}
 
     def redraw(self) -> None:
         """Redraw the canvas now (Agg) or at the next chance (interactive canvases)."""

@@ -49,10 +49,14 @@ from typing import Any, Callable, ClassVar, Sequence
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from backprop_core.nn.network import Network
 from backprop_core.course.weights import weight_names
+from backprop_core.viz.plots._base import _Plot
+from backprop_core.viz.plots.alt import describe_axes, plain
 from backprop_core.viz.style import COLORS
+from ._a11y import CONTAINER_CLASS, SliderNames
 
 BACKENDS = ("ipympl", "image", "none")
 _figure_numbers = iter(range(10_000, 10**9))  # ipympl managers want a number; keep clear of pyplot's
@@ -129,6 +133,9 @@ class LessonWidget:
     fig : matplotlib Figure
     status : ipywidgets.HTML
         A line of text under the figure (messages, errors of the student's code).
+    alt : ipywidgets.HTML
+        The figure's text alternative (:meth:`describe`), read by screen readers and hidden from the eye,
+        rewritten on every redraw; ``alt_text`` is its plain text.
     backend : str
     switch : StudentSwitch or None
         The student toggle, when the widget was given a student's function.
@@ -147,8 +154,12 @@ class LessonWidget:
         self.recompute()
         freeze_layout(self.fig)
         self._canvas = canvas_widget(self.fig, self.backend)
-        parts = list(controls) + ([self._canvas] if self._canvas is not None else []) + list(below) + [self.status]
+        self.alt, self.alt_text = widgets.HTML(), ""
+        self.alt.add_class("backprop-alt")
+        shown = [self._canvas, self.alt] if self._canvas is not None else [self.alt]
+        parts = list(controls) + shown + list(below) + [self.status, SliderNames()]
         self.widget = widgets.VBox(parts, layout=widgets.Layout(max_width="880px"))
+        self.widget.add_class(CONTAINER_CLASS)  # where SliderNames names the slider handles
         self.update()
 
     # -- wiring
@@ -197,8 +208,45 @@ class LessonWidget:
     def recompute(self) -> None:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
+    def describe(self) -> str:
+        """The figure in words: each axes described by the plot object drawn in it (its ``describe()``),
+        else read from its lines, bars and images (:func:`~backprop_core.viz.plots.alt.describe_axes`), or
+        its texts when it has no axis; then the figure's own texts and the widget's ``readout`` (a Text)."""
+        plots = {}
+        for value in vars(self).values():
+            if isinstance(value, _Plot) and value.ax not in plots:
+                plots[value.ax] = value
+        sentences = []
+        for ax in self.fig.axes:
+            if not ax.get_visible() or getattr(ax, "_colorbar", None) is not None or ax.get_label() == "<colorbar>":
+                continue
+            title = plain(ax.get_title())
+            if ax in plots:
+                sentences.append((f"{title}: " if title else "") + plots[ax].describe())
+            elif ax.axison:
+                sentences.append(describe_axes(ax) + ".")
+            else:
+                texts = [plain(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text().strip()]
+                sentences.append(" ".join(([f"{title}:"] if title else []) + texts))
+        texts = list(self.fig.texts)
+        readout = getattr(self, "readout", None)  # a widget's read-out line, wherever it is written
+        if isinstance(readout, Text) and readout not in texts:
+            texts.append(readout)
+        sentences += [plain(t.get_text()) for t in texts if t.get_visible() and t.get_text().strip()]
+        return " ".join(s for s in sentences if s) or "A figure."
+
+    def _show_alt(self) -> None:
+        """Rewrite the text alternative from the figure as drawn now."""
+        self.alt_text = self.describe()
+        # Visually hidden, still read (the usual clip pattern); "polite": read after the reader finishes.
+        self.alt.value = ('<div role="note" aria-live="polite" aria-label="figure description" style="position:absolute;'
+                          'width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);'
+                          f'white-space:normal;border:0">Figure: {html.escape(self.alt_text)}</div>')
+
     def redraw(self) -> None:
-        """Push the changed artists to the page (or just render, without a display canvas)."""
+        """Push the changed artists to the page (or just render, without a display canvas); rewrite the
+        text alternative."""
+        self._show_alt()
         if self.backend == "ipympl":
             canvas = self.fig.canvas
             if getattr(canvas, "syncing_data_url", True):
