@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from jupyterlab_driver import (ROOT, LabServer, figure_of, find_chromium, launch_args, open_notebook, output_picture,
@@ -142,6 +143,10 @@ def test_course_home_has_no_serious_violation_of_ours(server, page):
     run_all_cells(page)
     page.wait_for_timeout(500)
     assert_none_of_ours("index", audit(page))
+    # Formulas: JupyterLab's MathJax 3 typesets each with a MathML copy a screen reader reads.
+    typeset = page.evaluate("""() => [...document.querySelectorAll('.jp-RenderedMarkdown mjx-container')]
+        .map(c => !!c.querySelector('mjx-assistive-mml math') || c.getAttribute('aria-label') !== null)""")
+    assert typeset and all(typeset), f"{typeset.count(False)} of {len(typeset)} formulas have no MathML for screen readers"
 
 
 # ------------------------------------------------------------------ the keyboard alone
@@ -195,6 +200,25 @@ def test_lesson_01_widget_works_with_the_keyboard_alone(server, page):
     wait_for_change(figure, moved_picture)
     page.wait_for_function("([e, first]) => e.innerText === first", arg=[alt.element_handle(), first_alt])
     assert second != start
+    _deuteranopia_screenshot(page, main)
+
+
+def _deuteranopia_screenshot(page, output) -> None:
+    """The page around ``output`` as a deuteranope sees it (tests/test_a11y_content.py's simulation), next to
+    what the typical eye sees: test-artifacts/axe/deuteranopia-01.png, to look at."""
+    import io
+
+    from PIL import Image
+
+    from test_a11y_content import simulate_deuteranopia
+
+    output.scroll_into_view_if_needed()
+    wait_until_settled(figure_of(output))
+    seen = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=float) / 255.0
+    simulated = (simulate_deuteranopia(seen) * 255).round().astype(np.uint8)
+    both = np.concatenate([(seen * 255).round().astype(np.uint8), simulated], axis=1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(both).save(ARTIFACTS / "deuteranopia-01.png")
 
 
 def _audit_file(browser, path, name: str) -> None:

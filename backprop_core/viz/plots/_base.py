@@ -10,7 +10,21 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from backprop_core.viz.style import course_style, figsize
-from .alt import describe_figure, img_html
+from .alt import describe_axes, describe_figure, img_html
+
+
+class CourseFigure(Figure):
+    """A :class:`Figure` that shows itself in a notebook with a text alternative: an ``<img>`` whose
+    ``alt`` describes it (:func:`.alt.describe_figure`), beside the plain PNG."""
+
+    def describe(self) -> str:
+        return describe_figure(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        png, alt = buffer.getvalue(), self.describe()
+        return {"image/png": png, "text/html": img_html(png, alt), "text/plain": alt}
 
 
 def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
@@ -30,7 +44,7 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **su
     axes : Axes, or ndarray of Axes with shape (nrows, ncols) squeezed as ``plt.subplots`` does
     """
     with course_style():
-        fig = Figure(figsize=figsize(width, height), layout="constrained")
+        fig = CourseFigure(figsize=figsize(width, height), layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
@@ -77,6 +91,7 @@ class _Plot:
 
     def __init__(self, ax: Axes | None, size: tuple[float, float]) -> None:
         self.fig, self.ax = figure_and_axes(ax, *size)
+        self.ax._backprop_plot = self  # how a figure holding several plots describes each (alt.describe_figure)
 
     def png(self) -> bytes:
         """The figure as PNG bytes."""
@@ -92,7 +107,7 @@ class _Plot:
 
         Plot kinds say it in their own words; this default reads the axes (:func:`.alt.describe_axes`).
         """
-        return describe_figure(self.fig)
+        return describe_axes(self.ax) + "."
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """The PNG, an ``<img>`` of it whose ``alt`` is :meth:`describe` (JupyterLab shows the HTML first:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import re
 
 import numpy as np
@@ -70,12 +71,13 @@ def describe_line(label: str, x, y) -> str:
 
 
 def describe_axes(ax: Axes) -> str:
-    """A sentence for any axes: title, axis labels, then each labelled line, the bars and the images."""
+    """A sentence for any axes: title, axis labels, then each labelled line, the bars, the images, and
+    the texts written in it when it has no axis (a panel of text)."""
     parts = []
     title = plain(ax.get_title())
     ylabel, xlabel = plain(ax.get_ylabel()), plain(ax.get_xlabel())
     head = f"{title}: " if title else ""
-    if ylabel or xlabel:
+    if ax.axison and (ylabel or xlabel):
         head += f"{ylabel or 'values'} against {xlabel or 'position'}"
     lines = [line for line in ax.get_lines() if line.get_visible() and not str(line.get_label()).startswith("_")]
     for line in lines[:_MAX_LINES]:
@@ -92,15 +94,36 @@ def describe_axes(ax: Axes) -> str:
         if isinstance(image, AxesImage):
             data = np.asarray(image.get_array(), dtype=float)
             if data.size:
-                parts.append(f"a colour map from {fmt(np.nanmin(data))} to {fmt(np.nanmax(data))}")
-    sentence = head + (". " if head and parts else "") + "; ".join(parts)
-    return sentence.strip() or "an empty plot"
+                parts.append(f"an image of {data.shape[0]} by {data.shape[1]} values from "
+                             f"{fmt(np.nanmin(data))} to {fmt(np.nanmax(data))}")
+    if not ax.axison:
+        parts += [plain(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    sentence = head.rstrip(": ") + (": " if head and parts else "") + "; ".join(parts)
+    return sentence.strip()
 
 
 def describe_figure(fig) -> str:
-    """Every visible axes of ``fig`` that draws something (colour bars left out), described in order."""
-    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison and not _is_colorbar(ax)]
-    return " ".join(f"{describe_axes(ax)}." for ax in axes) or "A figure."
+    """Every visible axes of ``fig`` (colour bars left out), in order: by the plot object drawn in it
+    (its ``describe()``), else by :func:`describe_axes`; then the figure's own texts. Repeated
+    sentences (a row of small images) are said once, with how many."""
+    sentences = []
+    for ax in fig.axes:
+        if not ax.get_visible() or _is_colorbar(ax):
+            continue
+        plot = getattr(ax, "_backprop_plot", None)
+        if plot is not None:
+            title = plain(ax.get_title())
+            sentences.append((f"{title}: " if title else "") + plot.describe())
+        else:
+            described = describe_axes(ax)
+            if described:
+                sentences.append(described + ".")
+    sentences += [plain(t.get_text()) for t in fig.texts if t.get_visible() and t.get_text().strip()]
+    said = []
+    for sentence, group in itertools.groupby(s for s in sentences if s):
+        n = len(list(group))
+        said.append(sentence if n == 1 else f"{n} times: {sentence}")
+    return " ".join(said) or "An empty figure."
 
 
 def _is_colorbar(ax: Axes) -> bool:

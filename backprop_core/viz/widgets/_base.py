@@ -53,8 +53,7 @@ from matplotlib.text import Text
 
 from backprop_core.nn.network import Network
 from backprop_core.course.weights import weight_names
-from backprop_core.viz.plots._base import _Plot
-from backprop_core.viz.plots.alt import describe_axes, plain
+from backprop_core.viz.plots.alt import describe_figure, plain
 from backprop_core.viz.style import COLORS
 from ._a11y import CONTAINER_CLASS, SliderNames
 
@@ -209,31 +208,11 @@ class LessonWidget:
         raise NotImplementedError
 
     def describe(self) -> str:
-        """The figure in words: each axes described by the plot object drawn in it (its ``describe()``),
-        else read from its lines, bars and images (:func:`~backprop_core.viz.plots.alt.describe_axes`), or
-        its texts when it has no axis; then the figure's own texts and the widget's ``readout`` (a Text)."""
-        plots = {}
-        for value in vars(self).values():
-            if isinstance(value, _Plot) and value.ax not in plots:
-                plots[value.ax] = value
-        sentences = []
-        for ax in self.fig.axes:
-            if not ax.get_visible() or getattr(ax, "_colorbar", None) is not None or ax.get_label() == "<colorbar>":
-                continue
-            title = plain(ax.get_title())
-            if ax in plots:
-                sentences.append((f"{title}: " if title else "") + plots[ax].describe())
-            elif ax.axison:
-                sentences.append(describe_axes(ax) + ".")
-            else:
-                texts = [plain(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text().strip()]
-                sentences.append(" ".join(([f"{title}:"] if title else []) + texts))
-        texts = list(self.fig.texts)
+        """The figure in words (:func:`~backprop_core.viz.plots.alt.describe_figure`: each axes by the plot
+        object drawn in it, else by its lines, bars, images and texts), then the widget's ``readout`` (a Text)."""
         readout = getattr(self, "readout", None)  # a widget's read-out line, wherever it is written
-        if isinstance(readout, Text) and readout not in texts:
-            texts.append(readout)
-        sentences += [plain(t.get_text()) for t in texts if t.get_visible() and t.get_text().strip()]
-        return " ".join(s for s in sentences if s) or "A figure."
+        extra = f" {plain(readout.get_text())}" if isinstance(readout, Text) and readout not in self.fig.texts else ""
+        return describe_figure(self.fig) + extra
 
     def _show_alt(self) -> None:
         """Rewrite the text alternative from the figure as drawn now."""
