@@ -84,11 +84,7 @@ for name, (h, err) in best.items():
 usual = int(np.argmin(np.abs(steps - 1e-5)))
 print(f"at h = {steps[usual]:.1e}: relative error {central[usual] / (2 * abs(exact)):.1e} in float64, "
       f"{central32[usual] / (2 * abs(exact)):.1e} in float32")
-import io
-from IPython.display import Image
-buffer = io.BytesIO()
-fig.savefig(buffer, format="png")
-Image(buffer.getvalue())
+fig
 
 # %% [markdown]
 # Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 bottom out near $h \approx 10^{-5}$ with an error around $10^{-10}$ or below, which is why $h = 10^{-5}$ is the usual choice.

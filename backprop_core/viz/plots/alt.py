@@ -33,7 +33,7 @@ def plain(label: str) -> str:
     """A mathtext label as words a screen reader can say: ``"weight $w_5$"`` -> ``"weight w5"``."""
     text = re.sub(r"\$([^$]*)\$", lambda m: m.group(1), label)
     text = re.sub(r"\\(mathrm|text|mathbf)\{([^}]*)\}", r"\2", text)
-    return re.sub(r"[_{}\\^]", "", text).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[_{}\\^]", "", text)).strip()
 
 
 def shape_of(values) -> str:
@@ -79,9 +79,13 @@ def describe_axes(ax: Axes) -> str:
     head = f"{title}: " if title else ""
     if ax.axison and (ylabel or xlabel):
         head += f"{ylabel or 'values'} against {xlabel or 'position'}"
-    lines = [line for line in ax.get_lines() if line.get_visible() and not str(line.get_label()).startswith("_")]
-    for line in lines[:_MAX_LINES]:
-        parts.append(describe_line(plain(str(line.get_label())), line.get_xdata(), line.get_ydata()))
+    lines = [line for line in ax.get_lines() if line.get_visible() and len(line.get_xdata())]
+    labelled = [line for line in lines if not str(line.get_label()).startswith("_")]
+    if labelled or len(lines) == 1:  # unlabelled helper lines (markers, guides) are left out when others have names
+        for line in (labelled or lines)[:_MAX_LINES]:
+            label = str(line.get_label())
+            parts.append(describe_line("the line" if label.startswith("_") else plain(label),
+                                       line.get_xdata(), line.get_ydata()))
     bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_visible() and p.get_height() != 0]
     if bars:
         names = [t.get_text() for t in ax.get_xticklabels()]
@@ -112,8 +116,8 @@ def describe_figure(fig) -> str:
             continue
         plot = getattr(ax, "_backprop_plot", None)
         if plot is not None:
-            title = plain(ax.get_title())
-            sentences.append((f"{title}: " if title else "") + plot.describe())
+            title, said = plain(ax.get_title()), plot.describe()
+            sentences.append(f"{title}: {said}" if title and not said.startswith(title) else said)
         else:
             described = describe_axes(ax)
             if described:
