@@ -204,17 +204,22 @@ def test_lesson_01_widget_works_with_the_keyboard_alone(server, page):
 
 
 def _deuteranopia_screenshot(page, output) -> None:
-    """The page around ``output`` as a deuteranope sees it (tests/test_a11y_content.py's simulation), next to
-    what the typical eye sees: test-artifacts/axe/deuteranopia-01.png, to look at."""
+    """``output`` with one weight made negative, as a deuteranope sees it (tests/test_a11y_content.py's
+    simulation) to the right of what the typical eye sees: test-artifacts/axe/deuteranopia-01.png, to look at."""
     import io
 
     from PIL import Image
 
     from test_a11y_content import simulate_deuteranopia
 
-    output.scroll_into_view_if_needed()
-    wait_until_settled(figure_of(output))
-    seen = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), dtype=float) / 255.0
+    figure = figure_of(output)
+    wait_until_settled(figure)
+    before = output_picture(figure)
+    output.locator(".noUi-handle").nth(1).focus()
+    page.keyboard.press("Home")  # w2 to its smallest value: a negative weight, drawn vermillion beside the blue
+    wait_for_change(figure, before)
+    wait_until_settled(figure)
+    seen = np.asarray(Image.open(io.BytesIO(output.screenshot())).convert("RGB"), dtype=float) / 255.0
     simulated = (simulate_deuteranopia(seen) * 255).round().astype(np.uint8)
     both = np.concatenate([(seen * 255).round().astype(np.uint8), simulated], axis=1)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
