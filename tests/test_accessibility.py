@@ -236,6 +236,7 @@ def _audit_file(browser, path, name: str) -> None:
         context.close()
 
 
+@pytest.mark.grading
 def test_feedback_page_has_no_serious_violation(browser, tmp_path_factory):
     from test_offline_feedback import LESSON, STUDENT, graded_course
 
