@@ -422,7 +422,8 @@ class _Echo(widgets.LessonWidget):
 def test_a_widget_without_a_student_function_has_no_toggle():
     echo = _Echo(None)
     assert echo.switch is None and echo.student_function() is None and echo.shown == 2.0
-    assert len(echo.widget.children) == 1  # the status line only
+    # the text alternative, the status line and the slider-names helper only (tests/test_a11y_content.py)
+    assert echo.widget.children == (echo.alt, echo.status, echo.widget.children[-1])
 
 
 def test_the_toggle_is_declared_once_and_wired_by_the_base():

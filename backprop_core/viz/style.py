@@ -44,8 +44,10 @@ COLORS = {
     "muted": "#888888",
 }
 
-#: Colour cycle for several lines on one axes.
-CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black")]
+#: Colour cycle for several lines on one axes. The order keeps the first five lines apart for a
+#: deuteranope too (tests/test_a11y_content.py): orange beside vermillion, or green beside purple,
+#: would look alike, so those pairs come late.
+CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "black", "sky_blue", "vermillion", "purple")]
 
 #: Widest figure in inches: fits a laptop screen beside JupyterLab's side bar.
 MAX_WIDTH = 8.5

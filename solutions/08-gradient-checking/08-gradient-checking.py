@@ -86,11 +86,7 @@ print(f"central float64: error below 1e-10 for every h from {flat.min():.1e} to 
 usual = int(np.argmin(np.abs(steps - 1e-5)))
 print(f"at h = {steps[usual]:.1e}: relative error {central[usual] / (2 * abs(exact)):.1e} in float64, "
       f"{central32[usual] / (2 * abs(exact)):.1e} in float32")
-import io
-from IPython.display import Image
-buffer = io.BytesIO()
-fig.savefig(buffer, format="png")
-Image(buffer.getvalue())
+fig
 
 # %% [markdown]
 # Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 have a wide, flat bottom: every $h$ from about $10^{-7}$ to $10^{-4}$ gives an error below $10^{-10}$ (the fourth line printed gives the exact range). Which $h$ in it comes out best, and by how much, is luck in the last digits: the second line printed names this run's best $h$, and a different weight or network would name another. $h = 10^{-5}$ sits in the middle of the bottom, far from both walls, which is why it is the usual choice.

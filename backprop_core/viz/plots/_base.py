@@ -10,6 +10,21 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from backprop_core.viz.style import course_style, figsize
+from .alt import describe_axes, describe_figure, img_html
+
+
+class CourseFigure(Figure):
+    """A :class:`Figure` that shows itself in a notebook with a text alternative: an ``<img>`` whose
+    ``alt`` describes it (:func:`.alt.describe_figure`), beside the plain PNG."""
+
+    def describe(self) -> str:
+        return describe_figure(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        png, alt = buffer.getvalue(), self.describe()
+        return {"image/png": png, "text/html": img_html(png, alt), "text/plain": alt}
 
 
 def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **subplot_kw) -> tuple[Figure, np.ndarray | Axes]:
@@ -29,7 +44,7 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **su
     axes : Axes, or ndarray of Axes with shape (nrows, ncols) squeezed as ``plt.subplots`` does
     """
     with course_style():
-        fig = Figure(figsize=figsize(width, height), layout="constrained")
+        fig = CourseFigure(figsize=figsize(width, height), layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
     return fig, axes
@@ -79,6 +94,7 @@ class _Plot:
 
     def __init__(self, ax: Axes | None, size: tuple[float, float]) -> None:
         self.fig, self.ax = figure_and_axes(ax, *size)
+        self.ax._backprop_plot = self  # how a figure holding several plots describes each (alt.describe_figure)
 
     def png(self) -> bytes:
         """The figure as PNG bytes."""
@@ -88,6 +104,19 @@ class _Plot:
 
     def _repr_png_(self) -> bytes:
         return self.png()
+
+    def describe(self) -> str:
+        """The figure's text alternative: what it shows, in a sentence, with its key numbers.
+
+        Plot kinds say it in their own words; this default reads the axes (:func:`.alt.describe_axes`).
+        """
+        return describe_axes(self.ax) + "."
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The PNG, an ``<img>`` of it whose ``alt`` is :meth:`describe` (JupyterLab shows the HTML first:
+        screen readers read the alt), and the description as plain text (for what shows neither)."""
+        png, alt = self.png(), self.describe()
+        return {"image/png": png, "text/html": img_html(png, alt), "text/plain": alt}
 
     def redraw(self) -> None:
         """Redraw the canvas now (Agg) or at the next chance (interactive canvases)."""

@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 
 from backprop_core.viz.style import COLORS, course_style
 from ._base import _Plot, show_path
+from .alt import describe_line, fmt, plain
 from .ticks import log_ticks
 
 
@@ -51,6 +52,19 @@ class ErrorCurvePlot(_Plot):
         if path is not None:
             show_path(self.path, self.current, path, self.start)
         return self
+
+    def describe(self) -> str:
+        """The curve (its range, lowest point) and the descent path: how many steps, where it stands now."""
+        weight = plain(self.ax.get_xlabel())
+        w, e = np.asarray(self.curve.get_xdata(), dtype=float), np.asarray(self.curve.get_ydata(), dtype=float)
+        low = int(np.argmin(e))
+        text = (f"The error E against {weight} from {fmt(w[0])} to {fmt(w[-1])}: lowest E = {fmt(e[low])} "
+                f"at {fmt(w[low])}")
+        path_w, path_e = self.path.get_xdata(), self.path.get_ydata()
+        if len(path_w):
+            text += (f"; gradient descent path of {len(path_w)} points from {weight} = {fmt(path_w[0])}, "
+                     f"E = {fmt(path_e[0])}, now at {fmt(path_w[-1])}, E = {fmt(path_e[-1])}")
+        return text + "."
 
 
 def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label: str = "w") -> ErrorCurvePlot:
@@ -113,6 +127,12 @@ class LossCurvePlot(_Plot):
         if len(self.lines) > 1:
             self.ax.legend(frameon=False)
         return self
+
+    def describe(self) -> str:
+        """Each line's start, end, lowest point and shape (epochs on x)."""
+        ylabel = plain(self.ax.get_ylabel())
+        lines = "; ".join(describe_line(label, line.get_xdata(), line.get_ydata()) for label, line in self.lines.items())
+        return f"{ylabel} against {plain(self.ax.get_xlabel())}: {lines}."
 
     def _show_line(self, label: str, values: np.ndarray) -> None:
         """Losses of shape (epochs,) on the line called ``label`` (made on first use): ``values[k]`` was

@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 
 from backprop_core.viz.style import COLORS, course_style
 from ._base import _Plot
+from .alt import fmt
 
 
 class GradientCheckPlot(_Plot):
@@ -62,7 +63,15 @@ class GradientCheckPlot(_Plot):
             bar.set_hatch("//" if failed else "")
             label.set_position((label.get_position()[0], height * 1.5))
             label.set_text(f"{error:.1e}" + ("\nFAIL" if failed else ""))
+        self._errors = {key: float(errors[key]) for key in self.keys}
         return self
+
+    def describe(self) -> str:
+        """Each group's relative error, and which pass or fail against the threshold."""
+        limit = float(self.threshold.get_ydata()[0])
+        bars = ", ".join(f"{'W' if kind == 'weights' else 'b'}{l + 1} {fmt(e, 2)} ({'FAIL' if e > limit else 'pass'})"
+                         for (kind, l), e in self._errors.items())
+        return f"Gradient check: relative error of each parameter group on a log scale, threshold {fmt(limit, 2)}: {bars}."
 
 
 def gradient_check_bars(result, ax: Axes | None = None) -> GradientCheckPlot:

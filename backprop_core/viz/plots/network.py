@@ -69,6 +69,7 @@ class NetworkDrawing(_Plot):
         self.ylim = (-(max(sizes) - 1) / 2 * _DY - _RADIUS - 1.35, (max(sizes) - 1) / 2 * _DY + _RADIUS + 0.5)
         super().__init__(ax, (_INCHES_PER_UNIT * np.ptp(self.xlim), _INCHES_PER_UNIT * np.ptp(self.ylim) + 0.1))
         self._labels_on = max(W.size for W in net.weights) <= 16
+        self._trace, self._target, self._delta_values, self._weight_grads = None, None, {}, {}
         self._highlighted: list = []
         with course_style():
             self._draw_static()
@@ -169,12 +170,16 @@ class NetworkDrawing(_Plot):
         self._show_trace(trace)
         self._show_deltas(grads, net, delta_notes or {})
         target = None if target is None else np.ravel(np.asarray(target, dtype=float))
+        self._target = target
         for j, text in self.target_texts.items():
             text.set_text("" if target is None else f"target\n{fmt(target[j], self.digits)}")
         return self
 
     def _show_weights(self, net: Network, grads: Gradients | None) -> None:
         largest = max(float(np.max(np.abs(W))) for W in net.weights) or 1.0
+        self.weight_values = {name: float(net.weights[l][j, i]) for name, (l, j, i) in self.edge_index.items()}
+        self._weight_grads = ({name: float(grads.weights[l][j, i]) for name, (l, j, i) in self.edge_index.items()}
+                              if self.show_gradients and grads is not None else {})
         for name, (l, j, i) in self.edge_index.items():
             w = net.weights[l][j, i]
             line = self.edges[name]
@@ -191,6 +196,7 @@ class NetworkDrawing(_Plot):
     def _show_trace(self, trace: Trace | None) -> None:
         if trace is not None and trace.batched:
             raise ValueError("trace must come from one sample (x of shape (n_in,)), got a batch")
+        self._trace = trace
         for (k, j), text in self.values.items():
             text.set_visible(trace is not None)
             if trace is None:
@@ -212,6 +218,7 @@ class NetworkDrawing(_Plot):
 
     def _show_deltas(self, grads: Gradients | None, net: Network | None, notes: Mapping[tuple[int, int], str]) -> None:
         have = grads is not None and grads.deltas is not None
+        self._delta_values = {(k, j): float(np.ravel(grads.deltas[k - 1])[j]) for (k, j) in self.deltas} if have else {}
         for (k, j), text in self.deltas.items():
             text.set_text(f"δ {fmt(np.ravel(grads.deltas[k - 1])[j], self.digits)}{notes.get((k, j), '')}" if have else "")
             text.set_visible(have)
@@ -226,6 +233,45 @@ class NetworkDrawing(_Plot):
             arrow.set_visible(name in flows)  # the input layer has no delta to receive
             if name in flows:
                 arrow.set_linewidth(0.8 + 2.7 * abs(flows[name]) / largest)
+
+    # -- the text alternative
+    def neuron_name(self, k: int, j: int) -> str:
+        """``x1``, ``h2``, ``o1``: neuron j of layer k as the drawing labels it."""
+        prefix = "x" if k == 0 else ("o" if k == len(self.sizes) - 1 else "h")
+        return f"{prefix}{j + 1}"
+
+    def describe(self) -> str:
+        """The drawing in words: the layers, every weight on its edge, the values, targets and deltas shown."""
+        sizes = self.sizes
+        hidden = sum(sizes[1:-1])
+        parts = [f"Network drawing: {sizes[0]} inputs, {hidden} hidden neurons in {len(sizes) - 2} "
+                 f"layer{'s' if len(sizes) != 3 else ''}, "
+                 f"{sizes[-1]} outputs; edges blue for a positive weight, vermillion for a negative one, "
+                 "wider the larger it is"]
+        weights = []
+        for name, (l, j, i) in self.edge_index.items():
+            text = f"{name} = {fmt(self.weight_values[name], self.digits)} from {self.neuron_name(l, i)} to {self.neuron_name(l + 1, j)}"
+            if name in self._weight_grads:
+                text += f" (dE/dw = {fmt(self._weight_grads[name], self.digits)})"
+            weights.append(text)
+        parts.append("weights " + ", ".join(weights))
+        trace = self._trace
+        if trace is not None:
+            parts.append("inputs " + ", ".join(f"x{j + 1} = {fmt(v, self.digits)}" for j, v in enumerate(trace.x)))
+            for k in range(1, len(sizes)):
+                values = []
+                for j in range(sizes[k]):
+                    z, a = trace.pre_activations[k - 1][j], trace.activations[k - 1][j]
+                    same = self._activation_names[k - 1] == "identity"
+                    values.append(f"{self.neuron_name(k, j)} = {fmt(a, self.digits)}" if same else
+                                  f"{self.neuron_name(k, j)}: z = {fmt(z, self.digits)}, a = {fmt(a, self.digits)}")
+                parts.append(("outputs " if k == len(sizes) - 1 else "hidden ") + ", ".join(values))
+        if self._target is not None:
+            parts.append("target " + ", ".join(fmt(t, self.digits) for t in self._target))
+        if self._delta_values:
+            parts.append("deltas " + ", ".join(f"{self.neuron_name(k, j)} {fmt(d, self.digits)}"
+                                               for (k, j), d in self._delta_values.items()))
+        return "; ".join(parts) + "."
 
     def highlight(self, edges: Sequence[str] = (), neurons: Sequence[tuple] = (), texts: Sequence = ()) -> None:
         """Mark some weights (by name), neurons ((k, j)) and texts in the highlight colour; un-mark the previous ones."""

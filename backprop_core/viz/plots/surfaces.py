@@ -8,6 +8,7 @@ from matplotlib.colors import PowerNorm
 from backprop_core.nn.network import Network
 from backprop_core.viz.style import COLORS, DIVERGING_CMAP, SEQUENTIAL_CMAP, course_style
 from ._base import _Plot, show_path
+from .alt import fmt, plain
 
 
 class ErrorSurfacePlot(_Plot):
@@ -71,6 +72,22 @@ class ErrorSurfacePlot(_Plot):
         if path is not None:
             show_path(self.path, self.current, path, self.start)
         return self
+
+    def describe(self) -> str:
+        """The surface's lowest and highest E (and where the lowest is), then the path: steps, start, now."""
+        a, b = plain(self.ax.get_xlabel()), plain(self.ax.get_ylabel())
+        grid = np.asarray(self.filled.get_array(), dtype=float)
+        (x0, x1, y0, y1) = self.filled.get_extent()
+        row, col = np.unravel_index(int(np.nanargmin(grid)), grid.shape)
+        at_a = x0 + (x1 - x0) * col / max(grid.shape[1] - 1, 1)
+        at_b = y0 + (y1 - y0) * row / max(grid.shape[0] - 1, 1)
+        text = (f"Contour map of the error E over {a} from {fmt(x0)} to {fmt(x1)} and {b} from {fmt(y0)} to "
+                f"{fmt(y1)}: E from {fmt(np.nanmin(grid))} (lowest, at {fmt(at_a)}, {fmt(at_b)}) to {fmt(np.nanmax(grid))}")
+        xs, ys = self.path.get_xdata(), self.path.get_ydata()
+        if len(xs):
+            text += (f"; gradient descent path of {len(xs)} points from ({fmt(xs[0])}, {fmt(ys[0])}) "
+                     f"now at ({fmt(xs[-1])}, {fmt(ys[-1])})")
+        return text + "."
 
 
 def error_surface(values_a, values_b, grid, path=None, ax: Axes | None = None,
@@ -157,6 +174,24 @@ class DecisionBoundaryPlot(_Plot):
             with course_style():
                 self.boundary = self.ax.contour(self.grid_x, self.grid_x, values, levels=[0.5], colors="black", linewidths=1.6)
         return self
+
+    def describe(self) -> str:
+        """How many samples of each target, the output's range, and how many samples fall on their side of 0.5."""
+        values = np.asarray(self.image.get_array(), dtype=float)
+        zeros, ones = (np.asarray(s.get_offsets(), dtype=float) for s in self.samples)
+        n = len(self.grid_x)
+
+        def output_at(points: np.ndarray) -> np.ndarray:  # nearest grid point of each sample
+            index = np.clip(np.rint((points - self.lim[0]) / (self.lim[1] - self.lim[0]) * (n - 1)), 0, n - 1).astype(int)
+            return values[index[:, 1], index[:, 0]] if len(points) else np.zeros(0)
+
+        right = int(np.sum(output_at(zeros) < 0.5) + np.sum(output_at(ones) >= 0.5))
+        boundary = "a decision boundary (output 0.5) drawn in black" if self.boundary is not None else \
+            "no decision boundary: the output is on one side of 0.5 everywhere"
+        return (f"Decision map of the network output over inputs x1 and x2 from {fmt(self.lim[0])} to "
+                f"{fmt(self.lim[1])}: output from {fmt(values.min())} to {fmt(values.max())}; {boundary}; "
+                f"{len(zeros)} samples with target 0 (open circles), {len(ones)} with target 1 (filled squares); "
+                f"{right} of {len(zeros) + len(ones)} samples on their target's side.")
 
 
 def decision_boundary(net: Network, X, Y, ax: Axes | None = None, lim: tuple[float, float] = (-0.5, 1.5),

@@ -49,10 +49,13 @@ from typing import Any, Callable, ClassVar, Sequence
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from backprop_core.nn.network import Network
 from backprop_core.course.weights import weight_names
+from backprop_core.viz.plots.alt import describe_figure, plain
 from backprop_core.viz.style import COLORS
+from ._a11y import CONTAINER_CLASS, SliderNames
 
 BACKENDS = ("ipympl", "image", "none")
 _figure_numbers = iter(range(10_000, 10**9))  # ipympl managers want a number; keep clear of pyplot's
@@ -129,6 +132,9 @@ class LessonWidget:
     fig : matplotlib Figure
     status : ipywidgets.HTML
         A line of text under the figure (messages, errors of the student's code).
+    alt : ipywidgets.HTML
+        The figure's text alternative (:meth:`describe`), read by screen readers and hidden from the eye,
+        rewritten on every redraw; ``alt_text`` is its plain text.
     backend : str
     switch : StudentSwitch or None
         The student toggle, when the widget was given a student's function.
@@ -147,8 +153,12 @@ class LessonWidget:
         self.recompute()
         freeze_layout(self.fig)
         self._canvas = canvas_widget(self.fig, self.backend)
-        parts = list(controls) + ([self._canvas] if self._canvas is not None else []) + list(below) + [self.status]
+        self.alt, self.alt_text = widgets.HTML(), ""
+        self.alt.add_class("backprop-alt")
+        shown = [self._canvas, self.alt] if self._canvas is not None else [self.alt]
+        parts = list(controls) + shown + list(below) + [self.status, SliderNames()]
         self.widget = widgets.VBox(parts, layout=widgets.Layout(max_width="880px"))
+        self.widget.add_class(CONTAINER_CLASS)  # where SliderNames names the slider handles
         self.update()
 
     # -- wiring
@@ -197,8 +207,25 @@ class LessonWidget:
     def recompute(self) -> None:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
+    def describe(self) -> str:
+        """The figure in words (:func:`~backprop_core.viz.plots.alt.describe_figure`: each axes by the plot
+        object drawn in it, else by its lines, bars, images and texts), then the widget's ``readout`` (a Text)."""
+        readout = getattr(self, "readout", None)  # a widget's read-out line, wherever it is written
+        extra = f" {plain(readout.get_text())}" if isinstance(readout, Text) and readout not in self.fig.texts else ""
+        return describe_figure(self.fig) + extra
+
+    def _show_alt(self) -> None:
+        """Rewrite the text alternative from the figure as drawn now."""
+        self.alt_text = self.describe()
+        # Visually hidden, still read (the usual clip pattern); "polite": read after the reader finishes.
+        self.alt.value = ('<div role="note" aria-live="polite" aria-label="figure description" style="position:absolute;'
+                          'width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);'
+                          f'white-space:normal;border:0">Figure: {html.escape(self.alt_text)}</div>')
+
     def redraw(self) -> None:
-        """Push the changed artists to the page (or just render, without a display canvas)."""
+        """Push the changed artists to the page (or just render, without a display canvas); rewrite the
+        text alternative."""
+        self._show_alt()
         if self.backend == "ipympl":
             canvas = self.fig.canvas
             if getattr(canvas, "syncing_data_url", True):

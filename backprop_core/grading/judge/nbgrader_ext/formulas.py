@@ -51,7 +51,10 @@ def _mathml(latex: str, display: bool) -> str:
         return f"<code>{html.escape(latex)}</code>"
     # (bleach keeps text, drops any tag outside the MathML list: a <script> inside \text{} goes, with its text.)
     markup = re.sub(r"<(script|style)\b[^>]*>.*?</\1\s*>", "", markup, flags=re.IGNORECASE | re.DOTALL)
-    return _MATHML.clean(markup)
+    markup = _MATHML.clean(markup)
+    # A display formula scrolls sideways when wider than the page (feedback.css): focusable, so that the
+    # keyboard can scroll it too (axe-core's scrollable-region-focusable, issue 25).
+    return markup.replace("<math ", '<math tabindex="0" ', 1) if display else markup
 
 
 def typeset_formulas(text: str) -> str:
