@@ -99,4 +99,15 @@ MISTAKES = {
     "grad_not_zeroed": (
         "gradients not set back to 0 between steps: each step's gradients are added to the ones before"
     ),
+    "last_layer_squashed": (
+        "tanh applied in the output layer too: the lesson's MLP keeps its last layer's sums as they are "
+        "(Neuron(n, nonlinear=False)), so its outputs can go past ±1"
+    ),
+    "bias_added_after_tanh": (
+        "the bias added after the tanh, tanh(w · x) + b, instead of inside it: a neuron is tanh(w · x + b)"
+    ),
+    "grads_zeroed_after_backward": (
+        "the gradients set to 0 after backward() and before the update, so every step moves the parameters by "
+        "0 · learning rate: zero them first, then backward, then update"
+    ),
 }
