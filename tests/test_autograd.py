@@ -216,3 +216,13 @@ def test_each_known_mistake_of_the_network_exercises_reproduces_its_slip():
     assert steps["grads_zeroed_after_backward"](*case, 3) == [0.0, 0.0]
     assert steps["grad_not_zeroed"](*case, 1) == pytest.approx(train_network(*case, 1))
     assert steps["grad_not_zeroed"](*case, 3)[0] > train_network(*case, 3)[0]   # each step adds the last ones
+
+
+def test_overwriting_in_the_product_alone_is_a_known_mistake_of_its_own():
+    """Issue 21: `=` in the product rule only gave 'expected [-0.8 0.7], got [-1.3 0.7]' with no name."""
+    slip = {m.key: m.function for m in get("gradients").mistakes}["grad_overwritten_in_product"]
+    public = Expression(2, (("mul", 0, 1), ("times_number", 0, 0.5), ("add", 2, 3)))   # p·q + p·0.5
+    assert gradients(public, [0.7, -1.3]) == pytest.approx([-0.8, 0.7])
+    assert slip(public, [0.7, -1.3]) == pytest.approx([-1.3, 0.7])       # p keeps one product's share
+    tree = Expression(2, (("mul", 0, 1), ("add_number", 2, 1.0), ("tanh", 3, None)))
+    assert slip(tree, [0.4, 0.9]) == pytest.approx(gradients(tree, [0.4, 0.9]))   # used once: right

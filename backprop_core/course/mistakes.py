@@ -74,6 +74,10 @@ MISTAKES = {
         "grad overwritten (=) instead of added to (+=) in a backward rule: a value used twice keeps only its last "
         "use's gradient"
     ),
+    "grad_overwritten_in_product": (
+        "grad overwritten (=) instead of added to (+=) in the product's backward rule: a value used in two "
+        "products (p·q + p·0.5) keeps only the last product's share; write self.grad += other.data * out.grad"
+    ),
     "node_before_its_parents": (
         "each node put in the order before its parents instead of after them, so the backward pass runs "
         "a node's rule before its gradient is complete"

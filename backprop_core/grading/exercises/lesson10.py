@@ -309,6 +309,72 @@ def gradients_overwritten(f, inputs):
     return [v.grad for v in values]
 
 
+def gradients_overwritten_in_product(f, inputs):
+    # The product's backward rule sets its parents' grad (=); every other rule adds (+=). Issue 21's slip.
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad += out.grad
+                other.grad += out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad = other.data * out.grad
+                other.grad = self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad += k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad += slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def after_parents(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(root)
+        return order
+
+    values = [V(x) for x in inputs]
+    out = f(*values)
+    out.grad = 1.0
+    for node in reversed(after_parents(out)):
+        node.rule()
+    return [v.grad for v in values]
+
+
 _EVERY_GRADIENT_PROPERTY = ("add_and_multiply", "power", "exp", "tanh", "sigmoid", "values_used_twice")
 
 register(
@@ -338,6 +404,7 @@ register(
         mistakes=(
             Mistake("node_before_its_parents", gradients_node_first),
             Mistake("grad_overwritten", gradients_overwritten, properties=("values_used_twice",)),
+            Mistake("grad_overwritten_in_product", gradients_overwritten_in_product, properties=("values_used_twice",)),
         ),
     )
 )
