@@ -758,13 +758,14 @@ print(f"trained by {trained_by}")
 print(f"loss: {losses[0]:.3f} at the first step, {losses[99]:.3f} at step 100, {losses[-1]:.4f} at the last")
 
 fig, (left, right) = plots.new_figure(9.0, 3.2, ncols=2)
-plots.loss_curve(losses, ax=left, xlabel="training steps")
-left.set_ylabel("loss (sum of squared errors)")
+curve = plots.loss_curve(losses, ax=left, xlabel="training steps")
+left.set(ylabel="loss (sum of squared errors)", title="the loss, step by step")
 grid = np.linspace(-2.2, 2.2, 100)
 right.plot(grid, [model([float(v)])[0].data for v in grid], label="the trained network")
 right.plot([x[0] for x in curve_x], [y[0] for y in curve_y], "o", label="the 12 samples")
 right.set(xlabel="x", ylabel="y", title="what it learned")
 right.legend(frameon=False)
+curve      # a plot object shows its whole figure
 
 # %% [markdown]
 # Micrograd's whole journey, at the course's scale: the operations with their rules, an order, a backward pass, a network made of them, and a training loop, all on your own `Value`. The zeroing is in `training_step`: remove those two lines and watch the loss climb and jump after a few steps, section 6's and 7's leftovers at work.
