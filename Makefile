@@ -10,13 +10,13 @@ GRADEBOOK_DRIVER := $(if $(filter postgres%,$(GRADEBOOK)),$(VENV)/.installed-pos
 # Jupyter refuses to run as root unless told it is on purpose.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab formgrader test bench release autograde feedback grades report similarity student-copy hub hub-install clean-venv
+.PHONY: help lab formgrader test bench lesson-tables release autograde feedback grades report similarity student-copy hub hub-install clean-venv
 
 help:
 	@echo "make lab     start JupyterLab on the course (ARGS='--port 8890 --no-browser' passes options)"
 	@echo "make test    run the whole test suite"
-	@echo "make bench   print the benchmark tables"
-	@echo "instructors (README, 'For instructors'):"
+	@echo "make bench   measure, print the tables and write benchmarks/results.md"
+	@echo "instructors (docs/instructors.md):"
 	@echo "make formgrader JupyterLab on the course with nbgrader's formgrader: manual grading, the gradebook (ARGS as for lab)"
 	@echo "make release    build solutions/<id>/<id>.ipynb from <id>.py, then lessons/ (nbgrader generate_assignment)"
 	@echo "make autograde  grade what under submitted/<student>/<lesson>/ is not graded yet, in parallel, sandboxed"
@@ -28,7 +28,7 @@ help:
 	@echo "  GRADEBOOK=postgresql://user@host/db  with release/autograde/feedback/grades/report: a PostgreSQL gradebook"
 	@echo "make similarity near-identical solution code between students or with the package's reference -> similarity-report.csv (ARGS='--threshold 0.85 04-output-layer-gradients')"
 	@echo "make student-copy DEST=dir   what students need: the lessons and the package parts they import"
-	@echo "a class on one server (README, 'A class on one server (JupyterHub)'), as root:"
+	@echo "a class on one server (docs/class-server.md), as root:"
 	@echo "make hub-install  JupyterHub, the proxy and the course's environment for every user (HUB_PREFIX=$(HUB_PREFIX))"
 	@echo "make hub          install, then start JupyterHub (deploy/jupyterhub_config.py; HUB_PORT=8000)"
 
@@ -37,20 +37,27 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Stamps re-run the install whenever pyproject.toml changes.
+# Stamps re-run the install whenever pyproject.toml changes. Each target installs the set it needs:
+# lab the students' dependencies alone, the instructor's commands the `instructor` extra, test and bench theirs.
 $(VENV)/.installed-lab: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-instructor: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[instructor]"
 	@touch $@
+
+# test and bench install a superset of lab's and instructor's sets: their stamps too, so the tests' own `make
+# autograde`, `make student-copy`... (run side by side under xdist) find them installed rather than all pip at once.
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[instructor,test]"
+	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-instructor
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,bench]"
-	@touch $@
+	$(PY) -m pip install --quiet -e ".[instructor,test,bench]"
+	@touch $@ $(VENV)/.installed-lab $(VENV)/.installed-instructor
 
-$(VENV)/.installed-postgres: pyproject.toml | $(PY) $(VENV)/.installed-lab
+$(VENV)/.installed-postgres: pyproject.toml | $(PY) $(VENV)/.installed-instructor
 	$(PY) -m pip install --quiet -e ".[postgres]"
 	@touch $@
 
@@ -67,7 +74,7 @@ lab: $(VENV)/.installed-lab
 # calls alembic. COURSE=dir serves another course folder (one holding its own nbgrader_config.py).
 # etc/jupyter-instructor: a Content-Security-Policy on the pages that show a submission.
 COURSE ?= $(CURDIR)
-formgrader: $(VENV)/.installed-lab
+formgrader: $(VENV)/.installed-instructor
 	cd "$(COURSE)" && PATH="$(abspath $(VENV))/bin:$$PATH" \
 	JUPYTER_CONFIG_PATH="$(CURDIR)/etc/jupyter-instructor$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	exec "$(abspath $(VENV))/bin/jupyter" lab --ServerApp.root_dir="$(abspath $(COURSE))" \
@@ -79,34 +86,43 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks $(ARGS)
 
-# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
-# release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
-release autograde feedback grades report: $(VENV)/.installed-lab $(GRADEBOOK_DRIVER)
-	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
+# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/commands/instructor.py).
+# release first builds each lesson's notebook from its text source (backprop_core/grading/commands/authoring.py), and
+# before that writes the lesson tables of README.md and index.ipynb from the table of contents
+# (backprop_core/course/toc.toml, read by backprop_core/course/toc.py).
+release: lesson-tables
+lesson-tables: $(VENV)/.installed-lab
+	$(PY) -m backprop_core.course.toc
+
+release autograde feedback grades report: $(VENV)/.installed-instructor $(GRADEBOOK_DRIVER)
+	$(PY) -m backprop_core.grading.commands.instructor $@ $(ARGS)
 
 # nbgrader_config.py reads the gradebook's URL from the environment (exported by make: no shell quoting to get wrong).
 ifneq ($(GRADEBOOK),)
 release autograde feedback grades report: export BACKPROP_GRADEBOOK_URL := $(GRADEBOOK)
 endif
 
-# The copying report: informs, changes no grade (backprop_core/grading/similarity.py).
-similarity: $(VENV)/.installed-lab
-	$(PY) -m backprop_core.grading.similarity $(ARGS)
+# The copying report: informs, changes no grade (backprop_core/grading/commands/similarity.py).
+similarity: $(VENV)/.installed-instructor
+	$(PY) -m backprop_core.grading.commands.similarity $(ARGS)
 
-# What students get (backprop_core/grading/student_copy.py, from the last commit): the lessons, the package's
+# What students get (backprop_core/grading/judge/student_copy.py, from the last commit): the lessons, the package's
 # nn/course/viz, and of its grading only the modules the lessons import; no solutions, tests, exercise
 # registry, hidden-test machinery or grading state. The README's part for instructors is left out.
 DEST ?= ../backprop-course-student
 student-copy: $(VENV)/.installed-lab
-	$(PY) -m backprop_core.grading.student_copy "$(DEST)"
+	$(PY) -m backprop_core.grading.judge.student_copy "$(DEST)"
 
-# A class on one server (README, "A class on one server (JupyterHub)"; deploy/jupyterhub_config.py).
+# A class on one server (docs/class-server.md; deploy/jupyterhub_config.py).
 # Every user's server runs the course's environment, so it is built under HUB_PREFIX on an interpreter
 # every user may run (Debian's python3): .venv links to whatever built it, e.g. one under root's home,
 # which other users cannot run ("bad interpreter: Permission denied"). What is installed into it is the
 # student copy (`make student-copy`, from the last commit): every user can read and import it, so it holds
 # no exercise registry, references of the registry, questions' answers or hidden tests. Instructors grade
 # with the course folder's full package (deploy/jupyterhub_config.py puts it first on their PYTHONPATH).
+# Its dependencies: the students' (pyproject's), the `hub` extra (jupyterhub-singleuser runs each server) and
+# the `instructor` extra, because instructors' servers run in this same environment and load the course's
+# nbgrader plug-ins (the feedback page's latex2mathml); none of them holds an answer.
 HUB_PREFIX ?= /opt/backprop-hub
 HUB_PYTHON ?= /usr/bin/python3
 HUB_VENV   := $(HUB_PREFIX)/venv
@@ -128,8 +144,8 @@ HUB_WATCHED := $(shell find backprop_core deploy/jupyter-student -type f -not -p
 $(HUB_VENV)/.installed-hub: pyproject.toml $(HUB_WATCHED) \
         deploy/nbgrader_config.py | $(HUB_VENV)/bin/python $(VENV)/.installed-lab
 	rm -rf $(HUB_COPY)
-	$(PY) -m backprop_core.grading.student_copy $(HUB_COPY)
-	$(HUB_VENV)/bin/python -m pip install --quiet "$(HUB_COPY)[hub]"
+	$(PY) -m backprop_core.grading.judge.student_copy $(HUB_COPY)
+	$(HUB_VENV)/bin/python -m pip install --quiet "$(HUB_COPY)[hub,instructor]"
 	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(HUB_COPY)"
 	rm -rf $(HUB_COPY)
 	install -D -m 644 deploy/nbgrader_config.py $(HUB_VENV)/etc/jupyter/nbgrader_config.py

@@ -39,7 +39,7 @@ def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
 
 
 def format_table(rows: list[Row]) -> str:
-    """A Markdown table, ready for the README."""
+    """A Markdown table, as benchmarks/results.md holds it."""
     lines = [
         "| job | measured | time | baseline | baseline time | ratio | target | met |",
         "|---|---|---|---|---|---|---|---|",

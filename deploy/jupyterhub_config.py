@@ -1,6 +1,6 @@
 """JupyterHub for a class on one server: students and instructors log in with their Unix accounts.
 
-``make hub`` (as root) installs everything and starts JupyterHub with this file; README, "A class on one
+``make hub`` (as root) installs everything and starts JupyterHub with this file; docs/class-server.md, "A class on one
 server (JupyterHub)", says how to prepare the server. What it sets up:
 
 - **Who may log in** (authenticator): ``PAMAuthenticator``, JupyterHub's default. Everyone logs in with
@@ -13,7 +13,7 @@ server (JupyterHub)", says how to prepare the server. What it sets up:
   student's work and nbgrader's exchange works as designed (it relies on file ownership). It needs
   nothing but root for the hub. ``SystemdSpawner`` (package ``jupyterhub-systemdspawner``) would add a
   memory and CPU cap per user: worth it when a student's runaway cell could starve the others, but it needs
-  systemd as the init system (not in containers nor on CI). For bigger classes, see the README.
+  systemd as the init system (not in containers nor on CI). For bigger classes, see docs/class-server.md.
 - **The course's environment for every user**: each server runs ``jupyterhub-singleuser`` from
   ``$HUB_PREFIX/venv`` (``make hub-install``), built on Debian's ``/usr/bin/python3``, which every user
   can run (the course's ``.venv`` points at an interpreter under root's home, which other users cannot

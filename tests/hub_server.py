@@ -1,7 +1,7 @@
 """A real JupyterHub for the tests (deploy/jupyterhub_config.py), on loopback, with Unix users made for it.
 
-:func:`start_class` (a context manager) does what an administrator does with the README's
-"A class on one server (JupyterHub)", in a temporary folder, and undoes it all at the end:
+:func:`start_class` (a context manager) does what an administrator does with
+docs/class-server.md, in a temporary folder, and undoes it all at the end:
 
 - ``make hub-install`` (JupyterHub, configurable-http-proxy from npm, the course's environment for every
   user under ``BACKPROP_HUB_PREFIX``, default ``/opt/backprop-hub``; nothing to do when already installed);

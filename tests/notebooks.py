@@ -33,8 +33,11 @@ _PROBE = ("import json as _json, numpy as _np\n"
 
 
 def lessons() -> list[str]:
-    """Every lesson in solutions/: a folder ``<id>/`` holding ``<id>.ipynb``, sorted by id."""
-    return sorted(p.name for p in (ROOT / "solutions").iterdir() if source(p.name).exists())
+    """Every lesson of the table of contents (backprop_core/course/toc.toml), in course order
+    (tests/test_toc.py checks that solutions/ holds exactly these)."""
+    from backprop_core.course.toc import lesson_ids
+
+    return lesson_ids()
 
 
 def source(lesson: str) -> Path:

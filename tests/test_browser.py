@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from backprop_core.course.toc import lesson_ids
 from jupyterlab_driver import (ROOT, LabServer, broken_widgets, error_outputs, figure_of, find_chromium, launch_args,
                                open_notebook, output_picture, press_slider, run_all_cells, wait_for_change,
                                wait_until_settled, widget_outputs)
@@ -24,7 +25,7 @@ if CHROMIUM is None:
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make test installs it)")
 
 ARTIFACTS = ROOT / "test-artifacts"
-LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if (p / f"{p.name}.ipynb").exists())
+LESSONS = lesson_ids()  # the table of contents (backprop_core/course/toc.toml)
 STEP_BUTTON = re.compile(r"step|next|train|epoch", re.IGNORECASE)
 
 
@@ -116,3 +117,23 @@ def test_students_see_no_formgrader_and_no_news_popup(server, page):
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").filter(has_text=re.compile("news", re.I)).count() == 0
     menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
     assert "Nbgrader" not in menus and "nbgrader" not in [m.lower() for m in menus]
+
+
+@pytest.mark.parametrize("path", ["lessons/05-hidden-layer-deltas/05-hidden-layer-deltas.ipynb",
+                                  "solutions/04-output-layer-gradients/04-output-layer-gradients.ipynb"])
+def test_asides_render_as_closed_boxes_that_open(server, page, path):
+    """Issue 22: the worked examples' errata and translations sit in collapsed "For the curious" boxes,
+    in the release as in the solution; a click on the summary opens one and shows its text."""
+    open_notebook(page, server, path)
+    boxes = page.locator(".jp-RenderedMarkdown details")
+    assert boxes.count() >= 2, f"{path}: expected the asides as <details> boxes, found {boxes.count()}"
+    curious = [k for k in range(boxes.count())
+               if boxes.nth(k).locator("summary").inner_text().startswith("For the curious")]
+    assert len(curious) >= 2, f"{path}: the asides' summaries should start 'For the curious'"
+    box = boxes.nth(curious[0])
+    box.scroll_into_view_if_needed()
+    assert box.get_attribute("open") is None, "an aside starts closed"
+    hidden_text = box.locator("p").first
+    assert not hidden_text.is_visible(), "a closed aside hides its text"
+    box.locator("summary").click()
+    assert box.get_attribute("open") is not None and hidden_text.is_visible()

@@ -20,7 +20,7 @@ arguments never changed, except what ``Exercise.changes`` names, e.g.
   nbgrader): each function against the registry's reference on random cases
   of seeds other than the grader's, with this file's own tolerances;
 - :func:`test_corpus_gets_full_marks_through_autograde` (``grading``): one
-  real ``python -m backprop_core.grading.instructor autograde`` per lesson on a
+  real ``python -m backprop_core.grading.commands.instructor autograde`` per lesson on a
   class of one student per variant; every hidden test must give full points,
   and no cell of the student's lesson (public tests included) may fail.
 """
@@ -38,6 +38,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from backprop_core.course.toc import lesson_ids
 from backprop_core.grading import exercises
 from notebooks import grading_meta, release, solutions_namespace
 from test_grading_course import ROOT, _timeout_for, instructor, new_course
@@ -132,7 +133,7 @@ def _function_body(source: str, name: str) -> str:
     raise AssertionError(f"no `def {name}` in\n{source}")
 
 
-@pytest.mark.parametrize("lesson", sorted(p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb")))
+@pytest.mark.parametrize("lesson", lesson_ids())  # the table of contents
 def test_every_lesson_has_three_different_correct_ways(lesson):
     variants = [v for v in VARIANTS if v.lesson == lesson]
     assert len(variants) >= 3, f"{lesson}: tests/corpus/{lesson}/ holds {len(variants)} variants, at least 3 wanted"

@@ -4,7 +4,7 @@ The exchange's root is writable by every student. With real Unix users on a real
 the course's folder there before the first release (with ``outbound/<lesson>/`` holding a notebook of theirs and
 an ``inbound/`` they can read), or makes it a link to a folder of theirs. Then:
 
-- the instructor releases as root (as the README's hub setup can): the student's folder is moved aside, never
+- the instructor releases as root (as docs/class-server.md's hub setup can): the student's folder is moved aside, never
   used; the course's folder, ``outbound/`` and ``inbound/`` are the releaser's, and the lesson in ``outbound/`` is
   exactly the release;
 - an instructor who is not root (and may not move the student's folder out of the sticky exchange root)

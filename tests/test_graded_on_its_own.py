@@ -178,7 +178,7 @@ def test_the_registry_names_the_slips_of_issues_21_and_22():
 def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
     import numpy as np
 
-    from backprop_core.grading.checker import cases_of, expected_outcomes, run_case, verdict
+    from backprop_core.grading.judge.checker import cases_of, expected_outcomes, run_case, verdict
     from backprop_core.grading.exercises import get
 
     exercise = get("network_gradients")
@@ -192,6 +192,6 @@ def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
 
     got = [run_case(middle_layer_doubled, case) for case in cases]
     text = verdict(exercise, "tanh_networks", cases, expected, mistakes, got, 10).text
-    assert "weight_gradients[1]" in text and "layer 2 agrees and layer 1 is the first wrong one" in text, text
-    assert "layer 0 below it agrees" in text and "exactly 2 × the right one" in text, text
+    assert "weight_gradients[1]" in text and "layer 3 (index 2) agrees and layer 2 (index 1) is the first wrong one" in text, text
+    assert "layer 1 (index 0) below it agrees" in text and "exactly 2 × the right one" in text, text
     assert np.isfinite(expected[0].value[0])

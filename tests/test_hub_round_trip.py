@@ -12,7 +12,7 @@ API; ada and the instructor type nbgrader's commands (run in a kernel of their o
    API) and runs it top to bottom in her server's environment (the hub's: the students' copy of the
    course, without the grader's registry), bob hands in the lesson as released; both submit;
 3. the instructor collects; the course's ``make autograde`` and ``make feedback`` grade and write the
-   feedback (as root, as the README says: the grading sandbox needs it); the instructor releases it;
+   feedback (as root, as docs/instructors.md says: the grading sandbox needs it); the instructor releases it;
 4. both students fetch their feedback.
 
 Checked: ada has full marks and bob 0, in the gradebook and in the feedback each fetched; each student

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop_core.course import digits
-from backprop_core.grading.case_functions import SoftmaxNetworkGradients, from_data, to_data
+from backprop_core.grading.student_process.case_functions import SoftmaxNetworkGradients, from_data, to_data
 from backprop_core.grading.exercises import lesson09
 from backprop_core.nn import gradcheck, init
 from backprop_core.nn.network import Network
@@ -91,6 +91,18 @@ def test_09_depth_explorer_shows_vanishing_gradients_and_restarts_on_a_change():
     assert explorer.losses[-1] == pytest.approx(np.log(10), abs=0.01)  # so the loss barely moves
     explorer.scale.value = 1.0
     assert len(explorer.losses) == 1 and min(explorer.sizes) > 1e-2
+
+
+def test_09_depth_explorer_tanh_at_scale_10_does_what_the_lesson_says():
+    """Lesson 09's text: at the start the input side's gradient is hundreds of times the output's; one press
+    saturates the layers, the input side's gradient collapses (the readout's ratio) and the loss stalls near 2.3."""
+    explorer = depth_explorer(depth=8, width=32, activation="tanh", scale=10.0, backend="none")
+    assert explorer.sizes[0] / explorer.sizes[-1] > 100
+    explorer.press()
+    assert explorer.sizes[0] / explorer.sizes[-1] < 1e-4
+    assert 2.2 < explorer.losses[-1] < 2.5
+    one = depth_explorer(depth=1, width=8, backend="none")
+    assert "1 hidden layer of 8" in one.status.value and "layers" not in one.status.value.split(" of ")[0]
 
 
 def test_09_depth_explorer_says_when_a_huge_start_blows_up():

@@ -9,7 +9,7 @@ graded through the real instructor CLI, in separate copies of one released cours
 - on the embedded Dask cluster (``--workers 2``);
 - on a real multi-process cluster started here on loopback: ``dask scheduler``
   and two ``dask worker`` processes over TLS with certificates made by ``openssl``
-  as the README says (``--scheduler tls://127.0.0.1:<port>``), one of which is
+  as docs/instructors.md says (``--scheduler tls://127.0.0.1:<port>``), one of which is
   killed with SIGKILL while it grades: its submission is graded again by the
   other, and nothing is lost.
 
@@ -51,7 +51,7 @@ TIMEOUT = 5
 @pytest.fixture(scope="module")
 def released_class(tmp_path_factory) -> Path:
     """The sample course, released, with a generated class submitted (graded by nobody yet)."""
-    from backprop_core.grading.sandbox import bwrap_executable
+    from backprop_core.grading.judge.sandbox import bwrap_executable
 
     bwrap_executable()  # fails, naming the Debian package, where bubblewrap is missing
     course = new_course(tmp_path_factory.mktemp("class"), SAMPLE, LESSON)
@@ -131,7 +131,7 @@ def _wait_for_workers(address: str, n: int, cert: Path, key: Path, seconds: floa
 
 
 def _cluster_certificate(folder: Path) -> tuple[Path, Path]:
-    """The class's certificate and key, made as the README says (self-signed: it is its own authority)."""
+    """The class's certificate and key, made as docs/instructors.md says (self-signed: it is its own authority)."""
     cert, key = folder / "cluster.pem", folder / "cluster.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                     "/CN=backprop-grading", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
@@ -154,7 +154,7 @@ def test_a_real_scheduler_and_two_workers_grade_the_same_even_when_one_is_killed
         _wait_for_workers(address, 2, cert, key)
         course = tmp_path / "course"
         shutil.copytree(released_class, course)
-        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                                 "autograde", LESSON, "--scheduler", address, *tls], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "BACKPROP_CELL_TIMEOUT": str(TIMEOUT),
@@ -299,7 +299,7 @@ def test_another_user_cannot_run_code_in_the_embedded_cluster(released_class, on
              "/usr/bin/python3", str(script), str(target), str(go), str(cert), str(key)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         cleanup.callback(lambda: attacker.poll() is None and attacker.kill())
-        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                                 "autograde", LESSON, "--workers", "2"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "BACKPROP_CELL_TIMEOUT": str(TIMEOUT),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop_core import examples, gradient_check
-from backprop_core.viz import plots
+from backprop_core.viz import plots, widgets
 from backprop_core.viz.style import COLORS, MAX_WIDTH
 
 matplotlib.use("Agg")
@@ -94,6 +94,18 @@ def test_highlight_marks_and_then_restores(mazur):
     assert matplotlib.colors.to_hex(drawing.edges["w5"].get_color()) == COLORS["positive"].lower()
 
 
+def test_backward_arrows_of_crossing_edges_stay_beside_their_own_edge(mazur):
+    """Issue 22: w6 and w7 cross half-way; their w·δ arrows end nearer their δ's neuron than the crossing."""
+    net, x, target, trace, grads = mazur
+    drawing = plots.draw_network(net, trace, grads, target=target)
+    crossing = np.mean([drawing.positions[1][0], drawing.positions[2][1]], axis=0)   # w7 (h1 -> o2) meets w6 half-way
+    for name in ("w6", "w7"):
+        l, j, i = drawing.edge_index[name]
+        head, tail = (np.array(p) for p in drawing.arrows[name]._posA_posB[::-1])
+        receiving = np.array(drawing.positions[l + 1][j])
+        assert np.hypot(*(head - crossing)) > 0.5 and np.hypot(*(tail - receiving)) < np.hypot(*(tail - crossing)), name
+
+
 def test_error_curve_has_its_minimum_where_the_loss_is_least_and_a_path(mazur):
     net, x, target = mazur[:3]
     values = np.linspace(-2, 4, 121)
@@ -107,6 +119,18 @@ def test_error_curve_has_its_minimum_where_the_loss_is_least_and_a_path(mazur):
     assert list(plot.path.get_xdata()) == [1.0]
     assert "w_5" in plot.ax.get_xlabel() and plot.ax.get_ylabel()
     assert plot.png()[:4] == b"\x89PNG"
+
+
+def test_descent_paths_mark_their_start_and_their_last_step_and_the_legend_names_the_weight():
+    """Issue 22: the legend says E(w_5) where the axis is w_5; a path shows where it began and where it is now."""
+    values = np.linspace(-0.5, 1.5, 41)
+    curve = plots.error_curve(values, values ** 2, path=[[0.14, 0.3], [0.2, 0.2], [0.3, 0.1]], weight_label="w_5")
+    assert curve.curve.get_label() == "$E(w_5)$"
+    assert list(curve.start.get_xdata()) == [0.14] and list(curve.current.get_xdata()) == [0.3]
+    assert {"start", "last step"} <= {t.get_text() for t in curve.ax.get_legend().get_texts()}
+    surface = plots.error_surface(values, values, np.add.outer(values ** 2, values ** 2), path=[[0.14, 0.15], [0.2, 0.3]])
+    assert list(surface.start.get_xdata()) == [0.14] and list(surface.current.get_ydata()) == [0.3]
+    assert {"start", "last step"} <= {t.get_text() for t in surface.ax.get_legend().get_texts()}
 
 
 def test_error_surface_grid_matches_the_network_and_path_updates():
@@ -215,3 +239,26 @@ def test_decision_boundary_marker_size():
     plot = plots.decision_boundary(net, X, Y, resolution=5, marker_size=22)
     assert [list(points.get_sizes()) for points in plot.samples] == [[22.0], [22.0]]
     assert plot.points is plot.samples[1]
+
+
+def _segment_meets_box(p0, p1, box) -> bool:
+    """Whether the segment p0-p1 (display coordinates) passes through the rectangle ``box`` (a Bbox)."""
+    t = np.linspace(0.0, 1.0, 400)[:, None]
+    points = np.asarray(p0) + t * (np.asarray(p1) - np.asarray(p0))
+    return bool(np.any((points[:, 0] > box.x0) & (points[:, 0] < box.x1) & (points[:, 1] > box.y0) & (points[:, 1] < box.y1)))
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_delta_labels_cut_no_edge(compare):
+    """Issue 22: on lesson 05's widget no δ label (with the slip's note or without) lies across an edge, nor
+    within a few points of one (a label grazing an edge reads as cutting it)."""
+    flow = widgets.delta_flow("mazur", backend="none")
+    flow.compare.value = compare
+    drawing = flow.drawing
+    drawing.fig.canvas.draw()
+    renderer = drawing.fig.canvas.get_renderer()
+    for (k, j), label in drawing.deltas.items():
+        box = label.get_window_extent(renderer).expanded(1.0, 1.0).padded(6 * drawing.fig.dpi / 72)
+        for name, line in drawing.edges.items():
+            xy = drawing.ax.transData.transform(np.column_stack(line.get_data()))
+            assert not _segment_meets_box(xy[0], xy[1], box), f"the δ label of neuron {(k, j)} ({label.get_text()!r}) cuts {name}"

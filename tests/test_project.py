@@ -1,4 +1,5 @@
 """The project's own files: dependencies in step, layout as designed."""
+import os
 import pathlib
 import re
 import tomllib
@@ -36,20 +37,46 @@ def _conda_requirements() -> dict[str, str]:
     return found
 
 
-def test_environment_yml_names_the_same_dependencies_as_pyproject():
-    assert _conda_requirements() == _pyproject_requirements()
+def _student_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return {_name(r): r.replace(" ", "") for r in project["dependencies"]}
 
 
-def test_environment_yml_installs_the_package_editable():
-    assert "- -e ." in (ROOT / "environment.yml").read_text()
+def test_environment_yml_names_the_students_dependencies_of_pyproject():
+    """environment.yml is for students (conda): pyproject's dependencies, no extra."""
+    assert _conda_requirements() == _student_requirements()
 
 
-def test_required_versions_from_the_issue():
-    requirements = _pyproject_requirements()
-    assert requirements["jupyterlab"] == "jupyterlab>=4.5,<5"
-    assert requirements["notebook"] == "notebook>=7.2,<8"
-    assert requirements["nbgrader"] == "nbgrader==0.9.6"
-    assert requirements["ipywidgets"] == "ipywidgets>=8.1"
+#: Issue 23: tools of the instructor, the hub and the tests, which students must not get.
+NOT_FOR_STUDENTS = ("jupytext", "distributed", "dask", "latex2mathml", "cryptography", "psycopg", "pytest",
+                    "pytest-xdist", "hypothesis", "playwright", "import-linter", "jupyterhub", "scikit-learn")
+
+
+def test_the_students_set_holds_no_instructor_hub_or_test_tool():
+    students = _student_requirements()
+    assert not set(students) & set(NOT_FOR_STUDENTS), sorted(set(students) & set(NOT_FOR_STUDENTS))
+    # what the lessons' kernels import, and what they are opened in
+    assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "nbgrader"} <= set(students)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"jupytext", "distributed", "latex2mathml", "cryptography"} <= {_name(r) for r in extras["instructor"]}
+
+
+def _make_plan(target: str) -> str:
+    """What ``make -n`` would run for ``target`` in a fresh clone's shape: every install stamp out of date."""
+    import subprocess
+
+    return subprocess.run(["make", "-n", "-B", "--no-print-directory", target, "VENV=/nonexistent-venv"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_each_make_target_installs_the_set_it_needs():
+    lab = _make_plan("lab")
+    installs = [line for line in lab.splitlines() if "pip install" in line and "--upgrade pip" not in line]
+    assert installs == ["/nonexistent-venv/bin/python -m pip install --quiet -e ."], lab
+    for target in ("autograde", "release", "feedback", "formgrader", "similarity"):
+        assert 'pip install --quiet -e ".[instructor]"' in _make_plan(target), target
+    assert 'pip install --quiet -e ".[instructor,test]"' in _make_plan("test")
+    assert '"$(HUB_COPY)[hub,instructor]"'.replace("$(HUB_COPY)", "/opt/backprop-hub/student-copy") in _make_plan("hub-install")
 
 
 def test_nbgrader_directories():
@@ -128,3 +155,91 @@ def test_one_version_and_a_license_pip_reads_without_a_warning():
     assert "version" not in project and "version" in project["dynamic"]
     assert importlib.metadata.version("backprop-course") == backprop_core.__version__
     assert project["license"] == "MIT"
+
+
+def _installed_closure(requirements: list[str]) -> list:
+    """The installed distributions ``requirements`` need, transitively (no extra; markers of this machine)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    found, done, todo = {}, set(), [Requirement(r) for r in requirements]
+    while todo:
+        requirement = todo.pop()
+        key = canonicalize_name(requirement.name)
+        wanted = {(key, extra) for extra in {"", *requirement.extras}} - done
+        if not wanted:
+            continue
+        done |= wanted
+        try:
+            found[key] = distribution(requirement.name)
+        except PackageNotFoundError:
+            pytest.fail(f"{requirement.name}, which the students' set needs, is not installed here")
+        for needed in map(Requirement, found[key].requires or []):  # each marker as for the extras asked
+            if needed.marker is None or any(needed.marker.evaluate({"extra": e}) for _, e in wanted):
+                todo.append(needed)
+    return list(found.values())
+
+
+def _venv_of(distributions: list, dest: pathlib.Path) -> pathlib.Path:
+    """A fresh venv at ``dest`` holding only ``distributions`` (their files linked from this environment, so it
+    takes seconds, not a pip download); returns its interpreter. Their console scripts are left out: they would
+    start this environment's interpreter."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(dest)], check=True)
+    python = dest / "bin" / "python"
+    site = pathlib.Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                       capture_output=True, text=True, check=True).stdout.strip())
+    here_site = pathlib.Path(sysconfig.get_path("purelib"))
+    for dist in distributions:
+        for file in dist.files or ():
+            source = pathlib.Path(dist.locate_file(file)).resolve()
+            relative = pathlib.Path(os.path.normpath(here_site / file)).relative_to(here_site.parents[2])
+            if relative.parts[0] == "bin" or not source.is_file():
+                continue
+            target = site.parents[2] / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                target.symlink_to(source)
+    return python
+
+
+@pytest.mark.notebook
+def test_a_lesson_runs_in_a_venv_of_the_students_dependencies_alone(tmp_path):
+    """Issue 23, measured: the student copy (``make student-copy``) in a fresh venv that holds pyproject's
+    ``dependencies`` and what they need, nothing else, runs lesson 01 top to bottom (its solution, without the
+    hidden tests, which are the instructor's) with no error; the instructor's and test tools are not there."""
+    import subprocess
+
+    import nbformat
+
+    copy = tmp_path / "student"
+    subprocess.run(["make", "--no-print-directory", "student-copy", f"DEST={copy}"], cwd=ROOT, check=True,
+                   capture_output=True)
+    students = tomllib.loads((copy / "pyproject.toml").read_text())["project"]["dependencies"]
+    python = _venv_of(_installed_closure(students), tmp_path / "venv")
+    (pathlib.Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                                 capture_output=True, text=True, check=True).stdout.strip()) / "course.pth"
+     ).write_text(str(copy) + "\n")
+    probe = ("import importlib.util as u, backprop_core; print(backprop_core.__file__); "
+             f"print([m for m in {list(NOT_FOR_STUDENTS)!r} if u.find_spec(m.replace('-', '_')) is not None])")
+    where, present = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True,
+                                    cwd=tmp_path).stdout.splitlines()
+    assert where.startswith(str(copy)) and present == "[]", (where, present)
+
+    lesson = "01-forward-pass-and-error"
+    notebook = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    notebook.cells = [c for c in notebook.cells if "BEGIN HIDDEN TESTS" not in c.source]
+    work = copy / "lessons" / lesson / "solved.ipynb"
+    nbformat.write(notebook, work)
+    run = subprocess.run([str(python), "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace", str(work)],
+                         capture_output=True, text=True, cwd=work.parent, env={**os.environ, "MPLBACKEND": "agg"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    done = nbformat.read(work, as_version=4)
+    errors = [(o.ename, o.evalue) for c in done.cells if c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert not errors and any(c.outputs for c in done.cells if c.cell_type == "code"), errors

@@ -105,6 +105,16 @@ def test_02_learning_rate_slider_restarts_and_a_large_rate_diverges():
     assert explorer.diverged and "diverged" in explorer.status.value and explorer.error is None
 
 
+@pytest.mark.parametrize("rate", [0.05, 0.5, 2.5, 1e-3])
+def test_02_the_learning_rate_slider_has_its_value_on_its_grid(rate):
+    """The browser snaps a log slider to min + k·step: 0.05 must be such a point, or it reads 0.0501 (issue 22)."""
+    from backprop_core.viz.widgets._base import learning_rate_slider
+    slider = learning_rate_slider(rate, 1e-3, 3.0)
+    k = (np.log10(rate) - slider.min) / slider.step
+    assert k == pytest.approx(round(k), abs=1e-6) and slider.min <= np.log10(1e-3) + 1e-12
+    assert f"{slider.base ** (slider.min + round(k) * slider.step):.3g}" == f"{rate:.3g}"
+
+
 def test_02_student_step_is_used_once_ticked():
     explorer = widgets.descent_explorer(student_step=not_written, backend="none")
     assert explorer.switch.checkbox.disabled
@@ -313,9 +323,9 @@ def test_08_picking_a_bug_turns_its_layer_red():
     assert explorer.result.passed and "agrees" in explorer.readout.get_text()
     explorer.bug.value = "wrong_sign"
     assert explorer.result.first_failure == ("weights", 0)
-    # layers counted from 0, as first_disagreeing_layer counts them
-    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 0" in explorer.readout.get_text()
-    assert "layer 1" not in explorer.readout.get_text()
+    # layers counted from 1 as the lessons count them, with the index first_disagreeing_layer returns (from 0)
+    assert "FAIL" in explorer.plot.labels[0].get_text() and "layer 1 (index 0)" in explorer.readout.get_text()
+    assert "returns 0" in explorer.readout.get_text() and "layer 2" not in explorer.readout.get_text()
     explorer.tolerance.value = 0.1  # relative error of a doubled gradient is 1/3: still caught
     assert not explorer.result.passed
 

@@ -22,37 +22,14 @@ from backprop_core.grading import call_on_copies, expect_answer, public_test
 # %% [markdown]
 # ## 1 · The network
 #
-# Our network has two inputs, one hidden layer of two neurons, and one output neuron. It has no
-# activation functions and no biases, so every number in it can be checked with pencil and paper.
+# Our network has two inputs, one hidden layer of two neurons, and one output neuron. Each of its
+# neurons only multiplies and adds (section 2 shows how), so every number in it can be checked with pencil
+# and paper; lesson 03 gives neurons more to do.
 # We feed it a single sample, $x = (x_1, x_2) = (2, 3)$, whose correct answer, the **target**, is 1.
 # The numbers come from hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*), which
 # lessons 01 and 02 follow; we call it *hmkcode's example* from now on.
 #
 # `examples.step_by_step()` builds this network with its starting weights.
-
-# %% [markdown]
-# ### The words and symbols of the course
-#
-# Every lesson uses the same names, in the text, in the formulas and in the code. You meet each one
-# where it is first needed; this table is here to come back to.
-#
-# | in formulas | in code | what it is | first needed |
-# |---|---|---|---|
-# | $x$ | `x` | the input: one sample $(x_1, x_2)$, or a batch with one sample per row | lesson 01 |
-# | target | `target` | the answer we want the network to give for a sample | lesson 01 |
-# | output | `output` | the answer the network gives: what its last layer holds | lesson 01 |
-# | $W$, $w_k$ | `W1`, `W2` | a layer's weight matrix, shape `(n_out, n_in)`; $w_1, w_2, \dots$ are its entries | lesson 01 |
-# | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in (plus its bias $b$) | lesson 01 |
-# | $a$ | `a` | a neuron's **activation**, what it passes on: $z$ bent by an activation function (here $a = z$) | lesson 01 |
-# | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
-# | $\alpha$ | `learning_rate` | how big a step gradient descent takes | lesson 02 |
-# | $\delta$ | `delta` | a neuron's delta, $\partial E / \partial z$: how much the error changes with its net input | lesson 02 |
-# | $b$ | `b` | a neuron's bias: a number added to its net input, whatever the input | lesson 03 |
-#
-# Worked examples from elsewhere sometimes write these differently (Mazur writes $net_{o1}$ for $z$
-# and $out_{o1}$ for $a$, others $y$ for the output or $\eta$ for the learning rate); a lesson that
-# quotes one translates it once, where it does. In the drawings, the circles are named by where the
-# neuron sits: $x_1, x_2$ the inputs, $h_1, h_2$ the **h**idden neurons, $o_1$ the **o**utput neuron.
 
 # %%
 net, x, target = examples.step_by_step()
@@ -65,7 +42,8 @@ print("W2 =", W2.tolist(), "        (w5 w6)")
 # %% [markdown]
 # Here is the network, drawn from `net` itself. Each line is one weight, labelled with its value
 # (blue for a positive weight, orange-red for a negative one; the thicker the line, the larger the weight). Each circle shows the number the neuron
-# currently holds.
+# currently holds. The circles are named by where the neuron sits: $x_1, x_2$ the inputs, $h_1, h_2$
+# the **h**idden neurons, $o_1$ the **o**utput neuron.
 
 # %%
 trace = net.forward(x)
@@ -74,7 +52,7 @@ plots.draw_network(net, trace, target=target)
 # %% [markdown]
 # ## 2 · One neuron: multiply, then add
 #
-# A neuron without an activation function does one thing: it multiplies every incoming value by the
+# A neuron of this network does one thing: it multiplies every incoming value by the
 # weight of its connection and adds the products. That sum is its net input $z$, and here it passes
 # it on unchanged: its activation is $a = z$. The first hidden neuron receives $x_1$ through $w_1$
 # and $x_2$ through $w_2$:
@@ -105,8 +83,10 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 #   \begin{pmatrix} x_1 \\ x_2 \end{pmatrix},
 # \qquad\text{in short}\qquad z = W x .$$
 #
-# $z$ is the **net input** of the layer, one number per neuron. (Here the neurons pass $z$ on unchanged,
-# $a = z$; from lesson 03 on, an activation function bends it first.)
+# $z$ is the **net input** of the layer, one number per neuron. Here the neurons pass $z$ on unchanged,
+# $a = z$; from lesson 03 on, a neuron first puts $z$ through a fixed curve, its *activation function*, and
+# passes on the result. The first layer's input is $x$; a layer further on receives the activations $a$ of
+# the layer below, and computes $z = W a$ in the same way.
 #
 # **Many samples at once.** Stack $N$ samples as the rows of a matrix $X$ of shape `(N, n_in)`.
 # Each row must meet each row of $W$, which is what
@@ -120,7 +100,7 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 # %% [markdown]
 # ### Exercise `linear_layer`
 #
-# Write the net input of a layer without bias.
+# Write the net input of a layer: each neuron's weighted sum of its inputs.
 #
 # **One rule for every exercise of the course:** your function returns a new array and never changes the
 # arrays it is given, because the lesson still needs its `x`, `W1` and `W2` afterwards. The public tests
@@ -129,7 +109,7 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 
 # %% solution
 def linear_layer(x, W):
-    """The net input z of a layer without bias, for one sample or a batch (section 3).
+    """The net input z of a layer (its weighted sums), for one sample or a batch (section 3).
 
     Return a new array; do not change `x` or `W`.
 
@@ -208,6 +188,32 @@ with public_test("forward_linear"):
     _, outputs = call_on_copies(forward_linear, batch, W1, W2)
     assert np.allclose(outputs, net.forward(batch).output), "a batch should give what net.forward gives"
     print("forward_linear passes the public tests; output =", output)
+
+# %% [markdown]
+# ### The words and symbols of the course
+#
+# Every lesson uses the same names, in the text, in the formulas and in the code. Here are the ones this
+# lesson defined; the course home (`index.ipynb`) keeps the whole table, and each later lesson adds its
+# symbols where it first needs them (the learning rate $\alpha$ and the delta $\delta$ in lesson 02, the
+# bias $b$ and the activation function in lesson 03).
+#
+# | in formulas | in code | what it is | first needed |
+# |---|---|---|---|
+# | $x$ | `x` | the input: one sample $(x_1, x_2)$, or a batch with one sample per row | lesson 01 |
+# | target | `target` | the answer we want the network to give for a sample | lesson 01 |
+# | output | `output` | the answer the network gives: what its last layer holds | lesson 01 |
+# | $W^{(l)}$, $w_k$ | `W1`, `W2` | layer $l$'s weight matrix, shape `(n_out, n_in)`, layers counted from 1 ($W^{(1)}$: input → hidden); $w_1, w_2, \dots$ are the entries, numbered through the network | lesson 01 |
+# | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in | lesson 01 |
+# | $a$ | `a` | a neuron's **activation**: the number it passes on (in lessons 01 and 02, $a = z$) | lesson 01 |
+# | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
+#
+# <details><summary>For the curious: other books' symbols</summary>
+#
+# Worked examples from elsewhere sometimes write these differently: Mazur writes $net_{o1}$ for $z$ and
+# $out_{o1}$ for $a$, others $y$ for the output, $t$ for the target or $\eta$ for the learning rate, and
+# some number the layers from 0. A lesson that quotes one translates it once, where it does.
+#
+# </details>
 
 # %% [markdown]
 # ## 4 · How wrong is the output?

@@ -14,11 +14,16 @@
 # - take one full step of gradient descent on the network of lesson 01 and watch the output improve.
 #
 # **The worked example.** We keep lesson 01's network: hmkcode's linear 2-2-1 example (hmkcode,
-# *Backpropagation Step by Step*), two inputs, two hidden neurons without activation function, one output,
-# no biases. hmkcode's page writes the learning rate as $a$, the hidden values as $h_1, h_2$ and
+# *Backpropagation Step by Step*): two inputs, two hidden neurons and one output, each neuron passing its net
+# input on unchanged ($a = z$). As in lesson 01, the error of one sample is $E = \tfrac12 (\text{output} - \text{target})^2$.
+#
+# <details><summary>For the curious: hmkcode's symbols and ours</summary>
+#
+# hmkcode's page writes the learning rate as $a$, the hidden values as $h_1, h_2$ and
 # $\Delta$ = prediction − actual; in this course they are $\alpha$, $a_1, a_2$ (the hidden neurons'
-# activations) and $\delta$ = output − target. As in lesson 01, the error of one sample is
-# $E = \tfrac12 (\text{output} - \text{target})^2$.
+# activations) and $\delta$ = output − target.
+#
+# </details>
 
 # %%
 import numpy as np
@@ -82,10 +87,13 @@ print(f"measured slope ∂E/∂w5 ≈ {slope:.5f}")
 # is simply $\text{output} - \text{target}$. (Lesson 04 meets outputs with an activation function; their
 # delta gets one more factor, and the name stays.) With several outputs, weight $w_{jk}$ from hidden neuron $k$ into
 # output $j$ gets $\delta_j a_k$: all the slopes of the output layer form the **outer product**
-# $\partial E/\partial W_2 = \delta\, a^\top$, a matrix shaped like $W_2$.
+# $\partial E/\partial W^{(2)} = \delta\, a^\top$, a matrix shaped like $W^{(2)}$ (the output layer's weights;
+# layers are counted from the input, so $W^{(1)}$ is lesson 01's `W1`, $W^{(2)}$ its `W2`). The outer product of
+# a column $\delta$ (one entry per output) and a row $a^\top$ (one entry per hidden neuron) is the table of all
+# their products, entry $[j, k] = \delta_j a_k$; numpy writes it `np.outer(delta, a)`.
 #
 # **The gradient.** One slope per weight, each arranged where its weight sits, make up **the gradient**
-# of $E$: here the matrix $\partial E/\partial W_2$, shaped like $W_2$; for the whole network, one such array per
+# of $E$: here the matrix $\partial E/\partial W^{(2)}$, shaped like $W^{(2)}$; for the whole network, one such array per
 # weight matrix. "Compute the gradient" simply means "compute every slope". It points uphill, in the
 # direction in which $E$ grows fastest.
 
@@ -100,8 +108,8 @@ print(f"∂E/∂w5 = delta·a1 = {delta[0] * hidden[0]:.5f}    ∂E/∂w6 = delt
 #
 # ### Exercise `linear_output_gradient`
 #
-# Compute the gradient $\partial E / \partial W_2$ of a linear output layer for one sample, from section 2.
-# Mind the order: the result has the shape of $W_2$, `(n_out, n_hidden)`.
+# Compute the gradient $\partial E / \partial W^{(2)}$ of a linear output layer for one sample, from section 2.
+# Mind the order: the result has the shape of $W^{(2)}$, `(n_out, n_hidden)`.
 
 # %% solution
 def linear_output_gradient(hidden, output, target):
@@ -305,15 +313,34 @@ surface
 # %% [markdown]
 # ## 6 · Choosing the learning rate
 #
-# Back to the single weight $w_5$, and to what one step does to the delta. The step moves $w_5$ by
-# $-\alpha\,\delta\,a_1$, so the output moves by $a_1$ times that, $-\alpha\,\delta\,a_1^2$, and the new delta is
+# Back to the single weight $w_5$, and to what one step does to the delta. Follow it one link at a time:
 #
-# $$\delta_\text{new} = \delta\,\big(1 - \alpha\, a_1^2\big) .$$
+# 1. The step moves the weight: $\Delta w_5 = -\alpha\, \dfrac{\partial E}{\partial w_5} = -\alpha\,\delta\,a_1$.
+# 2. The output is $w_5 a_1 + w_6 a_2$, so it moves by $a_1$ times that: $\Delta\text{output} = a_1\,\Delta w_5 = -\alpha\,\delta\,a_1^2$.
+# 3. The target stays put, so the delta $\delta = \text{output} - \text{target}$ moves by as much as the output:
 #
-# Every step multiplies $\delta$ by the same factor $1 - \alpha c$, with $c = a_1^2$. That number $c$ is the
-# **curvature** of the error curve: written around its lowest point $w_5^*$, the curve is the parabola
-# $E(w_5) = \tfrac12\, c\, (w_5 - w_5^*)^2$, and $c$ is its second derivative, how fast the slope itself
-# changes. A large $c$ means a narrow valley with steep walls. The factor decides everything:
+# $$\delta_\text{new} = \delta + \Delta\text{output} = \delta - \alpha\,\delta\,a_1^2 = \delta\,\big(1 - \alpha\, a_1^2\big) .$$
+#
+# The cell below takes one such step and checks all three lines with numbers.
+
+# %%
+alpha = 0.05
+w5_new = net.weights[1][0, 0] - alpha * delta[0] * hidden[0]           # 1. the step
+output_new = w5_new * hidden[0] + net.weights[1][0, 1] * hidden[1]      # 2. the new output, computed afresh
+print(f"Δw5 = {w5_new - net.weights[1][0, 0]:+.6f}   Δoutput = {output_new - output[0]:+.6f}"
+      f"   −α·δ·a1² = {-alpha * delta[0] * hidden[0] ** 2:+.6f}")
+print(f"δ_new = output_new − target = {output_new - target[0]:.6f}   δ·(1 − α·a1²) = {delta[0] * (1 - alpha * hidden[0] ** 2):.6f}")
+
+# %% [markdown]
+# Every step multiplies $\delta$ by the same factor $1 - \alpha c$, with $c = a_1^2$. Where does that leave
+# the error? Write $w_5^*$ for the weight at the bottom of the valley, where $\delta = 0$. The output is a
+# straight line in $w_5$ with slope $a_1$, so $\delta = a_1 (w_5 - w_5^*)$ and
+#
+# $$E(w_5) = \tfrac12\,\delta^2 = \tfrac12\, a_1^2\, (w_5 - w_5^*)^2 = \tfrac12\, c\, (w_5 - w_5^*)^2 ,$$
+#
+# a parabola. Differentiate it twice: $\partial E/\partial w_5 = c\,(w_5 - w_5^*)$, and $\partial^2 E/\partial w_5^2 = c$.
+# So $c$ is the error curve's second derivative, its **curvature**: how fast the slope itself changes.
+# A large $c$ means a narrow valley with steep walls. The factor $1 - \alpha c$ decides everything:
 #
 # - $\alpha < 1/c$: the factor lies between 0 and 1. $\delta$ shrinks and keeps its sign: a steady approach.
 # - $1/c < \alpha < 2/c$: the factor lies between $-1$ and 0. $\delta$ changes sign at every step, so each
@@ -462,8 +489,8 @@ with public_test("error_grows_diagnosis"):
 # - $\partial E / \partial w$ is the slope of the error along one weight; the slopes of all the weights,
 #   arranged like the weights, are **the gradient**. It points uphill; gradient descent goes the other way:
 #   $w \leftarrow w - \alpha\, \partial E/\partial w$.
-# - For a linear output layer, $\partial E/\partial W_2 = \delta\, a^\top$ with the delta
-#   $\delta = \text{output} - \text{target}$: an outer product shaped like $W_2$.
+# - For a linear output layer, $\partial E/\partial W^{(2)} = \delta\, a^\top$ with the delta
+#   $\delta = \text{output} - \text{target}$: an outer product (`np.outer`) shaped like $W^{(2)}$.
 # - Compute all the slopes first, then update every weight.
 # - One step multiplies the delta by $1 - \alpha c$, where $c$ is the curvature of the error along the step:
 #   $a_1^2$ for $w_5$ alone, $a_1^2 + a_2^2$ for $w_5$ and $w_6$ together. Above $\alpha = 1/c$ steps overshoot;

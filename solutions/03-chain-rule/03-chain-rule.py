@@ -120,7 +120,7 @@ print(f"measured:          {yours_or_reference(central_difference)(lambda v: (3 
 # ## 3 · The sigmoid and its slope
 #
 # **Why bend at all?** The neurons of lessons 01 and 02 pass their net input on unchanged, and a layer
-# computes $z = W a$. Stack two such layers and you get $W_2 (W_1 x) = (W_2 W_1)\, x$: one matrix again.
+# computes $z = W a$. Stack two such layers and you get $W^{(2)} (W^{(1)} x) = (W^{(2)} W^{(1)})\, x$: one matrix again.
 # However many linear layers you stack, the network computes a linear function of its inputs and could be
 # replaced by a single layer. hmkcode's 2-2-1 network is such a single layer in disguise:
 
@@ -168,8 +168,8 @@ fig
 #
 # **Large inputs.** Written naively, `1 / (1 + np.exp(-z))` asks for $e^{1000}$ when $z = -1000$:
 # that overflows to infinity with a warning. Here $1/\infty = 0$ happens to be right, but the equivalent
-# form $e^{z} / (1 + e^{z})$ gives $\infty/\infty$ = NaN at $z = 1000$, and a NaN loses the point
-# (a warning with right values costs nothing). To get right values without overflow, use each form where
+# form $e^{z} / (1 + e^{z})$ gives $\infty/\infty$ = NaN at $z = 1000$, and a NaN spreads into every number
+# computed from it. To get right values without overflow, use each form where
 # its exponential is tiny: $1/(1 + e^{-z})$ for $z \ge 0$, $e^{z} / (1 + e^{z})$ for $z < 0$.
 # `np.exp(-np.abs(z))` gives the small exponential for either sign.
 #
@@ -272,7 +272,9 @@ with public_test("sigmoid_prime"):
 # **A bias** is a number $b$ that a neuron adds to its net input: $z = W a + b$. Think of it as the weight
 # of an extra input that is always 1. Without it, a sigmoid neuron sits at $\sigma(0) = 0.5$ exactly when
 # its weighted inputs add up to 0; the bias shifts that point, so the neuron can be mostly on, or mostly
-# off, when its inputs are zero. Here both hidden neurons have $b = 0.35$ and both outputs $b = 0.60$. A
+# off, when its inputs are zero. Here both hidden neurons have $b = 0.35$ and both outputs $b = 0.60$; a layer's
+# bias carries the layer's number like its weights, $b^{(1)} = 0.35$ into the hidden layer, $b^{(2)} = 0.60$ into
+# the output layer. A
 # bias learns like a weight: its slope $\partial E/\partial b$ follows the same chain, with $\partial z/\partial b = 1$
 # as the last link (lesson 06 trains biases; Mazur keeps them fixed).
 #
@@ -286,13 +288,18 @@ plots.draw_network(net, trace, target=target)
 # %% [markdown]
 # Follow $w_5$, the weight from $h_1$ into $o_1$. It touches the error through one chain of three links:
 #
-# $$w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
+# $$w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}
 # \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
 # \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .$$
 #
 # Here $a_{h1}$ is the activation of hidden neuron $h_1$, $z_{o1}$ the net input of output neuron $o_1$, and
-# $a_{o1}$ its activation, the network's first output. (Mazur's page writes $net_{o1}$ for $z_{o1}$ and
-# $out_{o1}$ for $a_{o1}$; we use $z$ and $a$ throughout.)
+# $a_{o1}$ its activation, the network's first output.
+#
+# <details><summary>For the curious: Mazur's names</summary>
+#
+# Mazur's page writes $net_{o1}$ for $z_{o1}$ and $out_{o1}$ for $a_{o1}$; we use $z$ and $a$ throughout.
+#
+# </details>
 #
 # Drawn as a graph, each arrow is one link with its own slope:
 #

@@ -31,8 +31,8 @@ np.set_printoptions(precision=10, suppress=True)
 #
 # We follow Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*): a small
 # network with two inputs, two hidden neurons and two output neurons, every neuron a sigmoid.
-# We show it one training example, the input $x = (0.05,\ 0.10)$ with the target $t = (0.01,\ 0.99)$
-# ($t$ is short for `target` in the formulas).
+# We show it one training example, the input $x = (0.05,\ 0.10)$ with the target $(0.01,\ 0.99)$: output
+# neuron $o_1$ should produce $\text{target}_{o1} = 0.01$, and $o_2$ should produce $\text{target}_{o2} = 0.99$.
 #
 # Each neuron also adds a **bias** $b$ to its net input: a number of its own that does not depend on the inputs,
 # $z = \sum_k w_k\, a_k + b$ (a sum over the neuron's inputs). Without it, a neuron whose inputs are all 0 would always have $z = 0$ and output
@@ -41,7 +41,13 @@ np.set_printoptions(precision=10, suppress=True)
 # them fixed; in this lesson only weights change (lesson 06 computes the biases' gradients too).
 #
 # The symbols are the course's: $z$ for a net input, $a$ for an activation (the output of a sigmoid), $\alpha$
-# for the learning rate. Mazur writes them $net_{o1}$, $out_{o1}$ and $\eta$; $z_{o1}$, $a_{o1}$ and $\alpha$ here.
+# for the learning rate.
+#
+# <details><summary>For the curious: Mazur's names</summary>
+#
+# Mazur writes them $net_{o1}$, $out_{o1}$ and $\eta$; $z_{o1}$, $a_{o1}$ and $\alpha$ here.
+#
+# </details>
 #
 # `examples.mazur()` builds the network; a forward pass records every net input $z$ and activation $a$ on the way.
 
@@ -88,9 +94,9 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # Follow $w_5$ forward. It touches the error through exactly one route:
 #
 # $$
-# w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2
+# w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}
 # \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
-# \;\longrightarrow\; E = \tfrac12 (a_{o1} - t_{o1})^2 + \tfrac12 (a_{o2} - t_{o2})^2 .
+# \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_{o1})^2 + \tfrac12 (a_{o2} - \text{target}_{o2})^2 .
 # $$
 #
 # Each arrow is a small function, so the chain rule multiplies one slope per arrow:
@@ -108,7 +114,7 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # **Factor 1 — the error's sensitivity to the output.** Only the first half-square contains $a_{o1}$;
 # differentiating it, the ½ cancels the 2 of the square:
 #
-# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - t_{o1}.$$
+# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - \text{target}_{o1}.$$
 #
 # Our output is 0.75 where it should be 0.01, so this is large and positive: raising $a_{o1}$ would make things worse.
 
@@ -127,7 +133,7 @@ print(f"σ′(z_o1) = σ′({z_out[0]:.9f}) = {da_dz:.9f}")
 print(f"a_o1 (1 − a_o1)      = {output[0] * (1 - output[0]):.9f}   (the same number)")
 
 # %% [markdown]
-# **Factor 3 — what the weight multiplies.** In $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2$ only one term
+# **Factor 3 — what the weight multiplies.** In $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}$ only one term
 # contains $w_5$, and its slope is whatever $w_5$ is multiplied by: the activation of h1.
 #
 # $$\frac{\partial z_{o1}}{\partial w_5} = a_{h1}.$$
@@ -144,21 +150,6 @@ display(Markdown(
 ))
 
 # %% [markdown]
-# ### Step through the chain
-#
-# The widget below walks along the three links one at a time and highlights on the network which
-# quantity each factor is about. Move the weight sliders to see how every factor — and their product — changes,
-# or pick another output weight. The last step also shows the **delta** of the output neuron, the product of the
-# first two factors (the next section explains it). Once you have written `output_delta` below, tick
-# *use my output_delta*: the last step then shows your delta and says whether it agrees.
-
-# %%
-from backprop_core.viz.widgets import factor_stepper
-
-factor_stepper("w5", student_output_delta="output_delta")
-
-
-# %% [markdown]
 # ## The delta: what the first two factors have in common
 #
 # Do the same for $w_6$ (from h2 to o1) and only the **third** factor changes: it becomes $a_{h2}$.
@@ -167,7 +158,7 @@ factor_stepper("w5", student_output_delta="output_delta")
 #
 # $$
 # \delta_{o1} = \frac{\partial E}{\partial z_{o1}} = \frac{\partial E}{\partial a_{o1}}\cdot\sigma'(z_{o1})
-# = (a_{o1} - t_{o1})\,\sigma'(z_{o1}).
+# = (a_{o1} - \text{target}_{o1})\,\sigma'(z_{o1}).
 # $$
 #
 # (A linear output neuron, as in lesson 02, has slope 1, so there its delta is simply output − target.)
@@ -178,7 +169,7 @@ factor_stepper("w5", student_output_delta="output_delta")
 #
 # ### Exercise `output_delta`
 #
-# Write the delta of sigmoid output neurons under the error $E = \tfrac12\sum_j (a_j - t_j)^2$.
+# Write the delta of sigmoid output neurons under the error $E = \tfrac12\sum_j (a_j - \text{target}_j)^2$.
 # You get the net inputs `z`, not the activations: compute the activation yourself, and take the
 # slope **at the net input**. It works elementwise, so the same code serves one sample `(n_out,)` or a batch `(N, n_out)`.
 
@@ -232,8 +223,12 @@ with public_test("output_delta"):
 # down); o2 produced 0.77 but should produce 0.99, so its delta is negative (push up).
 # o2's delta is smaller in size mostly because o2 is closer to its target (0.22 away, against 0.74).
 #
+# <details><summary>For the curious: the ninth decimal of δ<sub>o2</sub></summary>
+#
 # Numpy above prints ten decimals. To nine, $\delta_{o2} = -0.03809823652\ldots$ rounds to −0.038098237, not
 # −0.038098236: cutting digits off is not rounding.
+#
+# </details>
 
 # %% [markdown]
 # ## Every output weight at once
@@ -285,6 +280,21 @@ def predicted_dE_dw7():
 # Public test: your answer is a number (whether it is right is graded later).
 with public_test("predicted_dE_dw7"):
     expect_answer(predicted_dE_dw7)
+
+
+# %% [markdown]
+# ### Step through the chain
+#
+# Now that your prediction is written down, check it. The widget below walks along the three links of any output
+# weight's chain one at a time and highlights on the network which quantity each factor is about. Pick $w_7$ and
+# step to the end: the product is $\partial E/\partial w_7$. Move the weight sliders to see how every factor, and
+# their product, changes. The last step also shows the **delta** of the output neuron, the product of the first
+# two factors. Tick *use my output_delta*: the last step then shows your delta and says whether it agrees.
+
+# %%
+from backprop_core.viz.widgets import factor_stepper
+
+factor_stepper("w5", student_output_delta="output_delta")
 
 
 # %% [markdown]
@@ -404,7 +414,7 @@ draw_network(net, trace, grads, target=target)
 #
 # - A weight reaches the error through a chain; its gradient is the product of one slope per link:
 #   $\dfrac{\partial E}{\partial w_5} = \dfrac{\partial E}{\partial a_{o1}} \cdot \sigma'(z_{o1}) \cdot a_{h1}$.
-# - The first two factors belong to the neuron: $\delta_j = (a_j - t_j)\,\sigma'(z_j)$ for a sigmoid output under
+# - The first two factors belong to the neuron: $\delta_j = (a_j - \text{target}_j)\,\sigma'(z_j)$ for a sigmoid output under
 #   $\tfrac12$ squared error. Its sign says which way the neuron's net input should move.
 # - A weight's gradient is *delta of the receiving neuron × activation of the sending one*; for a whole layer,
 #   the outer product $\delta a^\top$, shaped `(n_out, n_in)` like the weights.
@@ -418,7 +428,7 @@ draw_network(net, trace, grads, target=target)
 #
 # <details><summary>Answer</summary>
 #
-# $z_{o1} = w_5 a_{h1} + w_6 a_{h2} + b_2$ is a straight line in $w_5$ whose slope is the number $w_5$ multiplies,
+# $z_{o1} = w_5 a_{h1} + w_6 a_{h2} + b^{(2)}$ is a straight line in $w_5$ whose slope is the number $w_5$ multiplies,
 # $a_{h1}$. (By the same argument, $\partial z_{o1}/\partial a_{h1} = w_5$ — which is what the next lesson needs.)
 # </details>
 #
@@ -426,7 +436,7 @@ draw_network(net, trace, grads, target=target)
 #
 # <details><summary>Answer</summary>
 #
-# $a - t = -0.02$ is negative, so the delta is negative: the net input should grow. It is tiny, for two reasons:
+# $a - \text{target} = -0.02$ is negative, so the delta is negative: the net input should grow. It is tiny, for two reasons:
 # the neuron is almost right, and the sigmoid is almost flat there ($\sigma' = 0.98 \times 0.02 \approx 0.02$).
 # </details>
 #
@@ -434,6 +444,8 @@ draw_network(net, trace, grads, target=target)
 #
 # <details><summary>Answer</summary>
 #
-# `(4, 3)`, the shape of the weights. Entry `[2, 0]` is $\delta_2\, a_0$: the delta of neuron 2 times the activation
-# coming from input 0 — the gradient of the weight from input 0 into neuron 2.
+# `(4, 3)`, the shape of the weights. numpy counts rows and columns from 0, the lesson's names from 1: row 2 is
+# the third neuron, column 0 the first input. So entry `[2, 0]` is $\delta_3\, a_1$: the delta of the third neuron
+# times the activation coming from the first input, the gradient of the weight from input 1 into neuron 3
+# (as `W2[0, 0]` is $w_5$, from $h_1$ into $o_1$).
 # </details>

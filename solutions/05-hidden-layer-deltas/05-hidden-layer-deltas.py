@@ -32,9 +32,9 @@ np.set_printoptions(precision=9, suppress=True)
 #
 # The same network and training example: Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step
 # Backpropagation Example*), with its fixed biases, the input $x = (0.05,\ 0.10)$ and the target
-# $t = (0.01,\ 0.99)$. As in lesson 04, $z$ is a net input, $a$ an activation and $\alpha$ the learning rate
-# (Mazur's $net$, $out$ and $\eta$). Lesson 04 gave the output deltas,
-# $\delta_{o} = (a_o - t)\,\sigma'(z_o)$, and with them the gradients of $w_5 \dots w_8$.
+# $(0.01,\ 0.99)$. As in lesson 04, $z$ is a net input, $a$ an activation and $\alpha$ the learning rate.
+# Lesson 04 gave the output deltas, $\delta_{o} = (a_o - \text{target}_o)\,\sigma'(z_o)$, and with them the
+# gradients of $w_5 \dots w_8$.
 
 # %%
 net, x, target = examples.mazur()
@@ -58,7 +58,7 @@ print(f"error before any update: E = {net.loss(x, target):.9f}")
 #
 # When a quantity reaches the error along several paths, its effects simply add up (the multivariable chain rule).
 # Along the path through o1, the part from $z_{o1}$ to $E$ is already known — it is $\delta_{o1}$ — and the link
-# from $a_{h1}$ to $z_{o1}$ is the weight between them, because $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b_2$.
+# from $a_{h1}$ to $z_{o1}$ is the weight between them, because $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}$.
 # So
 #
 # $$
@@ -79,8 +79,42 @@ print(f"via o2: δ_o2·w7 = {delta_out[1]:.9f} × {w7} = {via_o2: .9f}")
 print(f"∂E/∂a_h1 = {dE_da_h1:.9f}")
 
 # %% [markdown]
+# **Check it with a nudge.** "The effects add up" is the crux of backpropagation, so do not take it on trust.
+# As lesson 03 checked the chain rule, nudge h1's activation by a tiny $h$ and measure how the error changes,
+# three times (with lesson 03's central differences): once letting the nudge reach only o1 (o2 still receives the old $a_{h1}$), once only o2, and
+# once both, as in the real network. Each one-path slope should match its term above, and the two together
+# should match their sum.
+
+# %%
+b2 = net.biases[1]                   # the output layer's bias b⁽²⁾, the same 0.60 into o1 and o2
+
+
+def error_with(a_h1_into_o1, a_h1_into_o2):
+    """E when o1 receives h1's activation as the first number and o2 as the second (h2 unchanged)."""
+    z_o1 = W2[0, 0] * a_h1_into_o1 + W2[0, 1] * a_hidden[1] + b2[0]
+    z_o2 = W2[1, 0] * a_h1_into_o2 + W2[1, 1] * a_hidden[1] + b2[1]
+    return 0.5 * ((sigmoid(z_o1) - target[0]) ** 2 + (sigmoid(z_o2) - target[1]) ** 2)
+
+
+h, a_h1 = 1e-5, a_hidden[0]          # central differences, as in lesson 03: (E(a + h) − E(a − h)) / 2h
+only_o1 = (error_with(a_h1 + h, a_h1) - error_with(a_h1 - h, a_h1)) / (2 * h)
+only_o2 = (error_with(a_h1, a_h1 + h) - error_with(a_h1, a_h1 - h)) / (2 * h)
+both = (error_with(a_h1 + h, a_h1 + h) - error_with(a_h1 - h, a_h1 - h)) / (2 * h)
+print(f"nudge reaching o1 only:   {only_o1: .9f}   (δ_o1·w5 = {via_o1: .9f})")
+print(f"nudge reaching o2 only:   {only_o2: .9f}   (δ_o2·w7 = {via_o2: .9f})")
+print(f"sum of the two:           {only_o1 + only_o2: .9f}")
+print(f"nudge reaching both:      {both: .9f}   (∂E/∂a_h1 = {dE_da_h1: .9f})")
+
+# %% [markdown]
+# The measured slopes agree with the chain rule's to about nine digits (the nudge is small, not zero). The path through o1 raises the error and
+# the path through o2 lowers it; the real network feels both at once, and what it feels is their sum.
+#
+# <details><summary>For the curious: Mazur's printed −0.019049119</summary>
+#
 # Mazur's example prints the second term as −0.019049119; the exact value is −0.0190491183, printed above rounded to
 # nine decimals (the example multiplied numbers it had already rounded). The sum, 0.036350306, agrees.
+#
+# </details>
 #
 # From here on it is lesson 04 again. Multiply by the sigmoid's slope **at h1's net input** to get h1's delta,
 # then by what $w_1$ multiplies (the input $x_1$) to get the gradient:
@@ -202,20 +236,6 @@ with public_test("hidden_delta"):
     print("hidden deltas δ_h =", delta_hidden)
 
 # %% [markdown]
-# ### Watch the deltas flow backwards
-#
-# Each purple arrow carries $w \cdot \delta$ from a neuron back to the one feeding it, as wide as the amount it
-# carries; each hidden neuron adds what arrives and multiplies by its $\sigma'(z)$. Move a weight slider and every
-# delta follows. The first checkbox writes, beside each delta, the value you would get by taking the derivative at
-# the activation instead of the net input — the slip discussed at the end of this lesson — so you can see how far
-# off it lands. Once your `hidden_delta` runs, tick *use my hidden_delta* to draw the hidden deltas with your function.
-
-# %%
-from backprop_core.viz.widgets import delta_flow
-
-delta_flow("mazur", student_hidden_delta="hidden_delta")
-
-# %% [markdown]
 # ## The gradients of $w_1 \dots w_4$
 #
 # A hidden weight's gradient follows the rule of lesson 04 — *delta of the receiving neuron × activation of the
@@ -224,7 +244,7 @@ delta_flow("mazur", student_hidden_delta="hidden_delta")
 # ### Exercise `predicted_dE_dw3`
 #
 # Predict one of them before the next cell computes all four: what is $\partial E/\partial w_3$? The public test of
-# `hidden_delta` printed both hidden deltas (the widget shows them too, rounded), and $x = (0.05,\ 0.10)$. Which
+# `hidden_delta` printed both hidden deltas, and $x = (0.05,\ 0.10)$. Which
 # neurons $w_3$ joins: $W^{(1)} = \begin{pmatrix} w_1 & w_2 \\ w_3 & w_4 \end{pmatrix}$, one row per hidden neuron.
 # Replace the `raise` line with `return` and your number; three significant digits are enough (`return 0.000123`).
 # The public test only checks that it reads a number: whether it is right you learn when the lesson is graded.
@@ -248,6 +268,21 @@ def predicted_dE_dw3():
 with public_test("predicted_dE_dw3"):
     expect_answer(predicted_dE_dw3)
 
+
+# %% [markdown]
+# ### Watch the deltas flow backwards
+#
+# With your prediction written down, the widget below shows every delta and every weight's gradient of Mazur's
+# network, $\partial E/\partial w_3$ among them. Each purple arrow carries $w \cdot \delta$ from a neuron back to the one feeding it, as wide as the amount it
+# carries; each hidden neuron adds what arrives and multiplies by its $\sigma'(z)$. Move a weight slider and every
+# delta follows. The first checkbox writes, beside each delta, the value you would get by taking the derivative at
+# the activation instead of the net input — the slip discussed at the end of this lesson — so you can see how far
+# off it lands. Once your `hidden_delta` runs, tick *use my hidden_delta* to draw the hidden deltas with your function.
+
+# %%
+from backprop_core.viz.widgets import delta_flow
+
+delta_flow("mazur", student_hidden_delta="hidden_delta")
 
 # %% [markdown]
 # Here we take the hidden deltas from `backprop_core`'s `Network.backward`, which does all of the above, and
@@ -333,17 +368,25 @@ print(f"its output: {moved_prediction:.7f}")
 
 
 # %% [markdown]
-# The published example prints the new output as 0.26; the exact value is 0.2557458. The wrong version gives
-# 0.2606 — which also rounds to 0.26, and its weights agree with the right ones to the two decimals hmkcode prints.
-# A printout that rounds to two decimals cannot tell the two apart; code that keeps every digit can.
-# (Two small notes on hmkcode's page: it writes the hidden weights with one *input* per row, the transpose
-# of our layout, and it labels the output-weight update "[w3; w6]" where it means $[w_5; w_6]$.)
+# The right step gives the new output 0.2557458; the wrong one 0.2606. Both round to 0.26, and their weights agree
+# to two decimals: a printout that rounds to two decimals cannot tell them apart; code that keeps every digit can.
+#
+# <details><summary>For the curious: what hmkcode's page prints</summary>
+#
+# The published example prints the new output as 0.26; the exact value is 0.2557458. Its weights agree with the
+# right ones to the two decimals hmkcode prints. Two small notes on hmkcode's page: it writes the hidden weights
+# with one *input* per row, the transpose of our layout, and it labels the output-weight update "[w3; w6]" where it
+# means $[w_5; w_6]$.
+#
+# </details>
 #
 # ### Exercise `backprop_step`
 #
 # One complete step on a 2-layer sigmoid network: forward pass, output deltas, hidden deltas (with the **old**
 # $W^{(2)}$), both gradients, both updates. The biases take part in the forward pass but stay fixed, as in our
-# worked example. You may call your functions from above and from lesson 04's ideas.
+# worked example. You may call your `hidden_delta` from above. Lesson 04's functions are not defined in this
+# notebook: write the output deltas again, one line, $\delta^{(2)} = (\text{output} - \text{target}) \odot \sigma'(z^{(2)})$
+# (`sigmoid` and `sigmoid_prime` are imported at the top).
 
 # %% solution
 def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
@@ -399,7 +442,7 @@ with public_test("backprop_step"):
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]
-# ## The error after one step — and a published figure corrected
+# ## The error after one step
 #
 # Run the updated network forward again and measure the error.
 
@@ -412,11 +455,16 @@ print(f"E after updating all 8 weights  : {E_after:.9f}")
 print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 
 # %% [markdown]
-# The error fell from 0.298371109 to **0.291027774**. The published example prints 0.291027924 here; the exact
-# value is 0.291027774. No reading of the step reproduces the printed number — not updating only the output weights
+# The error fell from 0.298371109 to **0.291027774**.
+#
+# <details><summary>For the curious: Mazur's printed 0.291027924</summary>
+#
+# The published example prints 0.291027924 here; the exact value is 0.291027774. No reading of the step reproduces the printed number — not updating only the output weights
 # (0.291028729, above), and not running the forward pass with Mazur's own printed weights (that gives 0.291027774
 # again), so it is most likely a slip in copying. Mazur's other figures, the new weights included, agree with ours to
 # within one unit in their last printed digit.
+#
+# </details>
 #
 # ## A slip worth recognising: $\sigma'$ at the wrong place
 #
@@ -460,34 +508,43 @@ print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3
 # slip, and the grader of `hidden_delta` and `backprop_step` recognises it by name. The first checkbox of the
 # widget above shows its effect on Mazur's network.
 #
-# **What the published example prints.** The XOR-by-hand example makes the same slip one layer up, at the output.
-# It writes the error as $t - a = -0.6$ (the opposite sign of our $a - t$, so its numbers are minus ours) and sends
-# it back along the connections into the output neuron as $\sigma'(\cdot)\cdot w\cdot(t - a)$: along the weights
+# <details><summary>For the curious: what the XOR-by-hand example prints, and its bias's "weight 1"</summary>
+#
+# The XOR-by-hand example makes the same slip one layer up, at the output.
+# It writes the error as target − output $= -0.6$ (the opposite sign of our output − target, so its numbers are
+# minus ours) and sends it back along the connections into the output neuron as
+# $\sigma'(\cdot)\cdot w\cdot(\text{target} - a)$: along the weights
 # $-3$ and $-2$ from h1 and h2, and along a third line for the output's bias. The bias $b^{(2)} = 3$ is added to
 # $z_o$ as it is, so $z_o$ changes one for one with it: $\partial z_o/\partial b^{(2)} = 1$, whatever the bias's
 # value. That 1 is the "weight 1" the example writes for its bias, and that line is the gradient of the bias
 # itself. For the slope it uses $\sigma'(0.6) = 0.2288$, rounded to 0.23, at the output's *value* (0.6063, printed
 # 0.6); the slope belongs at the output's net input $z_o = 0.4316$, where it is $a_o(1 - a_o) = 0.2387$.
+#
+# Its three numbers are two kinds of thing: the bias's column is $\partial E/\partial b^{(2)} = \delta_o$ (the
+# output's delta, since $\partial z_o/\partial b^{(2)} = 1$), the columns of h1 and h2 are $\partial E/\partial a_h$,
+# what reaches each hidden neuron before its own slope $\sigma'(z_h)$ turns it into a delta (the table above).
+# Here the slip costs only a few per cent, because $0.6$ and $0.43$ sit close together on a flat stretch of the
+# sigmoid. The cell below shows the numbers side by side.
+#
+# </details>
 
 # %%
-error = Y[0, 0] - a_o                                            # the published example's t − a
+error = Y[0, 0] - a_o                                            # the published example's target − output
 into_output = np.array([1.0, *xor_net.weights[1][0]])           # ∂z_o/∂b = 1, then the weights from h1, h2
 slope_at_output = round(sigmoid_prime(0.6), 2)                  # σ′(0.6) = 0.2288, printed as 0.23
 published = slope_at_output * into_output * (-0.6)              # σ′ at the (rounded) output value
 correct = sigmoid_prime(z_o) * into_output * error              # σ′ at the net input
-display(Markdown(
+display(Markdown(                                               # an aside: shown collapsed, as the text above
+    "<details><summary>For the curious: the XOR-by-hand example's numbers, side by side</summary>\n\n"
     f"Slopes: $\\sigma'(0.6) = {sigmoid_prime(0.6):.4f}$ (the example uses {slope_at_output}), "
-    f"$\\sigma'(z_o) = a_o(1-a_o) = {sigmoid_prime(z_o):.4f}$.\n\n"
-    "| | bias $b^{(2)}$ | h1 | h2 |\n|---|---|---|---|\n"
+    f"$\\sigma'(z_o) = a_o(1-a_o) = {sigmoid_prime(z_o):.4f}$. With the example's sign (target − output):\n\n"
+    "| | $\\partial E/\\partial b^{(2)} = \\delta_o$ | $\\partial E/\\partial a_{h1}$ | $\\partial E/\\partial a_{h2}$ |\n|---|---|---|---|\n"
     f"| the published example prints: $\\sigma'(0.6)\\,w\\,(-0.6)$ | {published[0]:.2f} | {published[1]:.2f} | {published[2]:.2f} |\n"
-    f"| the exact values: $\\sigma'(z_o)\\,w\\,(t-a)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |"
+    f"| the exact values: $\\sigma'(z_o)\\,w\\,(\\text{{target}}-a_o)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |\n\n"
+    "</details>"
 ))
 
 # %% [markdown]
-# Here the slip costs only a few per cent, because $0.6$ and $0.43$ sit close together on a flat stretch of the
-# sigmoid. The numbers for h1 and h2 are $\partial E/\partial a_h$ (with the example's sign); their deltas would
-# still need each hidden neuron's own slope, $\sigma'(z_h)$, as in the table above.
-#
 # ## Summary
 #
 # - A hidden neuron affects the error through every neuron it feeds; the effects add:

@@ -20,7 +20,7 @@ np.set_printoptions(precision=7, suppress=True)
 # %% [markdown]
 # ## 1 · Naming weights by their two ends
 #
-# A weight sits on an edge between two neurons, so two numbers name it: where the edge starts and where it ends. The house-price intuition of lesson 01 (a network guessing a house's price) writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$), so its first index is the *sender*. This is the one place the course meets that notation; here it is translated once.
+# A weight sits on an edge between two neurons, so two numbers name it: where the edge starts and where it ends. The house-price intuition (lesson 01 measured its error in dollars; the same source draws a network guessing a house's price) writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$), so its first index is the *sender*. This is the one place the course meets that notation; here it is translated once.
 #
 # This course stores a layer's weights in a matrix $W$ of shape **(n_out, n_in)**: row $j$ holds every weight going *into* neuron $j$, column $i$ every weight leaving input $i$. The first index is the *receiver*:
 #
@@ -68,7 +68,13 @@ before
 #
 # Every weight gradient has the shape of its weight matrix, so the update is one line per layer: $W \leftarrow W - \alpha\, \partial E / \partial W$. Note that $\delta^{(1)}$ uses the **old** $W^{(2)}$: compute all gradients first, then update.
 #
-# hmkcode's page writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$. The code below recomputes the step with the learning rate $\alpha = 0.05$.
+# The code below recomputes the step with the learning rate $\alpha = 0.05$.
+#
+# <details><summary>For the curious: hmkcode's layout and a label slip</summary>
+#
+# hmkcode's page writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$.
+#
+# </details>
 
 # %%
 learning_rate = 0.05
@@ -108,7 +114,7 @@ after
 #
 # $$Z = X\, W^{\top} + b \qquad (N \times n_\text{in})\cdot(n_\text{in} \times n_\text{out}) \to (N \times n_\text{out}),$$
 #
-# where the bias row $b$ (shape (n_out,)) is added to every row by broadcasting. The transpose is there because samples are rows here while $W$'s rows are neurons.
+# where the bias row $b$ (shape (n_out,)) is added to every row by **broadcasting**: when numpy adds arrays of shapes (N, n_out) and (n_out,), it repeats the smaller one along the missing axis, as if $b$ were stacked N times, without copying it. The transpose is there because samples are rows here while $W$'s rows are neurons.
 #
 # Backwards, two things change from the one-sample formulas of section 2 and lesson 05.
 #
@@ -136,7 +142,7 @@ dZ2 = batch_grads.deltas[1] / N                     # dE/dZ2 of the mean loss: e
 print("dE/dW2 = dZ2^T A1:", np.allclose(dZ2.T @ batch_trace.activations[0], batch_grads.weights[1]))
 
 # %% [markdown]
-# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5:
+# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5. The table, like the explorer below, lists each sample's delta $\delta$ as lesson 05 defined it, **without** the $\frac1N$ (it is `grads.deltas[l]`); the $\frac1N$ appears in the gradients, so section 3's $dZ$ is this delta divided by N.
 
 # %%
 wide = Network(weights=[rng.normal(size=(4, 3)), rng.normal(size=(2, 4))],

@@ -41,7 +41,7 @@ np.set_printoptions(precision=6, suppress=True)
 # | **batch** (full batch) | all N, mean gradient | 1 |
 # | **minibatch** | B, mean gradient | ⌈N / B⌉ |
 #
-# Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
+# Online training is also called **stochastic** gradient descent (SGD): each step follows the gradient of one sample, a random-ish estimate of the whole data set's gradient (*stochastic* means "by chance"), so the steps are noisy but cheap. (Libraries say "SGD" for minibatches too.) Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
 #
 # Note **when** the loss is measured: in step 2, *before* that step's update. The loss recorded for the last step therefore describes the network one update before the end.
 
@@ -63,11 +63,15 @@ print(f"loss after 10,000 updates (net.loss):             {net.loss(x, target):.
 # %% [markdown]
 # The published 0.0000351085 is `history.losses[9999]`: the error seen by the **10,000th forward pass**, which comes after only **9,999** updates. After the 10,000th update the error is 3.51019e-05. The difference is tiny, but it is the classic off-by-one of training loops: the loss a loop reports belongs to the weights *before* its last update.
 #
-# (After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.)
+# <details><summary>For the curious: the published error after the first update</summary>
+#
+# After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.
+#
+# </details>
 #
 # ### What if the biases learn too?
 #
-# Mazur's example keeps $b_1 = 0.35$ and $b_2 = 0.60$ fixed. A bias is a weight on an input that is always 1: it shifts a neuron's net input $z$ whatever the other inputs are. Letting the biases learn costs nothing:
+# Mazur's example keeps its biases $b^{(1)} = 0.35$ and $b^{(2)} = 0.60$ fixed. A bias is a weight on an input that is always 1: it shifts a neuron's net input $z$ whatever the other inputs are. Letting the biases learn costs nothing:
 
 # %%
 net_b, _, _ = examples.mazur()

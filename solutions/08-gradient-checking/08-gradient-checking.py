@@ -81,6 +81,8 @@ best = {name: (steps[int(np.nanargmin(errs))], np.nanmin(errs)) for name, errs i
         [("one-sided float64", one_sided), ("central float64", central), ("central float32", central32)]}
 for name, (h, err) in best.items():
     print(f"{name:18s}: best h = {h:.1e}, error {err:.1e}, relative error {err / (2 * abs(exact)):.1e}")
+flat = steps[np.array(central) < 1e-10]                  # the flat bottom of the float64 central V
+print(f"central float64: error below 1e-10 for every h from {flat.min():.1e} to {flat.max():.1e}")
 usual = int(np.argmin(np.abs(steps - 1e-5)))
 print(f"at h = {steps[usual]:.1e}: relative error {central[usual] / (2 * abs(exact)):.1e} in float64, "
       f"{central32[usual] / (2 * abs(exact)):.1e} in float32")
@@ -91,7 +93,7 @@ fig.savefig(buffer, format="png")
 Image(buffer.getvalue())
 
 # %% [markdown]
-# Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 bottom out near $h \approx 10^{-5}$ with an error around $10^{-10}$ or below, which is why $h = 10^{-5}$ is the usual choice.
+# Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 have a wide, flat bottom: every $h$ from about $10^{-7}$ to $10^{-4}$ gives an error below $10^{-10}$ (the fourth line printed gives the exact range). Which $h$ in it comes out best, and by how much, is luck in the last digits: the second line printed names this run's best $h$, and a different weight or network would name another. $h = 10^{-5}$ sits in the middle of the bottom, far from both walls, which is why it is the usual choice.
 #
 # **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
 #
@@ -220,7 +222,7 @@ with public_test("numerical_gradient"):
 # %% [markdown]
 # ## 4 · A gallery of bugs
 #
-# Here is every backpropagation mistake the course's grader knows, each as a complete backward pass that is correct except for one line (`backprop_core.course.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (Mazur's 2-2-2, with its biases) and the same batch of three samples: Mazur's own and two random ones. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$. W1 and b1 are the first layer's weights and biases (layer 0 in code: `weights[0]` in the table), W2 and b2 the output layer's (layer 1).
+# Here is every backpropagation mistake the course's grader knows, each as a complete backward pass that is correct except for one line (`backprop_core.course.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (Mazur's 2-2-2, with its biases) and the same batch of three samples: Mazur's own and two random ones. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$. W1 and b1 are the first layer's weights and biases, $W^{(1)}$ and $b^{(1)}$ (layers are counted from 1, as in every lesson; in code they sit at index 0 of the lists, `weights[0]`), W2 and b2 the output layer's, $W^{(2)}$ and $b^{(2)}$ (index 1).
 
 # %%
 gallery_net, gallery_x, gallery_target = buggy.gallery_example(n_samples=3)
@@ -246,7 +248,7 @@ for ax in axes.ravel()[len(results):]:
 panel
 
 # %% [markdown]
-# How each bug shows (W1, b1 = the first layer, layer 0; W2, b2 = the output layer, layer 1):
+# How each bug shows (W1, b1 = the first layer, index 0 in the lists; W2, b2 = the output layer, index 1):
 #
 # * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: where the true gradient is $g$ it returns $-g$, and $|{-g} - g| / (|{-g}| + |g|) = 1$.
 # * **A missing ½** doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
@@ -293,7 +295,7 @@ gradcheck_explorer()
 #
 # ### Exercise `first_disagreeing_layer`
 #
-# When a check fails, the first question is *where*. Write `first_disagreeing_layer(analytic, numeric, tolerance)`. Each argument holds one pair per layer, from the input on: the gradient of the layer's weights and the gradient of its biases, from the backward pass (`analytic`) and from central differences (`numeric`). Return the number of the first layer whose weights *or* biases disagree, that is, whose relative error (section 2, floor $10^{-8}$) exceeds `tolerance`; return `None` when every layer agrees. Layers are counted from 0, as in `analytic[0]` and `net.weights[0]`: W1 and b1 of the bars above are layer 0.
+# When a check fails, the first question is *where*. Write `first_disagreeing_layer(analytic, numeric, tolerance)`. Each argument holds one pair per layer, from the input on: the gradient of the layer's weights and the gradient of its biases, from the backward pass (`analytic`) and from central differences (`numeric`). Return the **index** of the first layer whose weights *or* biases disagree, that is, whose relative error (section 2, floor $10^{-8}$) exceeds `tolerance`; return `None` when every layer agrees. The index is the layer's place in the lists, counted from 0 as Python counts, as in `analytic[0]` and `net.weights[0]`: the first layer (W1 and b1 of the bars above, $W^{(1)}$ and $b^{(1)}$) has index 0.
 #
 # Look at both arrays of a pair: the bias bug of the gallery leaves every weight right.
 
@@ -301,13 +303,13 @@ gradcheck_explorer()
 def first_disagreeing_layer(analytic, numeric, tolerance=1e-6):
     """The first layer where analytic and numerical gradients disagree, in its weights or its biases.
 
-    Return a layer number or None; do not change `analytic` or `numeric`.
+    Return a layer's index in the lists (0 for the first layer) or None; do not change `analytic` or `numeric`.
 
     Parameters
     ----------
     analytic : list of (ndarray, ndarray)
         analytic[l] is layer l's pair (gradient of its weights, shape (n_out_l, n_in_l);
-        gradient of its biases, shape (n_out_l,)), from a backward pass. Layer 0 is the first.
+        gradient of its biases, shape (n_out_l,)), from a backward pass. Index 0 is the first layer.
     numeric : list of (ndarray, ndarray)
         The same pairs from central differences, the same shapes.
     tolerance : float
@@ -345,16 +347,16 @@ with public_test("first_disagreeing_layer"):
     assert got is None, f"a correct backward pass agrees in every layer: expected None, got {got}"
     got = layer_of(buggy.missing_transpose)
     assert got == 0, (f"a missing transpose breaks the first layer only: expected 0, got {got}"
-                      + (" (layers are counted from 0: the first is analytic[0])" if got == 1 else ""))
+                      + (" (return the index in the lists, from 0: the first layer is analytic[0])" if got == 1 else ""))
     got = layer_of(buggy.wrong_sign)
     assert got == 0, f"a wrong sign breaks every layer, the first is 0: got {got}"
     got = layer_of(buggy.bias_not_summed)
     assert got == 0, (f"the bias gradient not summed over the batch leaves every weight right and breaks the biases "
-                      f"of layer 0 (b1): expected 0, got {got}" + (" (compare the biases too)" if got is None else ""))
+                      f"of the first layer (b1, index 0): expected 0, got {got}" + (" (compare the biases too)" if got is None else ""))
     tiny = [(W * 1e-9, b * 1e-9) for W, b in numeric]   # tiny gradients: a relative error, not an absolute one
     doubled_bias = [tiny[0], (tiny[1][0], 2 * tiny[1][1])]
     assert call_on_copies(first_disagreeing_layer, doubled_bias, tiny, 1e-6) == 1, (
-        "biases of size 1e-10 that differ by a factor 2 in layer 1 disagree: expected 1")
+        "biases of size 1e-10 that differ by a factor 2 in the second layer (index 1) disagree: expected 1")
     print("first_disagreeing_layer passes the public tests.")
 
 # %% [markdown]

@@ -64,18 +64,18 @@ show(fig)
 #
 # The squared error of lessons 01–08 could measure the distance to the one-hot target, but for probabilities there is a better loss. The **cross-entropy** of one sample is minus the logarithm of the probability the network gives to the right class $c$:
 #
-# $$E = -\sum_{k} t_k \log P_k = -\log P_c .$$
+# $$E = -\sum_{k} \text{target}_k \log P_k = -\log P_c .$$
 #
 # Certain and right ($P_c = 1$) costs 0; certain and wrong ($P_c \to 0$) costs without limit. For a batch of $N$ samples, as in lesson 06, $E$ is the **mean** over the samples: $E = -\frac1N \sum_n \sum_k T_{nk} \log P_{nk}$ (`np.log` is the natural logarithm).
 #
 # **The output delta.** Backpropagation needs $\delta_k = \partial E/\partial z_k$ for one sample. $z_k$ reaches $E$ through *every* $P_j$ (they share the denominator), so the chain rule sums over $j$: $\delta_k = \sum_j \frac{\partial E}{\partial P_j}\frac{\partial P_j}{\partial z_k}$. The two factors:
 #
-# * $\dfrac{\partial E}{\partial P_j} = -\dfrac{t_j}{P_j}$;
+# * $\dfrac{\partial E}{\partial P_j} = -\dfrac{\text{target}_j}{P_j}$;
 # * write $S = \sum_i e^{z_i}$. For $j = k$: $\dfrac{\partial P_k}{\partial z_k} = \dfrac{e^{z_k} S - e^{z_k} e^{z_k}}{S^2} = P_k(1 - P_k)$; for $j \ne k$: $\dfrac{\partial P_j}{\partial z_k} = \dfrac{-e^{z_j} e^{z_k}}{S^2} = -P_j P_k$.
 #
 # Put together,
 #
-# $$\delta_k = -\frac{t_k}{P_k} P_k (1 - P_k) + \sum_{j \ne k} \frac{t_j}{P_j} P_j P_k = -t_k + t_k P_k + P_k \sum_{j\ne k} t_j = -t_k + P_k \sum_j t_j = P_k - t_k ,$$
+# $$\delta_k = -\frac{\text{target}_k}{P_k} P_k (1 - P_k) + \sum_{j \ne k} \frac{\text{target}_j}{P_j} P_j P_k = -\text{target}_k + \text{target}_k P_k + P_k \sum_{j\ne k} \text{target}_j = -\text{target}_k + P_k \sum_j \text{target}_j = P_k - \text{target}_k ,$$
 #
 # because the targets of a sample sum to 1. The delta of the softmax-and-cross-entropy pair is just **output − target**, as simple as the linear output of lesson 02: the $1/P$ of the logarithm cancels the slope of the softmax. This is why classifiers use the pair. For the mean over a batch, each sample's loss carries a factor $\frac1N$, and so does its delta:
 #
@@ -186,19 +186,19 @@ show(fig)
 # %% [markdown]
 # ## 4 · Forward and backward through L layers
 #
-# Number the layers $l = 1, \dots, L$; layer $l$ has weights $W_l$ of shape $(n_l, n_{l-1})$ (row $j$ holds the weights *into* neuron $j$, as in every lesson) and biases $b_l$ of shape $(n_l,)$. A batch is a matrix with one sample per row; write $A_0 = X$. Lesson 06's batch form, layer after layer:
+# Number the layers $l = 1, \dots, L$, from the input up, as every lesson does; in code, Python's lists count from 0, so `weights[l - 1]` holds $W^{(l)}$ (`weights[0]` is the first layer's). Layer $l$ has weights $W^{(l)}$ of shape $(n_l, n_{l-1})$ (row $j$ holds the weights *into* neuron $j$, as in every lesson) and biases $b^{(l)}$ of shape $(n_l,)$. A batch is a matrix with one sample per row; write $A^{(0)} = X$. Lesson 06's batch form, layer after layer:
 #
-# $$Z_l = A_{l-1} W_l^\top + b_l, \qquad A_l = f(Z_l) \ \ (l < L), \qquad A_L = \text{softmax}(Z_L).$$
+# $$Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad A^{(l)} = f(Z^{(l)}) \ \ (l < L), \qquad A^{(L)} = \text{softmax}(Z^{(L)}).$$
 #
 # Backwards, start from section 2's delta and repeat lesson 06's three steps for every layer, from $L$ down to 1:
 #
-# $$\frac{\partial E}{\partial Z_L} = \frac{A_L - T}{N}, \qquad
-# \frac{\partial E}{\partial W_l} = \Big(\frac{\partial E}{\partial Z_l}\Big)^{\!\top} A_{l-1}, \qquad
-# \frac{\partial E}{\partial b_l} = \sum_{n} \Big(\frac{\partial E}{\partial Z_l}\Big)_{n},$$
+# $$\frac{\partial E}{\partial Z^{(L)}} = \frac{A^{(L)} - T}{N}, \qquad
+# \frac{\partial E}{\partial W^{(l)}} = \Big(\frac{\partial E}{\partial Z^{(l)}}\Big)^{\!\top} A^{(l-1)}, \qquad
+# \frac{\partial E}{\partial b^{(l)}} = \sum_{n} \Big(\frac{\partial E}{\partial Z^{(l)}}\Big)_{n},$$
 #
-# $$\frac{\partial E}{\partial Z_{l-1}} = \Big(\frac{\partial E}{\partial Z_l}\, W_l\Big) \odot f'(Z_{l-1}) .$$
+# $$\frac{\partial E}{\partial Z^{(l-1)}} = \Big(\frac{\partial E}{\partial Z^{(l)}}\, W^{(l)}\Big) \odot f'(Z^{(l-1)}) .$$
 #
-# Check the shapes, they catch most slips: $\partial E/\partial Z_l$ is $(N, n_l)$, so $(\partial E/\partial Z_l)^\top A_{l-1}$ is $(n_l, n_{l-1})$, the shape of $W_l$; and $(\partial E/\partial Z_l) W_l$ is $(N, n_{l-1})$, the shape of $Z_{l-1}$. The other order, $A_{l-1}^\top\, \partial E/\partial Z_l$, gives the transpose, which has the wrong shape, or, for a square layer, the right shape and wrong numbers. The $\frac1N$ enters once, at the top; every later gradient inherits it. The sum over samples in $\partial E/\partial b_l$ is where a batch's gradients add up.
+# Check the shapes, they catch most slips: $\partial E/\partial Z^{(l)}$ is $(N, n_l)$, so $(\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ is $(n_l, n_{l-1})$, the shape of $W^{(l)}$; and $(\partial E/\partial Z^{(l)}) W^{(l)}$ is $(N, n_{l-1})$, the shape of $Z^{(l-1)}$. The other order, $A^{(l-1)\top}\, \partial E/\partial Z^{(l)}$, gives the transpose, which has the wrong shape, or, for a square layer, the right shape and wrong numbers. The $\frac1N$ enters once, at the top; every later gradient inherits it. The sum over samples in $\partial E/\partial b^{(l)}$ is where a batch's gradients add up.
 #
 # ### Exercise `network_gradients`
 #
@@ -268,9 +268,9 @@ with public_test("network_gradients"):
             f"weight_gradients should have the shapes of the weights, {[W.shape for W in Ws]}, got "
             f"{[np.shape(g) for g in gW6]}: dE/dW of a layer is dZ^T times the layer's input")
         for l in (2, 1, 0):                            # from the output down: the first wrong layer is the one to fix
-            above = f"; layers {list(range(2, l, -1))} above it agree" if l < 2 else ""
-            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] ({act}{above})")
-            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] ({act}{above})")
+            above = (f"; the layers above it agree: {', '.join(f'[{k}]' for k in range(2, l, -1))}" if l < 2 else "")
+            expect_close(gW6[l], expected.weights[l], f"weight_gradients[{l}] (layer {l + 1} of 3, {act}{above})")
+            expect_close(gb6[l], expected.biases[l], f"bias_gradients[{l}] (layer {l + 1} of 3, {act}{above})")
     X0, b0 = np.vstack([np.zeros(4), X6[1:]]), [np.zeros(5), bs[1], bs[2]]   # first-layer net inputs exactly 0
     course_net = Network(Ws, b0, ["relu", "relu", "softmax"], loss="cross_entropy")
     _, _, gb0 = call_on_copies(network_gradients, Ws, b0, "relu", X0, T6)
@@ -378,10 +378,10 @@ except NotImplementedError:
 # Lesson 07 trained small networks from weights of size about 1. In a deep network that choice decides whether training starts at all. A net input sums $n_{in}$ products $w\,a$: if the weights have standard deviation $s$ and the inputs are of size about 1, $z$ has a spread of about $s\sqrt{n_{in}}$.
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
-# * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W_l$ in $\partial E/\partial Z_l\, W_l$). The gradients **vanish**.
-# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (Glorot and Bengio, 2010). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
+# * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $\partial E/\partial Z^{(l)}\, W^{(l)}$). The gradients **vanish**.
+# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (Glorot and Bengio, 2010). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
-# The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W_l\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
+# The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
 
 # %%
 deep_sizes = [64] + [32] * 6 + [10]
@@ -400,7 +400,7 @@ for label, scale in starts.items():
     print(f"{label:24s} gradient size, layer 1: {norms[0]:.1e}, layer 7: {norms[-1]:.1e}; "
           f"saturated in hidden layer 6: {saturated[-1]:.0%}")
 axes[0].set_xlabel("layer l (1 = next to the input)")
-axes[0].set_ylabel("‖∂E/∂W_l‖")
+axes[0].set_ylabel(r"$\|\partial E/\partial W^{(l)}\|$")
 axes[0].set_title("gradient size by layer")
 axes[0].legend(frameon=False, fontsize=8)
 axes[1].set_xlabel("hidden layer")
@@ -409,21 +409,21 @@ axes[1].set_title("saturated tanh neurons")
 show(fig)
 
 # %% [markdown]
-# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W_l = (\partial E/\partial Z_l)^\top A_{l-1}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below Glorot's: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With Glorot's scale no neuron saturates and every layer's gradient has about the same size.
+# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below Glorot's: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With Glorot's scale no neuron saturates and every layer's gradient has about the same size.
 #
-# The explorer below lets you try it while a network trains on the digits: pick the depth, the width of the hidden layers, the activation and the initial scale (a multiple of the right $\sqrt{g/n_{in}}$), press **train**, and watch each layer's gradient size and the loss, epoch by epoch.
+# The explorer below lets you try it while a network trains on the digits: pick the depth, the width of the hidden layers, the activation and the initial scale (a multiple of the right $\sqrt{g/n_{in}}$, the gain $g$ as above), press **train 3 epochs**, and watch each layer's gradient size and the loss, epoch by epoch.
 
 # %%
 from backprop_core.viz.widgets import depth_explorer
 depth_explorer()
 
 # %% [markdown]
-# Things to try: eight hidden layers of tanh at scale 0.01 (every gradient below $10^{-15}$, and the loss stays at $\log 10 \approx 2.30$, the dotted line); the same at scale 1 (the loss falls within a few epochs, every layer's gradient about the same size); at scale 10 (saturated layers: gradients hundreds of times larger next to the input than at the output, and a loss that stalls near 2.3). Then ReLU with eight layers: at scale 10 the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up; at scale 1 it learns, if less smoothly than tanh.
+# Things to try: eight hidden layers of tanh at scale 0.01 (at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line); the same at scale 1 (the loss falls within a few epochs, every layer's gradient of a similar size); at scale 10 (saturated layers: at the start, the dashed line, the gradient next to the input is hundreds of times the output layer's; press **train 3 epochs** once and the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's, the ratio the readout prints, and the loss stalls near 2.3). Then ReLU with eight layers: at scale 10 the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up; at scale 1 it learns, if less smoothly than tanh.
 
 # %% [markdown]
 # ## 7 · Training with your own minibatches
 #
-# Lesson 07's loop, now with your pieces: for every epoch, deal the training samples into shuffled minibatches, and for every batch compute the gradients and take one step $W_l \leftarrow W_l - \alpha\, \partial E/\partial W_l$, $b_l \leftarrow b_l - \alpha\, \partial E/\partial b_l$. `minibatches` here is the course's version of your lesson 07 exercise, with the same behaviour; paste yours over the import if you prefer.
+# Lesson 07's loop, now with your pieces: for every epoch, deal the training samples into shuffled minibatches, and for every batch compute the gradients and take one step $W^{(l)} \leftarrow W^{(l)} - \alpha\, \partial E/\partial W^{(l)}$, $b^{(l)} \leftarrow b^{(l)} - \alpha\, \partial E/\partial b^{(l)}$. `minibatches` here is the course's version of your lesson 07 exercise, with the same behaviour; paste yours over the import if you prefer.
 #
 # ### Exercise `train`
 #
@@ -493,7 +493,7 @@ with public_test("train"):
 # %% [markdown]
 # ## 8 · The digits, for real
 #
-# A 64-64-10 network with tanh hidden neurons, Glorot's initial weights, $\alpha = 0.3$, minibatches of 32, 60 epochs: about 2,600 updates, a second or two. This lesson states its goal: **at least 95 % accuracy on the 450 test digits**.
+# A 64-64-10 network with tanh hidden neurons, Glorot's initial weights, $\alpha = 0.3$, minibatches of 32, 60 epochs: about 2,600 updates, a few seconds (the cell prints how long it took; on a busy machine it takes longer). This lesson states its goal: **at least 95 % accuracy on the 450 test digits**.
 
 # %%
 digits_weights, digits_biases = init.init_weights([64, 64, 10], "tanh", seed=0)
@@ -565,7 +565,7 @@ show(fig)
 # ## Summary
 #
 # * Softmax turns net inputs into probabilities; cross-entropy is $-\log$ of the probability of the right class. Together their delta is $P - T$ per sample, $(P - T)/N$ for the mean over a batch. Subtract each row's maximum before `np.exp`.
-# * A network of any depth is one loop forward ($Z_l = A_{l-1} W_l^\top + b_l$) and one loop back ($\partial E/\partial W_l = (\partial E/\partial Z_l)^\top A_{l-1}$, biases summed over the batch, $\partial E/\partial Z_{l-1} = (\partial E/\partial Z_l\, W_l) \odot f'(Z_{l-1})$). Shapes catch transposes.
+# * A network of any depth is one loop forward ($Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}$) and one loop back ($\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$, biases summed over the batch, $\partial E/\partial Z^{(l-1)} = (\partial E/\partial Z^{(l)}\, W^{(l)}) \odot f'(Z^{(l-1)})$). Shapes catch transposes.
 # * tanh saturates on both sides; ReLU has slope 1 or 0, and 0 at the kink by convention.
 # * Check your own backward pass with your own central differences before you train: relative errors below $10^{-6}$.
 # * Initial weights with standard deviation $\sqrt{1/n_{in}}$ (tanh) or $\sqrt{2/n_{in}}$ (ReLU) keep the gradients of every layer alive; too small makes them vanish, too large saturates tanh.
@@ -576,7 +576,7 @@ show(fig)
 # ## Check your understanding
 #
 # 1. Your classifier's loss is `nan` after a few hundred updates, while accuracy was still rising. What is the first thing to look at?
-# 2. You forgot the $\frac1N$ in $\partial E/\partial Z_L$. What does your gradient check say, and how would training with minibatches of 32 behave?
+# 2. You forgot the $\frac1N$ in $\partial E/\partial Z^{(L)}$. What does your gradient check say, and how would training with minibatches of 32 behave?
 # 3. Why can't the cross-entropy of a softmax ever be negative?
 # 4. A ReLU network starts with all biases 0 and, by bad luck, some neuron's weights make its net input negative for every training digit. What happens to that neuron during training?
 #

@@ -6,8 +6,8 @@ import numpy as np
 from backprop_core.course import digits
 from backprop_core.nn import activations, gradcheck, init, layers, losses, network, training
 from backprop_core.nn.network import Network
-from ..case_functions import SoftmaxNetworkGradients
-from ..compare import Tolerance, part
+from ..student_process.case_functions import SoftmaxNetworkGradients
+from ..answerfree.compare import Tolerance, part
 from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
 from .lesson08 import CENTRAL_DIFFERENCE_PRECISION
 
@@ -92,11 +92,13 @@ def _layers_from_the_output_down(problems: dict) -> str | None:
         return problems[top]
     above = [l for l in range(last, top, -1)]
     below_right = [l for l in range(top - 1, -1, -1) if not problems[l]]
-    where = (f"from the output down, layer{'s' if len(above) > 1 else ''} {', '.join(map(str, above))} agree"
-             f"{'s' if len(above) == 1 else ''} and layer {top} is the first wrong one" if above
-             else f"the output layer ({last}) is already wrong")
+    # The lessons count layers from 1 (W^(1) next to the input); the lists the student returns count from 0.
+    named = lambda ls: ", ".join(f"{l + 1} (index {l})" for l in ls)  # noqa: E731
+    where = (f"from the output down, layer{'s' if len(above) > 1 else ''} {named(above)} agree"
+             f"{'s' if len(above) == 1 else ''} and layer {named([top])} is the first wrong one" if above
+             else f"the output layer, {named([last])}, is already wrong")
     if below_right:
-        where += f"; layer{'s' if len(below_right) > 1 else ''} {', '.join(map(str, below_right))} below it agree"
+        where += f"; layer{'s' if len(below_right) > 1 else ''} {named(below_right)} below it agree"
         where += "s" if len(below_right) == 1 else ""
     return f"{problems[top]} ({where})"
 

@@ -48,11 +48,14 @@ def fmt(value: float, digits: int = 4) -> str:
     return text.replace("-", "\u2212")
 
 
-def show_path(line: Line2D, current: Line2D, path) -> None:
-    """Put a path of points, array_like of shape (k, 2), on ``line`` and mark its last point with ``current``."""
+def show_path(line: Line2D, current: Line2D, path, start: Line2D | None = None) -> None:
+    """Put a path of points, array_like of shape (k, 2), on ``line``; mark its last point with ``current``
+    and, given ``start``, its first point with it (a path drawn over itself reads the wrong way round without)."""
     path = np.asarray(path, dtype=float).reshape(-1, 2)
     line.set_data(path[:, 0], path[:, 1])
     current.set_data(path[-1:, 0], path[-1:, 1])
+    if start is not None:
+        start.set_data(path[:1, 0], path[:1, 1])
 
 
 class _Plot:

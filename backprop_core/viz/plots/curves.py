@@ -21,15 +21,19 @@ class ErrorCurvePlot(_Plot):
 
     Attributes
     ----------
-    fig, ax, curve (Line2D), path (Line2D with markers), current (Line2D, one marker)
+    fig, ax, curve (Line2D), path (Line2D with markers), start and current (Line2D, one marker each: the first and last point)
     """
 
     def __init__(self, values, errors, ax: Axes | None = None, weight_label: str = "w") -> None:
         super().__init__(ax, (4.6, 3.4))
         with course_style():
-            (self.curve,) = self.ax.plot(values, errors, color=COLORS["curve"], lw=2, label="E(w)")
+            # The legend names the curve by the weight on the axis: E(w_5), not a generic E(w).
+            (self.curve,) = self.ax.plot(values, errors, color=COLORS["curve"], lw=2, label=f"$E({weight_label})$")
             (self.path,) = self.ax.plot([], [], "o-", color=COLORS["path"], ms=4.5, lw=1.3, label="gradient descent")
-            (self.current,) = self.ax.plot([], [], "o", color=COLORS["path"], ms=9, mec="black", zorder=5)
+            (self.start,) = self.ax.plot([], [], "s", color="white", ms=8, mec="black", mew=1.3, zorder=5,
+                                         label="start")
+            (self.current,) = self.ax.plot([], [], "o", color=COLORS["path"], ms=9, mec="black", zorder=6,
+                                           label="last step")
             self.ax.set_xlabel(f"weight ${weight_label}$")
             self.ax.set_ylabel("error E")
             self.ax.legend(loc="upper center", frameon=False)
@@ -45,7 +49,7 @@ class ErrorCurvePlot(_Plot):
             self.ax.relim()
             self.ax.autoscale_view()
         if path is not None:
-            show_path(self.path, self.current, path)
+            show_path(self.path, self.current, path, self.start)
         return self
 
 

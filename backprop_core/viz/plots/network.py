@@ -17,11 +17,16 @@ _DX, _DY = 3.2, 2.0
 _INCHES_PER_UNIT = 0.82  # fonts stay readable, a 3-layer net is ≈ 7.5 in wide
 #: Where a backward arrow runs along its edge, as fractions from the sending neuron: (head, tail).
 _ARROW_SPAN = (0.50, 0.74)
-#: A δ label sits above its neuron, starting this far to one side of its centre and running to the
-#: other: a label centred on the neuron (wider with a note) would sit on a backward arrow or an edge's label.
-#: In the first hidden layer it runs left, where no arrow arrives (the inputs have no δ to receive) and the
-#: outgoing edges' labels on the right stay clear; in later layers it runs right, away from the arrows
-#: arriving from the left.
+#: The same for an edge that climbs or falls: two such edges of a 2-2 layer cross half-way, and arrows ending
+#: there point into the crossing, where no one can tell which edge each belongs to. Near the receiving end of
+#: the edge (where the δ comes from), each runs beside its own edge alone.
+_ARROW_SPAN_SLANTED = (0.64, 0.84)
+#: A δ label sits above its neuron. In the first hidden layer it is centred: edges slanting in from the inputs
+#: and out to the next layer leave the neuron at about 30° from level, so right above it (within about 0.8 to
+#: either side, below 0.9 up) no edge passes; a label running to one side, wider with a note, cut the slanted
+#: edge on that side (issue 22). No arrow arrives there either: the slanted edges' backward arrows run near
+#: their δ's neuron (_ARROW_SPAN_SLANTED) and the level ones' half-way. In later layers it starts this far left
+#: of the centre and runs right, away from the arrows arriving from the left.
 _DELTA_SHIFT = 0.3
 
 
@@ -97,8 +102,9 @@ class NetworkDrawing(_Plot):
             # and short of the weight's own label (at 0.30-0.37 of the edge).
             d = np.array([x1 - x0, y1 - y0])
             normal = np.array([-d[1], d[0]]) / np.hypot(*d)
-            start = np.array([x0, y0]) + _ARROW_SPAN[1] * d + 0.16 * normal
-            end = np.array([x0, y0]) + _ARROW_SPAN[0] * d + 0.16 * normal
+            head, tail = _ARROW_SPAN if abs(d[1]) < 1e-9 else _ARROW_SPAN_SLANTED
+            start = np.array([x0, y0]) + tail * d + 0.16 * normal
+            end = np.array([x0, y0]) + head * d + 0.16 * normal
             arrow = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=12,
                                     color=COLORS["delta"], zorder=2, visible=False)
             ax.add_patch(arrow)
@@ -129,8 +135,8 @@ class NetworkDrawing(_Plot):
                                               bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
                 if k > 0:
                     first_hidden = k == 1 and last > 1
-                    self.deltas[(k, j)] = ax.text(x + _DELTA_SHIFT if first_hidden else x - _DELTA_SHIFT,
-                                                  y + _RADIUS + 0.08, "", ha="right" if first_hidden else "left",
+                    self.deltas[(k, j)] = ax.text(x if first_hidden else x - _DELTA_SHIFT,
+                                                  y + _RADIUS + 0.08, "", ha="center" if first_hidden else "left",
                                                   va="bottom", fontsize=8.5,
                                                   color=COLORS["delta"], zorder=5,
                                                   bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))

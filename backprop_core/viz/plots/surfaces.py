@@ -34,10 +34,14 @@ class ErrorSurfacePlot(_Plot):
         self._contour(values_a, values_b, grid)
         with course_style():
             (self.path,) = self.ax.plot([], [], "o-", color=COLORS["path"], ms=4, lw=1.4, mec="white", mew=0.5)
-            (self.current,) = self.ax.plot([], [], "o", color=COLORS["path"], ms=9, mec="white", mew=1.2, zorder=5)
+            (self.start,) = self.ax.plot([], [], "s", color="white", ms=8, mec="black", mew=1.3, zorder=5,
+                                         label="start")
+            (self.current,) = self.ax.plot([], [], "o", color=COLORS["path"], ms=9, mec="white", mew=1.2, zorder=6,
+                                           label="last step")
             self.ax.set_xlabel(f"weight ${labels[0]}$")
             self.ax.set_ylabel(f"weight ${labels[1]}$")
             self.ax.grid(False)
+            self.ax.legend(handles=[self.start, self.current], loc="upper right", fontsize=8, framealpha=0.8)
         self.ax.set_xlim(float(np.min(values_a)), float(np.max(values_a)))
         self.ax.set_ylim(float(np.min(values_b)), float(np.max(values_b)))
 
@@ -65,7 +69,7 @@ class ErrorSurfacePlot(_Plot):
         if grid is not None:
             self._contour(values_a, values_b, grid)
         if path is not None:
-            show_path(self.path, self.current, path)
+            show_path(self.path, self.current, path, self.start)
         return self
 
 

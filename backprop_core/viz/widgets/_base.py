@@ -262,9 +262,13 @@ def set_weights_from(net: Network, sliders: dict[str, widgets.FloatSlider]) -> N
 
 
 def learning_rate_slider(value: float, low: float = 1e-3, high: float = 10.0, description: str = "learning rate α") -> widgets.FloatLogSlider:
-    """A log-scale learning-rate slider from ``low`` to ``high``."""
+    """A log-scale learning-rate slider from about ``low`` to ``high``, ``value`` on its grid of steps."""
+    # The browser snaps the slider to min + k·step (in log10): the grid starts where ``value`` lies on it,
+    # so 0.05 reads 0.05, not the 10^-1.30 = 0.0501 of a grid started at log10(low).
+    step = 0.01
+    start = np.log10(value) - step * np.ceil(round((np.log10(value) - np.log10(low)) / step, 6))
     return widgets.FloatLogSlider(
-        value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.01, description=description,
+        value=value, base=10, min=start, max=np.log10(high), step=step, description=description,
         continuous_update=True, readout_format=".3g", layout=widgets.Layout(width="420px"),
         style={"description_width": "110px"},
     )

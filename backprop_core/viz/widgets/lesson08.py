@@ -77,8 +77,10 @@ def diagnosis(result: GradientCheck, analytic: Gradients, numeric: Gradients, n_
         return ("every weight agrees and only biases disagree: look at how the bias gradient is made from "
                 "the deltas (summed over the batch?)")
     if not any(l == output_layer for _, l in failing):
+        # No update happens during a gradient check (both sides use the same weights), so the pattern can only
+        # point into the backward pass itself: how the deltas travel down through the weights.
         return ("the output layer agrees and the layers below do not: its delta is right, but the error is "
-                "carried back wrongly (a transpose? weights updated too early?)")
+                "carried back wrongly (through transposed weights, or other weights than the forward pass used?)")
     return ("every layer is off, by different factors: the output layer's delta is already wrong "
             "(σ′ taken at the activation a instead of the net input z?)")
 
@@ -88,9 +90,9 @@ def _parameter_name(kind: str, l: int) -> str:
 
 
 def _layers_label(n_layers: int) -> str:
-    """The x label: which bars are which layer, counted from 0 as the exercise counts."""
-    pairs = ", ".join(f"W{l + 1}, b{l + 1} = layer {l}" for l in range(n_layers))
-    return f"parameter ({pairs}; layers counted from 0)"
+    """The x label: which bars are which layer's, and the index the exercise returns for it (from 0)."""
+    pairs = ", ".join(f"W{l + 1}, b{l + 1}: index {l}" for l in range(n_layers))
+    return f"parameter ({pairs} in the lists)"
 
 
 class GradcheckExplorer(LessonWidget):
@@ -146,7 +148,7 @@ class GradcheckExplorer(LessonWidget):
             where = "every relative error is under the threshold: the backward pass agrees (first_disagreeing_layer: None)"
         else:
             kind, l = failure
-            where = (f"first disagreement: layer {l}, its {kind} (bar {_parameter_name(kind, l)}), relative error "
+            where = (f"first disagreement: layer {l + 1} (index {l}), its {kind} (bar {_parameter_name(kind, l)}), relative error "
                      f"{self.result.errors[failure]:.1e}; first_disagreeing_layer returns {l}")
         lines = textwrap.wrap(where, READOUT_WIDTH) + textwrap.wrap(f"why: {why}", READOUT_WIDTH)
         self.readout.set_text("\n".join(lines))

@@ -121,7 +121,7 @@ class DepthExplorer(LessonWidget):
         self.start_line, = ax.plot([], [], "o--", color="0.6", label="at the start")
         self.now_line, = ax.plot([], [], "o-", label="now")
         ax.set_xlabel("layer (1 = next to the input)")
-        ax.set_ylabel("‖∂E/∂W_l‖")
+        ax.set_ylabel(r"$\|\partial E/\partial W^{(l)}\|$")
         ax.set_title("gradient size by layer")
         ax.legend(frameon=False, fontsize=8, loc="upper left")
         ax = self.ax_loss
@@ -159,7 +159,8 @@ class DepthExplorer(LessonWidget):
             self.say("the loss is no longer a number: the weights blew up (a far too large start). Pick a smaller "
                      "initial scale, or reset.", error=True)
             return
-        self.say(f"{self.depth.value} hidden layers of {self.width.value} {self.activation.value} neurons, initial "
+        layers = "1 hidden layer" if self.depth.value == 1 else f"{self.depth.value} hidden layers"
+        self.say(f"{layers} of {self.width.value} {self.activation.value} neurons, initial "
                  f"scale {self.scale.value:g} × the right one: the first layer's gradient is {ratio:.1e} times the "
                  f"last layer's. Press 'train {EPOCHS_PER_PRESS} epochs' to train on {N_SAMPLES} digits.")
 
