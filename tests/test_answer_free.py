@@ -109,6 +109,30 @@ def descend(f, start, learning_rate, steps):
     return [v.data for v in values]
 '''
 
+#: The course's network: its MLP (withheld while network_output is graded) and its training_step (replaced
+#: while train_network is graded, where its MLP stays: graded_with imports it).
+LESSON_10_NETWORK = '''
+from backprop_core.nn import autograd
+
+
+def _model(n_inputs, layer_sizes, parameters):
+    model = autograd.MLP(n_inputs, layer_sizes)
+    for p, number in zip(model.parameters(), parameters):
+        p.data = float(number)
+    return model
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    return [out.data for out in _model(n_inputs, layer_sizes, parameters)(x)]
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    model = _model(n_inputs, layer_sizes, parameters)
+    for _ in range(steps):
+        autograd.training_step(model, xs, ys, learning_rate)
+    return [p.data for p in model.parameters()]
+'''
+
 LESSON_10_BY_NUMBERS = '''
 def _differences(f, at, h=1e-6):
     # lesson 08's central differences of the expression's values at plain numbers: no backward rule
@@ -159,7 +183,8 @@ ROUTES = {
     # (descend is graded on the course's Value by design, issue 21 item 6: its steps are the student's own,
     # so this route's descend earns its points; the rules it leans on cost it gradients.)
     "10-autograd": {"course-value-graphlib": (LESSON_10_ROUTES, ("gradients",)),
-                    "differences": (LESSON_10_BY_NUMBERS, ("gradients", "descend"))},
+                    "differences": (LESSON_10_BY_NUMBERS, ("gradients", "descend")),
+                    "course-network": (LESSON_10_NETWORK, ("network_output", "train_network"))},
 }
 
 

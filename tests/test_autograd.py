@@ -130,3 +130,99 @@ def test_backward_stepper_says_twice_only_for_one_value_used_twice():
         readouts.append(widget.readout)
     assert not any("twice" in text for text in readouts), readouts
     assert any("to '×' and '×'" in text for text in readouts), readouts
+
+
+def test_backward_stepper_says_each_step_once_and_fills_its_canvas():
+    """Issue 22: the status line printed twice (the figure's title and the line under it), and x·x + x sat
+    small in a canvas sized for 7 x 7 boxes. The readout is the status line only; the view is the graph's."""
+    from backprop_core.viz.widgets.lesson10 import VIEW_COLUMNS, EXPRESSIONS, backward_stepper
+
+    widget = backward_stepper(list(EXPRESSIONS)[0], backend="none")
+    widget.step.value = 1
+    assert widget.ax.get_title() == "" and widget.readout.replace("'", "&#x27;") in widget.status.value
+    left, right = widget.ax.get_xlim()
+    assert right - left == VIEW_COLUMNS                      # 3 columns of boxes in a view of 5, centred
+    xs = [x for x, _ in widget.drawing._xy]
+    assert (min(xs) - left) == pytest.approx(right - max(xs))
+    widget.expression.value = list(EXPRESSIONS)[-1]          # Mazur's 8 columns: the view widens to them
+    assert widget.ax.get_xlim()[1] - widget.ax.get_xlim()[0] == 8
+
+
+# ------------------------------------------------------------------ the network of Values
+def _numpy_mlp(n_inputs, layer_sizes, parameters, x):
+    """The MLP's outputs by numpy: each layer's rows (weights, then bias) from parameters()'s order."""
+    a, k, n = np.asarray(x, dtype=float), 0, n_inputs
+    for i, size in enumerate(layer_sizes):
+        block = np.array(parameters[k:k + size * (n + 1)]).reshape(size, n + 1)
+        z = block[:, :-1] @ a + block[:, -1]
+        a = np.tanh(z) if i < len(layer_sizes) - 1 else z
+        k, n = k + size * (n + 1), size
+    return a
+
+
+def test_mlp_is_lesson_06s_layers_one_number_at_a_time():
+    from backprop_core.nn.autograd import MLP, network_output
+
+    assert len(MLP(3, [4, 4, 1]).parameters()) == 41            # micrograd's network
+    rng = np.random.default_rng(3)
+    parameters = list(rng.uniform(-1, 1, 3 * 4 + 5 * 4 + 2 * 6))   # (inputs + 1) per neuron
+    x = [0.3, -1.2, 0.8]
+    assert np.allclose(network_output(3, [3, 5, 2], parameters, x), _numpy_mlp(3, [3, 5, 2], parameters, x))
+    with pytest.raises(ValueError, match="this network has 41 parameters .* got 40 numbers"):
+        network_output(3, [4, 4, 1], [0.0] * 40, x)
+
+
+def test_training_step_lowers_the_loss_and_zeroes_only_the_parameters():
+    import random
+
+    from backprop_core.nn.autograd import MLP, squared_error, training_step
+
+    random.seed(0)
+    model = MLP(2, [4, 1])
+    xs, ys = [[0.5, -1.0], [1.0, 2.0], [-0.3, 0.4]], [[1.0], [-1.0], [0.5]]
+    losses = [training_step(model, xs, ys, 0.05) for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+    for p in model.parameters():
+        p.grad = 123.0                                           # a leftover the next step must clear
+    before = [p.data for p in model.parameters()]
+    loss = squared_error(model, xs, ys)
+    loss.backward()
+    want = [v - 0.05 * (p.grad - 123.0) for v, p in zip(before, model.parameters())]
+    for p, v in zip(model.parameters(), before):
+        p.data, p.grad = v, 123.0
+    training_step(model, xs, ys, 0.05)
+    assert np.allclose([p.data for p in model.parameters()], want)
+
+
+def test_two_backward_passes_add_through_the_intermediate_value():
+    from backprop_core.grading.exercises.lesson10 import _grad_after_two_backward_passes
+
+    assert _grad_after_two_backward_passes(passes=1) == 7.0
+    assert _grad_after_two_backward_passes() == 20.0     # not 14: y's leftover grad 1 becomes 2 before x gets it
+
+
+def test_each_known_mistake_of_the_network_exercises_reproduces_its_slip():
+    from backprop_core.nn.autograd import network_output, train_network
+
+    slips = {m.key: m.function for m in get("network_output").mistakes}
+    one_neuron = (1, [1], [2.0, -1.0], [0.5])                  # 2·0.5 − 1 = 0
+    parameters = [2.0, -1.0, 3.0, 0.5]
+    assert network_output(*one_neuron) == [0.0] and slips["last_layer_squashed"](*one_neuron) == [0.0]
+    assert slips["last_layer_squashed"](1, [1], [2.0, 1.0], [0.5]) == pytest.approx([math.tanh(2.0)])
+    assert slips["bias_added_after_tanh"](1, [1, 1], parameters, [0.5]) == pytest.approx(
+        [3.0 * (math.tanh(1.0) - 1.0) + 0.5])
+    steps = {m.key: m.function for m in get("train_network").mistakes}
+    case = (1, [1], [0.0, 0.0], [[1.0], [2.0]], [[1.0], [3.0]], 0.01)
+    assert steps["grads_zeroed_after_backward"](*case, 3) == [0.0, 0.0]
+    assert steps["grad_not_zeroed"](*case, 1) == pytest.approx(train_network(*case, 1))
+    assert steps["grad_not_zeroed"](*case, 3)[0] > train_network(*case, 3)[0]   # each step adds the last ones
+
+
+def test_overwriting_in_the_product_alone_is_a_known_mistake_of_its_own():
+    """Issue 21: `=` in the product rule only gave 'expected [-0.8 0.7], got [-1.3 0.7]' with no name."""
+    slip = {m.key: m.function for m in get("gradients").mistakes}["grad_overwritten_in_product"]
+    public = Expression(2, (("mul", 0, 1), ("times_number", 0, 0.5), ("add", 2, 3)))   # p·q + p·0.5
+    assert gradients(public, [0.7, -1.3]) == pytest.approx([-0.8, 0.7])
+    assert slip(public, [0.7, -1.3]) == pytest.approx([-1.3, 0.7])       # p keeps one product's share
+    tree = Expression(2, (("mul", 0, 1), ("add_number", 2, 1.0), ("tanh", 3, None)))
+    assert slip(tree, [0.4, 0.9]) == pytest.approx(gradients(tree, [0.4, 0.9]))   # used once: right

@@ -22,7 +22,7 @@ from test_grading_course import ROOT, _texts, instructor
 
 LESSON10 = "10-autograd"
 MINI = "98-autograd"
-KEPT = ("gradients", "descend")
+KEPT = ("gradients", "descend", "network_output", "train_network")
 OVERWRITTEN = (".grad += ", ".grad = ")  # in every backward rule of the student's Value
 
 
@@ -72,6 +72,9 @@ def test_descend_keeps_its_points_when_the_students_value_is_wrong(tmp_path):
     assert all(score == most for score, most in scores["solution"].values()), scores["solution"]
     got = scores["overwrites"]
     assert got["test_descend_one_step"] == (1, 1) and got["test_descend_several_steps"] == (1, 1), got
+    for name in ("network_output", "train_network"):   # issue 22: on the course's Value, as descend
+        kept = {gid: score for gid, score in got.items() if gid.startswith(f"test_{name}_")}
+        assert kept and all(score == most for score, most in kept.values()), (name, got)
     assert got["test_gradients_values_used_twice"] == (0, 1), got
     shown = _texts(nbformat.read(tmp_path / "autograded" / "overwrites" / MINI / f"{MINI}.ipynb", as_version=4))
     assert MISTAKES["grad_overwritten"] in shown["test_gradients_values_used_twice"]
@@ -124,7 +127,7 @@ def _public_test_output(lesson: str, name: str, function=None) -> str:
 
 
 def _slips():
-    from backprop_core.grading.exercises import lesson05, lesson06, lesson09
+    from backprop_core.grading.exercises import lesson05, lesson06, lesson09, lesson10
 
     return [
         ("06-matrix-form", "dense_backward", lesson06.dense_backward_divided_by_n,
@@ -137,13 +140,18 @@ def _slips():
          "ReLU′(0) is 0 here: z > 0, not z >= 0"),
         ("09-your-own-network", "train", lesson09.train_loss_mean_of_minibatches,
          "your weights are right: record the loss over all of X"),
+        ("10-autograd", "network_output", lesson10.network_output_last_layer_squashed,
+         "the last layer keeps its sums, no tanh"),
+        ("10-autograd", "train_network", lesson10.train_network_zeroed_after_backward,
+         "the grads are set to 0 after backward(), so the step moves nothing; zero them first"),
     ]
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("slip", range(5), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
+@pytest.mark.parametrize("slip", range(7), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
                                                 "09-softmax-global-max", "09-relu-prime-at-zero",
-                                                "09-train-mean-of-minibatch-losses"])
+                                                "09-train-mean-of-minibatch-losses", "10-last-layer-squashed",
+                                                "10-grads-zeroed-after-backward"])
 def test_each_slip_is_caught_by_its_public_test_with_a_hint(slip):
     lesson, name, mistake, hint = _slips()[slip]
     assert f"{name} passes the public tests" in _public_test_output(lesson, name) or \
@@ -157,10 +165,14 @@ def test_the_registry_names_the_slips_of_issues_21_and_22():
 
     wanted = {"dense_backward": "divided_by_n_twice", "backprop_step": "sigma_prime_of_activation_hidden_only",
               "train": "loss_mean_of_minibatches", "softmax_cross_entropy": "softmax_shifted_by_global_max",
-              "network_gradients": "relu_prime_at_zero", "gradients": "grad_overwritten"}
+              "network_gradients": "relu_prime_at_zero", "gradients": "grad_overwritten",
+              "network_output": "last_layer_squashed", "train_network": "grads_zeroed_after_backward"}
     for name, key in wanted.items():
         assert key in {m.key for m in get(name).mistakes}, f"{name} should name the mistake {key}"
     assert get("descend").graded_with and get("descend").replaces == (get("descend").reference,)
+    assert "grad_overwritten_in_product" in {m.key for m in get("gradients").mistakes}   # issue 21's [-1.3 0.7]
+    for name in ("network_output", "train_network"):
+        assert "import Value" in get(name).graded_with[0], f"{name} should be graded on the course's Value"
 
 
 def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():

@@ -144,10 +144,13 @@ def _hard_coded(name: str, answers: list) -> str:
 _RECORDER = """\
 import copy as _copy, functools as _functools, types as _types
 _RECORDED = globals().setdefault("_RECORDED", {})
+_MOST = 50  # answers recorded per function: the public tests' come first
 def _recording(_fn, _name):
     @_functools.wraps(_fn)  # lesson code may look at the function's name
     def _wrapper(*args, **kwargs):
         result = _fn(*args, **kwargs)
+        if len(_RECORDED.get(_name, [])) >= _MOST:  # a demonstration's thousandth call: lesson 10's training
+            return result                           # runs topological_order (600 Values) in each backward()
         if isinstance(result, _types.GeneratorType):
             result = list(result)
             _RECORDED.setdefault(_name, []).append(("iter", _copy.deepcopy(result)))

@@ -105,6 +105,10 @@ EXPECTED = {
         r"your backward pass agrees with your gradient check",
         r"accuracy: training \d+\.\d%, test (9[5-9]|100)\.\d%",
     )),
+    "10-autograd": Expected(figures=2, shows=(  # the graph of a neuron; the trained network (issue 22)
+        r"largest difference: 0\.0e\+00",
+        r"trained by your Value, MLP and training_step",
+    )),
     "08-gradient-checking": Expected(figures=2, shows=(
         r"correct\s+-\s+",
         r"missing_transpose\s+weights\[0\]",

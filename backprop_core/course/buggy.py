@@ -42,6 +42,9 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
      # engine): none is a swapped step of the sigmoid network's backward pass that the gallery shows
      "softmax_without_max_shift", "relu_prime_at_zero", "loss_of_last_batch", "batches_never_shuffled",
      "grad_overwritten", "node_before_its_parents", "grad_not_zeroed",
+     # lesson 10's network of Values (issue 22): a forward pass and a training step's bookkeeping, and
+     # the product rule's `=` of the scalar engine
+     "grad_overwritten_in_product", "last_layer_squashed", "bias_added_after_tanh", "grads_zeroed_after_backward",
      # named by the graders of lessons 05, 06 and 09 (issue 21): the gallery's sigma' entry already shows
      # sigma'(a) in a backward pass; 1/N twice leaves the gallery's one-sample example unchanged; the other
      # two are a loss's forward numerics and a training loop's bookkeeping

@@ -74,6 +74,10 @@ MISTAKES = {
         "grad overwritten (=) instead of added to (+=) in a backward rule: a value used twice keeps only its last "
         "use's gradient"
     ),
+    "grad_overwritten_in_product": (
+        "grad overwritten (=) instead of added to (+=) in the product's backward rule: a value used in two "
+        "products (p·q + p·0.5) keeps only the last product's share; write self.grad += other.data * out.grad"
+    ),
     "node_before_its_parents": (
         "each node put in the order before its parents instead of after them, so the backward pass runs "
         "a node's rule before its gradient is complete"
@@ -98,5 +102,16 @@ MISTAKES = {
     ),
     "grad_not_zeroed": (
         "gradients not set back to 0 between steps: each step's gradients are added to the ones before"
+    ),
+    "last_layer_squashed": (
+        "tanh applied in the output layer too: the lesson's MLP keeps its last layer's sums as they are "
+        "(Neuron(n, nonlinear=False)), so its outputs can go past ±1"
+    ),
+    "bias_added_after_tanh": (
+        "the bias added after the tanh, tanh(w · x) + b, instead of inside it: a neuron is tanh(w · x + b)"
+    ),
+    "grads_zeroed_after_backward": (
+        "the gradients set to 0 after backward() and before the update, so every step moves the parameters by "
+        "0 · learning rate: zero them first, then backward, then update"
     ),
 }

@@ -11,14 +11,21 @@ parents (:func:`topological_order`), sets the result's gradient to 1 and runs
 the closures from the result back to the inputs. Every closure *adds* to its
 parents' ``grad``: a value used twice collects a contribution from each use.
 
-Pure Python and :mod:`math`: nothing here imports the rest of the package.
+On top of it, micrograd's small network: a :class:`Neuron` (tanh of a weighted sum
+plus a bias, or the sum alone), a :class:`Layer` of them and an :class:`MLP` of
+layers, each with ``parameters()``, and :func:`training_step` (zero the
+parameters' gradients, backward, step against them).
+
+Pure Python, :mod:`math` and :mod:`random`: nothing here imports the rest of the package.
 """
 from __future__ import annotations
 
 import math
+import random
 from typing import Callable, Hashable, Iterable
 
-__all__ = ["Value", "topological_order", "zero_grad", "gradients", "descend"]
+__all__ = ["Value", "topological_order", "zero_grad", "gradients", "descend", "Neuron", "Layer", "MLP",
+           "squared_error", "training_step", "network_output", "train_network"]
 
 
 class Value:
@@ -233,3 +240,131 @@ def descend(f: Callable, start: Iterable[float], learning_rate: float, steps: in
         for v in values:
             v.data -= learning_rate * v.grad
     return [v.data for v in values]
+
+
+# ---------------------------------------------------------------------- a network of Values
+class Neuron:
+    """tanh(w · x + b) on Values (or w · x + b alone, ``nonlinear=False``: an output neuron).
+
+    Parameters
+    ----------
+    n_inputs : int
+    nonlinear : bool
+        True: tanh of the sum; False: the sum itself.
+
+    Attributes
+    ----------
+    w : list of Value, length n_inputs
+        Drawn uniformly from [−1, 1] by :mod:`random` (seed it for a repeatable network).
+    b : Value
+        0.0 to start with.
+    """
+
+    def __init__(self, n_inputs: int, nonlinear: bool = True) -> None:
+        self.w = [Value(random.uniform(-1.0, 1.0)) for _ in range(n_inputs)]
+        self.b = Value(0.0)
+        self.nonlinear = nonlinear
+
+    def __call__(self, x) -> Value:
+        """The neuron's output for ``x``, a list of n_inputs Values or numbers."""
+        if len(x) != len(self.w):
+            raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
+        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return z.tanh() if self.nonlinear else z
+
+    def parameters(self) -> list:
+        """Its weights, then its bias: n_inputs + 1 Values."""
+        return self.w + [self.b]
+
+
+class Layer:
+    """``n_outputs`` neurons that all read the same inputs."""
+
+    def __init__(self, n_inputs: int, n_outputs: int, nonlinear: bool = True) -> None:
+        self.neurons = [Neuron(n_inputs, nonlinear) for _ in range(n_outputs)]
+
+    def __call__(self, x) -> list:
+        """One output Value per neuron, in order."""
+        return [neuron(x) for neuron in self.neurons]
+
+    def parameters(self) -> list:
+        """Every neuron's parameters, neuron after neuron."""
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+
+class MLP:
+    """Layers of neurons, tanh in every layer but the last (whose outputs are sums, any size).
+
+    Parameters
+    ----------
+    n_inputs : int
+    layer_sizes : list of int
+        How many neurons each layer has, the output layer last: ``[4, 4, 1]``.
+    """
+
+    def __init__(self, n_inputs: int, layer_sizes) -> None:
+        sizes = [n_inputs] + list(layer_sizes)
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlinear=i < len(layer_sizes) - 1)
+                       for i in range(len(layer_sizes))]
+
+    def __call__(self, x) -> list:
+        """The output layer's Values (a list, even of one) for ``x``, a list of n_inputs Values or numbers."""
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self) -> list:
+        """Every layer's parameters, the first layer first."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def squared_error(model: MLP, xs, ys) -> Value:
+    """Σ over samples and outputs of (output − target)²: the loss of the lesson's training.
+
+    ``xs``: the samples (lists of numbers); ``ys``: each sample's targets (one list per sample).
+    """
+    total = Value(0.0)
+    for x, y in zip(xs, ys):
+        for out, target in zip(model(x), y):
+            total = total + (out - target) ** 2
+    return total
+
+
+def training_step(model: MLP, xs, ys, learning_rate: float) -> float:
+    """One step of gradient descent on ``model``'s parameters; the loss before the step.
+
+    Zero every parameter's grad, compute the loss (a new graph: its other Values start at 0),
+    backward, and move each parameter against its gradient.
+    """
+    parameters = model.parameters()
+    zero_grad(parameters)
+    loss = squared_error(model, xs, ys)
+    loss.backward()
+    for p in parameters:
+        p.data -= learning_rate * p.grad
+    return loss.data
+
+
+def _set_parameters(model: MLP, numbers) -> None:
+    parameters = model.parameters()
+    if len(parameters) != len(numbers):
+        raise ValueError(f"this network has {len(parameters)} parameters (its parameters() lists them), "
+                         f"got {len(numbers)} numbers")
+    for p, number in zip(parameters, numbers):
+        p.data = float(number)
+
+
+def network_output(n_inputs: int, layer_sizes, parameters, x) -> list[float]:
+    """The outputs of ``MLP(n_inputs, layer_sizes)`` with ``parameters`` (in parameters()'s order) at ``x``."""
+    model = MLP(n_inputs, layer_sizes)
+    _set_parameters(model, parameters)
+    return [out.data for out in model([Value(v) for v in x])]
+
+
+def train_network(n_inputs: int, layer_sizes, parameters, xs, ys, learning_rate: float, steps: int) -> list[float]:
+    """The parameters of ``MLP(n_inputs, layer_sizes)``, starting at ``parameters``, after ``steps`` training steps."""
+    model = MLP(n_inputs, layer_sizes)
+    _set_parameters(model, parameters)
+    for _ in range(steps):
+        training_step(model, xs, ys, learning_rate)
+    return [p.data for p in model.parameters()]

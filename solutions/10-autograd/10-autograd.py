@@ -7,16 +7,20 @@
 # * write the **backward rule** of +, ×, powers, exp, tanh and the sigmoid, and carry it in a closure made with the operation,
 # * order the nodes of a graph so that each one's gradient is complete before it is passed on (a **topological order**),
 # * explain why gradients are *added* (`+=`) and why they must be set back to zero between steps,
-# * rebuild Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit.
+# * rebuild Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit,
+# * say what a second `backward()` on the same graph does, and which gradients a training step must set to zero,
+# * build a neuron, a layer and a small network on your own `Value`, and train it.
 #
-# You will write `topological_order`, a `Value` class with its `gradients` function, and `descend`, and answer two questions, `backward_order_option` (an order to choose) and `predicted_grad_of_reused_value` (a number to predict).
+# You will write `topological_order`; a `Value` class, its operations forward and backward (graded through `gradients`); `descend`; `Neuron`, `Layer` and `MLP` (graded through `network_output`); and `training_step` (graded through `train_network`). You will answer four questions: `backward_order_option` and `which_grads_to_zero_option` (an option to choose), `predicted_grad_of_reused_value` and `predicted_grad_after_two_backward_passes` (a number to predict).
 
 # %%
 import math
+import random
 
 import numpy as np
 from backprop_core import examples
 from backprop_core.nn import autograd
+from backprop_core.viz import plots
 from backprop_core.viz.plots import draw_graph
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
@@ -147,23 +151,19 @@ with public_test("topological_order"):
 # * `parents`: the Values it was computed from (empty for an input);
 # * `_backward`: a small function, a **closure**, that passes this Value's `grad` to its parents, and `op`, `label` for the drawings.
 #
-# Every operation does two things at once: it computes the new Value's `data` (forward), and it gives the new Value a `_backward` closure that knows the operation's backward rule (backward). A closure is a function defined inside another one; it remembers the variables around it (here `parents`, `out`, `op`), so it can run later, when the backward pass reaches `out`. In your class every operation goes through one method, `_operation`, which makes `out` and its closure:
+# Every operation does two things at once: it computes the new Value's `data` (forward), and it gives the new Value a `_backward` closure that knows the operation's backward rule (backward). A closure is a function defined inside another one; it remembers the variables around it (here `self`, `out`), so it can run later, when the backward pass reaches `out`. Here is the whole pattern for one operation you will not need to write, the ReLU of lesson 09, $\max(0, s)$, whose local derivative is 1 where $s > 0$ and 0 elsewhere:
 #
 # ```python
-# def __mul__(self, other):
-#     other = as_value(other)                      # a plain number becomes a constant Value
-#     return self._operation("×", (self, other), self.data * other.data)     # forward: the data
+# def relu(self):
+#     out = Value(max(0.0, self.data), (self,), "relu")     # forward: the data, the parents, the name
 #
-# def _operation(self, op, parents, data, k=None):
-#     out = Value(data, parents, op)
-#     def _backward():                             # backward: runs once out.grad is complete
-#         if op == "+":                            # ∂(s + o)/∂s = ∂(s + o)/∂o = 1
-#             for parent in parents:
-#                 parent.grad += out.grad
-#         ...                                      # one branch per operation: yours
-#     out._backward = _backward
+#     def _backward():                                       # backward: runs once out.grad is complete
+#         self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+#     out._backward = _backward                              # the new Value carries its rule
 #     return out
 # ```
+#
+# An operation with two parents, such as `__add__(self, other)`, first turns a plain number `other` into a constant Value with `other = as_value(other)` (so `x + 2.0` works), makes `out` with the parents `(self, other)`, and its closure adds a share to each of them.
 #
 # The backward rules you need, with $g$ = `out.grad`:
 #
@@ -208,11 +208,11 @@ with public_test("predicted_grad_of_reused_value"):
 # %% [markdown]
 # ### Exercise `gradients`
 #
-# Complete the `Value` class in the cell below. The forward computations are written for you (`__add__`, `__mul__`, `__pow__` with a plain number `k` as exponent, `exp`, `tanh`, `sigmoid`, each handing `_operation` its name, its parents and its data), and so are `backward()` and the branch of `+` in the closure `_backward`. Replace the two placeholder lines under it (the comment `# YOUR CODE HERE` and the line under it) with the branches of `×`, `**`, `exp`, `tanh` and `σ`: each adds to every parent's `grad` that parent's share, the rule of the table. The exponent of `**` is `k`.
+# Complete the `Value` class in the cell below. `__init__`, `relu` (the example above), `backward()` and the operations made of others (`-x`, `x - y`, `2.0 * x`) are written for you. Write each of `__add__`, `__mul__`, `__pow__` (a plain number `k` as exponent), `exp`, `tanh` and `sigmoid` in place of its two placeholder lines (the comment `# YOUR CODE HERE` and the line under it): the forward computation of `out`, with its parents and the operation's name, then its `_backward` closure, which adds to every parent's `grad` that parent's share, the rule of the table. `math.exp` and `math.tanh` compute the numbers.
 #
-# The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is.
+# The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is: a wrong forward computation shows there too, since the rules of ×, exp, tanh and σ use the data.
 #
-# What is graded here is your rules. While `gradients` and `descend` are graded, the course's own `autograd.Value` has no operations (it holds the very rules you write), so it cannot stand in for your class. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents; an order without rules computes nothing.
+# What is graded here is your operations. While `gradients` is graded, the course's own `autograd.Value` has no operations (it holds the very code you write), so it cannot stand in for your class. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents; an order without operations computes nothing. The exercises after this one are graded on the course's `Value`, so a slip here costs this exercise's points only.
 
 # %% solution
 def as_value(x):
@@ -239,59 +239,82 @@ class Value:
         self.parents = tuple(parents)
         self.op = op
         self.label = label
-        self._backward = lambda: None        # an input has nobody to pass its gradient to
+        self._backward = lambda: None        # an input has no parents to pass anything to
 
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
-    # Forward: each operation computes its data and hands it to _operation.
+    def relu(self):
+        out = Value(max(0.0, self.data), (self,), "relu")
+
+        def _backward():
+            self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+        out._backward = _backward
+        return out
+
     def __add__(self, other):
         other = as_value(other)
-        return self._operation("+", (self, other), self.data + other.data)
+        ### BEGIN SOLUTION
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad            # += : self and other may be the same Value (x + x)
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+        ### END SOLUTION
 
     def __mul__(self, other):
         other = as_value(other)
-        return self._operation("×", (self, other), self.data * other.data)
-
-    def __pow__(self, k):
-        return self._operation("**", (self,), self.data ** k, k)
-
-    def exp(self):
-        return self._operation("exp", (self,), math.exp(self.data))
-
-    def tanh(self):
-        return self._operation("tanh", (self,), math.tanh(self.data))
-
-    def sigmoid(self):
-        return self._operation("σ", (self,), 1.0 / (1.0 + math.exp(-self.data)))
-
-    def _operation(self, op, parents, data, k=None):
-        """The new Value `out` made by operation `op` from `parents`, with its backward rule."""
-        out = Value(data, parents, op)
+        ### BEGIN SOLUTION
+        out = Value(self.data * other.data, (self, other), "×")
 
         def _backward():
-            # Backward: give each parent its share of out.grad (added: a parent may be used twice).
-            if op == "+":
-                for parent in parents:
-                    parent.grad += out.grad
-                return
-            ### BEGIN SOLUTION
-            if op == "×":
-                s, o = parents
-                s.grad += o.data * out.grad
-                o.grad += s.data * out.grad
-            elif op == "**":
-                (s,) = parents
-                s.grad += k * s.data ** (k - 1) * out.grad
-            elif op == "exp":
-                parents[0].grad += out.data * out.grad
-            elif op == "tanh":
-                parents[0].grad += (1.0 - out.data ** 2) * out.grad
-            elif op == "σ":
-                parents[0].grad += out.data * (1.0 - out.data) * out.grad
-            ### END SOLUTION
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
         out._backward = _backward
         return out
+        ### END SOLUTION
+
+    def __pow__(self, k):
+        ### BEGIN SOLUTION
+        out = Value(self.data ** k, (self,), f"**{k}")
+
+        def _backward():
+            self.grad += k * self.data ** (k - 1) * out.grad
+        out._backward = _backward
+        return out
+        ### END SOLUTION
+
+    def exp(self):
+        ### BEGIN SOLUTION
+        out = Value(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+        out._backward = _backward
+        return out
+        ### END SOLUTION
+
+    def tanh(self):
+        ### BEGIN SOLUTION
+        out = Value(math.tanh(self.data), (self,), "tanh")
+
+        def _backward():
+            self.grad += (1.0 - out.data ** 2) * out.grad
+        out._backward = _backward
+        return out
+        ### END SOLUTION
+
+    def sigmoid(self):
+        ### BEGIN SOLUTION
+        out = Value(1.0 / (1.0 + math.exp(-self.data)), (self,), "σ")
+
+        def _backward():
+            self.grad += out.data * (1.0 - out.data) * out.grad
+        out._backward = _backward
+        return out
+        ### END SOLUTION
 
     def backward(self):
         """Fill in the grad of every Value this one depends on (adding to what is there)."""
@@ -312,6 +335,9 @@ class Value:
 
     def __sub__(self, other):
         return self + (-as_value(other))
+
+    def __rsub__(self, other):
+        return as_value(other) + (-self)
 
 
 def gradients(f, inputs):
@@ -475,7 +501,276 @@ with public_test("descend"):
     print("descend passes the public tests.")
 
 # %% [markdown]
-# ## 7 · Step through a backward pass
+# ## 7 · `backward()` twice, and the grads in between
+#
+# `descend` zeroed the gradients of the Values it kept. What about the others, the intermediate Values a calculation makes on its way to the result? And what happens when `backward()` runs twice on the same result, for instance because a cell was run again?
+#
+# Look at what a backward pass leaves behind: every Value of the graph keeps the `grad` it received, the intermediate ones included. `backward()` sets the *result's* `grad` to 1, and every rule *adds* to its parents' `grad`. So a second pass on the same graph starts from the first pass's grads everywhere except at the result.
+#
+# ### Exercise `predicted_grad_after_two_backward_passes`
+#
+# Predict before you run. With $x$ = `Value(3.0)`, `y = x * x` and `f = y + x`, run `f.backward()` and then `f.backward()` again, with nothing in between. What is `x.grad` after the second pass? Follow the second pass rule by rule from the grads the first one left (`f.grad` is set to 1 again; what does `y.grad` hold when `y`'s rule runs?). Three significant digits (`return 1.23`); the public test only checks that it is a number.
+
+# %% solution
+def predicted_grad_after_two_backward_passes():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    float
+        x.grad after two calls of f.backward(), f = x * x + x built as y = x * x, f = y + x, x = Value(3.0).
+    """
+    ### BEGIN SOLUTION
+    return 20.0
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is a number (whether it is right is graded later).
+with public_test("predicted_grad_after_two_backward_passes"):
+    expect_answer(predicted_grad_after_two_backward_passes)
+
+# %% [markdown]
+# The gradient of the second pass is wrong, and not simply doubled: the intermediate `y` kept its grad, received another share on top of it, and passed the larger sum on to `x`. The leftovers of one pass feed the next pass's rules. Two rules of thumb follow, the same as PyTorch's:
+#
+# * never run `backward()` twice on one graph and use the grads; to see them again, read them, don't recompute them;
+# * before a backward pass on a *new* graph that reuses some old Values (the parameters of a network), set those Values' `grad` to 0. The new graph's other Values are new, with `grad` 0.0.
+#
+# ## 8 · A network of Values
+#
+# Your engine can now differentiate anything written with its operations, so a neural network is a few lines of Python on top of it. Micrograd builds it in three small classes, and so will you:
+#
+# * a **`Neuron(n_inputs, nonlinear=True)`** holds `n_inputs` weights `w` (Values drawn uniformly between −1 and 1 with `random.uniform(-1, 1)`) and a bias `b` (a Value, 0.0). Called on a list `x` of `n_inputs` Values or numbers, it returns $\tanh(w_1 x_1 + \dots + w_n x_n + b)$, a Value; with `nonlinear=False`, the sum alone, without tanh. Its `parameters()` is the list of its weights followed by its bias;
+# * a **`Layer(n_inputs, n_outputs, nonlinear=True)`** holds `n_outputs` neurons that all read the same inputs. Called on `x`, it returns the list of its neurons' outputs; its `parameters()` lists the neurons' parameters, neuron after neuron;
+# * an **`MLP(n_inputs, layer_sizes)`** (a multi-layer perceptron) holds one layer per entry of `layer_sizes`, each reading the previous layer's outputs: `MLP(3, [4, 4, 1])` has layers of 4, 4 and 1 neurons on 3 inputs. Every layer but the last uses tanh; the last keeps its sums (`nonlinear=False`), so a network's output can be any number, as a regression needs. Called on `x`, it returns the last layer's list of Values (a list even of one); its `parameters()` lists the layers' parameters, the first layer first.
+#
+# These are lesson 06's $z = W a + b$ and $a = \tanh(z)$, one number at a time: a Layer's neurons are the rows of $W$.
+#
+# ### Exercise `network_output`
+#
+# Write `Neuron`, `Layer` and `MLP` in the cell below, in place of the placeholders. The graded function is `network_output(n_inputs, layer_sizes, parameters, x)`, written for you: it builds `MLP(n_inputs, layer_sizes)`, sets its parameters to the numbers `parameters` in the order of your `parameters()` (so that order matters: weights then bias, neuron after neuron, layer after layer), and returns its outputs at `x` as numbers. It is graded on the course's `Value`, so only your three classes count here. `sum(values, start)` adds Values too: `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)`.
+
+# %% solution
+class Neuron:
+    """tanh(w · x + b) of its inputs x (or w · x + b alone with nonlinear=False)."""
+
+    def __init__(self, n_inputs, nonlinear=True):
+        ### BEGIN SOLUTION
+        self.w = [Value(random.uniform(-1.0, 1.0)) for _ in range(n_inputs)]
+        self.b = Value(0.0)
+        self.nonlinear = nonlinear
+        ### END SOLUTION
+
+    def __call__(self, x):
+        ### BEGIN SOLUTION
+        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return z.tanh() if self.nonlinear else z
+        ### END SOLUTION
+
+    def parameters(self):
+        ### BEGIN SOLUTION
+        return self.w + [self.b]
+        ### END SOLUTION
+
+
+class Layer:
+    """n_outputs neurons reading the same inputs."""
+
+    def __init__(self, n_inputs, n_outputs, nonlinear=True):
+        ### BEGIN SOLUTION
+        self.neurons = [Neuron(n_inputs, nonlinear) for _ in range(n_outputs)]
+        ### END SOLUTION
+
+    def __call__(self, x):
+        ### BEGIN SOLUTION
+        return [neuron(x) for neuron in self.neurons]
+        ### END SOLUTION
+
+    def parameters(self):
+        ### BEGIN SOLUTION
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+        ### END SOLUTION
+
+
+class MLP:
+    """Layers of the sizes layer_sizes on n_inputs inputs; tanh in every layer but the last."""
+
+    def __init__(self, n_inputs, layer_sizes):
+        ### BEGIN SOLUTION
+        sizes = [n_inputs] + list(layer_sizes)
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlinear=i < len(layer_sizes) - 1)
+                       for i in range(len(layer_sizes))]
+        ### END SOLUTION
+
+    def __call__(self, x):
+        ### BEGIN SOLUTION
+        for layer in self.layers:
+            x = layer(x)
+        return x
+        ### END SOLUTION
+
+    def parameters(self):
+        ### BEGIN SOLUTION
+        return [p for layer in self.layers for p in layer.parameters()]
+        ### END SOLUTION
+
+
+def set_parameters(model, numbers):
+    """Set model's parameters to `numbers`, in the order of model.parameters()."""
+    parameters = model.parameters()
+    if len(parameters) != len(numbers):
+        raise ValueError(f"this network has {len(parameters)} parameters (its parameters() lists them), "
+                         f"got {len(numbers)} numbers")
+    for p, number in zip(parameters, numbers):
+        p.data = float(number)
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    """The outputs of MLP(n_inputs, layer_sizes) with the given parameters at the input x, as numbers."""
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    return [out.data for out in model([Value(v) for v in x])]
+
+
+# %% public
+# Public test: a network you can check by hand, and the count of parameters of micrograd's MLP(3, [4, 4, 1]).
+with public_test("network_output"):
+    assert len(MLP(3, [4, 4, 1]).parameters()) == 41, (
+        f"MLP(3, [4, 4, 1]) should have 41 parameters ((3 + 1)·4 + (4 + 1)·4 + (4 + 1)·1), "
+        f"got {len(MLP(3, [4, 4, 1]).parameters())}")
+    got = call_on_copies(network_output, 2, [1], [0.5, -1.0, 0.25], [2.0, 1.0])   # one output neuron, no tanh
+    assert np.allclose(got, [0.25]), (
+        f"MLP(2, [1]): 0.5·2 − 1·1 + 0.25 = 0.25 expected, got {got}"
+        + (": the last layer keeps its sums, no tanh (nonlinear=False)" if np.allclose(got, [np.tanh(0.25)]) else ""))
+    got = call_on_copies(network_output, 1, [1, 1], [2.0, -1.0, 3.0, 0.5], [0.5])
+    want = [3.0 * np.tanh(2.0 * 0.5 - 1.0) + 0.5]
+    assert np.allclose(got, want), (
+        f"MLP(1, [1, 1]) at 0.5: 3·tanh(2·0.5 − 1) + 0.5 = {want[0]} expected, got {got}"
+        + (": the bias goes inside the tanh, tanh(w·x + b)" if np.allclose(got, [3.0 * (np.tanh(1.0) - 1.0) + 0.5])
+           else ""))
+    print("network_output passes the public tests.")
+
+# %% [markdown]
+# ### A training step
+#
+# Training is the loop of section 6 on a network: compute the **loss** over a small dataset, here the sum over samples of $(\text{output} - \text{target})^2$ (micrograd's), run `backward()`, move every parameter against its gradient. The parameters live on from step to step; the loss's graph, with every intermediate Value, is built anew by each step's forward pass.
+#
+# ### Exercise `which_grads_to_zero_option`
+#
+# Before each step's backward pass, which grads must be set back to 0? Answer with the letter (`return "A"`).
+#
+# * **A.** Every Value the last step made, the intermediate ones included, and the parameters.
+# * **B.** The parameters only.
+# * **C.** None: `backward()` starts the result at 1, and that resets the pass.
+
+# %% solution
+def which_grads_to_zero_option():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "B"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("which_grads_to_zero_option"):
+    expect_answer(which_grads_to_zero_option, choices="ABC")
+
+# %% [markdown]
+# ### Exercise `train_network`
+#
+# Write `training_step(model, xs, ys, learning_rate)`: one step of gradient descent on all of the dataset at once. `xs` is the list of samples (each a list of `n_inputs` numbers), `ys` the list of their targets (each a list, one number per output). Set the parameters' `grad` to 0; compute the loss $\sum_{\text{samples}} \sum_{\text{outputs}} (\text{output} - \text{target})^2$ as a Value; run its backward pass; move each parameter by `learning_rate` times its gradient, against it; return the loss's number (`loss.data`, the loss before the step).
+#
+# The graded function is `train_network(...)`, written for you: it builds an `MLP`, sets its parameters, calls your `training_step` `steps` times and returns the parameters' numbers. It is graded on the course's `Value` and `MLP`, so your `training_step` alone counts here.
+
+# %% solution
+def training_step(model, xs, ys, learning_rate):
+    """One step of gradient descent on model's parameters over the samples xs with targets ys; the loss before it."""
+    ### BEGIN SOLUTION
+    parameters = model.parameters()
+    for p in parameters:
+        p.grad = 0.0                          # the last step's gradients, gone
+    loss = Value(0.0)
+    for x, y in zip(xs, ys):
+        for out, target in zip(model(x), y):
+            loss = loss + (out - target) ** 2
+    loss.backward()
+    for p in parameters:
+        p.data -= learning_rate * p.grad
+    return loss.data
+    ### END SOLUTION
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    """The parameters of MLP(n_inputs, layer_sizes), started at `parameters`, after `steps` training steps."""
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    for _ in range(steps):
+        training_step(model, xs, ys, learning_rate)
+    return [p.data for p in model.parameters()]
+
+
+# %% public
+# Public test: one neuron without tanh, y = w·x + b, on two samples: its gradient is worked out by hand.
+with public_test("train_network"):
+    xs, ys = [[1.0], [2.0]], [[1.0], [3.0]]
+    # loss = (w + b − 1)² + (2w + b − 3)²; at w = b = 0: dL/dw = 2·(−1) + 2·(−3)·2 = −14, dL/db = −2 − 6 = −8
+    got = call_on_copies(train_network, 1, [1], [0.0, 0.0], xs, ys, 0.01, 1)
+    assert np.allclose(got, [0.14, 0.08]), (
+        f"one step of size 0.01 from w = b = 0: expected [0.14, 0.08], got {got}"
+        + (": the grads are set to 0 after backward(), so the step moves nothing; zero them first"
+           if np.allclose(got, [0.0, 0.0]) else ""))
+    w, b = 0.0, 0.0
+    for _ in range(3):                       # the same steps by hand
+        gw, gb = 2 * (w + b - 1) + 4 * (2 * w + b - 3), 2 * (w + b - 1) + 2 * (2 * w + b - 3)
+        w, b = w - 0.01 * gw, b - 0.01 * gb
+    got = call_on_copies(train_network, 1, [1], [0.0, 0.0], xs, ys, 0.01, 3)
+    assert np.allclose(got, [w, b]), (
+        f"three steps of size 0.01: expected {np.round([w, b], 6)}, got {np.round(got, 6)}"
+        + (": are the parameters' grads set back to 0 at the start of every step?" if got[0] > w + 1e-9 else ""))
+    print("train_network passes the public tests.")
+
+# %% [markdown]
+# ### Train it
+#
+# A network for a small regression: twelve points on a wiggly curve, fitted by `MLP(1, [8, 1])` (25 parameters) in 300 steps. Every step builds a graph of about 600 Values and walks it back, one number at a time; that takes a second or two.
+
+# %%
+curve_x = [[v] for v in np.linspace(-2.0, 2.0, 12)]
+curve_y = [[float(np.sin(1.5 * x[0]) + 0.3 * x[0])] for x in curve_x]
+try:
+    random.seed(1)                                     # the same starting weights on every run
+    model = MLP(1, [8, 1])
+    losses = [training_step(model, curve_x, curve_y, learning_rate=0.01) for _ in range(300)]
+    trained_by = "your Value, MLP and training_step"
+except NotImplementedError:   # until your classes and training_step are written, the course's own train the same network
+    random.seed(1)
+    model = autograd.MLP(1, [8, 1])
+    losses = [autograd.training_step(model, curve_x, curve_y, learning_rate=0.01) for _ in range(300)]
+    trained_by = "the course's Value, MLP and training_step (yours are not all written yet)"
+print(f"trained by {trained_by}")
+print(f"loss: {losses[0]:.3f} at the first step, {losses[99]:.3f} at step 100, {losses[-1]:.4f} at the last")
+
+fig, (left, right) = plots.new_figure(9.0, 3.2, ncols=2)
+curve = plots.loss_curve(losses, ax=left, xlabel="training steps")
+left.set(ylabel="loss (sum of squared errors)", title="the loss, step by step")
+grid = np.linspace(-2.2, 2.2, 100)
+right.plot(grid, [model([float(v)])[0].data for v in grid], label="the trained network")
+right.plot([x[0] for x in curve_x], [y[0] for y in curve_y], "o", label="the 12 samples")
+right.set(xlabel="x", ylabel="y", title="what it learned")
+right.legend(frameon=False)
+curve      # a plot object shows its whole figure
+
+# %% [markdown]
+# Micrograd's whole journey, at the course's scale: the operations with their rules, an order, a backward pass, a network made of them, and a training loop, all on your own `Value`. The zeroing is in `training_step`: remove those two lines and watch the loss climb and jump after a few steps, section 6's and 7's leftovers at work.
+#
+# ## 9 · Step through a backward pass
 #
 # Pick an expression; the slider runs its backward pass one Value at a time, in the order your `topological_order` gives, reversed. The Value whose rule runs is outlined in green, the parents that receive its gradient in purple; a `grad ?` is not complete yet. Pick *x·x + x*: which step completes `x.grad`, and why must it wait for two of them?
 
@@ -491,8 +786,10 @@ backward_stepper()
 # * The backward pass visits the Values in reversed **topological order**, so each `grad` is complete before it is passed on.
 # * Rules *add* to `grad`: a Value used twice collects a share from each use (lesson 05's sum over paths). So gradients must be set back to zero before each step.
 # * On Mazur's example the engine gives backpropagation's gradients to the last digit: the deltas are the `grad`s of the net inputs.
+# * Every Value keeps its `grad` after a backward pass, intermediate ones too: a second `backward()` on the same graph adds to all of them and gives wrong gradients. A training step zeroes the parameters, the only Values that live on; its forward pass makes the rest anew.
+# * A `Neuron`, a `Layer` and an `MLP` are a few lines on top of `Value`; a training step is zero, forward, backward, update.
 #
-# **Fresh words:** *autograd engine*, *computational graph*, *parents*, *local derivative*, *backward rule*, *closure*, *topological order*.
+# **Fresh words:** *autograd engine*, *computational graph*, *parents*, *local derivative*, *backward rule*, *closure*, *topological order*, *MLP* (multi-layer perceptron).
 #
 # ## Check your understanding
 #

@@ -309,6 +309,72 @@ def gradients_overwritten(f, inputs):
     return [v.grad for v in values]
 
 
+def gradients_overwritten_in_product(f, inputs):
+    # The product's backward rule sets its parents' grad (=); every other rule adds (+=). Issue 21's slip.
+    class V:
+        def __init__(self, data, parents=()):
+            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
+
+        def __add__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data + other.data, (self, other))
+            def rule():
+                self.grad += out.grad
+                other.grad += out.grad
+            out.rule = rule
+            return out
+
+        def __mul__(self, other):
+            other = other if isinstance(other, V) else V(other)
+            out = V(self.data * other.data, (self, other))
+            def rule():
+                self.grad = other.data * out.grad
+                other.grad = self.data * out.grad
+            out.rule = rule
+            return out
+
+        def __pow__(self, k):
+            out = V(self.data ** k, (self,))
+            def rule():
+                self.grad += k * self.data ** (k - 1) * out.grad
+            out.rule = rule
+            return out
+
+        def unary(self, value, slope):
+            out = V(value, (self,))
+            def rule():
+                self.grad += slope(out.data) * out.grad
+            out.rule = rule
+            return out
+
+        def exp(self):
+            return self.unary(np.exp(self.data), lambda e: e)
+
+        def tanh(self):
+            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
+
+        def sigmoid(self):
+            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
+
+    def after_parents(root):
+        order, visited = [], set()
+        def visit(node):
+            if node not in visited:
+                visited.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+        visit(root)
+        return order
+
+    values = [V(x) for x in inputs]
+    out = f(*values)
+    out.grad = 1.0
+    for node in reversed(after_parents(out)):
+        node.rule()
+    return [v.grad for v in values]
+
+
 _EVERY_GRADIENT_PROPERTY = ("add_and_multiply", "power", "exp", "tanh", "sigmoid", "values_used_twice")
 
 register(
@@ -338,6 +404,7 @@ register(
         mistakes=(
             Mistake("node_before_its_parents", gradients_node_first),
             Mistake("grad_overwritten", gradients_overwritten, properties=("values_used_twice",)),
+            Mistake("grad_overwritten_in_product", gradients_overwritten_in_product, properties=("values_used_twice",)),
         ),
     )
 )
@@ -508,6 +575,168 @@ register(
 )
 
 
+# ----------------------------------------------------------------- a network of Values
+# network_output and train_network are wrappers written for the student around what they build (Neuron,
+# Layer, MLP, training_step): a network cannot cross the sandbox, so the cases are sizes and numbers, and
+# the wrappers set the network's parameters (in parameters()'s order) and return numbers.
+_NETWORK_METHODS = (autograd.Neuron.__init__, autograd.Neuron.__call__, autograd.Neuron.parameters,
+                    autograd.Layer.__init__, autograd.Layer.__call__, autograd.Layer.parameters,
+                    autograd.MLP.__init__, autograd.MLP.__call__, autograd.MLP.parameters,
+                    autograd.squared_error, autograd._set_parameters)
+
+
+def _n_parameters(n_inputs: int, layer_sizes) -> int:
+    sizes = [n_inputs] + list(layer_sizes)
+    return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(layer_sizes)))
+
+
+def _random_sizes(rng: np.random.Generator, hidden: bool) -> tuple[int, list]:
+    n_inputs = int(rng.integers(1, 4))
+    sizes = [int(rng.integers(1, 5)) for _ in range(int(rng.integers(1, 3)))] if hidden else []
+    return n_inputs, sizes + [int(rng.integers(1, 3))]
+
+
+def _network_cases(hidden: bool):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        made = []
+        for _ in range(8):
+            n_inputs, sizes = _random_sizes(rng, hidden)
+            parameters = [float(v) for v in np.round(rng.uniform(-1, 1, _n_parameters(n_inputs, sizes)), 3)]
+            made.append(Case({"n_inputs": n_inputs, "layer_sizes": sizes, "parameters": parameters,
+                              "x": _inputs(rng, n_inputs)}, f"MLP({n_inputs}, {sizes}) at one input"))
+        return made
+    return cases
+
+
+def _training_cases(many_steps: bool):
+    def cases(rng: np.random.Generator) -> list[Case]:
+        made = []
+        for _ in range(6):
+            n_inputs, sizes = _random_sizes(rng, hidden=True)
+            n_samples = int(rng.integers(2, 5))
+            parameters = [float(v) for v in np.round(rng.uniform(-1, 1, _n_parameters(n_inputs, sizes)), 3)]
+            xs = [_inputs(rng, n_inputs) for _ in range(n_samples)]
+            ys = [_inputs(rng, sizes[-1]) for _ in range(n_samples)]
+            steps = int(rng.integers(3, 7)) if many_steps else 1
+            rate = float(np.round(rng.uniform(0.01, 0.05), 3))
+            made.append(Case({"n_inputs": n_inputs, "layer_sizes": sizes, "parameters": parameters, "xs": xs,
+                              "ys": ys, "learning_rate": rate, "steps": steps},
+                             f"{steps} step(s) of size {rate}, MLP({n_inputs}, {sizes}) on {n_samples} samples"))
+        return made
+    return cases
+
+
+def _layers_of(n_inputs, layer_sizes, parameters):
+    """(W, b) of each layer from the parameters in parameters()'s order (each neuron: weights, then bias)."""
+    layers, k, n = [], 0, n_inputs
+    for size in layer_sizes:
+        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
+        layers.append((block[:, :-1], block[:, -1]))
+        k, n = k + size * (n + 1), size
+    return layers
+
+
+def network_output_last_layer_squashed(n_inputs, layer_sizes, parameters, x):
+    # tanh in every layer, the output layer too.
+    a, k, n = np.asarray(x, dtype=float), 0, n_inputs
+    for size in layer_sizes:
+        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
+        a = np.tanh(block[:, :-1] @ a + block[:, -1])
+        k, n = k + size * (n + 1), size
+    return [float(v) for v in a]
+
+
+def network_output_bias_after_tanh(n_inputs, layer_sizes, parameters, x):
+    # Each hidden neuron is tanh(w · x) + b; the output layer's sums are right.
+    a, k, n = np.asarray(x, dtype=float), 0, n_inputs
+    for i, size in enumerate(layer_sizes):
+        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
+        if i < len(layer_sizes) - 1:
+            a = np.tanh(block[:, :-1] @ a) + block[:, -1]
+        else:
+            a = block[:, :-1] @ a + block[:, -1]
+        k, n = k + size * (n + 1), size
+    return [float(v) for v in a]
+
+
+register(
+    Exercise(
+        name="network_output",
+        lesson=LESSON,
+        # Graded on the course's Value (a bug in the student's Value costs gradients' points only); the course's
+        # Neuron, Layer and MLP are what this exercise builds, so they are absent from its build.
+        withheld=_NETWORK_METHODS,
+        reference=autograd.network_output,
+        replaces=(autograd.network_output,),
+        graded_with=("from backprop_core.nn.autograd import Value, as_value, topological_order",),
+        properties={"output_layer_only": _network_cases(False), "hidden_layers": _network_cases(True)},
+        points={"output_layer_only": 1, "hidden_layers": 1},
+        descriptions={"output_layer_only": "networks of one layer (sums, no tanh) with 1–3 inputs and 1–2 outputs",
+                      "hidden_layers": "networks with 1–2 tanh layers of 1–4 neurons before the output layer"},
+        mistakes=(
+            Mistake("last_layer_squashed", network_output_last_layer_squashed),
+            Mistake("bias_added_after_tanh", network_output_bias_after_tanh, properties=("hidden_layers",)),
+        ),
+    )
+)
+
+
+def train_network_not_zeroed(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    # The parameters' grad is never set back to 0: each step's gradients are added to the ones before.
+    model = MLP(n_inputs, layer_sizes)
+    for p, number in zip(model.parameters(), parameters):
+        p.data = float(number)
+    for _ in range(steps):
+        loss = Value(0.0)
+        for x, y in zip(xs, ys):
+            for out, target in zip(model(x), y):
+                loss = loss + (out - target) ** 2
+        loss.backward()
+        for p in model.parameters():
+            p.data -= learning_rate * p.grad
+    return [p.data for p in model.parameters()]
+
+
+def train_network_zeroed_after_backward(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    # The grads are set to 0 between backward() and the update: no step moves anything.
+    model = MLP(n_inputs, layer_sizes)
+    for p, number in zip(model.parameters(), parameters):
+        p.data = float(number)
+    for _ in range(steps):
+        loss = Value(0.0)
+        for x, y in zip(xs, ys):
+            for out, target in zip(model(x), y):
+                loss = loss + (out - target) ** 2
+        loss.backward()
+        for p in model.parameters():
+            p.grad = 0.0
+            p.data -= learning_rate * p.grad
+    return [p.data for p in model.parameters()]
+
+
+MLP, Value = autograd.MLP, autograd.Value   # the mistakes above run on the course's network, as graded_with has it
+
+register(
+    Exercise(
+        name="train_network",
+        lesson=LESSON,
+        # Graded on the course's Value and MLP (graded_with): the student's training_step, called by the wrapper
+        # train_network, is what is graded. The course's training_step would answer it.
+        reference=autograd.train_network,
+        replaces=(autograd.train_network, autograd.training_step),
+        graded_with=("from backprop_core.nn.autograd import Value, as_value, topological_order, Neuron, Layer, MLP",),
+        properties={"one_step": _training_cases(False), "several_steps": _training_cases(True)},
+        points={"one_step": 1, "several_steps": 1},
+        descriptions={"one_step": "one training step of small networks on 2–4 samples",
+                      "several_steps": "3 to 6 training steps of small networks on 2–4 samples"},
+        mistakes=(
+            Mistake("grads_zeroed_after_backward", train_network_zeroed_after_backward),
+            Mistake("grad_not_zeroed", train_network_not_zeroed, properties=("several_steps",)),
+        ),
+    )
+)
+
+
 # ----------------------------------------------------------------- understanding question
 def _grad_of_x_in_x_times_x_plus_x(x: float = 3.0, overwrite: bool = False, first_use_only: bool = False) -> float:
     """x.grad after (x·x + x).backward(), by the reference engine or with a foreseen slip."""
@@ -556,6 +785,57 @@ register(
                              "back: it passes on a grad that is still 0 or incomplete."),
             WrongAnswer("C", "the rules do run once each, but a rule passes on its value's grad as it is at that "
                              "moment: the order decides whether that grad is complete."),
+        ),
+    )
+)
+
+
+def _grad_after_two_backward_passes(x: float = 3.0, passes: int = 2) -> float:
+    """x.grad after ``passes`` calls of f.backward() on y = x·x, f = y + x, with no zeroing in between."""
+    value = autograd.Value(x)
+    y = value * value
+    f = y + value
+    for _ in range(passes):
+        f.backward()
+    return value.grad
+
+
+register(
+    question(
+        name="predicted_grad_after_two_backward_passes",
+        lesson=LESSON,
+        answer=_grad_after_two_backward_passes,
+        kind=Number(significant_digits=3),
+        reread="section 7, *backward() twice*: which grads does the first pass leave behind, and who adds to them?",
+        wrong_answers=(
+            WrongAnswer(_grad_after_two_backward_passes(passes=1),
+                        "that is x.grad after one pass: backward() does not start from zero, every rule adds to "
+                        "the grad that is there."),
+            WrongAnswer(2 * _grad_after_two_backward_passes(passes=1),
+                        "twice the first pass counts x's own leftover grad, but y kept its grad too: the second "
+                        "pass adds to y.grad before y's rule passes it to x."),
+        ),
+    )
+)
+
+
+def _which_grads_to_zero_option() -> str:
+    """Which Values a training step must set back to 0."""
+    return "B"  # only the parameters: every other Value is made anew, grad 0, by the step's forward pass
+
+
+register(
+    question(
+        name="which_grads_to_zero_option",
+        lesson=LESSON,
+        answer=_which_grads_to_zero_option,
+        kind=Choice("ABC"),
+        reread="section 8, *A training step*: which Values live from one step to the next?",
+        wrong_answers=(
+            WrongAnswer("A", "the intermediate Values of the last step are not used again: the forward pass makes "
+                             "new ones, whose grad starts at 0."),
+            WrongAnswer("C", "backward() sets only the result's grad to 1; every other grad is added to, so the "
+                             "parameters would keep the last step's gradients."),
         ),
     )
 )

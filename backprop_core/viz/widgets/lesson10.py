@@ -81,6 +81,23 @@ def backward_snapshots(root: Value, order: list) -> list[list[float | None]]:
     return snapshots
 
 
+#: The view's size in the graph's grid units: at least this many columns and rows, so that a small graph
+#: (x·x + x: 3 columns, 1 row) fills a good part of the canvas without its boxes stretched to giant size,
+#: and the largest (Mazur's: 8 columns, 4 rows) fills all of it.
+VIEW_COLUMNS, VIEW_ROWS = 5, 4
+
+
+def fit_view(drawing: GraphDrawing, columns: int = VIEW_COLUMNS, rows: int = VIEW_ROWS) -> tuple[float, float]:
+    """Centre the axes on the drawn graph, the view at least ``columns`` x ``rows`` grid units; its (width, height)."""
+    xs = [x for x, _ in drawing._xy]
+    ys = [y for _, y in drawing._xy]
+    width, height = max(columns, max(xs) - min(xs) + 1), max(rows, max(ys) - min(ys) + 1.3)   # + a box's margin
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    drawing.ax.set_xlim(cx - width / 2, cx + width / 2)
+    drawing.ax.set_ylim(cy - height / 2, cy + height / 2)
+    return width, height
+
+
 class BackwardStepper(LessonWidget):
     """See :func:`backward_stepper`.
 
@@ -94,13 +111,13 @@ class BackwardStepper(LessonWidget):
     snapshots : list
         As :func:`backward_snapshots` returns, for the picked expression.
     readout : str
-        What the current step did, in words (also shown under the figure).
+        What the current step did, in words: the status line under the figure (once: not in the figure's title).
     """
 
     def __init__(self, expression: str, backend: str) -> None:
         if expression not in EXPRESSIONS:
             raise ValueError(f"expression must be one of {list(EXPRESSIONS)}, got {expression!r}")
-        self.fig, self.ax = new_figure(8.6, 4.4)
+        self.fig, self.ax = new_figure(8.6, 3.4)   # Mazur's graph, the largest, 8 columns by 4 rows
         self.expression = widgets.Dropdown(options=list(EXPRESSIONS), value=expression, description="expression",
                                            layout=widgets.Layout(width="640px"), style={"description_width": "90px"})
         self.step = widgets.IntSlider(value=0, min=0, max=1, description="rules run",
@@ -120,7 +137,8 @@ class BackwardStepper(LessonWidget):
     def _build(self) -> None:
         root = EXPRESSIONS[self.expression.value]()
         self.ax.clear()
-        self.drawing = GraphDrawing(root, self.ax, None, min_rows=7, min_columns=7)   # one scale for every pick
+        self.drawing = GraphDrawing(root, self.ax, None)
+        fit_view(self.drawing)
         self.snapshots = backward_snapshots(root, self.drawing.order)
         self.step.max = len(self.drawing.order)
         self._built_for = self.expression.value
@@ -148,7 +166,6 @@ class BackwardStepper(LessonWidget):
                                 f"its gradient to {receivers}")
             else:
                 self.readout = f"rule {k} of {len(order)}: '{_name(node)}' is an input: nothing to pass on"
-        self.ax.set_title(self.readout, fontsize=9)
 
     def update(self, change=None) -> None:
         super().update(change)

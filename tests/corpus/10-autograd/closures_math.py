@@ -145,3 +145,122 @@ def descend(f, start, learning_rate, steps):
             params[k].data -= learning_rate * params[k].grad
         step += 1
     return [float(p.data) for p in params]
+
+
+# %% predicted_grad_after_two_backward_passes
+def predicted_grad_after_two_backward_passes():
+    first = 1 + 2 * 3           # x.grad after the first pass
+    return first + 1 + 2 * 3 * 2
+
+
+# %% network_output
+import random
+
+
+class Neuron:
+    def __init__(self, n_inputs, nonlinear=True):
+        self.w = []
+        for i in range(n_inputs):
+            self.w.append(Value(random.uniform(-1, 1)))
+        self.b = Value(0)
+        self.nonlinear = nonlinear
+
+    def __call__(self, x):
+        act = self.b
+        for i in range(len(self.w)):
+            act = act + self.w[i] * x[i]
+        if self.nonlinear:
+            return act.tanh()
+        return act
+
+    def parameters(self):
+        return self.w + [self.b]
+
+
+class Layer:
+    def __init__(self, n_inputs, n_outputs, nonlinear=True):
+        self.neurons = []
+        for j in range(n_outputs):
+            self.neurons.append(Neuron(n_inputs, nonlinear))
+
+    def __call__(self, x):
+        outs = []
+        for n in self.neurons:
+            outs.append(n(x))
+        return outs
+
+    def parameters(self):
+        params = []
+        for n in self.neurons:
+            params += n.parameters()
+        return params
+
+
+class MLP:
+    def __init__(self, n_inputs, layer_sizes):
+        self.layers = []
+        previous = n_inputs
+        for i in range(len(layer_sizes)):
+            last = i == len(layer_sizes) - 1
+            self.layers.append(Layer(previous, layer_sizes[i], nonlinear=not last))
+            previous = layer_sizes[i]
+
+    def __call__(self, x):
+        for i in range(len(self.layers)):
+            x = self.layers[i](x)
+        return x
+
+    def parameters(self):
+        params = []
+        for layer in self.layers:
+            params += layer.parameters()
+        return params
+
+
+def set_parameters(model, numbers):
+    parameters = model.parameters()
+    for i in range(len(parameters)):
+        parameters[i].data = float(numbers[i])
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    outs = model([Value(x[i]) for i in range(len(x))])
+    numbers = []
+    for i in range(len(outs)):
+        numbers.append(outs[i].data)
+    return numbers
+
+
+# %% which_grads_to_zero_option
+def which_grads_to_zero_option():
+    answer = "B"
+    return answer
+
+
+# %% train_network
+def training_step(model, xs, ys, learning_rate):
+    params = model.parameters()
+    for i in range(len(params)):
+        params[i].grad = 0.0
+    loss = Value(0.0)
+    for k in range(len(xs)):
+        outs = model(xs[k])
+        for j in range(len(outs)):
+            loss = loss + (outs[j] - ys[k][j]) ** 2
+    loss.backward()
+    for i in range(len(params)):
+        params[i].data = params[i].data - learning_rate * params[i].grad
+    return loss.data
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    step = 0
+    while step < steps:
+        training_step(model, xs, ys, learning_rate)
+        step += 1
+    params = model.parameters()
+    return [params[i].data for i in range(len(params))]

@@ -115,3 +115,100 @@ def descend(f, start, learning_rate, steps):
         for v in values.values():
             v.data = v.data - learning_rate * v.grad
     return [values[i].data for i in range(len(values))]
+
+
+# %% predicted_grad_after_two_backward_passes
+def predicted_grad_after_two_backward_passes():
+    return 20
+
+
+# %% network_output
+import itertools
+import random
+
+
+class Module:
+    # micrograd's base class: zero_grad for every part of the network
+    def parameters(self):
+        return []
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    def __init__(self, n_inputs, nonlinear=True):
+        self.w = [Value(random.uniform(-1.0, 1.0)) for _ in range(n_inputs)]
+        self.b = Value(0.0)
+        self.nonlinear = nonlinear
+
+    def __call__(self, x):
+        z = sum(map(lambda pair: pair[0] * pair[1], zip(self.w, x)), self.b)
+        return z.tanh() if self.nonlinear else z
+
+    def parameters(self):
+        return [*self.w, self.b]
+
+
+class Layer(Module):
+    def __init__(self, n_inputs, n_outputs, nonlinear=True):
+        self.neurons = [Neuron(n_inputs, nonlinear=nonlinear) for _ in range(n_outputs)]
+
+    def __call__(self, x):
+        return [n(x) for n in self.neurons]
+
+    def parameters(self):
+        return list(itertools.chain.from_iterable(n.parameters() for n in self.neurons))
+
+
+class MLP(Module):
+    def __init__(self, n_inputs, layer_sizes):
+        ins = [n_inputs, *layer_sizes[:-1]]
+        flags = [True] * (len(layer_sizes) - 1) + [False]
+        self.layers = [Layer(i, o, f) for i, o, f in zip(ins, layer_sizes, flags)]
+
+    def __call__(self, x):
+        stack = list(reversed(self.layers))
+        while stack:
+            x = stack.pop()(x)
+        return x
+
+    def parameters(self):
+        return list(itertools.chain.from_iterable(layer.parameters() for layer in self.layers))
+
+
+def set_parameters(model, numbers):
+    for p, number in zip(model.parameters(), numbers, strict=True):
+        p.data = float(number)
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    model = MLP(n_inputs, list(layer_sizes))
+    set_parameters(model, parameters)
+    inputs = {i: Value(v) for i, v in enumerate(x)}
+    return [out.data for out in model(list(inputs.values()))]
+
+
+# %% which_grads_to_zero_option
+def which_grads_to_zero_option():
+    return ("A", "B", "C")[1]
+
+
+# %% train_network
+def training_step(model, xs, ys, learning_rate):
+    for p in model.parameters():
+        p.grad = 0.0
+    errors = [(out - target) * (out - target) for x, y in zip(xs, ys) for out, target in zip(model(x), y)]
+    loss = sum(errors[1:], errors[0])
+    loss.backward()
+    for p in model.parameters():
+        p.data += -learning_rate * p.grad
+    return loss.data
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    losses = [training_step(model, xs, ys, learning_rate) for _ in range(steps)]
+    return list(map(lambda p: p.data, model.parameters()))

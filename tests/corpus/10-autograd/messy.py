@@ -153,3 +153,110 @@ def descend(f, start, learning_rate, steps):
         for v in vals:
             v.data += -learning_rate * v.grad
     return [v.data for v in vals]
+
+
+# %% predicted_grad_after_two_backward_passes
+def predicted_grad_after_two_backward_passes():
+    # pass 1: f.grad 1, y.grad 1, x.grad 1 + 2*3*1 = 7
+    # pass 2: f.grad = 1 again, y.grad 1 + 1 = 2, x.grad 7 + 1 = 8, then y's rule: 8 + 2*3*2 = 20
+    x = 20.0
+    return x
+
+
+# %% network_output
+import random
+
+
+class Neuron:
+    def __init__(self, n_inputs, nonlinear=True):
+        self.w = [Value(random.uniform(-1, 1), label=f"w{i}") for i in range(n_inputs)]
+        self.b = Value(0.0, label="b")
+        self.nonlinear = nonlinear
+
+    def __call__(self, x):
+        # print("neuron in:", x, file=sys.stderr)
+        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        out = z.tanh() if self.nonlinear else z
+        return out
+
+    def parameters(self):
+        return self.w + [self.b]
+
+    def __repr__(self):
+        return f"{'Tanh' if self.nonlinear else 'Linear'}Neuron({len(self.w)})"
+
+
+class Layer:
+    def __init__(self, n_inputs, n_outputs, nonlinear=True):
+        self.neurons = [Neuron(n_inputs, nonlinear) for _ in range(n_outputs)]
+
+    def __call__(self, x):
+        outs = [n(x) for n in self.neurons]
+        return outs
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
+
+
+class MLP:
+    def __init__(self, n_inputs, layer_sizes):
+        sz = [n_inputs] + layer_sizes
+        self.layers = [Layer(sz[i], sz[i + 1], nonlinear=(i != len(layer_sizes) - 1)) for i in range(len(layer_sizes))]
+        print("MLP", [len(l.neurons) for l in self.layers], file=sys.stderr)
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def set_parameters(model, numbers):
+    """Set model's parameters to `numbers`, in the order of model.parameters()."""
+    parameters = model.parameters()
+    if len(parameters) != len(numbers):
+        raise ValueError(f"this network has {len(parameters)} parameters, got {len(numbers)} numbers")
+    for p, number in zip(parameters, numbers):
+        p.data = float(number)
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    """The outputs of MLP(n_inputs, layer_sizes) with the given parameters at the input x, as numbers."""
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    outs = model([Value(v, label=f"x{i}") for i, v in enumerate(x)])
+    print("outputs:", outs, file=sys.stderr)
+    return [out.data for out in outs]
+
+
+# %% which_grads_to_zero_option
+def which_grads_to_zero_option():
+    # the forward pass makes new intermediate Values every step, so only the parameters
+    return "b".upper()
+
+
+# %% train_network
+def training_step(model, xs, ys, learning_rate):
+    params = model.parameters()
+    zero_grads(params)                # the helper of the descend cell
+    loss = Value(0.0)
+    for x, y in zip(xs, ys):
+        for out, target in zip(model(x), y):
+            loss = loss + (out - target) ** 2
+    loss.backward()
+    print(f"loss {loss.data:.4f}", file=sys.stderr)
+    for p in params:
+        p.data += -learning_rate * p.grad
+    return loss.data
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    """The parameters of MLP(n_inputs, layer_sizes), started at `parameters`, after `steps` training steps."""
+    model = MLP(n_inputs, layer_sizes)
+    set_parameters(model, parameters)
+    for i in range(steps):
+        loss = training_step(model, xs, ys, learning_rate)
+        # print(i, loss)
+    return [p.data for p in model.parameters()]
