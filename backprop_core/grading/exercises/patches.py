@@ -20,14 +20,14 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-import backprop_core
-
-#: The course folder the package belongs to: the solutions are ``<ROOT>/solutions/<lesson>/<lesson>.py``.
-ROOT = Path(backprop_core.__file__).resolve().parent.parent
+#: The course folder the package belongs to (``<ROOT>/backprop_core/grading/exercises/patches.py``):
+#: the solutions are ``<ROOT>/solutions/<lesson>/<lesson>.py``.
+ROOT = Path(__file__).resolve().parents[3]
 #: nbgrader's markers, not code a student writes: left out of a mistake's source.
 _MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
 
-_FUNCTIONS: dict[tuple[str, str, str], Callable] = {}
+#: (lesson, exercise, mistake key) -> (function, its source): each mistake is executed once per process.
+_FUNCTIONS: dict[tuple[str, str, str], tuple[Callable, str]] = {}
 
 
 class MistakePatchError(ValueError):
@@ -72,8 +72,9 @@ def solution_function(text: str, lesson: str, name: str) -> str:
                             f"{solution_path(lesson).relative_to(ROOT)}, found none")
 
 
-def _occurrences(source: str, old: str) -> list[tuple[int, str]]:
-    """(start, indentation) of every place ``old`` occurs in ``source``, its later lines at that indentation."""
+def _occurrences(source: str, old: str) -> list[tuple[int, str, str]]:
+    """(start, the text matched, its line's indentation) of every place ``old`` occurs in ``source``,
+    its later lines shifted by that indentation."""
     lines = old.split("\n")
     found = []
     for indent in sorted({line[:len(line) - len(line.lstrip())] for line in source.split("\n")}):
@@ -112,16 +113,19 @@ def patched_source(text: str, mistake) -> str:
     return _MARKERS.sub("", patch(solution_function(text, mistake.lesson, mistake.exercise), mistake))
 
 
-def mistake_source(mistake) -> str:
-    """The mistake's function, from the lesson's solution file."""
+def _solution_text(mistake) -> str:
     if not mistake.exercise:
         raise MistakePatchError(f"mistake {mistake.key}: not registered with an exercise, so no solution to patch")
     path = solution_path(mistake.lesson)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as error:
         raise MistakePatchError(f"{_where(mistake)}: the solution {path} could not be read ({error})") from None
-    return patched_source(text, mistake)
+
+
+def mistake_source(mistake) -> str:
+    """The mistake's function, from the lesson's solution file."""
+    return patched_source(_solution_text(mistake), mistake)
 
 
 def _helpers(text: str, lesson: str, name: str, source: str) -> str:
@@ -151,17 +155,20 @@ def _helpers(text: str, lesson: str, name: str, source: str) -> str:
 def mistake_function(mistake) -> Callable:
     """:func:`mistake_source` executed (with the solution's helpers it calls), once per mistake."""
     key = (mistake.lesson, mistake.exercise, mistake.key)
+    filename = f"<mistake {mistake.key} of {mistake.exercise}, {mistake.lesson}>"
     if key not in _FUNCTIONS:
-        source = mistake_source(mistake)
-        text = solution_path(mistake.lesson).read_text(encoding="utf-8")
-        # Known to linecache under its own name, so inspect.getsource reads the patched function back.
-        filename = f"<mistake {mistake.key} of {mistake.exercise}, {mistake.lesson}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+        text = _solution_text(mistake)
+        source = patched_source(text, mistake)
         namespace = {"__name__": _lesson_module(mistake.lesson)}
-        exec(compile(_helpers(text, mistake.lesson, mistake.exercise, source), f"<helpers of {mistake.lesson}>", "exec"), namespace)
+        exec(compile(_helpers(text, mistake.lesson, mistake.exercise, source), f"<helpers of {mistake.lesson}>",
+                     "exec"), namespace)
         exec(compile(source, filename, "exec"), namespace)
-        _FUNCTIONS[key] = namespace[mistake.exercise]
-    return _FUNCTIONS[key]
+        _FUNCTIONS[key] = namespace[mistake.exercise], source
+    function, source = _FUNCTIONS[key]
+    # Known to linecache under its own name (again each time: linecache.clearcache() empties it), so
+    # inspect.getsource reads the patched function back, as the tests that paste it do.
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    return function
 
 
 def _lesson_module(lesson: str) -> str:
