@@ -43,8 +43,12 @@ register(
         },
         mistakes=(
             Mistake("missing_half", replace=("0.5 * np.sum", "np.sum")),
-            Mistake("missing_mean", replace=("np.sum((target - output) ** 2) / n_samples", "np.sum((target - output) ** 2)"), properties=("batch_mean",)),
-            Mistake("mean_over_outputs", replace=("np.sum((target - output) ** 2) / n_samples", "np.mean((target - output) ** 2)")),
+            Mistake("missing_mean", replace=(
+                "np.sum((target - output) ** 2) / n_samples",
+                "np.sum((target - output) ** 2)"), properties=("batch_mean",)),
+            Mistake("mean_over_outputs", replace=(
+                "np.sum((target - output) ** 2) / n_samples",
+                "np.mean((target - output) ** 2)")),
         ),
     )
 )
@@ -107,7 +111,9 @@ register(
             "one_sample": "one sample through layers of many shapes",
             "batch": "batches of samples through layers of many shapes",
         },
-        mistakes=(Mistake("missing_transpose", replace=("np.asarray(W, dtype=float).T", "np.asarray(W, dtype=float)")),),
+        mistakes=(Mistake("missing_transpose", replace=(
+                      "np.asarray(W, dtype=float).T",
+                      "np.asarray(W, dtype=float)")),),
     )
 )
 

@@ -59,7 +59,9 @@ register(
         points={"one_weight": 1, "arrays": 1},
         descriptions={"one_weight": "single numbers", "arrays": "weight arrays of many shapes"},
         mistakes=(
-            Mistake("wrong_sign", replace=("np.asarray(w, dtype=float) - learning_rate", "np.asarray(w, dtype=float) + learning_rate")),
+            Mistake("wrong_sign", replace=(
+                "np.asarray(w, dtype=float) - learning_rate",
+                "np.asarray(w, dtype=float) + learning_rate")),
             Mistake("changed_argument_in_place", replace=(
                 # right numbers, but an array w is changed for the caller (a single number cannot be)
                 "return np.asarray(w, dtype=float) - learning_rate * np.asarray(gradient, dtype=float)",
@@ -124,8 +126,12 @@ register(
             "several_outputs": "several output neurons",
         },
         mistakes=(
-            Mistake("wrong_sign", replace=("np.asarray(output, dtype=float) - np.asarray(target, dtype=float)", "np.asarray(target, dtype=float) - np.asarray(output, dtype=float)")),
-            Mistake("missing_transpose", replace=("np.outer(delta, np.asarray(hidden, dtype=float))", "np.outer(np.asarray(hidden, dtype=float), delta)")),
+            Mistake("wrong_sign", replace=(
+                "np.asarray(output, dtype=float) - np.asarray(target, dtype=float)",
+                "np.asarray(target, dtype=float) - np.asarray(output, dtype=float)")),
+            Mistake("missing_transpose", replace=(
+                "np.outer(delta, np.asarray(hidden, dtype=float))",
+                "np.outer(np.asarray(hidden, dtype=float), delta)")),
         ),
     )
 )

@@ -52,7 +52,9 @@ register(
         points={"values": 1, "large_inputs": 1},
         descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
         mistakes=(
-            Mistake("sigma_prime_of_activation", replace=("s = sigmoid(z)", "s = sigmoid(sigmoid(z))  # the derivative taken at the wrong place")),
+            Mistake("sigma_prime_of_activation", replace=(
+                "s = sigmoid(z)",
+                "s = sigmoid(sigmoid(z))  # the derivative taken at the wrong place")),
             Mistake("sigma_prime_of_net_input_as_activation", replace=(
                 # a * (1 - a) written with the net input z where the activation a = sigma(z) belongs
                 "s = sigmoid(z)", "s = np.asarray(z, dtype=float)")),

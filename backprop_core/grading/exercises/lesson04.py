@@ -159,9 +159,15 @@ register(
         points={"one_sample": 2, "batch": 1},
         descriptions={"one_sample": "one sample with 1–5 output neurons", "batch": "batches of N samples"},
         mistakes=(
-            Mistake("sigma_prime_of_activation", replace=("* a * (1.0 - a)", "* sigmoid(a) * (1.0 - sigmoid(a))")),  # the derivative taken at the activation
-            Mistake("wrong_sign", replace=("(a - np.asarray(target, dtype=float))", "(np.asarray(target, dtype=float) - a)")),
-            Mistake("sigma_prime_of_net_input_as_activation", replace=("* a * (1.0 - a)", "* z * (1.0 - z)")),  # a * (1 - a) written with z
+            Mistake("sigma_prime_of_activation", replace=(  # the derivative taken at the activation
+                "* a * (1.0 - a)",
+                "* sigmoid(a) * (1.0 - sigmoid(a))")),
+            Mistake("wrong_sign", replace=(
+                "(a - np.asarray(target, dtype=float))",
+                "(np.asarray(target, dtype=float) - a)")),
+            Mistake("sigma_prime_of_net_input_as_activation", replace=(  # a * (1 - a) written with z
+                "* a * (1.0 - a)",
+                "* z * (1.0 - z)")),
         ),
     )
 )

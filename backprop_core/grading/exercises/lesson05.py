@@ -143,7 +143,8 @@ register(
         mistakes=(
             Mistake("sigma_prime_of_activation", replace=(  # sigma'(a): the derivative taken at the activation
                 "a = sigmoid(np.asarray(z, dtype=float))", "a = sigmoid(sigmoid(np.asarray(z, dtype=float)))")),
-            Mistake("missing_transpose", replace=(  # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
+            # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
+            Mistake("missing_transpose", replace=(
                 "np.asarray(W_next, dtype=float).T", "np.asarray(W_next, dtype=float)")),
             Mistake("sigma_prime_of_net_input_as_activation", replace=(  # a * (1 - a) written with z
                 "a = sigmoid(np.asarray(z, dtype=float))", "a = np.asarray(z, dtype=float)")),
@@ -169,10 +170,12 @@ register(
                 ("hidden_delta(z1, W2, delta2)", "hidden_delta(a1, W2, delta2)"))),
             Mistake("missing_transpose", replace=(  # W2, not W2.T: wrong numbers when square, a shape error if not
                 "hidden_delta(z1, W2, delta2)", "a1 * (1.0 - a1) * (W2 @ delta2)")),
-            Mistake("changed_argument_in_place", replace=(  # right numbers, but the caller's W1 and W2 change (np.asarray of a float array is no copy)
+            # right numbers, but the caller's W1 and W2 change (np.asarray of a float array is no copy)
+            Mistake("changed_argument_in_place", replace=(
                 "return W1 - learning_rate * np.outer(delta1, x), W2 - learning_rate * np.outer(delta2, a1)",
                 "W1 -= learning_rate * np.outer(delta1, x)\nW2 -= learning_rate * np.outer(delta2, a1)\nreturn W1, W2")),
-            Mistake("sigma_prime_of_activation_hidden_only", replace=(  # right at the output; sigma'(a) instead of sigma'(z) in the hidden layer
+            # right at the output; sigma'(a) instead of sigma'(z) in the hidden layer
+            Mistake("sigma_prime_of_activation_hidden_only", replace=(
                 "hidden_delta(z1, W2, delta2)", "hidden_delta(a1, W2, delta2)")),
         ),
         compare=compare_parts("W1_new", "W2_new"),

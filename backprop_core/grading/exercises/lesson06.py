@@ -69,7 +69,9 @@ register(
             "with_bias": "z = x W^T + b for batches with a bias",
             "without_bias": "z = x W^T for batches without a bias (b is None)",
         },
-        mistakes=(Mistake("missing_transpose", replace=("np.asarray(W, dtype=float).T", "np.asarray(W, dtype=float)")),),
+        mistakes=(Mistake("missing_transpose", replace=(
+                      "np.asarray(W, dtype=float).T",
+                      "np.asarray(W, dtype=float)")),),
     )
 )
 

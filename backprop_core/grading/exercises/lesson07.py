@@ -193,8 +193,11 @@ register(
             "shuffled": "shuffled batches that keep inputs with their targets",
         },
         mistakes=(
-            Mistake("last_batch_dropped", replace=("range(0, len(X), batch_size)", "range(0, len(X) - batch_size + 1, batch_size)")),
-            Mistake("pairs_shuffled_separately", replace=(  # X and Y each shuffled in their own order: the pairs are torn apart
+            Mistake("last_batch_dropped", replace=(
+                "range(0, len(X), batch_size)",
+                "range(0, len(X) - batch_size + 1, batch_size)")),
+            # X and Y each shuffled in their own order: the pairs are torn apart
+            Mistake("pairs_shuffled_separately", replace=(
                 ("order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
                  "generator = np.random.default_rng(rng)\n"
                  "order = np.arange(len(X)) if rng is None else generator.permutation(len(X))\n"
@@ -203,7 +206,8 @@ register(
             Mistake("batches_balanced", replace=(  # enough batches, but np.array_split evens out their sizes
                 "for start in range(0, len(X), batch_size):\n    rows = order[start:start + batch_size]",
                 "for rows in np.array_split(order, -(-len(X) // batch_size)):")),
-            Mistake("changed_argument_in_place", replace=(  # one shuffle order for both, but the caller's X and Y are shuffled too
+            # one shuffle order for both, but the caller's X and Y are shuffled too
+            Mistake("changed_argument_in_place", replace=(
                 "X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)\n"
                 "order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
                 "if rng is not None:\n"

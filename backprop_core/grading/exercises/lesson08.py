@@ -233,8 +233,12 @@ register(
             "biases": "the first disagreeing layer when only its biases disagree",
         },
         mistakes=(
-            Mistake("absolute_instead_of_relative", replace=("np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)", "np.abs(a - n)"), properties=("any_scale",)),
-            Mistake("layer_counted_from_one", replace=("enumerate(zip(analytic, numeric))", "enumerate(zip(analytic, numeric), start=1)")),
+            Mistake("absolute_instead_of_relative", replace=(
+                "np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)",
+                "np.abs(a - n)"), properties=("any_scale",)),
+            Mistake("layer_counted_from_one", replace=(
+                "enumerate(zip(analytic, numeric))",
+                "enumerate(zip(analytic, numeric), start=1)")),
             Mistake("bias_gradients_ignored", replace=(  # the biases never looked at
                 "zip(analytic_pair, numeric_pair)", "zip(analytic_pair[:1], numeric_pair[:1])"), properties=("biases",)),
         ),
