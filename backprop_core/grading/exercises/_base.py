@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -70,6 +71,15 @@ class Mistake:
         """The source of a function that makes the mistake, named as the exercise."""
         from .patches import mistake_source
         return mistake_source(self)
+
+    @property
+    def cell(self) -> str:
+        """:attr:`source` with the solution's imports and helper functions it uses before it: a cell that
+        makes the mistake on its own (a written function's source, as it is)."""
+        if self.written is not None:
+            return textwrap.dedent(inspect.getsource(self.written))
+        from .patches import mistake_cell
+        return mistake_cell(self)
 
     @property
     def function(self) -> Callable:

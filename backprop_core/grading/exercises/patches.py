@@ -133,11 +133,13 @@ def _helpers(text: str, lesson: str, name: str, source: str) -> str:
     call a helper of an earlier cell, which a student's notebook holds too."""
     module = _module(lesson, text)
     defs = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef) and node.name != name}
-    imports = {}
+    imports = {}  # one statement per name: ``from backprop_core.nn import minibatches``, not the whole line
     for node in module.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                imports[(alias.asname or alias.name).split(".")[0]] = ast.get_source_segment(text, node)
+                one = ast.Import(names=[alias]) if isinstance(node, ast.Import) else \
+                    ast.ImportFrom(module=node.module, names=[alias], level=node.level)
+                imports[(alias.asname or alias.name).split(".")[0]] = ast.unparse(one)
     needed, kept, todo = [], set(), [source]
     while todo:
         names = {n.id for n in ast.walk(ast.parse(todo.pop())) if isinstance(n, ast.Name)}
@@ -150,6 +152,15 @@ def _helpers(text: str, lesson: str, name: str, source: str) -> str:
                 needed.append(helper)
                 todo.append(helper)
     return "\n\n".join(dict.fromkeys(needed))
+
+
+def mistake_cell(mistake) -> str:
+    """A cell that makes the mistake on its own: the solution's imports and helpers the patched function
+    uses (``sigmoid``, ``hidden_delta``...; a student's notebook defines them in earlier cells), then it."""
+    text = _solution_text(mistake)
+    source = patched_source(text, mistake)
+    helpers = _helpers(text, mistake.lesson, mistake.exercise, source)
+    return f"{helpers}\n\n\n{source}" if helpers else source
 
 
 def mistake_function(mistake) -> Callable:
