@@ -3,8 +3,9 @@
 Each :class:`Exercise` says what the student writes (``name``), the reference
 it is graded against, the random cases of each graded *property* (one hidden
 test cell, ``test_<name>_<property>``, per property), and the known mistakes
-as small buggy implementations. The grader names a mistake when a student's
-answer matches one; the tests turn every mistake into a wrong submission.
+as changes to the lesson's solution (``Mistake(key, replace=(old, new))``,
+:mod:`.patches`). The grader names a mistake when a student's answer matches
+one; the tests turn every mistake into a wrong submission.
 
 Understanding questions (a number to predict, an option to choose) are
 exercises too, made with :func:`question` (see :mod:`..questions`).

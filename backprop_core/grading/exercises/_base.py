@@ -1,7 +1,9 @@
 """Exercise records and the registry behind :mod:`backprop_core.grading.exercises`."""
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -32,20 +34,60 @@ class Case:
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known mistake: its key in :data:`MISTAKES` and a function that makes it.
+    """A known mistake: its key in :data:`MISTAKES` and the change to the solution that makes it.
 
-    ``function`` has the exercise's signature and uses nothing but ``np``, so
-    its source can stand in a student's solution cell (the tests do that).
+    ``replace``: one ``(old, new)`` pair of code, or a tuple of pairs, applied in order to the
+    exercise's function as the lesson's solution writes it (``solutions/<lesson>/<lesson>.py``,
+    found by the exercise's name; :mod:`.patches`). Each ``old`` must occur exactly once in the
+    function; lines after its first are matched at the indentation of the line it starts on, and
+    ``new``'s later lines get that indentation too. The patched source can stand in a student's
+    solution cell (the tests do that, :attr:`source`); :attr:`function` is that source executed.
     ``properties``: the graded properties this mistake must fail (all where empty).
+
+    ``written``: a whole function that makes the mistake, the old form (a copy of the algorithm);
+    only lesson 10 still uses it, until it is written as patches.
     """
 
     key: str
-    function: Callable
+    written: Callable | None = None
     properties: tuple = ()
+    replace: tuple = ()
+    #: Set by :func:`register`: the exercise (its name and lesson) whose solution is patched.
+    exercise: str = field(default="", compare=False)
+    lesson: str = field(default="", compare=False)
 
     @property
     def label(self) -> str:
         return MISTAKES[self.key]
+
+    @property
+    def replacements(self) -> tuple:
+        """``replace`` as a tuple of ``(old, new)`` pairs."""
+        from .patches import replacements
+        return replacements(self)
+
+    @property
+    def source(self) -> str:
+        """The source of a function that makes the mistake, named as the exercise."""
+        from .patches import mistake_source
+        return mistake_source(self)
+
+    @property
+    def cell(self) -> str:
+        """:attr:`source` with the solution's imports and helper functions it uses before it: a cell that
+        makes the mistake on its own (a written function's source, as it is)."""
+        if self.written is not None:
+            return textwrap.dedent(inspect.getsource(self.written))
+        from .patches import mistake_cell
+        return mistake_cell(self)
+
+    @property
+    def function(self) -> Callable:
+        """A function that makes the mistake (:attr:`source` executed once, then kept)."""
+        if self.written is not None:
+            return self.written
+        from .patches import mistake_function
+        return mistake_function(self)
 
 
 @dataclass(frozen=True)
@@ -190,6 +232,13 @@ def register(exercise: Exercise) -> Exercise:
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")
+        if (mistake.written is None) == (not mistake.replace):
+            raise ValueError(f"exercise {exercise.name!r}, mistake {mistake.key!r}: expected replace=(old, new) "
+                             f"(or, lesson 10's old form, a written function), got "
+                             f"{'both' if mistake.replace else 'neither'}")
+    # Each mistake knows the exercise whose solution it patches (read when first used, not at import).
+    exercise = dataclasses.replace(exercise, mistakes=tuple(
+        dataclasses.replace(m, exercise=exercise.name, lesson=exercise.lesson) for m in exercise.mistakes))
     unknown = set(exercise.changes) - set(inspect.signature(exercise.reference).parameters)
     if unknown:
         raise ValueError(f"exercise {exercise.name!r}: changes names {sorted(unknown)}, not arguments of its reference")

@@ -29,23 +29,6 @@ def _error_cases_batch(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def error_without_half(output, target):
-    output, target = np.asarray(output, float), np.asarray(target, float)
-    n = 1 if output.ndim == 1 else output.shape[0]
-    return float(np.sum((target - output) ** 2) / n)
-
-
-def error_without_mean(output, target):
-    output, target = np.asarray(output, float), np.asarray(target, float)
-    return float(0.5 * np.sum((target - output) ** 2))
-
-
-def error_mean_over_outputs(output, target):
-    # np.mean averages over every entry: over the samples, and over the outputs too
-    output, target = np.asarray(output, float), np.asarray(target, float)
-    return float(0.5 * np.mean((target - output) ** 2))
-
-
 register(
     Exercise(
         name="half_squared_error",
@@ -59,9 +42,13 @@ register(
             "batch_mean": "the mean over batches of samples",
         },
         mistakes=(
-            Mistake("missing_half", error_without_half),
-            Mistake("missing_mean", error_without_mean, properties=("batch_mean",)),
-            Mistake("mean_over_outputs", error_mean_over_outputs),
+            Mistake("missing_half", replace=("0.5 * np.sum", "np.sum")),
+            Mistake("missing_mean", replace=(
+                "np.sum((target - output) ** 2) / n_samples",
+                "np.sum((target - output) ** 2)"), properties=("batch_mean",)),
+            Mistake("mean_over_outputs", replace=(
+                "np.sum((target - output) ** 2) / n_samples",
+                "np.mean((target - output) ** 2)")),
         ),
     )
 )
@@ -112,10 +99,6 @@ def _layer_cases_batch(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def linear_layer_without_transpose(x, W):
-    return np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)
-
-
 register(
     Exercise(
         name="linear_layer",
@@ -128,7 +111,9 @@ register(
             "one_sample": "one sample through layers of many shapes",
             "batch": "batches of samples through layers of many shapes",
         },
-        mistakes=(Mistake("missing_transpose", linear_layer_without_transpose),),
+        mistakes=(Mistake("missing_transpose", replace=(
+                      "np.asarray(W, dtype=float).T",
+                      "np.asarray(W, dtype=float)")),),
     )
 )
 
@@ -171,11 +156,6 @@ def _network_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
     return cases
 
 
-def forward_linear_without_transpose(x, W1, W2):
-    hidden = np.asarray(x, dtype=float) @ np.asarray(W1, dtype=float)
-    return hidden, hidden @ np.asarray(W2, dtype=float)
-
-
 register(
     Exercise(
         name="forward_linear",
@@ -191,7 +171,9 @@ register(
             "one_sample": "one sample through random two-layer networks",
             "batch": "batches through random two-layer networks",
         },
-        mistakes=(Mistake("missing_transpose", forward_linear_without_transpose),),
+        mistakes=(Mistake("missing_transpose", replace=(
+                ("linear_layer(x, W1)", "np.asarray(x, dtype=float) @ np.asarray(W1, dtype=float)"),
+                ("linear_layer(hidden, W2)", "hidden @ np.asarray(W2, dtype=float)"))),),
         compare=compare_parts("hidden", "output"),
     )
 )

@@ -49,16 +49,6 @@ def _step_cases_array(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def gradient_step_uphill(w, gradient, learning_rate):
-    return np.asarray(w, dtype=float) + learning_rate * np.asarray(gradient, dtype=float)
-
-
-def gradient_step_in_place(w, gradient, learning_rate):
-    # right numbers, but an array w is changed for the caller (a single number cannot be)
-    w -= learning_rate * np.asarray(gradient, dtype=float)
-    return w
-
-
 register(
     Exercise(
         name="gradient_step",
@@ -69,8 +59,13 @@ register(
         points={"one_weight": 1, "arrays": 1},
         descriptions={"one_weight": "single numbers", "arrays": "weight arrays of many shapes"},
         mistakes=(
-            Mistake("wrong_sign", gradient_step_uphill),
-            Mistake("changed_argument_in_place", gradient_step_in_place, properties=("arrays",)),
+            Mistake("wrong_sign", replace=(
+                "np.asarray(w, dtype=float) - learning_rate",
+                "np.asarray(w, dtype=float) + learning_rate")),
+            Mistake("changed_argument_in_place", replace=(
+                # right numbers, but an array w is changed for the caller (a single number cannot be)
+                "return np.asarray(w, dtype=float) - learning_rate * np.asarray(gradient, dtype=float)",
+                "w -= learning_rate * np.asarray(gradient, dtype=float)\nreturn w"), properties=("arrays",)),
         ),
     )
 )
@@ -112,14 +107,6 @@ def _gradient_cases(rng: np.random.Generator, several: bool) -> list[Case]:
     return cases
 
 
-def linear_output_gradient_wrong_sign(hidden, output, target):
-    return np.outer(np.asarray(target, dtype=float) - np.asarray(output, dtype=float), np.asarray(hidden, dtype=float))
-
-
-def linear_output_gradient_transposed(hidden, output, target):
-    return np.outer(np.asarray(hidden, dtype=float), np.asarray(output, dtype=float) - np.asarray(target, dtype=float))
-
-
 register(
     Exercise(
         name="linear_output_gradient",
@@ -139,8 +126,12 @@ register(
             "several_outputs": "several output neurons",
         },
         mistakes=(
-            Mistake("wrong_sign", linear_output_gradient_wrong_sign),
-            Mistake("missing_transpose", linear_output_gradient_transposed),
+            Mistake("wrong_sign", replace=(
+                "np.asarray(output, dtype=float) - np.asarray(target, dtype=float)",
+                "np.asarray(target, dtype=float) - np.asarray(output, dtype=float)")),
+            Mistake("missing_transpose", replace=(
+                "np.outer(delta, np.asarray(hidden, dtype=float))",
+                "np.outer(np.asarray(hidden, dtype=float), delta)")),
         ),
     )
 )
@@ -187,24 +178,6 @@ def _descent_cases(rng: np.random.Generator, n_weights) -> list[Case]:
     return cases
 
 
-def gradient_descent_uphill(grad_fn, w_start, learning_rate, n_steps):
-    w = np.array(w_start, dtype=float)
-    path = [w.copy()]
-    for _ in range(n_steps):
-        w = w + learning_rate * np.asarray(grad_fn(w), dtype=float)
-        path.append(w.copy())
-    return np.array(path)
-
-
-def gradient_descent_in_place(grad_fn, w_start, learning_rate, n_steps):
-    w = np.asarray(w_start, dtype=float)  # the caller's array itself, not a copy
-    path = [w.copy()]
-    for _ in range(n_steps):
-        w -= learning_rate * np.asarray(grad_fn(w), dtype=float)
-        path.append(w.copy())
-    return np.array(path)
-
-
 register(
     Exercise(
         name="gradient_descent",
@@ -221,8 +194,12 @@ register(
             "several_weights": "bowl-shaped errors of several weights",
         },
         mistakes=(
-            Mistake("wrong_sign", gradient_descent_uphill),
-            Mistake("changed_argument_in_place", gradient_descent_in_place),
+            Mistake("wrong_sign", replace=("w = w - learning_rate", "w = w + learning_rate")),
+            Mistake("changed_argument_in_place", replace=(
+                ("w = np.array(w_start, dtype=float)", "w = np.asarray(w_start, dtype=float)  # the caller's array itself"),
+                ("path = [w]", "path = [w.copy()]"),
+                ("w = w - learning_rate", "w -= learning_rate"),
+                ("path.append(w)", "path.append(w.copy())"))),
         ),
     )
 )

@@ -42,19 +42,6 @@ register(
 
 
 # ----------------------------------------------------------------- sigmoid_prime
-def sigmoid_prime_of_activation(z):
-    # sigma'(a) with a = sigma(z): the derivative taken at the wrong place.
-    s = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(z, dtype=float), -500, 500)))
-    ss = 1.0 / (1.0 + np.exp(-s))
-    return ss * (1.0 - ss)
-
-
-def sigmoid_prime_of_net_input_as_activation(z):
-    # a * (1 - a) written with the net input z where the activation a = sigma(z) belongs
-    z = np.asarray(z, dtype=float)
-    return z * (1.0 - z)
-
-
 register(
     Exercise(
         name="sigmoid_prime",
@@ -65,8 +52,12 @@ register(
         points={"values": 1, "large_inputs": 1},
         descriptions={"values": "moderate net inputs of many shapes", "large_inputs": "net inputs as large as ±1000"},
         mistakes=(
-            Mistake("sigma_prime_of_activation", sigmoid_prime_of_activation),
-            Mistake("sigma_prime_of_net_input_as_activation", sigmoid_prime_of_net_input_as_activation),
+            Mistake("sigma_prime_of_activation", replace=(
+                "s = sigmoid(z)",
+                "s = sigmoid(sigmoid(z))  # the derivative taken at the wrong place")),
+            Mistake("sigma_prime_of_net_input_as_activation", replace=(
+                # a * (1 - a) written with the net input z where the activation a = sigma(z) belongs
+                "s = sigmoid(z)", "s = np.asarray(z, dtype=float)")),
         ),
     )
 )
@@ -112,14 +103,6 @@ def _curve_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def central_difference_one_sided(f, x, h=1e-5):
-    return float((f(x + h) - f(x)) / h)
-
-
-def central_difference_over_h(f, x, h=1e-5):
-    return float((f(x + h) - f(x - h)) / h)  # the two points are 2h apart
-
-
 register(
     Exercise(
         name="central_difference",
@@ -133,8 +116,8 @@ register(
             "smooth_curves": "sin, tanh, the logistic curve and exp",
         },
         mistakes=(
-            Mistake("one_sided_difference", central_difference_one_sided),
-            Mistake("difference_over_h", central_difference_over_h),
+            Mistake("one_sided_difference", replace=("f(x - h)) / (2.0 * h)", "f(x)) / h")),
+            Mistake("difference_over_h", replace=("/ (2.0 * h)", "/ h")),  # the two points are 2h apart
         ),
         # The lesson measures how rounding noise limits a central difference: float64 is part of it.
         tolerance=Tolerance(FLOAT64_ROUNDING.rtol, FLOAT64_ROUNDING.atol, FLOAT32_SWAMPS_CENTRAL_DIFFERENCES),

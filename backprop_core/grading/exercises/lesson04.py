@@ -148,36 +148,6 @@ def _update_cases(rng: np.random.Generator) -> list[Case]:
 
 
 # ---------------------------------------------------------------- mistakes
-def delta_sigma_prime_of_activation(z, target):
-    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
-    s = 1.0 / (1.0 + np.exp(-a))  # sigma'(a): the derivative taken at the activation
-    return (a - np.asarray(target, float)) * s * (1.0 - s)
-
-
-def delta_sigma_prime_of_net_input(z, target):
-    z = np.asarray(z, float)
-    a = 1.0 / (1.0 + np.exp(-z))
-    return (a - np.asarray(target, float)) * z * (1.0 - z)  # a * (1 - a) written with z
-
-
-def delta_wrong_sign(z, target):
-    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
-    return (np.asarray(target, float) - a) * a * (1.0 - a)
-
-
-def gradient_missing_transpose(delta, a_prev):
-    return np.outer(np.asarray(a_prev, float), np.asarray(delta, float))
-
-
-def update_wrong_sign(W, delta, a_prev, learning_rate):
-    return np.asarray(W, float) + learning_rate * np.outer(np.asarray(delta, float), np.asarray(a_prev, float))
-
-
-def update_in_place(W, delta, a_prev, learning_rate):
-    W -= learning_rate * np.outer(np.asarray(delta, float), np.asarray(a_prev, float))  # the caller's W changes
-    return W
-
-
 # ---------------------------------------------------------------- registry
 register(
     Exercise(
@@ -189,9 +159,15 @@ register(
         points={"one_sample": 2, "batch": 1},
         descriptions={"one_sample": "one sample with 1–5 output neurons", "batch": "batches of N samples"},
         mistakes=(
-            Mistake("sigma_prime_of_activation", delta_sigma_prime_of_activation),
-            Mistake("wrong_sign", delta_wrong_sign),
-            Mistake("sigma_prime_of_net_input_as_activation", delta_sigma_prime_of_net_input),
+            Mistake("sigma_prime_of_activation", replace=(  # the derivative taken at the activation
+                "* a * (1.0 - a)",
+                "* sigmoid(a) * (1.0 - sigmoid(a))")),
+            Mistake("wrong_sign", replace=(
+                "(a - np.asarray(target, dtype=float))",
+                "(np.asarray(target, dtype=float) - a)")),
+            Mistake("sigma_prime_of_net_input_as_activation", replace=(  # a * (1 - a) written with z
+                "* a * (1.0 - a)",
+                "* z * (1.0 - z)")),
         ),
     )
 )
@@ -205,7 +181,7 @@ register(
         properties={"square": _gradient_cases(square=True), "non_square": _gradient_cases(square=False)},
         points={"square": 1, "non_square": 1},
         descriptions={"square": "square layers (n_out = n_in)", "non_square": "layers with n_out ≠ n_in"},
-        mistakes=(Mistake("missing_transpose", gradient_missing_transpose),),
+        mistakes=(Mistake("missing_transpose", replace=("np.outer(delta, a_prev)", "np.outer(a_prev, delta)")),),
     )
 )
 
@@ -219,8 +195,10 @@ register(
         points={"random_layers": 2},
         descriptions={"random_layers": "layers of random sizes and learning rates"},
         mistakes=(
-            Mistake("wrong_sign", update_wrong_sign),
-            Mistake("changed_argument_in_place", update_in_place),
+            Mistake("wrong_sign", replace=("- learning_rate", "+ learning_rate")),
+            Mistake("changed_argument_in_place", replace=(
+                "return np.asarray(W, dtype=float) - learning_rate * output_weight_gradient(delta, a_prev)",
+                "W -= learning_rate * output_weight_gradient(delta, a_prev)  # the caller's W changes\nreturn W")),
         ),
     )
 )

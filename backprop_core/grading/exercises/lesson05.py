@@ -127,82 +127,6 @@ def _random_sizes(rng: np.random.Generator) -> tuple[int, int, int]:
 
 
 # ---------------------------------------------------------------- mistakes
-def hidden_delta_sigma_prime_of_activation(z, W_next, delta_next):
-    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
-    s = 1.0 / (1.0 + np.exp(-a))  # sigma'(a): the derivative taken at the activation
-    return s * (1.0 - s) * (np.asarray(W_next, float).T @ np.asarray(delta_next, float))
-
-
-def hidden_delta_sigma_prime_of_net_input(z, W_next, delta_next):
-    z = np.asarray(z, float)
-    return z * (1.0 - z) * (np.asarray(W_next, float).T @ np.asarray(delta_next, float))  # a * (1 - a) written with z
-
-
-def hidden_delta_missing_transpose(z, W_next, delta_next):
-    a = 1.0 / (1.0 + np.exp(-np.asarray(z, float)))
-    # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
-    return a * (1.0 - a) * (np.asarray(W_next, float) @ np.asarray(delta_next, float))
-
-
-def step_updated_output_weights(W1, b1, W2, b2, x, target, learning_rate):
-    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    delta_out = (y - target) * y * (1.0 - y)
-    W2_new = W2 - learning_rate * np.outer(delta_out, h)
-    delta_hidden = h * (1.0 - h) * (W2_new.T @ delta_out)  # the new W2 leaks into the hidden layer
-    return W1 - learning_rate * np.outer(delta_hidden, x), W2_new
-
-
-def step_wrong_sign(W1, b1, W2, b2, x, target, learning_rate):
-    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    delta_out = (y - target) * y * (1.0 - y)
-    delta_hidden = h * (1.0 - h) * (W2.T @ delta_out)
-    return W1 + learning_rate * np.outer(delta_hidden, x), W2 + learning_rate * np.outer(delta_out, h)
-
-
-def step_missing_transpose(W1, b1, W2, b2, x, target, learning_rate):
-    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    delta_out = (y - target) * y * (1.0 - y)
-    delta_hidden = h * (1.0 - h) * (W2 @ delta_out)  # W2, not W2.T: wrong numbers when square, a shape error if not
-    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
-
-
-def step_in_place(W1, b1, W2, b2, x, target, learning_rate):
-    x = np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    delta_out = (y - target) * y * (1.0 - y)
-    delta_hidden = h * (1.0 - h) * (W2.T @ delta_out)
-    W1 -= learning_rate * np.outer(delta_hidden, x)  # right numbers, but the caller's W1 and W2 change
-    W2 -= learning_rate * np.outer(delta_out, h)
-    return W1, W2
-
-
-def step_sigma_prime_of_activation(W1, b1, W2, b2, x, target, learning_rate):
-    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    s_y, s_h = 1.0 / (1.0 + np.exp(-y)), 1.0 / (1.0 + np.exp(-h))  # sigma of the activations
-    delta_out = (y - target) * s_y * (1.0 - s_y)
-    delta_hidden = s_h * (1.0 - s_h) * (W2.T @ delta_out)
-    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
-
-
-def step_sigma_prime_of_activation_hidden_only(W1, b1, W2, b2, x, target, learning_rate):
-    W1, W2, x = np.asarray(W1, float), np.asarray(W2, float), np.asarray(x, float)
-    h = 1.0 / (1.0 + np.exp(-(W1 @ x + b1)))
-    y = 1.0 / (1.0 + np.exp(-(W2 @ h + b2)))
-    delta_out = (y - target) * y * (1.0 - y)  # right at the output
-    s_h = 1.0 / (1.0 + np.exp(-h))  # sigma of the hidden activation: sigma'(a) instead of sigma'(z)
-    delta_hidden = s_h * (1.0 - s_h) * (W2.T @ delta_out)
-    return W1 - learning_rate * np.outer(delta_hidden, x), W2 - learning_rate * np.outer(delta_out, h)
-
-
 # ---------------------------------------------------------------- registry
 register(
     Exercise(
@@ -217,9 +141,13 @@ register(
             "non_square": "layers of different sizes",
         },
         mistakes=(
-            Mistake("sigma_prime_of_activation", hidden_delta_sigma_prime_of_activation),
-            Mistake("missing_transpose", hidden_delta_missing_transpose),
-            Mistake("sigma_prime_of_net_input_as_activation", hidden_delta_sigma_prime_of_net_input),
+            Mistake("sigma_prime_of_activation", replace=(  # sigma'(a): the derivative taken at the activation
+                "a = sigmoid(np.asarray(z, dtype=float))", "a = sigmoid(sigmoid(np.asarray(z, dtype=float)))")),
+            # W_next @ delta_next: wrong numbers for a square W_next, a shape error otherwise
+            Mistake("missing_transpose", replace=(
+                "np.asarray(W_next, dtype=float).T", "np.asarray(W_next, dtype=float)")),
+            Mistake("sigma_prime_of_net_input_as_activation", replace=(  # a * (1 - a) written with z
+                "a = sigmoid(np.asarray(z, dtype=float))", "a = np.asarray(z, dtype=float)")),
         ),
     )
 )
@@ -234,12 +162,21 @@ register(
         points={"two_two_two": 1, "random_sizes": 2},
         descriptions={"two_two_two": "2-2-2 networks with random weights", "random_sizes": "networks of random sizes"},
         mistakes=(
-            Mistake("updated_output_weights", step_updated_output_weights),
-            Mistake("wrong_sign", step_wrong_sign),
-            Mistake("sigma_prime_of_activation", step_sigma_prime_of_activation),
-            Mistake("missing_transpose", step_missing_transpose),
-            Mistake("changed_argument_in_place", step_in_place),
-            Mistake("sigma_prime_of_activation_hidden_only", step_sigma_prime_of_activation_hidden_only),
+            Mistake("updated_output_weights", replace=(  # the new W2 leaks into the hidden layer
+                "hidden_delta(z1, W2, delta2)", "hidden_delta(z1, W2 - learning_rate * np.outer(delta2, a1), delta2)")),
+            Mistake("wrong_sign", replace=(("W1 - learning_rate", "W1 + learning_rate"), ("W2 - learning_rate", "W2 + learning_rate"))),
+            Mistake("sigma_prime_of_activation", replace=(  # sigma' of the activations, in both layers
+                ("delta2 = (a2 - target) * a2 * (1.0 - a2)", "delta2 = (a2 - target) * sigmoid(a2) * (1.0 - sigmoid(a2))"),
+                ("hidden_delta(z1, W2, delta2)", "hidden_delta(a1, W2, delta2)"))),
+            Mistake("missing_transpose", replace=(  # W2, not W2.T: wrong numbers when square, a shape error if not
+                "hidden_delta(z1, W2, delta2)", "a1 * (1.0 - a1) * (W2 @ delta2)")),
+            # right numbers, but the caller's W1 and W2 change (np.asarray of a float array is no copy)
+            Mistake("changed_argument_in_place", replace=(
+                "return W1 - learning_rate * np.outer(delta1, x), W2 - learning_rate * np.outer(delta2, a1)",
+                "W1 -= learning_rate * np.outer(delta1, x)\nW2 -= learning_rate * np.outer(delta2, a1)\nreturn W1, W2")),
+            # right at the output; sigma'(a) instead of sigma'(z) in the hidden layer
+            Mistake("sigma_prime_of_activation_hidden_only", replace=(
+                "hidden_delta(z1, W2, delta2)", "hidden_delta(a1, W2, delta2)")),
         ),
         compare=compare_parts("W1_new", "W2_new"),
     )

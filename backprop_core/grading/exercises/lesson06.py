@@ -54,11 +54,6 @@ def _forward_cases(rng: np.random.Generator, with_bias: bool) -> list[Case]:
     return cases
 
 
-def dense_forward_without_transpose(x, W, b):
-    z = np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)
-    return z if b is None else z + np.asarray(b, dtype=float)
-
-
 register(
     Exercise(
         name="dense_forward",
@@ -74,7 +69,9 @@ register(
             "with_bias": "z = x W^T + b for batches with a bias",
             "without_bias": "z = x W^T for batches without a bias (b is None)",
         },
-        mistakes=(Mistake("missing_transpose", dense_forward_without_transpose),),
+        mistakes=(Mistake("missing_transpose", replace=(
+                      "np.asarray(W, dtype=float).T",
+                      "np.asarray(W, dtype=float)")),),
     )
 )
 
@@ -113,23 +110,6 @@ def _backward_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
     return cases
 
 
-def dense_backward_bias_averaged(dz, x, W):
-    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
-    return dz @ W, dz.T @ x, dz.mean(axis=0)
-
-
-def dense_backward_without_transpose(dz, x, W):
-    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
-    return dz @ W, x.T @ dz, dz.sum(axis=0)
-
-
-def dense_backward_divided_by_n(dz, x, W):
-    # dz already holds the mean loss's 1/N: dividing again gives exactly 1/N of each gradient
-    dz, x, W = (np.asarray(v, dtype=float) for v in (dz, x, W))
-    dz = dz / dz.shape[0]
-    return dz @ W, dz.T @ x, dz.sum(axis=0)
-
-
 register(
     Exercise(
         name="dense_backward",
@@ -146,9 +126,11 @@ register(
             "batch": "dx, dW, db for batches of several samples",
         },
         mistakes=(
-            Mistake("bias_not_summed", dense_backward_bias_averaged, properties=("batch",)),
-            Mistake("missing_transpose", dense_backward_without_transpose),
-            Mistake("divided_by_n_twice", dense_backward_divided_by_n, properties=("batch",)),
+            Mistake("bias_not_summed", replace=("dz.sum(axis=0)", "dz.mean(axis=0)"), properties=("batch",)),
+            Mistake("missing_transpose", replace=("dz.T @ x", "x.T @ dz")),
+            # dz already holds the mean loss's 1/N: dividing again gives exactly 1/N of each gradient
+            Mistake("divided_by_n_twice", replace=("return dz @ W", "dz = dz / dz.shape[0]\nreturn dz @ W"),
+                    properties=("batch",)),
         ),
         compare=compare_parts("dx", "dW", "db"),
     )

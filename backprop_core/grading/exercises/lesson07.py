@@ -54,31 +54,6 @@ def _train_cases(rng: np.random.Generator, hidden_pool: tuple, output_pool: tupl
     return cases
 
 
-def train_online_wrong_sign(net, X, Y, learning_rate, epochs):
-    losses = np.zeros(epochs)
-    for epoch in range(epochs):
-        for x, target in zip(X, Y):
-            trace = net.forward(x)
-            losses[epoch] += 0.5 * np.sum((target - trace.output) ** 2) / len(X)
-            grads = net.backward(trace, target)
-            for l in range(len(net.weights)):
-                net.weights[l] += learning_rate * grads.weights[l]
-                net.biases[l] += learning_rate * grads.biases[l]
-    return losses
-
-
-def train_online_loss_after_update(net, X, Y, learning_rate, epochs):
-    losses = np.zeros(epochs)
-    for epoch in range(epochs):
-        for x, target in zip(X, Y):
-            grads = net.backward(net.forward(x), target)
-            for l in range(len(net.weights)):
-                net.weights[l] -= learning_rate * grads.weights[l]
-                net.biases[l] -= learning_rate * grads.biases[l]
-            losses[epoch] += 0.5 * np.sum((target - net.forward(x).output) ** 2) / len(X)
-    return losses
-
-
 # The same per-epoch losses; a wrong answer is shown at its worst epoch.
 compare_losses = part(
     "losses",
@@ -107,8 +82,18 @@ register(
             "other_activations": "the per-epoch losses of tanh/identity networks",
         },
         mistakes=(
-            Mistake("wrong_sign", train_online_wrong_sign),
-            Mistake("loss_after_update", train_online_loss_after_update),
+            Mistake("wrong_sign", replace=(
+                ("net.weights[l] -= learning_rate", "net.weights[l] += learning_rate"),
+                ("net.biases[l] -= learning_rate", "net.biases[l] += learning_rate"))),
+            Mistake("loss_after_update", replace=(  # each sample's loss measured after its own update
+                ("losses[epoch] += 0.5 * np.sum((t_n - trace.output) ** 2)\ngrads", "grads"),
+                ("for l in range(len(net.weights)):\n"
+                 "    net.weights[l] -= learning_rate * grads.weights[l]\n"
+                 "    net.biases[l] -= learning_rate * grads.biases[l]",
+                 "for l in range(len(net.weights)):\n"
+                 "    net.weights[l] -= learning_rate * grads.weights[l]\n"
+                 "    net.biases[l] -= learning_rate * grads.biases[l]\n"
+                 "losses[epoch] += 0.5 * np.sum((t_n - net.forward(x_n).output) ** 2)"))),
         ),
         compare=compare_losses,
         changes=("net",),  # training it is the job: every other argument stays as it was
@@ -149,41 +134,6 @@ def _batch_cases(rng: np.random.Generator, shuffled: bool) -> list[Case]:
         cases.append(Case({"X": X, "Y": Y, "batch_size": batch_size, "rng": seed},
                           f"N={n} samples, batch_size={batch_size}, rng={seed}"))
     return cases
-
-
-def minibatches_last_dropped(X, Y, batch_size, rng):
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
-    for start in range(0, len(X) - batch_size + 1, batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows], Y[rows]
-
-
-def minibatches_balanced(X, Y, batch_size, rng):
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
-    n_batches = -(-len(X) // batch_size)  # enough batches, but np.array_split evens out their sizes
-    for rows in np.array_split(order, n_batches):
-        yield X[rows], Y[rows]
-
-
-def minibatches_shuffled_in_place(X, Y, batch_size, rng):
-    if rng is not None:  # one shuffle order for both, but the caller's X and Y are shuffled too
-        np.random.default_rng(rng).shuffle(X)
-        np.random.default_rng(rng).shuffle(Y)
-    for start in range(0, len(X), batch_size):
-        yield X[start:start + batch_size], Y[start:start + batch_size]
-
-
-def minibatches_pairs_separated(X, Y, batch_size, rng):
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    if rng is None:
-        order_x = order_y = np.arange(len(X))
-    else:
-        generator = np.random.default_rng(rng)
-        order_x, order_y = generator.permutation(len(X)), generator.permutation(len(Y))
-    for start in range(0, len(X), batch_size):
-        yield X[order_x[start:start + batch_size]], Y[order_y[start:start + batch_size]]
 
 
 # A generator can be read only once, but the grader compares one answer several
@@ -243,10 +193,27 @@ register(
             "shuffled": "shuffled batches that keep inputs with their targets",
         },
         mistakes=(
-            Mistake("last_batch_dropped", minibatches_last_dropped),
-            Mistake("pairs_shuffled_separately", minibatches_pairs_separated, properties=("shuffled",)),
-            Mistake("batches_balanced", minibatches_balanced),
-            Mistake("changed_argument_in_place", minibatches_shuffled_in_place, properties=("shuffled",)),
+            Mistake("last_batch_dropped", replace=(
+                "range(0, len(X), batch_size)",
+                "range(0, len(X) - batch_size + 1, batch_size)")),
+            # X and Y each shuffled in their own order: the pairs are torn apart
+            Mistake("pairs_shuffled_separately", replace=(
+                ("order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
+                 "generator = np.random.default_rng(rng)\n"
+                 "order = np.arange(len(X)) if rng is None else generator.permutation(len(X))\n"
+                 "order_y = np.arange(len(Y)) if rng is None else generator.permutation(len(Y))"),
+                ("yield X[rows], Y[rows]", "yield X[rows], Y[order_y[start:start + batch_size]]")), properties=("shuffled",)),
+            Mistake("batches_balanced", replace=(  # enough batches, but np.array_split evens out their sizes
+                "for start in range(0, len(X), batch_size):\n    rows = order[start:start + batch_size]",
+                "for rows in np.array_split(order, -(-len(X) // batch_size)):")),
+            # one shuffle order for both, but the caller's X and Y are shuffled too
+            Mistake("changed_argument_in_place", replace=(
+                "X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)\n"
+                "order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
+                "if rng is not None:\n"
+                "    np.random.default_rng(rng).shuffle(X)\n"
+                "    np.random.default_rng(rng).shuffle(Y)\n"
+                "order = np.arange(len(X))"), properties=("shuffled",)),
         ),
         compare=compare_batches,
     )

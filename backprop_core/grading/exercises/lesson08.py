@@ -72,30 +72,6 @@ def _gradient_cases(rng: np.random.Generator, matrix: bool) -> list[Case]:
     return cases
 
 
-def numerical_gradient_one_sided(f, W, h=1e-5):
-    W = np.array(W, dtype=float)
-    grad = np.zeros_like(W)
-    base = f(W)
-    for index in np.ndindex(W.shape):
-        old = W[index]
-        W[index] = old + h
-        grad[index] = (f(W) - base) / h
-        W[index] = old
-    return grad
-
-
-def numerical_gradient_not_restored(f, W, h=1e-5):
-    W = np.array(W, dtype=float)
-    grad = np.zeros_like(W)
-    for index in np.ndindex(W.shape):
-        W[index] += h
-        plus = f(W)
-        W[index] -= 2 * h
-        minus = f(W)
-        grad[index] = (plus - minus) / (2 * h)  # and W[index] stays h below where it was
-    return grad
-
-
 # W's shape, and each entry where a central difference with the same h puts it.
 compare_gradient = part(
     "the gradient",
@@ -123,8 +99,11 @@ register(
             "matrix": "central differences of functions of a matrix (incl. a network's loss)",
         },
         mistakes=(
-            Mistake("one_sided_difference", numerical_gradient_one_sided),
-            Mistake("nudged_weight_not_restored", numerical_gradient_not_restored),
+            Mistake("one_sided_difference", replace=(  # f(W + h) against f(W): a forward difference
+                ("W[index] = old - h\nminus = f(W)\nW[index] = old", "W[index] = old\nminus = f(W)"),
+                ("(plus - minus) / (2 * h)", "(plus - minus) / h"))),
+            Mistake("nudged_weight_not_restored", replace=(  # W[index] stays h below where it was
+                "W[index] = old\ngrad[index]", "grad[index]")),
         ),
         compare=compare_gradient,
         tolerance=CENTRAL_DIFFERENCE_PRECISION,
@@ -227,31 +206,6 @@ def _bias_only_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def first_disagreeing_layer_absolute(analytic, numeric, tolerance=1e-6):
-    for l, (analytic_layer, numeric_layer) in enumerate(zip(analytic, numeric)):
-        for a, n in zip(analytic_layer, numeric_layer):
-            if np.max(np.abs(np.asarray(a, dtype=float) - np.asarray(n, dtype=float))) > tolerance:
-                return l
-    return None
-
-
-def first_disagreeing_layer_from_one(analytic, numeric, tolerance=1e-6):
-    for l, (analytic_layer, numeric_layer) in enumerate(zip(analytic, numeric), start=1):  # layers numbered 1, 2, ...
-        for a, n in zip(analytic_layer, numeric_layer):
-            a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-            if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)) > tolerance:
-                return l
-    return None
-
-
-def first_disagreeing_layer_weights_only(analytic, numeric, tolerance=1e-6):
-    for l, ((a, _), (n, _)) in enumerate(zip(analytic, numeric)):  # the biases never looked at
-        a, n = np.asarray(a, dtype=float), np.asarray(n, dtype=float)
-        if np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)) > tolerance:
-            return l
-    return None
-
-
 def compare_layer(got, expected, tolerance: Tolerance | None = None) -> str | None:
     """None when ``got`` is the expected layer index (or None); a layer index is exact, whatever the tolerance."""
     if got is not None and not isinstance(got, (int, np.integer)) or isinstance(got, bool):
@@ -279,9 +233,14 @@ register(
             "biases": "the first disagreeing layer when only its biases disagree",
         },
         mistakes=(
-            Mistake("absolute_instead_of_relative", first_disagreeing_layer_absolute, properties=("any_scale",)),
-            Mistake("layer_counted_from_one", first_disagreeing_layer_from_one),
-            Mistake("bias_gradients_ignored", first_disagreeing_layer_weights_only, properties=("biases",)),
+            Mistake("absolute_instead_of_relative", replace=(
+                "np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-8)",
+                "np.abs(a - n)"), properties=("any_scale",)),
+            Mistake("layer_counted_from_one", replace=(
+                "enumerate(zip(analytic, numeric))",
+                "enumerate(zip(analytic, numeric), start=1)")),
+            Mistake("bias_gradients_ignored", replace=(  # the biases never looked at
+                "zip(analytic_pair, numeric_pair)", "zip(analytic_pair[:1], numeric_pair[:1])"), properties=("biases",)),
         ),
         compare=compare_layer,
     )

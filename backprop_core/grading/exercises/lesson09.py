@@ -143,27 +143,6 @@ def _cross_entropy_cases(rng: np.random.Generator, batch: bool, spread: float = 
     return cases
 
 
-def softmax_cross_entropy_without_max_shift(Z, T):
-    E = np.exp(np.asarray(Z, dtype=float))  # overflows to inf for z above about 709
-    P = E / E.sum(axis=1, keepdims=True)
-    return -np.sum(T * np.log(P)) / len(P), (P - T) / len(P)
-
-
-def softmax_cross_entropy_global_max_shift(Z, T):
-    Z = np.asarray(Z, dtype=float)
-    E = np.exp(Z - Z.max())  # the whole array's max: a row far below it underflows to all zeros, then 0 / 0
-    P = E / E.sum(axis=1, keepdims=True)
-    return -np.sum(T * np.log(P)) / len(P), (P - T) / len(P)
-
-
-def softmax_cross_entropy_missing_mean(Z, T):
-    Z = np.asarray(Z, dtype=float)
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))
-    P = E / E.sum(axis=1, keepdims=True)
-    loss = -np.sum(T * np.log(P)) / len(Z)
-    return loss, P - T  # the loss is a mean, but its gradient forgot the 1/N
-
-
 def _compare_loss_and_dZ(got, expected, tolerance):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return f"expected a pair (loss, dZ), got {type(got).__name__}"
@@ -189,9 +168,19 @@ register(
             "large_inputs": "the loss and dZ of net inputs in the hundreds and thousands",
         },
         mistakes=(
-            Mistake("softmax_without_max_shift", softmax_cross_entropy_without_max_shift, properties=("large_inputs",)),
-            Mistake("missing_mean", softmax_cross_entropy_missing_mean, properties=("batches", "large_inputs")),
-            Mistake("softmax_shifted_by_global_max", softmax_cross_entropy_global_max_shift,
+            Mistake("softmax_without_max_shift", replace=(  # exp overflows to inf for z above about 709
+                "shifted = Z - Z.max(axis=1, keepdims=True)\n"
+                "log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+                "E = np.exp(Z)\n"
+                "log_P = np.log(E / E.sum(axis=1, keepdims=True))"), properties=("large_inputs",)),
+            Mistake("missing_mean", replace=(  # the loss is a mean, but its gradient forgot the 1/N
+                "return loss, (np.exp(log_P) - T) / len(Z)", "return loss, np.exp(log_P) - T"), properties=("batches", "large_inputs")),
+            Mistake("softmax_shifted_by_global_max", replace=(
+                # the whole array's max: a row far below it underflows to all zeros, then 0 / 0
+                "shifted = Z - Z.max(axis=1, keepdims=True)\n"
+                "log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))",
+                "E = np.exp(Z - Z.max())\n"
+                "log_P = np.log(E / E.sum(axis=1, keepdims=True))"),
                     properties=("large_inputs",)),
         ),
         compare=_compare_loss_and_dZ,
@@ -251,81 +240,6 @@ def compare_gradients_triple(got, expected, tolerance):
             or compare_layer_lists("weight_gradients", "bias_gradients")(got[1:], expected[1:], tolerance))
 
 
-def network_gradients_missing_mean(weights, biases, hidden, X, T):
-    zs, acts, a = [], [], X
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        z = a @ W.T + b
-        if l == len(weights) - 1:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-        else:
-            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
-        zs.append(z)
-        acts.append(a)
-    loss = -np.sum(T * np.log(acts[-1])) / len(X)
-    L = len(weights)
-    dZ = acts[-1] - T  # forgot the 1/N of the mean loss
-    weight_gradients, bias_gradients = [None] * L, [None] * L
-    for l in range(L - 1, -1, -1):
-        a_in = X if l == 0 else acts[l - 1]
-        weight_gradients[l] = dZ.T @ a_in
-        bias_gradients[l] = dZ.sum(axis=0)
-        if l > 0:
-            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] > 0).astype(float)
-            dZ = (dZ @ weights[l]) * slope
-    return loss, weight_gradients, bias_gradients
-
-
-def network_gradients_transposed(weights, biases, hidden, X, T):
-    zs, acts, a = [], [], X
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        z = a @ W.T + b
-        if l == len(weights) - 1:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-        else:
-            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
-        zs.append(z)
-        acts.append(a)
-    loss = -np.sum(T * np.log(acts[-1])) / len(X)
-    L = len(weights)
-    dZ = (acts[-1] - T) / len(X)
-    weight_gradients, bias_gradients = [None] * L, [None] * L
-    for l in range(L - 1, -1, -1):
-        a_in = X if l == 0 else acts[l - 1]
-        weight_gradients[l] = a_in.T @ dZ  # (n_in, n_out): the transpose of dE/dW
-        bias_gradients[l] = dZ.sum(axis=0)
-        if l > 0:
-            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] > 0).astype(float)
-            dZ = (dZ @ weights[l]) * slope
-    return loss, weight_gradients, bias_gradients
-
-
-def network_gradients_relu_prime_at_zero(weights, biases, hidden, X, T):
-    zs, acts, a = [], [], X
-    for l, (W, b) in enumerate(zip(weights, biases)):
-        z = a @ W.T + b
-        if l == len(weights) - 1:
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-        else:
-            a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
-        zs.append(z)
-        acts.append(a)
-    loss = -np.sum(T * np.log(acts[-1])) / len(X)
-    L = len(weights)
-    dZ = (acts[-1] - T) / len(X)
-    weight_gradients, bias_gradients = [None] * L, [None] * L
-    for l in range(L - 1, -1, -1):
-        a_in = X if l == 0 else acts[l - 1]
-        weight_gradients[l] = dZ.T @ a_in
-        bias_gradients[l] = dZ.sum(axis=0)
-        if l > 0:
-            slope = 1 - acts[l - 1] ** 2 if hidden == "tanh" else (zs[l - 1] >= 0).astype(float)  # 1 at z = 0
-            dZ = (dZ @ weights[l]) * slope
-    return loss, weight_gradients, bias_gradients
-
-
 register(
     Exercise(
         name="network_gradients",
@@ -345,9 +259,15 @@ register(
             "relu_at_zero": "the loss and gradients of ReLU networks with net inputs exactly 0",
         },
         mistakes=(
-            Mistake("missing_mean", network_gradients_missing_mean),
-            Mistake("missing_transpose", network_gradients_transposed),
-            Mistake("relu_prime_at_zero", network_gradients_relu_prime_at_zero, properties=("relu_at_zero",)),
+            Mistake("missing_mean", replace=(  # the softmax written out, and dZ forgot the 1/N of the mean loss
+                "loss, dZ = softmax_cross_entropy(zs[-1], T)",
+                "P = np.exp(zs[-1] - zs[-1].max(axis=1, keepdims=True))\n"
+                "P = P / P.sum(axis=1, keepdims=True)\n"
+                "loss, dZ = -np.sum(T * np.log(P)) / len(X), P - T")),
+            Mistake("missing_transpose", replace=(  # (n_in, n_out): the transpose of dE/dW
+                "weight_gradients[l] = dZ.T @ A_in", "weight_gradients[l] = A_in.T @ dZ")),
+            Mistake("relu_prime_at_zero", replace=("(zs[l - 1] > 0)", "(zs[l - 1] >= 0)"),  # 1 at z = 0
+                    properties=("relu_at_zero",)),
         ),
         compare=compare_gradients_triple,
     )
@@ -382,36 +302,6 @@ def _numerical_cases(rng: np.random.Generator, hidden: str) -> list[Case]:
     return cases
 
 
-def numerical_gradients_one_sided(weights, biases, hidden, X, T, h=1e-5):
-    def loss():
-        a = np.asarray(X, dtype=float)
-        for l, (W, b) in enumerate(zip(weights, biases)):
-            z = a @ W.T + b
-            if l == len(weights) - 1:
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                a = e / e.sum(axis=1, keepdims=True)
-            else:
-                a = np.tanh(z) if hidden == "tanh" else np.maximum(z, 0)
-        return -np.sum(T * np.log(a)) / len(X)
-
-    weights = [np.array(W, dtype=float) for W in weights]
-    biases = [np.array(b, dtype=float) for b in biases]
-    base = loss()
-    result = []
-    for group in (weights, biases):
-        grads = []
-        for P in group:
-            g = np.zeros_like(P)
-            for index in np.ndindex(P.shape):
-                old = P[index]
-                P[index] = old + h
-                g[index] = (loss() - base) / h
-                P[index] = old
-            grads.append(g)
-        result.append(grads)
-    return result[0], result[1]
-
-
 register(
     Exercise(
         name="numerical_gradients",
@@ -428,7 +318,10 @@ register(
             "tanh_networks": "central differences on tanh networks",
             "relu_networks": "central differences on ReLU networks",
         },
-        mistakes=(Mistake("one_sided_difference", numerical_gradients_one_sided),),
+        mistakes=(Mistake("one_sided_difference", replace=(  # loss(P + h) against loss(P): a forward difference
+                ("P[index] = old - h\nminus = network_gradients(weights, biases, hidden, X, T)[0]\nP[index] = old",
+                 "P[index] = old\nminus = network_gradients(weights, biases, hidden, X, T)[0]"),
+                ("(plus - minus) / (2 * h)", "(plus - minus) / h"))),),
         compare=compare_layer_lists("weight_gradients", "bias_gradients"),
         tolerance=CENTRAL_DIFFERENCE_PRECISION,
     )
@@ -520,48 +413,6 @@ def _digits_cases(rng: np.random.Generator) -> list[Case]:
     return [lesson_run, short_run]
 
 
-def train_no_shuffle(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
-    history = np.zeros(epochs)
-    for epoch in range(epochs):
-        for start in range(0, len(X), batch_size):  # the same order every epoch: never shuffled
-            _, gW, gb = gradients(weights, biases, hidden, X[start:start + batch_size], T[start:start + batch_size])
-            for l in range(len(weights)):
-                weights[l] -= learning_rate * gW[l]
-                biases[l] -= learning_rate * gb[l]
-        history[epoch] = gradients(weights, biases, hidden, X, T)[0]
-    return history
-
-
-def train_loss_of_last_batch(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
-    history = np.zeros(epochs)
-    for epoch in range(epochs):
-        order = np.random.default_rng(seed + epoch).permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]
-            loss, gW, gb = gradients(weights, biases, hidden, X[rows], T[rows])
-            for l in range(len(weights)):
-                weights[l] -= learning_rate * gW[l]
-                biases[l] -= learning_rate * gb[l]
-        history[epoch] = loss  # the last batch's loss, before its update: not the loss over all of X after the epoch
-    return history
-
-
-def train_loss_mean_of_minibatches(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
-    history = np.zeros(epochs)
-    for epoch in range(epochs):
-        order = np.random.default_rng(seed + epoch).permutation(len(X))
-        batch_losses = []
-        for start in range(0, len(X), batch_size):
-            rows = order[start:start + batch_size]
-            loss, gW, gb = gradients(weights, biases, hidden, X[rows], T[rows])
-            batch_losses.append(loss)  # each measured before its own batch's update
-            for l in range(len(weights)):
-                weights[l] -= learning_rate * gW[l]
-                biases[l] -= learning_rate * gb[l]
-        history[epoch] = np.mean(batch_losses)  # the weights are right; the loss over all of X is not recorded
-    return history
-
-
 register(
     Exercise(
         name="train",
@@ -575,9 +426,18 @@ register(
         descriptions={"tanh_networks": "the per-epoch losses of small tanh networks",
                       "relu_networks": "the per-epoch losses of small ReLU networks",
                       "digits": "the per-epoch losses of networks on the digits (the lesson's reaches 97.6% held-out accuracy)"},
-        mistakes=(Mistake("batches_never_shuffled", train_no_shuffle),
-                  Mistake("loss_of_last_batch", train_loss_of_last_batch),
-                  Mistake("loss_mean_of_minibatches", train_loss_mean_of_minibatches)),
+        mistakes=(Mistake("batches_never_shuffled", replace=(  # the same order every epoch: never shuffled
+                "rng=seed + epoch", "rng=None")),
+                  Mistake("loss_of_last_batch", replace=(
+                # the last batch's loss, before its update: not the loss over all of X after the epoch
+                ("_, gW, gb = gradients(", "loss, gW, gb = gradients("),
+                ("losses[epoch] = gradients(weights, biases, hidden, X, T)[0]", "losses[epoch] = loss"))),
+                  Mistake("loss_mean_of_minibatches", replace=(
+                # each batch's loss measured before its own update; the loss over all of X is not recorded
+                ("for X_batch, T_batch in", "batch_losses = []\nfor X_batch, T_batch in"),
+                ("_, gW, gb = gradients(weights, biases, hidden, X_batch, T_batch)",
+                 "loss, gW, gb = gradients(weights, biases, hidden, X_batch, T_batch)\nbatch_losses.append(loss)"),
+                ("losses[epoch] = gradients(weights, biases, hidden, X, T)[0]", "losses[epoch] = np.mean(batch_losses)")))),
         compare=part("losses"),
         changes=("weights", "biases"),
     )
