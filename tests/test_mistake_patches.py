@@ -88,3 +88,26 @@ def test_a_mistake_is_either_a_patch_or_a_written_function():
             exercises.register(exercises.Exercise(
                 name="patc_not_registered", lesson=base.lesson, reference=base.reference, replaces=(),
                 properties=base.properties, points=base.points, descriptions=base.descriptions, mistakes=(wrong,)))
+
+
+def test_a_patch_that_no_longer_fits_leaves_its_mistake_unnamed_and_grading_goes_on(tmp_path, monkeypatch):
+    """An instructor edits the solution line a patch keys on: the judge still grades, that one mistake unnamed."""
+    import numpy as np
+
+    from backprop_core.grading.judge import checker
+
+    mistake = _mistake("dense_backward", "missing_transpose")
+    edited = tmp_path / "solutions" / mistake.lesson / f"{mistake.lesson}.py"  # a course folder of its own
+    edited.parent.mkdir(parents=True)
+    edited.write_text(_solution(mistake.lesson).replace("return dz @ W, dz.T @ x, dz.sum(axis=0)",
+                                                        "return dz @ W, (x.T @ dz).T, dz.sum(axis=0)"))
+    monkeypatch.setattr(patches, "ROOT", tmp_path)
+    monkeypatch.setattr(patches, "solution_path", lambda lesson, root=tmp_path: edited)
+    monkeypatch.setattr(patches, "_FUNCTIONS", {})
+    exercise = exercises.get("dense_backward")
+    prop = next(iter(exercise.properties))
+    cases = exercise.properties[prop](np.random.default_rng(0))
+    with pytest.warns(UserWarning, match="known mistake 'missing_transpose' left out of the messages: .*found it 0 times"):
+        expected, mistakes = checker.expected_outcomes(exercise, prop, cases)
+    assert len(expected) == len(cases) and not any(outcome.raised for outcome in expected)
+    assert set(mistakes) == {m.key for m in checker._mistakes_for(exercise, prop)} - {"missing_transpose"}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import traceback
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -32,6 +33,7 @@ from ..answerfree import in_place, limits
 from ..answerfree.compare import Compare, Tolerance, default_compare, is_low_precision
 from ..answerfree.describe import describe_kind, show
 from ..exercises import MISTAKES, Case, Exercise
+from ..exercises.patches import MistakePatchError
 from ..answerfree.references import disabled
 
 __all__ = ["check", "cases_of", "expected_outcomes", "verdict", "Outcome", "RemoteError", "Verdict", "DEFAULT_SEED"]
@@ -154,6 +156,21 @@ def _mistakes_for(exercise: Exercise, prop: str) -> list:
     return [m for m in exercise.mistakes if not m.properties or prop in m.properties]
 
 
+def _buildable(mistakes: list) -> list:
+    """The mistakes whose patch still fits the solution, each as (mistake, its function).
+
+    A known mistake only names what a student got wrong; it never decides a grade. So a patch that no
+    longer fits (an instructor edited the solution the patch keys on) leaves that mistake unnamed, with a
+    warning in the grader's log, instead of stopping the grading of every submission."""
+    built = []
+    for mistake in mistakes:
+        try:
+            built.append((mistake, mistake.function))
+        except MistakePatchError as error:
+            warnings.warn(f"known mistake {mistake.key!r} left out of the messages: {error}", stacklevel=2)
+    return built
+
+
 def check(name: str, student_fn: Callable, prop: str, *, seed: int = DEFAULT_SEED,
           time_limit: float | None = None) -> None:
     """Grade ``student_fn`` on the random cases of one property of exercise ``name``.
@@ -216,9 +233,9 @@ def expected_outcomes(exercise: Exercise, prop: str, cases: list[Case]) -> tuple
         if outcome.raised:
             raise RuntimeError(f"the reference of {exercise.name} fails on its own case {case.description!r}: "
                                f"{outcome.error!r}")
+    buildable = _buildable(_mistakes_for(exercise, prop))  # before as_graded, which silences warnings
     with limits.as_graded():
-        mistakes = {m.key: [run_case(m.function, case, exercise.changes) for case in cases]
-                    for m in _mistakes_for(exercise, prop)}
+        mistakes = {m.key: [run_case(function, case, exercise.changes) for case in cases] for m, function in buildable}
     return expected, mistakes
 
 
