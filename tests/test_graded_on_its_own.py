@@ -124,7 +124,7 @@ def _public_test_output(lesson: str, name: str, function=None) -> str:
 
 
 def _slips():
-    from backprop_core.grading.exercises import lesson05, lesson06, lesson09
+    from backprop_core.grading.exercises import lesson05, lesson06, lesson07, lesson09
 
     return [
         ("06-matrix-form", "dense_backward", lesson06.dense_backward_divided_by_n,
@@ -137,13 +137,22 @@ def _slips():
          "ReLU′(0) is 0 here: z > 0, not z >= 0"),
         ("09-your-own-network", "train", lesson09.train_loss_mean_of_minibatches,
          "your weights are right: record the loss over all of X"),
+        ("06-matrix-form", "two_layer_backward", lesson06.two_layer_backward_without_sigma_prime,
+         "σ′ left out: multiply dA1 = dZ2 W2 by a1 (1 - a1)"),
+        ("06-matrix-form", "two_layer_backward", lesson06.two_layer_backward_sigma_prime_of_activation,
+         "σ′ taken at the activation"),
+        ("07-training", "train_minibatch", lesson07.train_minibatch_unweighted_mean,
+         "your weights are right, only the recorded losses are not"),
+        ("07-training", "train_minibatch", lesson07.train_minibatch_same_shuffle, "rng=seed + k"),
     ]
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("slip", range(5), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
+@pytest.mark.parametrize("slip", range(9), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
                                                 "09-softmax-global-max", "09-relu-prime-at-zero",
-                                                "09-train-mean-of-minibatch-losses"])
+                                                "09-train-mean-of-minibatch-losses", "06-sigma-prime-left-out",
+                                                "06-sigma-prime-of-activation", "07-unweighted-epoch-loss",
+                                                "07-same-shuffle-every-epoch"])
 def test_each_slip_is_caught_by_its_public_test_with_a_hint(slip):
     lesson, name, mistake, hint = _slips()[slip]
     assert f"{name} passes the public tests" in _public_test_output(lesson, name) or \
