@@ -192,3 +192,54 @@ def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
     assert "weight_gradients[1]" in text and "layer 2 agrees and layer 1 is the first wrong one" in text, text
     assert "layer 0 below it agrees" in text and "exactly 2 × the right one" in text, text
     assert np.isfinite(expected[0].value[0])
+
+
+# ------------------------------------------------------------------ issue 22: the new exercises on the course's layers
+def _graded_on_its_own_cases():
+    from backprop_core.grading.exercises import lesson06, lesson07
+
+    # (lesson, the exercise the slip is in, its slip, the exercise built on it, the grade ids the slip must cost)
+    return {
+        "06": ("06-matrix-form", "dense_backward", lesson06.dense_backward_bias_averaged, "two_layer_backward",
+               {"test_dense_backward_batch"}),
+        "07": ("07-training", "minibatches", lesson07.minibatches_last_dropped, "train_minibatch",
+               {"test_minibatches_in_order", "test_minibatches_shuffled"}),
+    }
+
+
+@pytest.mark.grading
+@pytest.mark.parametrize("which", ["06", "07"])
+def test_a_slip_in_the_layer_below_costs_only_its_own_points(which, tmp_path):
+    """A student whose ``dense_backward`` averages the bias gradient (whose ``minibatches`` drops the last batch)
+    loses that exercise's points; ``two_layer_backward`` (``train_minibatch``), which calls it, keeps every point:
+    its hidden tests run it on the course's version (``graded_with``). Through ``autograde`` on the whole lesson."""
+    from nbgrader.api import Gradebook
+
+    from test_grading_course import _renamed_source, new_course
+
+    lesson, slipped, mistake, built_on, lost = _graded_on_its_own_cases()[which]
+    course = new_course(tmp_path, ROOT, lesson)
+    released = instructor(course, "release", lesson)
+    assert released.returncode == 0, released.stdout + released.stderr
+    solution = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    cell = next(c for c in solution.cells if _grade_id(c) == f"solution_{slipped}")
+    cell.source = _renamed_source(mistake, slipped)
+    folder = course / "submitted" / "slipped" / lesson
+    folder.mkdir(parents=True)
+    nbformat.write(solution, folder / f"{lesson}.ipynb")
+    graded = instructor(course, "autograde", lesson, timeout=20)
+    assert graded.returncode == 0 and "NOT graded" not in graded.stdout, graded.stdout + graded.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "backprop-step-by-step") as gradebook:
+        scores = {g.name: (g.score, g.max_score) for g in
+                  gradebook.find_submission_notebook(lesson, lesson, "slipped").grades if g.name.startswith("test_")}
+    assert {name for name, (score, most) in scores.items() if score < most} == lost, scores
+    built = {name: score for name, score in scores.items() if name.startswith(f"test_{built_on}_")}
+    assert built and all(score == most for score, most in built.values()), built
+    shown = _texts(nbformat.read(course / "autograded" / "slipped" / lesson / f"{lesson}.ipynb", as_version=4))
+    assert any(MISTAKES[m.key] in shown[g] for g in lost for m in _mistakes_of(slipped)), shown
+
+
+def _mistakes_of(name):
+    from backprop_core.grading.exercises import get
+
+    return get(name).mistakes
