@@ -16,6 +16,9 @@ from backprop_core.viz import plots
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=7, suppress=True)
+from backprop_core.course.blas import one_blas_thread
+one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
+
 
 # %% [markdown]
 # ## 1 · Naming weights by their two ends
