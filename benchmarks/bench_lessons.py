@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -77,6 +78,7 @@ def run() -> list[Row]:
             pins = "one_blas_thread()" in notebook.read_text(encoding="utf-8")
             for setting, extra in SETTINGS.items():
                 seconds, errors = run_all_seconds(notebook, extra)
+                print(f"  {lesson} ({version}), {setting}: {seconds:.1f} s", file=sys.stderr, flush=True)
                 note = f", {errors} cells in error" if errors and version == "solution" else ""
                 rows.append(Row(f"Run All {lesson} ({version}{', pins' if pins else ''})", f"wall s, {setting}{note}", seconds,
                                 "15 s target", TARGET_SECONDS, "s", "≤ 1.00×",
