@@ -79,26 +79,26 @@ test: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks $(ARGS)
 
-# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/instructor.py).
-# release first builds each lesson's notebook from its text source (backprop_core/grading/authoring.py).
+# Instructor commands: nbgrader, one student and lesson at a time (backprop_core/grading/commands/instructor.py).
+# release first builds each lesson's notebook from its text source (backprop_core/grading/commands/authoring.py).
 release autograde feedback grades report: $(VENV)/.installed-lab $(GRADEBOOK_DRIVER)
-	$(PY) -m backprop_core.grading.instructor $@ $(ARGS)
+	$(PY) -m backprop_core.grading.commands.instructor $@ $(ARGS)
 
 # nbgrader_config.py reads the gradebook's URL from the environment (exported by make: no shell quoting to get wrong).
 ifneq ($(GRADEBOOK),)
 release autograde feedback grades report: export BACKPROP_GRADEBOOK_URL := $(GRADEBOOK)
 endif
 
-# The copying report: informs, changes no grade (backprop_core/grading/similarity.py).
+# The copying report: informs, changes no grade (backprop_core/grading/commands/similarity.py).
 similarity: $(VENV)/.installed-lab
-	$(PY) -m backprop_core.grading.similarity $(ARGS)
+	$(PY) -m backprop_core.grading.commands.similarity $(ARGS)
 
-# What students get (backprop_core/grading/student_copy.py, from the last commit): the lessons, the package's
+# What students get (backprop_core/grading/judge/student_copy.py, from the last commit): the lessons, the package's
 # nn/course/viz, and of its grading only the modules the lessons import; no solutions, tests, exercise
 # registry, hidden-test machinery or grading state. The README's part for instructors is left out.
 DEST ?= ../backprop-course-student
 student-copy: $(VENV)/.installed-lab
-	$(PY) -m backprop_core.grading.student_copy "$(DEST)"
+	$(PY) -m backprop_core.grading.judge.student_copy "$(DEST)"
 
 # A class on one server (README, "A class on one server (JupyterHub)"; deploy/jupyterhub_config.py).
 # Every user's server runs the course's environment, so it is built under HUB_PREFIX on an interpreter
@@ -128,7 +128,7 @@ HUB_WATCHED := $(shell find backprop_core deploy/jupyter-student -type f -not -p
 $(HUB_VENV)/.installed-hub: pyproject.toml $(HUB_WATCHED) \
         deploy/nbgrader_config.py | $(HUB_VENV)/bin/python $(VENV)/.installed-lab
 	rm -rf $(HUB_COPY)
-	$(PY) -m backprop_core.grading.student_copy $(HUB_COPY)
+	$(PY) -m backprop_core.grading.judge.student_copy $(HUB_COPY)
 	$(HUB_VENV)/bin/python -m pip install --quiet "$(HUB_COPY)[hub]"
 	$(HUB_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall "$(HUB_COPY)"
 	rm -rf $(HUB_COPY)

@@ -10,7 +10,7 @@ BACKPROP_GRADEBOOK_URL
     (or ``postgres://``; its driver, psycopg 3, is the ``postgres`` extra);
     default: ``sqlite:///<this directory>/gradebook.db`` (git-ignored). The first
     instructor command records it in ``.gradebook-url``; a command run with
-    another one stops (backprop_core/grading/gradebook_url.py).
+    another one stops (backprop_core/grading/commands/gradebook_url.py).
 BACKPROP_CELL_TIMEOUT
     Seconds one cell may run under autograde/validate before it is
     interrupted (default 60; in the hidden tests' sandbox, CPU seconds). The rest of the notebook still runs and grades.
@@ -28,11 +28,9 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern,
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
-from backprop_core.grading import gradebook_url
-from backprop_core.grading.nbgrader_ext import (DescribeTestCells, GuardedExecute, HideHiddenTests,
-                                                OfflineFeedbackExporter, RestoreTestCells, SandboxedExecute,
-                                                SanitizeStudentContent, StderrShownNotScored)
-from backprop_core.grading.nbgrader_ext.feedback_page import TEMPLATE_NAME as FEEDBACK_TEMPLATE, feedback_template_dirs
+from backprop_core.grading.commands import gradebook_url
+from backprop_core.grading.judge.nbgrader_ext import DescribeTestCells, GuardedExecute, HideHiddenTests, OfflineFeedbackExporter, RestoreTestCells, SandboxedExecute, SanitizeStudentContent, StderrShownNotScored
+from backprop_core.grading.judge.nbgrader_ext.feedback_page import TEMPLATE_NAME as FEEDBACK_TEMPLATE, feedback_template_dirs
 
 c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
 
@@ -70,12 +68,12 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # nbgrader collect (on a class's server, from the exchange every student may write to) takes a submission
 # only from the student who owns it, copies no link or pipe, and records when its files were really written
-# (backprop_core/grading/nbgrader_ext/collect.py says what nbgrader's own collect lets a student do).
-c.ExchangeFactory.collect = "backprop_core.grading.nbgrader_ext.collect.VettedCollect"
+# (backprop_core/grading/judge/nbgrader_ext/collect.py says what nbgrader's own collect lets a student do).
+c.ExchangeFactory.collect = "backprop_core.grading.judge.nbgrader_ext.collect.VettedCollect"
 # nbgrader release_assignment uses only exchange folders the instructor owns: the course's folder (or
 # outbound/, inbound/, a lesson's folder) made there by a student before the first release is moved aside,
 # or the release stops saying which path, whose it is and the command to fix it (nbgrader_ext/release.py).
-c.ExchangeFactory.release_assignment = "backprop_core.grading.nbgrader_ext.release.VettedReleaseAssignment"
+c.ExchangeFactory.release_assignment = "backprop_core.grading.judge.nbgrader_ext.release.VettedReleaseAssignment"
 
 # One student cell stuck in an endless loop must not stop the grading: after
 # the timeout nbclient interrupts the kernel (KeyboardInterrupt in that cell),
@@ -137,7 +135,7 @@ c.SandboxedExecute.sandbox_uid = 65534  # the unprivileged user (nobody) the stu
 # training is not redone for every student). BACKPROP_RUN_WHOLE_NOTEBOOK=1 turns it on.
 c.SandboxedExecute.run_whole_notebook = os.environ.get("BACKPROP_RUN_WHOLE_NOTEBOOK", "0") == "1"
 c.SandboxedExecute.build_cache = os.path.join(HERE, ".grading", "hidden-test-builds")
-# Inside the whole-notebook sandbox, cells run under GuardedExecute's rules (backprop_core.grading.run_notebook).
+# Inside the whole-notebook sandbox, cells run under GuardedExecute's rules (backprop_core.grading.answerfree.run_notebook).
 c.GuardedExecute.max_output_characters = c.SandboxedExecute.max_output_characters
 
 # Feedback: each test's points and message, never the code of a hidden test; the summary names each test by
@@ -152,5 +150,5 @@ c.OfflineFeedbackExporter.extra_template_basedirs = feedback_template_dirs()
 # Student content never runs in a browser: every HTML export (the formgrader's submission pages, nbgrader's
 # HTMLExporter; the feedback page, a subclass) shows a submission's markdown and outputs cleaned by bleach with
 # the course's allow-list: no script, event handler, javascript: URL, iframe/object/embed or inline SVG
-# (backprop_core/grading/nbgrader_ext/sanitize.py). The notebooks on disk are left as they are.
+# (backprop_core/grading/judge/nbgrader_ext/sanitize.py). The notebooks on disk are left as they are.
 c.HTMLExporter.preprocessors = [SanitizeStudentContent]

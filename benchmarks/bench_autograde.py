@@ -2,7 +2,7 @@
 
 One temporary course holds every lesson in ``solutions/`` (or the sample
 course of the tests when none has landed); one student submits the
-solutions; ``python -m backprop_core.grading.instructor autograde`` grades them and
+solutions; ``python -m backprop_core.grading.commands.instructor autograde`` grades them and
 reports the seconds of each lesson. Timed in the same run, on copies of the same course:
 
 - the course's configuration: every submission sandboxed, hidden tests judged
@@ -62,7 +62,7 @@ def _env(**extra: str) -> dict:
 
 
 def _instructor(course: Path, *args: str, env: dict | None = None) -> str:
-    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
+    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course), *args],
                             capture_output=True, text=True, env=env or _env())
     if result.returncode:
         raise RuntimeError(f"instructor {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

@@ -78,7 +78,7 @@ class _CpuMeter:
 
 
 def _instructor(course: Path, *args: str, meter: _CpuMeter | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
+    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course), *args],
                             capture_output=True, text=True, env=_env(), preexec_fn=meter.enter if meter else None)
     if result.returncode:
         raise RuntimeError(f"instructor {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

@@ -16,7 +16,7 @@
   what the class server's environment installs), whose parameters take the exercise's arguments by
   name, plus each reference the student copy keeps for the lessons' demonstrations
   (``lesson_references.REFERENCES``), is handed in as the exercise's function and judged in the real
-  sandbox (:func:`~backprop_core.grading.hidden_tests.judge_exercise`): no property passes.
+  sandbox (:func:`~backprop_core.grading.judge.hidden_tests.judge_exercise`): no property passes.
 
 The class server's environment itself (the registry not importable by a student there, the lessons
 running) is in test_hub_environment.py.
@@ -35,11 +35,11 @@ import numpy as np
 import pytest
 
 from backprop_core.grading import exercises
-from backprop_core.grading.compare import default_compare
-from backprop_core.grading.exam_build import exam_build
-from backprop_core.grading.hidden_tests import HiddenTestSettings, cases_of, judge_exercise
-from backprop_core.grading.sandbox import bwrap_executable
-from backprop_core.grading.student_copy import answer_free_package
+from backprop_core.grading.answerfree.compare import default_compare
+from backprop_core.grading.judge.exam_build import exam_build
+from backprop_core.grading.judge.hidden_tests import HiddenTestSettings, cases_of, judge_exercise
+from backprop_core.grading.judge.sandbox import bwrap_executable
+from backprop_core.grading.judge.student_copy import answer_free_package
 from test_grading_course import ROOT, _append, _nb, _timeout_for, exercises_of, instructor, new_course
 
 pytestmark = pytest.mark.grading
@@ -47,7 +47,7 @@ pytestmark = pytest.mark.grading
 # ------------------------------------------------------------------ the known routes
 LESSON_09_ROUTES = '''
 import numpy as np
-from backprop_core.grading.case_functions import SoftmaxNetworkGradients
+from backprop_core.grading.student_process.case_functions import SoftmaxNetworkGradients
 
 
 def softmax_cross_entropy(Z, T):

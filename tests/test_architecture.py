@@ -48,7 +48,7 @@ FORBIDDEN = {
     # the module that gains the import: the import, and what lint-imports must say
     "nn imports viz": ("nn/losses.py", "from backprop_core.viz import style",
                        "backprop_core.nn is not allowed to import backprop_core.viz"),
-    "nn imports grading": ("nn/network.py", "import backprop_core.grading.checker",
+    "nn imports grading": ("nn/network.py", "import backprop_core.grading.judge.checker",
                            "backprop_core.nn is not allowed to import backprop_core.grading"),
     "nn imports course": ("nn/training.py", "from backprop_core.course.mistakes import MISTAKES",
                           "backprop_core.nn is not allowed to import backprop_core.course"),
@@ -58,7 +58,7 @@ FORBIDDEN = {
                                "backprop_core.course is not allowed to import backprop_core.grading"),
     "viz imports grading": ("viz/style.py", "from backprop_core.grading import check",
                             "backprop_core.viz is not allowed to import backprop_core.grading"),
-    "grading imports viz": ("grading/checker.py", "from backprop_core.viz import plots",
+    "grading imports viz": ("grading/judge/checker.py", "from backprop_core.viz import plots",
                             "backprop_core.grading is not allowed to import backprop_core.viz"),
 }
 

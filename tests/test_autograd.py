@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from backprop_core import examples
-from backprop_core.grading import wire
-from backprop_core.grading.case_functions import Expression, Graph
+from backprop_core.grading.student_process import wire
+from backprop_core.grading.student_process.case_functions import Expression, Graph
 from backprop_core.grading.exercises import get
 from backprop_core.nn.autograd import Value, descend, gradients, topological_order
 

@@ -3,7 +3,7 @@
 Through the real instructor CLI, on the sample course released and handed in by
 ``alice`` (the reference solution) and ``bob`` (the untouched release):
 
-- the canary (:mod:`backprop_core.grading.canary`) grades the lesson's reference
+- the canary (:mod:`backprop_core.grading.commands.canary`) grades the lesson's reference
   and release in the students' sandbox before anything is recorded; when the
   sandbox cannot import the package (the issue: an environment installed,
   editable, from another copy of the course) or ``bwrap`` cannot start, the run
@@ -51,7 +51,7 @@ MARKER = "CN-SANDBOX-REFUSES-THIS-ONE"
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> Path:
     """The sample course released, with alice's reference solution and bob's untouched release handed in."""
-    from backprop_core.grading.sandbox import bwrap_executable
+    from backprop_core.grading.judge.sandbox import bwrap_executable
 
     bwrap_executable()
     course = new_course(tmp_path_factory.mktemp("canary-class"), SAMPLE, LESSON)
@@ -79,7 +79,7 @@ def _autograde(course: Path, *, path_first: Path | None = None, cwd: Path | None
     if path_first is not None:
         env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
     # From the course's folder, `python -m` imports the package there first, as `make autograde` in a checkout.
-    args = [sys.executable, "-m", "backprop_core.grading.instructor"]
+    args = [sys.executable, "-m", "backprop_core.grading.commands.instructor"]
     args += ["autograde", LESSON, "--workers", "1"] if cwd else ["--root", str(course), "autograde", LESSON,
                                                                   "--workers", "1"]
     result = subprocess.run(args, capture_output=True, text=True, env=env, cwd=cwd, timeout=900)
@@ -126,7 +126,7 @@ def test_a_sandbox_that_cannot_import_the_package_stops_the_run_before_any_grade
     # The grader as the issue found it: the sandbox mounts the package the grader imports, but its python
     # looks for it where the environment's editable finder points (the other copy), which is not mounted.
     course = _copy(released, tmp_path, with_package=True)
-    sandbox = course / "backprop_core" / "grading" / "sandbox.py"
+    sandbox = course / "backprop_core" / "grading" / "judge" / "sandbox.py"
     fix = '        "PYTHONPATH": str(PACKAGE_DIR.parent),\n'
     assert fix in sandbox.read_text(), "the test reverts the fix of issue 21: it must find it"
     sandbox.write_text(sandbox.read_text().replace(fix, ""))
@@ -255,7 +255,7 @@ def _train_source(slow_chunk: int | None) -> str:
 
 def test_a_correct_solution_five_times_slower_gets_full_marks_on_an_oversubscribed_machine(tmp_path):
     from backprop_core.grading import exercises
-    from backprop_core.grading.hidden_tests import HiddenTestSettings, judge_exercise
+    from backprop_core.grading.judge.hidden_tests import HiddenTestSettings, judge_exercise
 
     exercise = exercises.get("train")
     # A floor of a few CPU seconds (the course's is 10); the backstop as configured.

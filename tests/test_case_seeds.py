@@ -24,9 +24,10 @@ import stat
 import numpy as np
 import pytest
 
-from backprop_core.grading import case_seeds, exercises
-from backprop_core.grading.checker import cases_of, expected_outcomes, run_case, verdict
-from backprop_core.grading.nbgrader_ext.sandboxed import PRINTED_CUT
+from backprop_core.grading.judge import case_seeds
+from backprop_core.grading import exercises
+from backprop_core.grading.judge.checker import cases_of, expected_outcomes, run_case, verdict
+from backprop_core.grading.judge.nbgrader_ext.sandboxed import PRINTED_CUT
 from backprop_core.nn import losses
 from test_grading_course import instructor
 from test_grading_pipeline import (LESSON, NOTEBOOK, SOLUTION_ID, TEST_IDS, TIMEOUT, autograde, index_of, shown,
@@ -123,7 +124,7 @@ def _printed_cases(text: str) -> list:
 def _graded_cases(course, student: str, nb) -> dict:
     """The cases ``student``'s submission ``nb`` was graded on, worked out with the course's secret (only the
     grader has it: this is the worst case, a student who saw every one of them)."""
-    from backprop_core.grading.hidden_tests import student_cells
+    from backprop_core.grading.judge.hidden_tests import student_cells
 
     secret = case_seeds.course_secret(course)
     key = case_seeds.submission_key(secret, student, LESSON)
@@ -136,7 +137,7 @@ def _graded_cases(course, student: str, nb) -> dict:
 def teaching_sources(course):
     import nbformat
 
-    from backprop_core.grading.hidden_tests import teaching_sources_of
+    from backprop_core.grading.judge.hidden_tests import teaching_sources_of
 
     return teaching_sources_of(nbformat.read(course / "source" / LESSON / NOTEBOOK, as_version=4)) \
         if (course / "source" / LESSON / NOTEBOOK).is_file() else \

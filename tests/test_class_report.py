@@ -88,7 +88,7 @@ def report(course: Path, *args: str):
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory) -> Path:
-    from backprop_core.grading.sandbox import bwrap_executable
+    from backprop_core.grading.judge.sandbox import bwrap_executable
 
     bwrap_executable()
     course = released_course(tmp_path_factory.mktemp("class"))
@@ -242,7 +242,7 @@ def test_the_heat_map_table_and_absences(graded_class):
 
 
 def test_the_copying_groups_are_the_similarity_reports(graded_class):
-    from backprop_core.grading import similarity
+    from backprop_core.grading.commands import similarity
 
     groups = rows(page(graded_class).tables["copy-groups"])
     flagged = {(p.lesson, frozenset((p.student, p.other))) for p in
@@ -320,7 +320,8 @@ def show_in_chromium(path: Path, screenshot: Path) -> None:
 
 # ------------------------------------------------------------------ the parts, without grading
 def test_a_verdict_names_its_known_mistakes_by_key():
-    from backprop_core.grading import checker, exercises
+    from backprop_core.grading.judge import checker
+    from backprop_core.grading import exercises
 
     exercise = exercises.get("half_squared_error")
     for mistake in exercise.mistakes:
@@ -338,7 +339,7 @@ def test_a_verdict_names_its_known_mistakes_by_key():
 
 
 def test_copying_groups_join_pairs_per_lesson_and_leave_the_reference_out():
-    from backprop_core.grading import report as class_page, similarity
+    from backprop_core.grading.commands import report as class_page, similarity
 
     found = similarity.Report(threshold=0.9, min_tokens=50, flagged=[
         similarity.Pair("01", "f", "a", "b", 0.95, 60), similarity.Pair("01", "g", "b", "c", 0.92, 60),
@@ -351,7 +352,7 @@ def test_copying_groups_join_pairs_per_lesson_and_leave_the_reference_out():
 
 
 def test_absences_in_lesson_order():
-    from backprop_core.grading import gradesheet, report as class_page
+    from backprop_core.grading.commands import gradesheet, report as class_page
 
     handed = {"in-all": "111", "gap-of-one": "101", "gap-of-two": "1001", "dropped": "1100", "last-only": "0001",
               "none": "0000", "stopped-at-last": "1110"}
@@ -368,7 +369,7 @@ def test_absences_in_lesson_order():
 
 
 def test_a_page_drawn_from_records_escapes_what_students_wrote_and_names_what_it_cannot_count(tmp_path):
-    from backprop_core.grading import gradesheet, report as class_page
+    from backprop_core.grading.commands import gradesheet, report as class_page
 
     odd = ["a$x$b", "<img src=x onerror=alert(1)>"]  # matplotlib math; markup
     statuses = [gradesheet.LessonStatus(odd[0], "01", "graded", 0.0, 1.0),

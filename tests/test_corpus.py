@@ -20,7 +20,7 @@ arguments never changed, except what ``Exercise.changes`` names, e.g.
   nbgrader): each function against the registry's reference on random cases
   of seeds other than the grader's, with this file's own tolerances;
 - :func:`test_corpus_gets_full_marks_through_autograde` (``grading``): one
-  real ``python -m backprop_core.grading.instructor autograde`` per lesson on a
+  real ``python -m backprop_core.grading.commands.instructor autograde`` per lesson on a
   class of one student per variant; every hidden test must give full points,
   and no cell of the student's lesson (public tests included) may fail.
 """

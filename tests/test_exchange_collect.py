@@ -1,7 +1,7 @@
 """``nbgrader collect`` on a class's exchange: a submission only from its own student, as submitted, when submitted.
 
 The exchange's ``inbound/`` folder is writable by every student; nbgrader's own collect believes the folder's
-name and its ``timestamp.txt`` and follows links as the instructor (``backprop_core/grading/nbgrader_ext/
+name and its ``timestamp.txt`` and follows links as the instructor (``backprop_core/grading/judge/nbgrader_ext/
 collect.py`` lists what that lets a student do). The course's ``nbgrader_config.py`` collects with
 ``VettedCollect``. Here, with real Unix users on a real exchange:
 
@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading.nbgrader_ext.collect import Caps, Refused, copy_vetted
+from backprop_core.grading.judge.nbgrader_ext.collect import Caps, Refused, copy_vetted
 from hub_server import HUB_PREFIX, check_prerequisites, end_processes_of, install_hub, run_checked
 from test_grading_course import SAMPLE, instructor, new_course
 from test_grading_pipeline import LESSON, NOTEBOOK

@@ -175,7 +175,7 @@ def test_the_registry_names_the_slips_of_issues_21_and_22():
 def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
     import numpy as np
 
-    from backprop_core.grading.checker import cases_of, expected_outcomes, run_case, verdict
+    from backprop_core.grading.judge.checker import cases_of, expected_outcomes, run_case, verdict
     from backprop_core.grading.exercises import get
 
     exercise = get("network_gradients")

@@ -31,12 +31,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading import exercises, hidden_tests
-from backprop_core.grading.exam_build import exam_build
-from backprop_core.grading.hidden_tests import HiddenTestSettings, SubmissionBudget, judge_exercise
-from backprop_core.grading.sandbox import (GiB, UnreadableResult, bwrap_executable, cgroup_support,
-                                           private_folder, private_scratch, read_result, remove_tree,
-                                           run_sandboxed)
+from backprop_core.grading import exercises
+from backprop_core.grading.judge import hidden_tests
+from backprop_core.grading.judge.exam_build import exam_build
+from backprop_core.grading.judge.hidden_tests import HiddenTestSettings, SubmissionBudget, judge_exercise
+from backprop_core.grading.judge.sandbox import GiB, UnreadableResult, bwrap_executable, cgroup_support, private_folder, private_scratch, read_result, remove_tree, run_sandboxed
 from test_grading_course import ROOT, _env, instructor, new_course
 from test_grading_pipeline import LESSON, NOTEBOOK, TEST_IDS, TIMEOUT, shown, with_cell, written
 from test_grading_pipeline import released  # noqa: F401  (the pipeline's fixture)
@@ -182,7 +181,7 @@ SCRATCH_ATTACKS = {
 def _grade_watching_memory(course: Path, env: dict) -> tuple[int, str, int]:
     """Run ``instructor autograde`` as a child: its exit status, its output and its peak memory in bytes."""
     with open(course / "grader.log", "w+", encoding="utf-8") as log:
-        process = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+        process = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                                     "autograde", LESSON], stdout=log, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -243,7 +242,7 @@ def test_a_class_with_unreadable_results_and_scratch_floods_is_graded(released, 
     print(f"the grading process's peak memory (ru_maxrss): {peak / 2**20:.0f} MiB")
     assert not problems, "\n".join(problems) + f"\nexit {status}\n" + log[-6000:]
     # the lock is released: the next run goes (and keeps what is graded)
-    again = subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+    again = subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                             "autograde", LESSON, "--student=aa-victim"], capture_output=True, text=True, env=env,
                            timeout=600)
     text = again.stdout + again.stderr
@@ -258,7 +257,7 @@ os.makedirs(os.path.join(cache, fingerprint), exist_ok=True)
 os.chmod(cache, 0o777)
 import shutil
 shutil.copytree(build, os.path.join(cache, fingerprint, "backprop_core"))
-side = os.path.join(cache, fingerprint, "backprop_core", "grading", "student_side.py")
+side = os.path.join(cache, fingerprint, "backprop_core", "grading", "student_process", "student_side.py")
 with open(side, "w") as f:
     f.write("import os\\nos._exit(0)\\n")
 """

@@ -12,13 +12,15 @@ import pytest
 
 import backprop_core
 from backprop_core import grading, losses
-from backprop_core.grading import checker, exercises, limits, references
-from backprop_core.grading.compare import ArrayComparator, compare_parts
+from backprop_core.grading.judge import checker
+from backprop_core.grading import exercises
+from backprop_core.grading.answerfree import limits, references
+from backprop_core.grading.answerfree.compare import ArrayComparator, compare_parts
 from backprop_core.grading.exercises import lesson07, lesson08
 from backprop_core.grading.exercises import MISTAKES
 from backprop_core.grading.exercises import lesson01
 from backprop_core.nn.losses import half_squared_error as aliased_reference
-from backprop_core.grading.nbgrader_ext import strip_hidden_region
+from backprop_core.grading.judge.nbgrader_ext import strip_hidden_region
 from backprop_core.nn.network import Network
 
 

@@ -84,8 +84,8 @@ import nbformat
 import pytest
 
 import backprop_core
-from backprop_core.grading.completion import folder_checksum
-from backprop_core.grading.sandbox import bwrap_executable
+from backprop_core.grading.commands.completion import folder_checksum
+from backprop_core.grading.judge.sandbox import bwrap_executable
 from test_grading_course import _env as course_env
 from test_grading_pipeline import (LESSON, NOTEBOOK, SOLUTION_ID, TEST_IDS, TIMEOUT, _release, index_of,
                                    shown, with_cell, written)
@@ -366,7 +366,7 @@ def autograde_class(course: Path, run: str, log: Path) -> tuple[int | None, str]
     The output goes to a file, not a pipe: a process an attack leaves behind could hold a pipe open and
     keep the test waiting; the grader's own exit is what counts. ``RUN_TOKEN`` marks every process it starts.
     """
-    command = [sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), "autograde", LESSON]
+    command = [sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course), "autograde", LESSON]
     with open(log, "wb") as output:
         grader = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT,
                                   env={**course_env(TIMEOUT), RUN_TOKEN: run})

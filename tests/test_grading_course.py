@@ -204,7 +204,7 @@ def _env(timeout: int) -> dict:
 
 
 def instructor(course: Path, *args: str, timeout: int = 15) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
+    return subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course), *args],
                           capture_output=True, text=True, env=_env(timeout), timeout=1800)
 
 
@@ -419,7 +419,7 @@ def _problems(run: ClassRun) -> list[str]:
 
 def _wrong_answer_problems(run: ClassRun, hidden: dict, expect) -> list[str]:
     """The ``wrong-answers`` student: no point for each question, a message that teaches, no right answer shown."""
-    from backprop_core.grading.describe import show
+    from backprop_core.grading.answerfree.describe import show
 
     problems = []
     for gid in run.scores["wrong-answers"]:

@@ -18,7 +18,7 @@ import pytest
 
 from backprop_core import grading
 from backprop_core.grading import exercises
-from backprop_core.grading.compare import FLOAT32_ROUNDING, Tolerance
+from backprop_core.grading.answerfree.compare import FLOAT32_ROUNDING, Tolerance
 
 F32 = np.float32
 

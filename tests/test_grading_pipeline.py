@@ -15,7 +15,7 @@ or the untouched release (zero deserved), with one thing done to it:
   flags removed, turned into markdown, points edited, a public test made a
   graded one): graded from the gradebook's copy, so it neither earns nor costs.
 
-Without the plug-ins of ``backprop_core.grading.nbgrader_ext`` every one of
+Without the plug-ins of ``backprop_core.grading.judge.nbgrader_ext`` every one of
 these is "NOT graded" (a KeyError, MissingEntry, "Kernel died", "Timeout
 waiting for IOPub output"), or loses its points to stderr.
 """
@@ -33,9 +33,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_core.grading.kernel_output import OutputBudget
-from backprop_core.grading.nbgrader_ext.stderr import mark_lines
-from backprop_core.grading.nbgrader_ext.test_cells import choose_originals
+from backprop_core.grading.answerfree.kernel_output import OutputBudget
+from backprop_core.grading.judge.nbgrader_ext.stderr import mark_lines
+from backprop_core.grading.judge.nbgrader_ext.test_cells import choose_originals
 from test_grading_course import SAMPLE, _nb, instructor, new_course
 
 LESSON = "00-sample"
@@ -329,11 +329,10 @@ def test_the_whole_notebook_runs_without_the_answers(released, tmp_path, monkeyp
     if "NO REGISTRY: " not in text or "LEAKED" in text:
         problems.append(f"the registry was importable in the notebook's sandbox:\n{text[-2000:]}")
     files = text.partition("FILES:")[2]
-    for absent in ("grading/exercises", "grading/checker.py", "grading/hidden_tests.py", "grading/exam_build.py",
-                   "grading/case_functions.py", "grading/nbgrader_ext"):
+    for absent in ("grading/exercises", "grading/judge", "grading/student_process", "grading/commands"):
         if absent in files:
             problems.append(f"the notebook's sandbox holds {absent}: {files[:1500]}")
-    for present in ("nn/losses.py", "viz/plots/curves.py", "grading/run_notebook.py"):
+    for present in ("nn/losses.py", "viz/plots/curves.py", "grading/answerfree/run_notebook.py"):
         if present not in files:
             problems.append(f"the notebook's sandbox lacks {present} (the lessons and the runner need it): {files[:1500]}")
     if "NO REGISTRY" not in run.feedback["looks"]:

@@ -1,13 +1,13 @@
 """Hidden tests judged outside the student's process (issue 11, items 2 and 3), piece by piece.
 
-- :mod:`backprop_core.grading.wire`: every value a case or an answer holds goes
+- :mod:`backprop_core.grading.student_process.wire`: every value a case or an answer holds goes
   through plain JSON and comes back equal; what it cannot carry comes back as
   an :class:`Unreadable` that equals nothing; malformed data is refused.
-- :mod:`backprop_core.grading.exam_build`: for every registered exercise, the
+- :mod:`backprop_core.grading.judge.exam_build`: for every registered exercise, the
   build has no registry, no viz, and each function the exercise replaces (and
   every function that calls one) raises ``ReferenceRemovedError`` — on disk, in
   ``inspect.getsource`` and when called, in a real sandboxed process.
-- :func:`backprop_core.grading.hidden_tests.judge_exercise`: the real sandbox,
+- :func:`backprop_core.grading.judge.hidden_tests.judge_exercise`: the real sandbox,
   for each registered exercise, judges the reference's own answers typed out
   by a student (full marks) and a copy of each known mistake (named).
 
@@ -25,11 +25,12 @@ import textwrap
 import numpy as np
 import pytest
 
-from backprop_core.grading import case_functions, exercises, wire
-from backprop_core.grading.exam_build import exam_build
-from backprop_core.grading.hidden_tests import HiddenTestSettings, judge_exercise
-from backprop_core.grading.references import as_function
-from backprop_core.grading.sandbox import bwrap_executable, run_sandboxed
+from backprop_core.grading.student_process import case_functions, wire
+from backprop_core.grading import exercises
+from backprop_core.grading.judge.exam_build import exam_build
+from backprop_core.grading.judge.hidden_tests import HiddenTestSettings, judge_exercise
+from backprop_core.grading.answerfree.references import as_function
+from backprop_core.grading.judge.sandbox import bwrap_executable, run_sandboxed
 from backprop_core.nn.network import Network
 
 EXERCISES = exercises.all_exercises()
@@ -104,7 +105,8 @@ def builds(tmp_path_factory):
 def test_a_build_holds_no_registry_no_viz_and_no_replaced_body(builds, name):
     build, exercise = builds[name], exercises.get(name)
     assert not (build / "grading" / "exercises").exists() and not (build / "viz").exists()
-    assert not (build / "grading" / "checker.py").exists() and (build / "grading" / "student_side.py").is_file()
+    assert not (build / "grading" / "judge").exists() and not (build / "grading" / "commands").exists()
+    assert (build / "grading" / "student_process" / "student_side.py").is_file()
     for reference in (*exercise.replaces, *exercise.withheld):
         function = as_function(reference)
         module = build.joinpath(*function.__module__.split(".")[1:]).with_suffix(".py")
@@ -124,8 +126,8 @@ def test_withheld_functions_go_alone_and_only_where_withheld(builds):
     assert not isinstance(body("gradients", "nn/activations.py", "sigmoid")[0], ast.Raise)
     assert not isinstance(body("topological_order", "nn/autograd.py", "Value.exp")[0], ast.Raise)
     for name in ("softmax_cross_entropy", "network_gradients", "numerical_gradients"):
-        assert isinstance(body(name, "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
-    assert not isinstance(body("train", "grading/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
+        assert isinstance(body(name, "grading/student_process/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
+    assert not isinstance(body("train", "grading/student_process/case_functions.py", "SoftmaxNetworkGradients.__call__")[0], ast.Raise)
 
 
 def _body_in(source: str, qualname: str) -> list:

@@ -42,9 +42,9 @@ LESSON = "02-gradient-descent"  # its demonstrations use yours_or_reference: the
 STUDENT_PROBE = '''
 import importlib, json
 out = {}
-for name in ("backprop_core.grading.exercises", "backprop_core.grading.checker", "backprop_core.grading.hidden_tests",
-             "backprop_core.grading.exam_build", "backprop_core.grading.case_functions",
-             "backprop_core.grading.nbgrader_ext", "backprop_core.grading.student_side"):
+for name in ("backprop_core.grading.exercises", "backprop_core.grading.judge.checker", "backprop_core.grading.judge.hidden_tests",
+             "backprop_core.grading.judge.exam_build", "backprop_core.grading.student_process.case_functions",
+             "backprop_core.grading.judge.nbgrader_ext", "backprop_core.grading.student_process.student_side"):
     try:
         importlib.import_module(name)
         out[name] = "imported"
@@ -130,8 +130,7 @@ def test_a_student_cannot_import_the_registry_nor_read_an_answer(hub_class):
     assert seen["package"].startswith(str(HUB_PREFIX)), f"the student's backprop_core is {seen['package']}"
     package = Path(seen["package"]).parent.parent
     files = {str(p.relative_to(package)) for p in package.rglob("*") if p.is_file()}
-    for absent in ("grading/exercises", "grading/checker.py", "grading/hidden_tests.py", "grading/case_functions.py",
-                   "grading/exam_build.py", "grading/nbgrader_ext"):
+    for absent in ("grading/exercises", "grading/judge", "grading/student_process", "grading/commands"):
         assert not any(f.startswith(absent) for f in files), f"the hub's environment holds {absent}"
     # No question's answer anywhere in the environment: neither the registry's functions that compute
     # them nor the words that explain the wrong ones (both written in the registry only).
@@ -166,7 +165,7 @@ def test_the_lessons_run_for_a_student(hub_class):
 
 
 def test_the_instructor_grades_with_the_course_package(hub_class):
-    probe = ("import backprop_core.grading.exercises as registry, backprop_core.grading.nbgrader_ext, json\n"
+    probe = ("import backprop_core.grading.exercises as registry, backprop_core.grading.judge.nbgrader_ext, json\n"
              "from traitlets.config.loader import PyFileConfigLoader\n"
              "config = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
              "print(json.dumps([registry.__file__, len(registry.all_exercises()), "

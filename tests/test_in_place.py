@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from backprop_core import grading
-from backprop_core.grading import exercises, in_place
+from backprop_core.grading import exercises
+from backprop_core.grading.answerfree import in_place
 from backprop_core.grading.exercises import MISTAKES
 from backprop_core.nn import training
 from backprop_core.nn.network import Network
@@ -209,7 +210,7 @@ def _changes_its_arguments(function):
 _KEEP = """
 import copy as _copy
 import numpy as _np
-from backprop_core.grading.in_place import changed as _changed
+from backprop_core.grading.answerfree.in_place import changed as _changed
 from backprop_core.nn.network import Network as _Network
 _kept = {_k: (_v, _copy.deepcopy(_v)) for _k, _v in list(globals().items())
          if not _k.startswith("_") and _k not in ("In", "Out") and isinstance(_v, (_np.ndarray, _Network, list, tuple))}

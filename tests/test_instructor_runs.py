@@ -1,6 +1,6 @@
 """The instructor's bookkeeping (issue 9, items 7, 8, 9, 12), through the real command.
 
-``python -m backprop_core.grading.instructor`` on a small generated class of the
+``python -m backprop_core.grading.commands.instructor`` on a small generated class of the
 sample course (one lesson worth 2 points, two or three students):
 
 - a run killed with ``kill -9`` in the middle of a notebook: the rerun regrades
@@ -29,10 +29,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading import gradesheet
-from backprop_core.grading.completion import FAILED, GRADED, GRADING, Record, folder_checksum
-from backprop_core.grading.instructor import grading_note
-from backprop_core.grading.runlock import LockHeld, RunLock, lock_path
+from backprop_core.grading.commands import gradesheet
+from backprop_core.grading.commands.completion import FAILED, GRADED, GRADING, Record, folder_checksum
+from backprop_core.grading.commands.instructor import grading_note
+from backprop_core.grading.commands.runlock import LockHeld, RunLock, lock_path
 
 from test_grading_course import SAMPLE, _env, instructor
 
@@ -43,6 +43,35 @@ CELL_TIMEOUT = 30  # longer than a held cell is held (a stopped cell would still
 
 
 # ------------------------------------------------------------------ in-process
+
+
+def test_a_failed_nbgrader_call_is_told_by_its_real_exception_not_nbgraders_see_above():
+    """nbgrader logs the traceback, then raises NbGraderException("Please see the above traceback"):
+    the instructor's line must carry the traceback's own last line (a CI failure showed only nbgrader's)."""
+    import logging
+    import traceback
+
+    from backprop_core.grading.commands.nbgrader_api import error_text
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(f"[{record.levelname}] {record.getMessage()}")
+    log = logging.getLogger("nbgrader-like")
+    log.addHandler(handler)
+    try:
+        raise OSError("[Errno 28] No space left on device: '/dev/shm/grading-x'")
+    except OSError:  # what nbgrader's converter does with an error in a preprocessor (converters/base.py)
+        log.error("There was an error processing assignment: %s", "/dev/shm/grading-x/submitted/ada/00-sample")
+        log.error(traceback.format_exc())
+        log.error("There was an error processing assignment '00-sample' for student 'ada'")
+        log.error("Please see the the above traceback for details on the specific errors on the above failures.")
+    finally:
+        log.removeHandler(handler)
+    error = ("nbgrader.converters.base.NbGraderException: Please see the the above traceback for details on the "
+             "specific errors on the above failures.")
+    text = error_text({"success": False, "log": "\n".join(records), "error": error})
+    assert "OSError: [Errno 28] No space left on device" in text, text
+    assert "NbGraderException" not in text and "Traceback" not in text, text
 def _record(status: str, checksum: str | None = "abc", **fields) -> Record:
     values = dict(student="ada", lesson=LESSON, status=status, checksum=checksum, score=None, max_score=None,
                   reason=None, at="2026-01-01 00:00:00 UTC", host="here", pid=1)
@@ -92,7 +121,7 @@ def test_lock_file_sits_next_to_the_gradebook(tmp_path):
 
 _HOLDER = """
 import sys, time
-from backprop_core.grading.runlock import RunLock
+from backprop_core.grading.commands.runlock import RunLock
 with RunLock(sys.argv[1], command="holder"):
     print("held", flush=True)
     time.sleep(600)
@@ -169,13 +198,13 @@ class Course:
     def start(self, *args: str, log: Path) -> subprocess.Popen:
         """The command in the background, in its own process group (so that it can be killed as a whole)."""
         handle = log.open("w")
-        return subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(self.root),
+        return subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(self.root),
                                  *args], stdout=handle, stderr=subprocess.STDOUT, text=True,
                                 env=_env(CELL_TIMEOUT), start_new_session=True)
 
     def wait_until_grading(self, process: subprocess.Popen, log: Path, student: str = "ada") -> None:
         """Wait until the run has recorded that it is grading ``student`` (then it is in the held notebook)."""
-        from backprop_core.grading.completion import Records
+        from backprop_core.grading.commands.completion import Records
 
         deadline = time.monotonic() + 120
         while True:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backprop_core.course import digits
-from backprop_core.grading.case_functions import SoftmaxNetworkGradients, from_data, to_data
+from backprop_core.grading.student_process.case_functions import SoftmaxNetworkGradients, from_data, to_data
 from backprop_core.grading.exercises import lesson09
 from backprop_core.nn import gradcheck, init
 from backprop_core.nn.network import Network

@@ -1,7 +1,7 @@
 """The conventions every lesson keeps (course-design.md, "Grading conventions"), checked for every
 lesson folder in solutions/: its text source, the notebook built from it, and its release.
 
-A lesson is authored as text, ``solutions/<id>/<id>.py`` (backprop_core/grading/authoring.py says
+A lesson is authored as text, ``solutions/<id>/<id>.py`` (backprop_core/grading/commands/authoring.py says
 how); ``make release`` builds ``solutions/<id>/<id>.ipynb`` from it and releases that to
 ``lessons/<id>/``. Lessons are found in solutions/, so a new lesson is tested here without edits.
 
@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading import authoring, exercises
+from backprop_core.grading.commands import authoring
+from backprop_core.grading import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -74,7 +74,7 @@ def test_the_page_is_small_runs_nothing_and_loads_nothing(page_path):
 
 def test_a_formula_is_student_content_too():
     """``\\text{<script>}`` and ``\\href{javascript:}`` become no markup; unreadable LaTeX stays as code."""
-    from backprop_core.grading.nbgrader_ext.formulas import typeset_formulas
+    from backprop_core.grading.judge.nbgrader_ext.formulas import typeset_formulas
 
     html = typeset_formulas(r"<p>$\text{&lt;script&gt;alert(1)&lt;/script&gt;}$ and $\href{javascript:alert(1)}{x}$ "
                             r"and $\frac{a}{$ and <code>$x$</code> and $$E = \tfrac12 \sum_k (y_k - t_k)^2$$</p>")
@@ -84,7 +84,7 @@ def test_a_formula_is_student_content_too():
 
 
 def test_the_summary_names_each_test_by_its_grade_id_and_what_it_checks(page_path):
-    from backprop_core.grading.nbgrader_ext.feedback import what_test_checks
+    from backprop_core.grading.judge.nbgrader_ext.feedback import what_test_checks
 
     html = page_path.read_text(encoding="utf-8")
     summary = html[html.index('id="toc"'):html.index('class="panel-body"')]

@@ -51,7 +51,7 @@ TIMEOUT = 5
 @pytest.fixture(scope="module")
 def released_class(tmp_path_factory) -> Path:
     """The sample course, released, with a generated class submitted (graded by nobody yet)."""
-    from backprop_core.grading.sandbox import bwrap_executable
+    from backprop_core.grading.judge.sandbox import bwrap_executable
 
     bwrap_executable()  # fails, naming the Debian package, where bubblewrap is missing
     course = new_course(tmp_path_factory.mktemp("class"), SAMPLE, LESSON)
@@ -154,7 +154,7 @@ def test_a_real_scheduler_and_two_workers_grade_the_same_even_when_one_is_killed
         _wait_for_workers(address, 2, cert, key)
         course = tmp_path / "course"
         shutil.copytree(released_class, course)
-        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                                 "autograde", LESSON, "--scheduler", address, *tls], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "BACKPROP_CELL_TIMEOUT": str(TIMEOUT),
@@ -299,7 +299,7 @@ def test_another_user_cannot_run_code_in_the_embedded_cluster(released_class, on
              "/usr/bin/python3", str(script), str(target), str(go), str(cert), str(key)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         cleanup.callback(lambda: attacker.poll() is None and attacker.kill())
-        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course),
+        run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course),
                                 "autograde", LESSON, "--workers", "2"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "BACKPROP_CELL_TIMEOUT": str(TIMEOUT),

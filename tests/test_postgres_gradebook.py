@@ -56,7 +56,7 @@ MISSING_DRIVER = "the PostgreSQL gradebook needs the driver: pip install -e '.[p
 # ------------------------------------------------------------------ running the instructor CLI
 def run_instructor(course: Path, *args: str, gradebook: str | None = None,
                    pythonpath: Path | None = None) -> subprocess.CompletedProcess:
-    """``python -m backprop_core.grading.instructor --root course args...``, as ``make`` runs it.
+    """``python -m backprop_core.grading.commands.instructor --root course args...``, as ``make`` runs it.
 
     ``gradebook`` (a URL) is passed as ``BACKPROP_GRADEBOOK_URL``, None for the course's sqlite file;
     ``pythonpath`` is put first on the instructor's import path.
@@ -66,7 +66,7 @@ def run_instructor(course: Path, *args: str, gradebook: str | None = None,
         env["BACKPROP_GRADEBOOK_URL"] = gradebook
     if pythonpath:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "backprop_core.grading.instructor", "--root", str(course), *args],
+    return subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root", str(course), *args],
                           capture_output=True, text=True, env=env, timeout=900)
 
 
@@ -249,7 +249,7 @@ def test_a_class_grades_the_same_on_postgresql_as_on_sqlite(postgres_url, tmp_pa
 
     (One test, not several: under pytest-xdist each would grade both classes again.)
     """
-    from backprop_core.grading.sandbox import bwrap_executable
+    from backprop_core.grading.judge.sandbox import bwrap_executable
 
     bwrap_executable()  # fails, naming the Debian package, where bubblewrap is missing
     on_sqlite = released_course(tmp_path / "sqlite", None)

@@ -8,10 +8,10 @@ import io
 
 import pytest
 
-from backprop_core.grading import canvas
-from backprop_core.grading.canvas import RosterError, read_roster, write_canvas_csv
-from backprop_core.grading.gradesheet import LessonStatus
-from backprop_core.grading.progress import Progress
+from backprop_core.grading.commands import canvas
+from backprop_core.grading.commands.canvas import RosterError, read_roster, write_canvas_csv
+from backprop_core.grading.commands.gradesheet import LessonStatus
+from backprop_core.grading.commands.progress import Progress
 
 REDRAW = "\r\x1b[K"
 

@@ -1,6 +1,6 @@
 """Run All keeps going (issue 14, items 5-6): a failing public test is reported in red and the lesson goes on.
 
-``public_test`` (backprop_core/grading/notebook.py) turns any failure of a
+``public_test`` (backprop_core/grading/answerfree/notebook.py) turns any failure of a
 written function into a message on stderr (red in Jupyter) naming the exercise
 and the problem; a lesson object the function changed despite
 ``call_on_copies`` is named with the cell to rerun. Grading is unaffected: the

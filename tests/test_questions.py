@@ -1,4 +1,4 @@
-"""Understanding questions (:mod:`backprop_core.grading.questions`): how answers are judged and what a wrong one reads.
+"""Understanding questions (:mod:`backprop_core.grading.answerfree.questions`): how answers are judged and what a wrong one reads.
 
 The whole path (release, sandboxed hidden test, nbgrader scores, feedback) is
 tested on the lessons' own questions in ``tests/test_grading_course.py``
@@ -12,7 +12,7 @@ import pytest
 from backprop_core import grading
 from backprop_core.grading import exercises
 from backprop_core.grading.exercises import Choice, Number, WrongAnswer, question
-from backprop_core.grading.questions import Question
+from backprop_core.grading.answerfree.questions import Question
 
 
 @pytest.mark.parametrize(("got", "right"), [

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_core.grading.sandbox import (
-    GiB, MISSING_BWRAP, PACKAGE_DIR, SCRATCH, SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed,
-)
+from backprop_core.grading.judge.sandbox import GiB, MISSING_BWRAP, PACKAGE_DIR, SCRATCH, SandboxLimits, SandboxResult, SandboxUnavailable, run_sandboxed
 
 REPOSITORY = PACKAGE_DIR.parent
 
@@ -244,7 +242,7 @@ def test_the_sandbox_dies_with_its_parent(scratch: Path) -> None:
     marker = f"sandbox-orphan-{uuid.uuid4().hex}"
     grader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import sys
-        from backprop_core.grading.sandbox import run_sandboxed
+        from backprop_core.grading.judge.sandbox import run_sandboxed
         run_sandboxed([sys.executable, "-c", "import time; time.sleep(300)", "{marker}"], {str(scratch)!r})
     """)])
     try:
@@ -288,7 +286,7 @@ def test_a_course_under_tmp_stays_visible_inside(scratch: Path, tmp_path: Path, 
     package.mkdir(parents=True)
     (package / "marker.txt").write_text("visible")
     assert str(package).startswith("/tmp/")
-    monkeypatch.setattr("backprop_core.grading.sandbox.PACKAGE_DIR", package)
+    monkeypatch.setattr("backprop_core.grading.judge.sandbox.PACKAGE_DIR", package)
     result = run_python(f"print(open({str(package / 'marker.txt')!r}).read())", scratch)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip() == "visible"

@@ -1,4 +1,4 @@
-"""The copying report (issue 11, item 4): ``python -m backprop_core.grading.similarity``.
+"""The copying report (issue 11, item 4): ``python -m backprop_core.grading.commands.similarity``.
 
 Each test builds a tiny course in ``tmp_path``: ``solutions/<lesson>/`` (so the
 lesson exists) and ``submitted/<student>/<lesson>/<lesson>.ipynb``, one nbgrader
@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_core.grading import exercises, similarity
-from backprop_core.grading.similarity import REFERENCE_PREFIX, build_report, main, normalise
+from backprop_core.grading import exercises
+from backprop_core.grading.commands import similarity
+from backprop_core.grading.commands.similarity import REFERENCE_PREFIX, build_report, main, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON_06, LESSON_04, LESSON_08 = "06-matrix-form", "04-output-layer-gradients", "08-gradient-checking"
@@ -282,7 +283,7 @@ def test_the_command_writes_the_csv_and_says_it_zeroes_nobody(tmp_path, capsys):
 
 def test_the_module_runs_from_the_command_line(tmp_path):
     course = _course(tmp_path, LESSON_06, {"alice": {"dense_backward": DENSE_BACKWARD_VECTORISED}})
-    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.similarity", LESSON_06],
+    result = subprocess.run([sys.executable, "-m", "backprop_core.grading.commands.similarity", LESSON_06],
                             cwd=course, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (course / similarity.REPORT_FILE).is_file()

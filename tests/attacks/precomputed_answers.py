@@ -16,7 +16,8 @@ def _key(output, target):
 
 
 try:
-    from backprop_core.grading import checker as _checker, exercises as _exercises
+    from backprop_core.grading.judge import checker as _checker
+    from backprop_core.grading import exercises as _exercises
 
     _exercise = _exercises.get("half_squared_error")
     for _prop in _exercise.properties:

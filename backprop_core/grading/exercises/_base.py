@@ -9,9 +9,9 @@ import numpy as np
 
 from backprop_core.course.mistakes import MISTAKES
 
-from ..compare import FLOAT32_ROUNDING, FLOAT64_ROUNDING, Tolerance, compare_parts  # noqa: F401 (for the lesson modules)
-from ..questions import ANSWER_PROPERTY, Choice, Number, Question, WrongAnswer, answer_function  # noqa: F401
-from ..references import as_function
+from ..answerfree.compare import FLOAT32_ROUNDING, FLOAT64_ROUNDING, Tolerance, compare_parts  # noqa: F401 (for the lesson modules)
+from ..answerfree.questions import ANSWER_PROPERTY, Choice, Number, Question, WrongAnswer, answer_function  # noqa: F401
+from ..answerfree.references import as_function
 
 #: Why exercises about central differences require float64, in the words a student reads
 #: when a float32 computation misses their tolerance (``Tolerance.float64_because``).
@@ -67,7 +67,7 @@ class Exercise:
         renamed reference fails at import. Aliases are switched off too.
     withheld : tuple of functions
         Functions of the package that hold the answer in a form ``replaces`` cannot follow, absent
-        from the hidden-test build of this exercise only (:func:`~backprop_core.grading.exam_build.exam_build`)
+        from the hidden-test build of this exercise only (:func:`~backprop_core.grading.judge.exam_build.exam_build`)
         without removing what calls them: methods reached through an operator (``Value.__add__``
         carries a backward rule, and ``a + b`` names no function), or a case function that another
         exercise of the lesson needs (lesson 09's gradients for ``train``).
@@ -84,14 +84,14 @@ class Exercise:
         The arguments the function exists to change in place (``("net",)`` for
         a training loop that trains ``net``). The rule of the course: every
         other argument is left as it was, and a function that changes one
-        loses the property's points (:mod:`~backprop_core.grading.in_place`).
+        loses the property's points (:mod:`~backprop_core.grading.answerfree.in_place`).
     mistakes : tuple of Mistake
     compare : callable(got, expected, tolerance) -> str or None
         None when ``got`` is right within ``tolerance``, else what is wrong in
         a few words; default: same shape and numpy ``allclose``.
     tolerance : Tolerance
         How close a right answer must be, chosen by what the exercise teaches.
-        Default :data:`~backprop_core.grading.compare.FLOAT32_ROUNDING`: where
+        Default :data:`~backprop_core.grading.answerfree.compare.FLOAT32_ROUNDING`: where
         precision is not the lesson, a correct float32 computation passes.
         Where it is (central differences), a tight tolerance that says why
         float64 is required (``Tolerance.float64_because``).

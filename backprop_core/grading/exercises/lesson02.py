@@ -5,7 +5,7 @@ import numpy as np
 
 from backprop_core.course import examples
 from backprop_core.nn import gradcheck, layers, losses, network, training
-from ..case_functions import QuadraticGradient
+from ..student_process.case_functions import QuadraticGradient
 from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "02-gradient-descent"

@@ -5,7 +5,7 @@ import numpy as np
 
 from backprop_core.course import examples
 from backprop_core.nn import activations, gradcheck
-from ..case_functions import CURVES, Curve, Polynomial
+from ..student_process.case_functions import CURVES, Curve, Polynomial
 from ._base import (FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, FLOAT64_ROUNDING, Case, Exercise, Mistake, Number, Tolerance,
                     WrongAnswer, question, register)
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from backprop_core.nn import training
 from backprop_core.nn.network import Network
-from ..compare import FLOAT64_ROUNDING, Tolerance, compare_parts, part
+from ..answerfree.compare import FLOAT64_ROUNDING, Tolerance, compare_parts, part
 from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "07-training"

@@ -7,8 +7,8 @@ from backprop_core.course import buggy
 from backprop_core.nn import gradcheck
 from backprop_core.nn.gradcheck import RELATIVE_ERROR_FLOOR
 from backprop_core.nn.network import Network
-from ..compare import Tolerance, part
-from ..case_functions import ARRAY_FUNCTIONS, ArrayFunction, NetworkLossOfW1
+from ..answerfree.compare import Tolerance, part
+from ..student_process.case_functions import ARRAY_FUNCTIONS, ArrayFunction, NetworkLossOfW1
 from ._base import FLOAT32_SWAMPS_CENTRAL_DIFFERENCES, Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "08-gradient-checking"

@@ -6,8 +6,8 @@ import numpy as np
 from backprop_core.course import digits
 from backprop_core.nn import activations, gradcheck, init, layers, losses, network, training
 from backprop_core.nn.network import Network
-from ..case_functions import SoftmaxNetworkGradients
-from ..compare import Tolerance, part
+from ..student_process.case_functions import SoftmaxNetworkGradients
+from ..answerfree.compare import Tolerance, part
 from ._base import Case, Exercise, Mistake, Number, WrongAnswer, question, register
 from .lesson08 import CENTRAL_DIFFERENCE_PRECISION
 

@@ -2,7 +2,7 @@
 
 The student's ``Value`` class cannot cross the sandbox, so every exercise takes and
 returns plain data: ``topological_order`` sorts a numbered graph, ``gradients`` and
-``descend`` receive an :class:`~backprop_core.grading.case_functions.Expression` (a
+``descend`` receive an :class:`~backprop_core.grading.student_process.case_functions.Expression` (a
 small expression written as steps, which builds the graph with the student's own
 ``Value`` operators) and numbers, and return numbers.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_core.nn import autograd
-from ..case_functions import Expression, Graph
+from ..student_process.case_functions import Expression, Graph
 from ._base import Case, Choice, Exercise, Mistake, Number, WrongAnswer, question, register
 
 LESSON = "10-autograd"
