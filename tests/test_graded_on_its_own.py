@@ -147,14 +147,23 @@ def _slips():
          "the last layer keeps its sums, no tanh"),
         ("10-autograd", "train_network", lesson10.train_network_zeroed_after_backward,
          "the grads are set to 0 after backward(), so the step moves nothing; zero them first"),
+        ("06-matrix-form", "two_layer_backward", made("two_layer_backward", "sigma_prime_missing_between_layers"),
+         "σ′ left out: multiply dA1 = dZ2 W2 by a1 (1 - a1)"),
+        ("06-matrix-form", "two_layer_backward", made("two_layer_backward", "sigma_prime_of_activation_hidden_only"),
+         "σ′ taken at the activation"),
+        ("07-training", "train_minibatch", made("train_minibatch", "epoch_loss_unweighted_mean"),
+         "your weights are right, only the recorded losses are not"),
+        ("07-training", "train_minibatch", made("train_minibatch", "same_shuffle_every_epoch"), "rng=seed + k"),
     ]
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("slip", range(7), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
-                                                "09-softmax-global-max", "09-relu-prime-at-zero",
-                                                "09-train-mean-of-minibatch-losses", "10-last-layer-squashed",
-                                                "10-grads-zeroed-after-backward"])
+@pytest.mark.parametrize("slip", range(11), ids=["06-divided-by-n-twice", "05-sigma-prime-hidden-only",
+                                                 "09-softmax-global-max", "09-relu-prime-at-zero",
+                                                 "09-train-mean-of-minibatch-losses", "10-last-layer-squashed",
+                                                 "10-grads-zeroed-after-backward", "06-sigma-prime-left-out",
+                                                 "06-sigma-prime-of-activation", "07-unweighted-epoch-loss",
+                                                 "07-same-shuffle-every-epoch"])
 def test_each_slip_is_caught_by_its_public_test_with_a_hint(slip):
     lesson, name, mistake, hint = _slips()[slip]
     assert f"{name} passes the public tests" in _public_test_output(lesson, name) or \
@@ -198,3 +207,57 @@ def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
     assert "weight_gradients[1]" in text and "layer 3 (index 2) agrees and layer 2 (index 1) is the first wrong one" in text, text
     assert "layer 1 (index 0) below it agrees" in text and "exactly 2 × the right one" in text, text
     assert np.isfinite(expected[0].value[0])
+
+
+# ------------------------------------------------------------------ issue 22: the new exercises on the course's layers
+def _graded_on_its_own_cases():
+    from backprop_core.grading.exercises import get
+
+    def made(name, key):  # the registry's known mistake: the solution with the slip patched in
+        return next(m for m in get(name).mistakes if m.key == key).function
+
+    # (lesson, the exercise the slip is in, its slip, the exercise built on it, the grade ids the slip must cost)
+    return {
+        "06": ("06-matrix-form", "dense_backward", made("dense_backward", "bias_not_summed"), "two_layer_backward",
+               {"test_dense_backward_batch"}),
+        "07": ("07-training", "minibatches", made("minibatches", "last_batch_dropped"), "train_minibatch",
+               {"test_minibatches_in_order", "test_minibatches_shuffled"}),
+    }
+
+
+@pytest.mark.grading
+@pytest.mark.parametrize("which", ["06", "07"])
+def test_a_slip_in_the_layer_below_costs_only_its_own_points(which, tmp_path):
+    """A student whose ``dense_backward`` averages the bias gradient (whose ``minibatches`` drops the last batch)
+    loses that exercise's points; ``two_layer_backward`` (``train_minibatch``), which calls it, keeps every point:
+    its hidden tests run it on the course's version (``graded_with``). Through ``autograde`` on the whole lesson."""
+    from nbgrader.api import Gradebook
+
+    from test_grading_course import _renamed_source, new_course
+
+    lesson, slipped, mistake, built_on, lost = _graded_on_its_own_cases()[which]
+    course = new_course(tmp_path, ROOT, lesson)
+    released = instructor(course, "release", lesson)
+    assert released.returncode == 0, released.stdout + released.stderr
+    solution = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    cell = next(c for c in solution.cells if _grade_id(c) == f"solution_{slipped}")
+    cell.source = _renamed_source(mistake, slipped)
+    folder = course / "submitted" / "slipped" / lesson
+    folder.mkdir(parents=True)
+    nbformat.write(solution, folder / f"{lesson}.ipynb")
+    graded = instructor(course, "autograde", lesson, timeout=20)
+    assert graded.returncode == 0 and "NOT graded" not in graded.stdout, graded.stdout + graded.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "backprop-step-by-step") as gradebook:
+        scores = {g.name: (g.score, g.max_score) for g in
+                  gradebook.find_submission_notebook(lesson, lesson, "slipped").grades if g.name.startswith("test_")}
+    assert {name for name, (score, most) in scores.items() if score < most} == lost, scores
+    built = {name: score for name, score in scores.items() if name.startswith(f"test_{built_on}_")}
+    assert built and all(score == most for score, most in built.values()), built
+    shown = _texts(nbformat.read(course / "autograded" / "slipped" / lesson / f"{lesson}.ipynb", as_version=4))
+    assert any(MISTAKES[m.key] in shown[g] for g in lost for m in _mistakes_of(slipped)), shown
+
+
+def _mistakes_of(name):
+    from backprop_core.grading.exercises import get
+
+    return get(name).mistakes

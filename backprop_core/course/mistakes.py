@@ -100,6 +100,27 @@ MISTAKES = {
         "softmax shifted by the largest z of the whole array (np.max(z)) instead of each row's own "
         "(np.max(z, axis=1, keepdims=True)): a row far below the array's maximum underflows to 0 / 0 = NaN"
     ),
+    "sigma_prime_missing_between_layers": (
+        "σ′ of the hidden layer left out: the error dA₁ = dZ₂ W₂ that comes down from the layer above is the slope "
+        "of E with respect to the hidden activations a₁; multiply it by σ′(z₁) = a₁·(1 − a₁) to get dZ₁ before "
+        "the hidden layer's own dW₁ and db₁"
+    ),
+    "sigma_prime_of_layer_input": (
+        "σ′ of the wrong layer: x·(1 − x) of the hidden layer's input instead of a₁·(1 − a₁) of its own "
+        "activation; the factor between the layers belongs to the layer whose net input z₁ it differentiates"
+    ),
+    "gradient_summed_over_batch": (
+        "the batch's gradient summed over its samples instead of averaged (or the learning rate multiplied by "
+        "the batch size): each update is B times too large; net.backward of a batch already gives the mean"
+    ),
+    "same_shuffle_every_epoch": (
+        "the same shuffled order in every epoch (rng=seed each time): epoch k deals the samples with "
+        "minibatches(X, Y, batch_size, rng=seed + k), a new order every epoch"
+    ),
+    "epoch_loss_unweighted_mean": (
+        "the epoch's loss taken as the plain mean of the minibatches' losses: the last, smaller batch then counts "
+        "as much as a full one; weight each batch's loss by its number of samples (sum of loss × B, divided by N)"
+    ),
     "grad_not_zeroed": (
         "gradients not set back to 0 between steps: each step's gradients are added to the ones before"
     ),

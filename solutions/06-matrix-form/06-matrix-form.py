@@ -16,6 +16,9 @@ from backprop_core.viz import plots
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=7, suppress=True)
+from backprop_core.course.blas import one_blas_thread
+one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
+
 
 # %% [markdown]
 # ## 1 · Naming weights by their two ends
@@ -327,6 +330,83 @@ with public_test("dense_backward"):
     grading.expect_close(dW, batch_grads.weights[1], "dE/dW2 of the batch")
     grading.expect_close(db, batch_grads.biases[1], "dE/db2 of the batch (summed over its 4 samples)")
     print("dense_backward passes the public tests.")
+
+# %% [markdown]
+# ## 6 · Two layers: σ′ between them
+#
+# `dense_backward` hands the layer below its error $dX = dZ\,W$. That is the slope of $E$ with respect to the layer's *input*, and for the output layer of a network that input is the hidden layer's activation $A_1 = \sigma(Z_1)$. It is not yet what the hidden layer's own `dense_backward` needs, which is $dZ_1$, the slope with respect to its *net input*. Between the two sits the activation, and the chain rule of lesson 03 multiplies by its derivative, sample by sample and neuron by neuron (lesson 05's $\delta = \sigma'(z)\,\sum w\,\delta$, now with samples as rows):
+#
+# $$dA_1 = dZ_2\, W_2, \qquad dZ_1 = dA_1 \odot \sigma'(Z_1) = dA_1 \odot A_1 \odot (1 - A_1), \qquad \frac{\partial E}{\partial W_1} = dZ_1^{\top} X, \qquad \frac{\partial E}{\partial b_1} = \sum_n (dZ_1)_n .$$
+#
+# $\odot$ is the elementwise product (`*` in numpy): $dA_1$, $Z_1$ and $A_1$ all have shape (N, n_hidden). Three things to keep straight:
+#
+# * $\sigma'$ is taken at the hidden layer's **net input** $Z_1$; since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, that is $A_1 (1 - A_1)$ with the activation the forward pass already computed. Never $\sigma'(A_1)$, and never $Z_1 (1 - Z_1)$.
+# * It belongs to **this** layer, the one whose $Z_1$ it differentiates: not the input $X$ below it.
+# * The $\frac1N$ of the mean loss is in $dZ_2$ already and travels down with it: do not divide again.
+#
+# ### Exercise `two_layer_backward`
+#
+# Given $dZ_2$ of the output layer and what the forward pass kept (the input `x`, the hidden layer's `W1`, its net input `z1` and activation `a1`, the output layer's `W2`), return the gradients of both layers. Use your `dense_backward` twice, with the σ′ step between the two calls.
+
+# %% solution
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    """The gradients of a sigmoid hidden layer and the layer above it, for a batch.
+
+    Return new arrays; do not change the arguments.
+
+    Parameters
+    ----------
+    dz2 : ndarray, shape (N, n_out)
+        dE/dz of the output layer's net inputs, one row per sample (the 1/N
+        of the mean loss already in it).
+    x : ndarray, shape (N, n_in)
+        The network's input (the hidden layer's input).
+    W1 : ndarray, shape (n_hidden, n_in)
+        The hidden layer's weights.
+    z1 : ndarray, shape (N, n_hidden)
+        The hidden layer's net inputs, z1 = x W1^T + b1.
+    a1 : ndarray, shape (N, n_hidden)
+        The hidden layer's activations, a1 = sigmoid(z1): the output layer's input.
+    W2 : ndarray, shape (n_out, n_hidden)
+        The output layer's weights.
+
+    Returns
+    -------
+    dW1 : ndarray, shape (n_hidden, n_in)
+    db1 : ndarray, shape (n_hidden,)
+    dW2 : ndarray, shape (n_out, n_hidden)
+    db2 : ndarray, shape (n_out,)
+    """
+    ### BEGIN SOLUTION
+    da1, dW2, db2 = dense_backward(dz2, a1, W2)       # the output layer; da1: (N, n_hidden)
+    a1 = np.asarray(a1, dtype=float)
+    dz1 = da1 * a1 * (1 - a1)                          # sigma'(z1) = a1 (1 - a1), elementwise
+    _, dW1, db1 = dense_backward(dz1, x, W1)           # the hidden layer's own gradients
+    return dW1, db1, dW2, db2
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the 3-4-2 network of section 3 (its batch of 5), against the course's backward pass.
+with public_test("two_layer_backward"):
+    dZ2w = gw.deltas[1] / len(Xw)                      # the output layer's dZ2, the 1/N in it
+    dW1, db1, dW2, db2 = call_on_copies(two_layer_backward, dZ2w, Xw, wide.weights[0],
+                                        tw.pre_activations[0], tw.activations[0], wide.weights[1])
+    grading.expect_close(dW2, gw.weights[1], "dE/dW2 (the output layer: your dense_backward on A1)")
+    grading.expect_close(db2, gw.biases[1], "dE/db2")
+    # The slips this step invites, each as the dZ1 it gives: a wrong dW1 that matches one is named.
+    dA1, A1, Z1 = dZ2w @ wide.weights[1], tw.activations[0], tw.pre_activations[0]
+    s_a = 1 / (1 + np.exp(-A1))
+    slips = {
+        "σ′ left out: multiply dA1 = dZ2 W2 by a1 (1 - a1) before the hidden layer's dense_backward": dA1,
+        "σ′ taken at the activation, σ(a1)(1 - σ(a1)): it belongs at z1, which is a1 (1 - a1)": dA1 * s_a * (1 - s_a),
+        "z1 (1 - z1): the formula s (1 - s) takes the activation a1 = σ(z1), not z1": dA1 * Z1 * (1 - Z1),
+        "1/N twice: dz2 already holds the mean's 1/N, use it as it comes": dA1 * A1 * (1 - A1) / len(Xw),
+    }
+    hint = next((f" (looks like {name})" for name, dZ1 in slips.items() if np.allclose(dW1, dZ1.T @ Xw)), "")
+    grading.expect_close(dW1, gw.weights[0], "dE/dW1 of the hidden layer: dZ1 = (dZ2 W2) * a1 (1 - a1), then dZ1^T X" + hint)
+    grading.expect_close(db1, gw.biases[0], "dE/db1 of the hidden layer, dZ1 summed over the batch")
+    print("two_layer_backward passes the public tests.")
 
 # %% [markdown]
 # ## Summary

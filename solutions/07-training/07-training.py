@@ -20,6 +20,9 @@ from backprop_core.viz import plots
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6, suppress=True)
+from backprop_core.course.blas import one_blas_thread
+one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
+
 
 # %% [markdown]
 # ## 1 · The loop
@@ -409,6 +412,85 @@ plots.loss_curve({"minibatch, B = 10": history_m.losses}, ax=axes[0])
 panel = plots.decision_boundary(moons_net, X_test, Y_test, ax=axes[1], lim=(-1.6, 2.6), marker_size=22)  # 200 points: small markers
 axes[1].set_title("test points and the learned boundary")
 panel      # a plot object shows its whole figure
+
+# %% [markdown]
+# ## 8 · Your own minibatch loop
+#
+# Section 7 trained the two-moons network with the course's `train`. Its loop is the four moves of section 1, done once per minibatch, with the batches dealt out by a generator like your `minibatches`. Written out, for epoch $k = 0, 1, \dots$:
+#
+# 1. deal the samples out in a new order: `minibatches(X, Y, batch_size, rng=seed + k)`; a new seed every epoch gives a new order, and the same `seed` gives the same run again;
+# 2. for each batch $(X_B, Y_B)$ of $B$ samples: **forward** (`trace = net.forward(X_B)`), **measure** its mean loss $E_B = \frac1B \sum_{n \in B} E_n$ *before* the update, **backward** (`net.backward(trace, Y_B)`, which already gives the batch's *mean* gradient), **update** every weight and bias (`net.step(grads, learning_rate)`);
+# 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_B B\, E_B$. Each batch's mean counts with its size, so the last, smaller batch counts less.
+#
+# ### Exercise `train_minibatch`
+#
+# Write that loop. Use your `minibatches` (section 4) for step 1 and the network's own `forward`, `backward` and `step`; the shapes are in the docstring. Training `net` in place is the job; `X` and `Y` stay as they were.
+
+# %% solution
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    """Minibatch gradient descent: a new order every epoch, one update per batch.
+
+    Change `net` in place: training it is this function's job. Do not change `X` or `Y`.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place (weights and biases).
+    X : ndarray, shape (N, n_in)
+        Inputs, one sample per row.
+    Y : ndarray, shape (N, n_out)
+        Targets, one row per sample.
+    learning_rate : float
+        The step size (alpha in the text), > 0.
+    epochs : int
+        Passes over the N samples.
+    batch_size : int
+        B, the samples per update; the last batch of an epoch may be smaller.
+    seed : int
+        Epoch k deals the samples with minibatches(X, Y, batch_size, rng=seed + k).
+
+    Returns
+    -------
+    losses : ndarray, shape (epochs,)
+        losses[k]: the mean, over epoch k's N samples, of the loss that each
+        sample's forward pass measured before its batch's update.
+    """
+    ### BEGIN SOLUTION
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    losses = np.zeros(epochs)
+    for epoch in range(epochs):
+        for X_batch, Y_batch in minibatches(X, Y, batch_size, rng=seed + epoch):
+            trace = net.forward(X_batch)
+            # the batch's summed loss; divided by N below, it is its mean weighted by its size B
+            losses[epoch] += 0.5 * np.sum((Y_batch - trace.output) ** 2)
+            net.step(net.backward(trace, Y_batch), learning_rate)
+        losses[epoch] /= len(X)
+    return losses
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the two-moons network of section 7, untrained, for 10 epochs of batches of 16 (the last
+# batch of each epoch holds 8). The course's train, one epoch at a time with seed + k, deals the same batches.
+with public_test("train_minibatch"):
+    def untrained_moons():
+        start = np.random.default_rng(0)
+        return Network(weights=[start.normal(size=(8, 2)), start.normal(size=(1, 8))],
+                       biases=[np.zeros(8), np.zeros(1)], activations=["tanh", "sigmoid"])
+    reference_net = untrained_moons()
+    reference = np.array([train(reference_net, X_train, Y_train, learning_rate=1.0, epochs=1, mode="minibatch",
+                                batch_size=16, seed=3 + k).losses[0] for k in range(10)])
+    mine_net = untrained_moons()
+    mine = call_on_copies(train_minibatch, mine_net, X_train, Y_train, 1.0, 10, 16, 3)
+    assert np.shape(mine) == (10,), f"one loss per epoch: expected shape (10,), got {np.shape(mine)}"
+    weights_right = all(np.allclose(w, r, rtol=1e-4, atol=1e-5) for w, r in zip(mine_net.weights, reference_net.weights))
+    grading.expect_close(mine_net.weights[0], reference_net.weights[0], "the hidden weights after 10 epochs. Epoch k "
+                         "deals the batches with minibatches(X, Y, batch_size, rng=seed + k); each batch: forward, "
+                         "backward, then the update with the batch's mean gradient (net.backward gives it)")
+    grading.expect_close(mine, reference, "the loss curve" + (": your weights are right, only the recorded losses "
+                         "are not. Each loss is measured before its batch's update, and a batch's mean loss counts "
+                         "with its size B (the last batch holds 8)" if weights_right else ""))
+    print(f"train_minibatch passes the public tests (loss {mine[0]:.4f} -> {mine[-1]:.4f}).")
 
 # %% [markdown]
 # ## Summary

@@ -17,6 +17,9 @@ from backprop_core.course.mistakes import MISTAKES
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6)
+from backprop_core.course.blas import one_blas_thread
+one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
+
 
 # %% [markdown]
 # ## 1 · Two ways to nudge a weight

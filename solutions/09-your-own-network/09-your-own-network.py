@@ -21,11 +21,14 @@ from backprop_core.viz import plots
 from backprop_core.grading import call_on_copies, expect_answer, expect_close, public_test
 
 np.set_printoptions(precision=6, suppress=True)
+from backprop_core.course.blas import one_blas_thread
+one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
 
 
 def show(fig):
     # a figure in the notebook: a PNG picture with a text alternative (the course's figures carry one)
     return fig
+
 
 
 # %% [markdown]

@@ -171,3 +171,104 @@ register(
         ),
     )
 )
+
+
+# ----------------------------------------------------------------- two_layer_backward
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    r"""Reference: the gradients of two layers, the hidden one a sigmoid, from the output layer's :math:`dZ_2`.
+
+    :math:`dA_1 = dZ_2 W_2`, then :math:`dZ_1 = dA_1 \odot \sigma'(Z_1)` with
+    :math:`\sigma'(Z_1) = A_1 (1 - A_1)`, then each layer's own :math:`dW = dZ^\top X`, :math:`db = \sum_n dZ_n`.
+
+    Parameters
+    ----------
+    dz2 : ndarray, shape (N, n_out)
+        :math:`\partial E / \partial Z_2` of the output layer (the 1/N of the mean loss already in it).
+    x : ndarray, shape (N, n_in)
+        The network's input, the hidden layer's input.
+    W1 : ndarray, shape (n_hidden, n_in)
+    z1 : ndarray, shape (N, n_hidden)
+        The hidden layer's net input :math:`Z_1 = X W_1^\top + b_1`.
+    a1 : ndarray, shape (N, n_hidden)
+        Its activation :math:`A_1 = \sigma(Z_1)`, the output layer's input.
+    W2 : ndarray, shape (n_out, n_hidden)
+
+    Returns
+    -------
+    dW1 : ndarray, shape (n_hidden, n_in)
+    db1 : ndarray, shape (n_hidden,)
+    dW2 : ndarray, shape (n_out, n_hidden)
+    db2 : ndarray, shape (n_out,)
+    """
+    dz2, x, W1, a1, W2 = (np.asarray(v, float) for v in (dz2, x, W1, a1, W2))
+    da1, dW2, db2 = layers.dense_backward(dz2, (a1, W2))
+    dz1 = layers.activation_backward(da1, layers.activation_forward(np.asarray(z1, float), "sigmoid")[1])
+    _, dW1, db1 = layers.dense_backward(dz1, (x, W1))
+    return dW1, db1, dW2, db2
+
+
+def _two_layer_cases(rng: np.random.Generator, batch: bool) -> list[Case]:
+    """Random two-layer sigmoid networks; every third one has as many hidden neurons as inputs (then
+    σ′ of the wrong layer's values runs and gives wrong numbers instead of a shape error)."""
+    cases = []
+    for k in range(12):
+        n, n_in, n_hidden = _layer_shapes(rng, k, None if batch else 1)
+        n_out = int(rng.integers(1, 4))
+        x, W1, b1 = rng.normal(size=(n, n_in)), rng.normal(size=(n_hidden, n_in)), rng.normal(size=n_hidden)
+        z1 = x @ W1.T + b1
+        a1 = 1.0 / (1.0 + np.exp(-z1))
+        W2, dz2 = rng.normal(size=(n_out, n_hidden)), rng.normal(size=(n, n_out)) / n
+        cases.append(Case({"dz2": dz2, "x": x, "W1": W1, "z1": z1, "a1": a1, "W2": W2},
+                          f"a {n_in}-{n_hidden}-{n_out} network, a batch of N={n}"))
+    return cases
+
+
+#: Run after the student's cells in ``two_layer_backward``'s hidden tests: the course's layer steps under the
+#: lesson's names and signatures, in place of the student's own ``dense_forward`` and ``dense_backward``.
+COURSE_LAYERS = (
+    "from backprop_core.nn import layers as _course_layers\n"
+    "def dense_forward(x, W, b):\n"
+    "    return _course_layers.dense_forward(np.asarray(x, float), np.asarray(W, float), None if b is None else np.asarray(b, float))[0]\n"
+    "def dense_backward(dz, x, W):\n"
+    "    return _course_layers.dense_backward(np.asarray(dz, float), (np.asarray(x, float), np.asarray(W, float)))\n"
+)
+
+
+# The known mistakes, numpy only (the grading tests paste them into a solution cell).
+#: The solution's hidden-layer line every σ′ slip of two_layer_backward changes.
+_DZ1 = "dz1 = da1 * a1 * (1 - a1)"
+
+
+register(
+    Exercise(
+        name="two_layer_backward",
+        lesson=LESSON,
+        reference=two_layer_backward,
+        # What computes both layers' gradients at once; not dense_backward itself, which graded_with brings.
+        replaces=(network.Network.backward, network.backward_pass, layers.activation_backward),
+        properties={
+            "one_sample": lambda rng: _two_layer_cases(rng, batch=False),
+            "batch": lambda rng: _two_layer_cases(rng, batch=True),
+        },
+        points={"one_sample": 1, "batch": 2},
+        descriptions={
+            "one_sample": "dW1, db1, dW2, db2 of two-layer sigmoid networks for one sample",
+            "batch": "dW1, db1, dW2, db2 of two-layer sigmoid networks for batches",
+        },
+        mistakes=(
+            Mistake("sigma_prime_missing_between_layers", replace=(_DZ1, "dz1 = da1")),
+            Mistake("sigma_prime_of_activation_hidden_only", replace=(_DZ1, "s = 1 / (1 + np.exp(-a1))\ndz1 = da1 * s * (1 - s)")),
+            Mistake("sigma_prime_of_net_input_as_activation",
+                    replace=(_DZ1, "z1 = np.asarray(z1, dtype=float)\ndz1 = da1 * z1 * (1 - z1)")),
+            Mistake("sigma_prime_of_layer_input", replace=(_DZ1, "x = np.asarray(x, dtype=float)\ndz1 = da1 * x * (1 - x)")),
+            Mistake("divided_by_n_twice", replace=(  # dz2 already holds the mean loss's 1/N
+                "da1, dW2, db2 = dense_backward(dz2, a1, W2)",
+                "dz2 = np.asarray(dz2, dtype=float) / len(dz2)\nda1, dW2, db2 = dense_backward(dz2, a1, W2)"),
+                    properties=("batch",)),
+        ),
+        compare=compare_parts("dW1", "db1", "dW2", "db2"),
+        # The course's dense_forward and dense_backward under the student's function, so that a bug in
+        # their own (graded above) is not charged twice.
+        graded_with=(COURSE_LAYERS,),
+    )
+)

@@ -252,3 +252,113 @@ register(
         ),
     )
 )
+
+
+# ----------------------------------------------------------------- train_minibatch
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    r"""Reference: minibatch gradient descent, a new order every epoch, biases learning too.
+
+    Epoch k deals the samples with ``training.minibatches(X, Y, batch_size, rng=seed + k)``; every batch
+    makes one update with the batch's mean gradient.
+
+    Parameters
+    ----------
+    net : Network
+        Trained in place.
+    X : ndarray, shape (N, n_in)
+    Y : ndarray, shape (N, n_out)
+    learning_rate : float > 0
+    epochs : int >= 1
+    batch_size : int >= 1
+    seed : int
+
+    Returns
+    -------
+    losses : ndarray, shape (epochs,)
+        ``losses[k]``: the mean, over epoch k's N samples, of the loss each sample's forward pass measured
+        *before* its batch's update (each batch's mean loss weighted by its number of samples).
+    """
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    return np.array([training.run_epoch(net, training.minibatches(X, Y, batch_size, rng=seed + epoch), learning_rate)
+                     for epoch in range(epochs)])
+
+
+#: The lesson's two-moons run (section 7): a 2-8-1 tanh/sigmoid network, its start drawn with seed 0.
+MOONS_TRAINING = {"learning_rate": 1.0, "batch_size": 10, "seed": 0}
+
+
+def two_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lesson's two moons (section 7's ``two_moons``, the same numbers): X (n, 2), Y (n, 1) of 0 and 1."""
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, np.pi, size=n)
+    upper = rng.random(n) < 0.5
+    points = np.where(upper[:, None], np.column_stack([np.cos(angle), np.sin(angle)]),
+                      np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)]))
+    return points + rng.normal(scale=noise, size=(n, 2)), (~upper).astype(float)[:, None]
+
+
+def moons_network() -> Network:
+    """The lesson's untrained two-moons network: weights from ``np.random.default_rng(0)``, zero biases."""
+    rng = np.random.default_rng(0)
+    return Network(weights=[rng.normal(size=(8, 2)), rng.normal(size=(1, 8))],
+                   biases=[np.zeros(8), np.zeros(1)], activations=["tanh", "sigmoid"])
+
+
+def _minibatch_cases(rng: np.random.Generator) -> list[Case]:
+    """Small random networks; N is never a multiple of batch_size, so the last batch is smaller."""
+    cases = []
+    for case in _train_cases(rng, ("sigmoid", "tanh"), ("sigmoid",), (0.1, 0.5, 1.0))[:8]:
+        kw = dict(case.kwargs)
+        batch_size = int(rng.integers(2, 5))
+        n = batch_size * int(rng.integers(1, 4)) + int(rng.integers(1, batch_size))
+        kw["X"] = rng.uniform(-1, 1, size=(n, kw["X"].shape[1]))
+        kw["Y"] = rng.uniform(0.05, 0.95, size=(n, kw["Y"].shape[1]))
+        kw.update(batch_size=batch_size, seed=int(rng.integers(0, 1000)))
+        cases.append(Case(kw, case.description.split(", N=")[0]
+                          + f", N={n}, batch_size={batch_size}, epochs={kw['epochs']}, seed={kw['seed']}"))
+    return cases
+
+
+def _moons_cases(rng: np.random.Generator) -> list[Case]:
+    X, Y = two_moons(200, 0.15, seed=0)
+    return [Case({"net": moons_network(), "X": X, "Y": Y, "epochs": 20, **MOONS_TRAINING},
+                 "the lesson's 2-8-1 tanh/sigmoid network on the 200 two-moons training points, learning_rate=1.0, "
+                 "20 epochs of minibatches of 10, seed=0")]
+
+
+# The known mistakes: the net's own forward, backward and step, the shuffling in numpy.
+#: The solution's lines of train_minibatch that its slips change.
+_BATCH_LOSS = "losses[epoch] += 0.5 * np.sum((Y_batch - trace.output) ** 2)"
+_STEP = "net.step(net.backward(trace, Y_batch), learning_rate)"
+
+
+register(
+    Exercise(
+        name="train_minibatch",
+        lesson=LESSON,
+        reference=train_minibatch,
+        replaces=(training.train, training.run_epoch),
+        properties={"small_networks": _minibatch_cases, "two_moons": _moons_cases},
+        points={"small_networks": 2, "two_moons": 1},
+        descriptions={
+            "small_networks": "the per-epoch losses of small sigmoid/tanh networks, a smaller last batch",
+            "two_moons": "the per-epoch losses of the lesson's two-moons network",
+        },
+        mistakes=(
+            Mistake("batches_never_shuffled", replace=("rng=seed + epoch", "rng=None")),
+            Mistake("same_shuffle_every_epoch", replace=("rng=seed + epoch", "rng=seed")),
+            Mistake("loss_after_update", replace=(  # each batch's loss measured after its own update
+                (_BATCH_LOSS, "pass"),
+                (_STEP, f"{_STEP}\nlosses[epoch] += 0.5 * np.sum((Y_batch - net.forward(X_batch).output) ** 2)"))),
+            Mistake("gradient_summed_over_batch", replace=(_STEP, _STEP.replace("learning_rate)", "learning_rate * len(X_batch))"))),
+            # two moons: 200 samples in batches of 10, no smaller batch to weigh wrong
+            Mistake("epoch_loss_unweighted_mean", replace=(  # the smaller last batch weighs as much as a full one
+                (_BATCH_LOSS, f"{_BATCH_LOSS} / len(X_batch)"),
+                ("losses[epoch] /= len(X)", "losses[epoch] /= -(-len(X) // batch_size)")), properties=("small_networks",)),
+        ),
+        compare=compare_losses,
+        changes=("net",),
+        # The course's minibatches under the student's loop: a bug in their own (graded above) costs its points only.
+        graded_with=("from backprop_core.nn.training import minibatches",),
+    )
+)

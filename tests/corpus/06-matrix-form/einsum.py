@@ -25,3 +25,12 @@ def dense_backward(dz, x, W):
 
 
 # %% copy of solution_dense_backward
+
+
+# %% two_layer_backward
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    da1 = np.einsum("nj,jk->nk", dz2, W2)
+    dz1 = np.einsum("nk,nk->nk", da1, a1 * (1 - a1))
+    dW2, db2 = np.einsum("nj,nk->jk", dz2, a1), np.einsum("nj->j", dz2)
+    dW1, db1 = np.einsum("nj,nk->jk", dz1, x), np.einsum("nj->j", dz1)
+    return dW1, db1, dW2, db2

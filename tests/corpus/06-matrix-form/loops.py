@@ -36,3 +36,15 @@ def dense_backward(dz, x, W):
                 dx[n, k] += dz[n][j] * W[j][k]
                 dW[j, k] += dz[n][j] * x[n][k]
     return dx, dW, db
+
+
+# %% two_layer_backward
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    da1, dW2, db2 = dense_backward(dz2, a1, W2)
+    dz1 = np.zeros(np.shape(a1))
+    for n in range(len(a1)):
+        for j in range(len(a1[n])):
+            slope = a1[n][j] * (1 - a1[n][j])  # sigma'(z) from the activation
+            dz1[n, j] = da1[n][j] * slope
+    _, dW1, db1 = dense_backward(dz1, x, W1)
+    return dW1, db1, dW2, db2

@@ -32,3 +32,20 @@ def dense_backward(dz, x, W):
     dx = np.array([W.T @ dz_n for dz_n in dz])
     print("dW =", dW, file=sys.stderr)
     return [dx, dW, db]
+
+
+# %% two_layer_backward
+import sys
+
+
+def sig(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    out_grads = dense_backward(dz2, a1, W2)
+    print("dA1 shape", np.shape(out_grads[0]), file=sys.stderr)
+    # sigma'(z1) straight from z1 this time (same numbers as a1*(1-a1))
+    dz1 = np.asarray(out_grads[0]) * sig(z1) * (1 - sig(z1))
+    hidden_grads = dense_backward(dz1, x, W1)
+    return [hidden_grads[1], hidden_grads[2], out_grads[1], out_grads[2]]

@@ -61,3 +61,20 @@ def updates_in_training():
             updates += 1
             start += 64
     return updates
+
+
+# %% train_minibatch
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    losses = []
+    for epoch in range(epochs):
+        total = 0.0
+        for X_batch, Y_batch in minibatches(X, Y, batch_size, seed + epoch):
+            out = net.forward(X_batch).output
+            for row, target in zip(out, Y_batch):
+                total += 0.5 * math.fsum((float(t) - float(o)) ** 2 for o, t in zip(row, target))
+            grads = net.backward(net.forward(X_batch), Y_batch)
+            for l in range(len(net.weights)):
+                net.weights[l] -= learning_rate * grads.weights[l]
+                net.biases[l] -= learning_rate * grads.biases[l]
+        losses.append(total / len(X))
+    return np.array(losses)

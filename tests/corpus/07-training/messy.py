@@ -51,3 +51,21 @@ def minibatches(X, Y, batch_size, rng):
 def updates_in_training():
     print("16 batches per epoch (15 full + 40 left over)", file=sys.stderr)
     return 3 * math.ceil(1000 / 64)
+
+
+# %% train_minibatch
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    history = []
+    for epoch in range(epochs):
+        weighted, count = 0.0, 0
+        for xb, yb in minibatches(X, Y, batch_size, rng=seed + epoch):
+            trace = net.forward(xb)
+            weighted += squared_error(trace.output, yb)  # my helper sums the samples' errors
+            count += len(xb)
+            grads = net.backward(trace, yb)
+            for W, b, gW, gb in zip(net.weights, net.biases, grads.weights, grads.biases):
+                W -= learning_rate * gW
+                b -= learning_rate * gb
+        history.append(weighted / count)
+        print(f"epoch {epoch}: {history[-1]:.5f}", file=sys.stderr)
+    return history

@@ -31,3 +31,17 @@ def updates_in_training():
 
 
 # %% copy of solution_minibatches
+
+
+# %% train_minibatch
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    losses = []
+    for epoch in range(epochs):
+        batches = list(minibatches(X, Y, batch_size, seed + epoch))
+        sizes = [len(xb) for xb, _ in batches]
+        batch_losses = []
+        for xb, yb in batches:
+            batch_losses.append(net.loss(xb, yb))  # the batch's mean, before its update
+            net.step(net.backward(net.forward(xb), yb), learning_rate=learning_rate)
+        losses.append(float(np.average(batch_losses, weights=sizes)))
+    return losses

@@ -51,3 +51,26 @@ def minibatches(X, Y, batch_size, rng):
 # %% updates_in_training
 def updates_in_training():
     return 3 * 16  # 3 epochs x 16 batches (the 16th holds the 40 leftover samples)
+
+
+# %% train_minibatch
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    losses = np.empty(epochs)
+    for epoch in range(epochs):
+        total = 0.0
+        for X_b, Y_b in minibatches(np.asarray(X, dtype=float), np.asarray(Y, dtype=float), batch_size, seed + epoch):
+            a = [X_b]  # every layer's output for the whole batch, one row per sample
+            for W, b, name in zip(net.weights, net.biases, net.activations):
+                a.append(ACTIVATIONS[name][0](np.einsum("jk,nk->nj", W, a[-1]) + b))
+            total += 0.5 * np.sum((Y_b - a[-1]) ** 2)
+            dz = (a[-1] - Y_b) * ACTIVATIONS[net.activations[-1]][1](a[-1]) / len(X_b)  # the batch's mean
+            for l in reversed(range(len(net.weights))):
+                grad_W, grad_b = np.einsum("nj,nk->jk", dz, a[l]), np.einsum("nj->j", dz)
+                if l > 0:  # with the weights before this update
+                    below = np.einsum("nj,jk->nk", dz, net.weights[l]) * ACTIVATIONS[net.activations[l - 1]][1](a[l])
+                net.weights[l] -= learning_rate * grad_W
+                net.biases[l] -= learning_rate * grad_b
+                if l > 0:
+                    dz = below
+        losses[epoch] = total / len(X)
+    return losses
