@@ -7,6 +7,7 @@ use it, so neither imports the other for it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -40,14 +41,21 @@ def api(root: Path):
 
 
 def error_text(result: dict) -> str:
-    """The useful part of a failed nbgrader call: its error lines and the last traceback line."""
+    """The useful part of a failed nbgrader call: its error lines and the exception that stopped it."""
     log = result.get("log") or ""
     # The grader could not judge part of it (SandboxedExecute's NotGraded): its reason is the whole story.
     not_graded = [ln.split("NotGraded: ", 1)[1].strip() for ln in log.splitlines() if "NotGraded: " in ln]
     if not_graded:
         return not_graded[-1]
-    lines = [ln.strip() for ln in log.splitlines() if "[ERROR]" in ln and "see the" not in ln.lower()]
-    causes = [ln.strip() for ln in (result.get("error") or log).splitlines()
-              if ln.strip() and not ln.startswith((" ", "Traceback", "[")) and ":" in ln]
-    text = "; ".join(dict.fromkeys(lines[-3:] + causes[-1:]))
+    lines = [ln.strip() for ln in log.splitlines()
+             if "[ERROR]" in ln and "see the" not in ln.lower() and "Traceback" not in ln]
+    # nbgrader logs the traceback of what went wrong, then raises its own NbGraderException that only says
+    # "see the above traceback": the cause is the traceback's last line, in the log, not that exception.
+    causes = [ln.strip() for ln in f"{log}\n{result.get('error') or ''}".splitlines()
+              if _EXCEPTION_LINE.match(ln) and "NbGraderException" not in ln]
+    text = "; ".join(dict.fromkeys(lines[-2:] + causes[-1:]))
     return text or "nbgrader failed (no message)"
+
+
+#: The last line of a Python traceback: ``ValueError: ...``, ``sqlite3.OperationalError: ...``.
+_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Died|Timeout)\b")
