@@ -48,8 +48,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import canary
-from .submission import GradingResult, GradingTask, autograde_in_copy, cpu_seconds, read_folder, scratch, worker_name
+from . import canary, nbgrader_api
+from .submission import (GradingResult, GradingTask, autograde_in_copy, cpu_seconds, read_folder, scratch, worker_name,
+                         write_files)
 
 __all__ = ["ClusterSettingsError", "GradingPool", "GradingResult", "GradingTask", "RemoteScheduler",
            "definition_snapshot", "grade_submission", "read_folder", "record_result", "remote_scheduler"]
@@ -147,7 +148,7 @@ def record_result(api, root: Path, result: GradingResult) -> None:
     graded = root / "autograded" / result.student / result.lesson
     fresh = graded.with_name(f".{result.lesson}.incoming")
     _remove(fresh)
-    _write_files(fresh, result.files)
+    write_files(fresh, result.files)
     _remove(graded)
     fresh.rename(graded)
     coursedir = api.coursedir
@@ -392,6 +393,4 @@ def _dask_logs_at(level: int):
 
 def _import_grading() -> None:
     from nbgrader.apps import NbGraderAPI  # noqa: F401 (a worker's first task then finds nbgrader imported)
-
-    from . import nbgrader_api  # noqa: F401
 

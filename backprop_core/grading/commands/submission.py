@@ -21,7 +21,7 @@ from typing import Callable
 from . import nbgrader_api
 
 __all__ = ["GradingResult", "GradingTask", "autograde_in_copy", "cpu_seconds", "quiet_nbgrader", "read_folder",
-           "scratch", "worker_name"]
+           "scratch", "worker_name", "write_files"]
 
 #: Environment variables of the course that decide how a submission is graded (timeouts, limits).
 SETTINGS_PREFIX = "BACKPROP_"
@@ -68,7 +68,7 @@ def read_folder(folder: Path, prefix: str = "", skip: Callable[[Path], bool] = l
     return found
 
 
-def _write_files(root: Path, files: dict) -> None:
+def write_files(root: Path, files: dict) -> None:
     for relative, content in files.items():
         path = root / relative
         if not path.resolve().is_relative_to(root.resolve()):
@@ -159,7 +159,7 @@ def autograde_in_copy(task: GradingTask, extra_config: str = "", inspect: Callab
     with scratch("grading-") as tmp:
         root = Path(tmp)
         try:
-            _write_files(root, task.files)
+            write_files(root, task.files)
             (root / "gradebook.db").write_bytes(task.gradebook)
             _write_private(root / "nbgrader_config.py", task.config + _overrides(root, task.case_key) + extra_config)
             with _course_settings(task.settings):
