@@ -23,7 +23,8 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"  # the venv's, insta
 def lint_imports(project: Path) -> subprocess.CompletedProcess:
     """Run ``lint-imports`` on the package and pyproject.toml found in ``project``."""
     # The project's own folder first on the path, so a scratch copy is analysed, not the installed package.
-    env = dict(os.environ, PYTHONPATH=str(project))
+    # Wide lines: lint-imports (rich) wraps at 80 columns, which would cut the longer messages in two.
+    env = dict(os.environ, PYTHONPATH=str(project), COLUMNS="200")
     return subprocess.run([str(LINT_IMPORTS), "--no-logo", "--no-cache"], cwd=project, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -60,6 +61,20 @@ FORBIDDEN = {
                             "backprop_core.viz is not allowed to import backprop_core.grading"),
     "grading imports viz": ("grading/judge/checker.py", "from backprop_core.viz import plots",
                             "backprop_core.grading is not allowed to import backprop_core.viz"),
+    # inside grading (issue 23): the answer-free part, the student's process, the judge, the commands' trip
+    "answerfree imports the registry": ("grading/answerfree/notebook.py", "from backprop_core.grading import exercises",
+                                        "backprop_core.grading.answerfree is not allowed to import "
+                                        "backprop_core.grading.exercises"),
+    "the student's process imports the judge": ("grading/student_process/wire.py",
+                                                "from backprop_core.grading.judge import checker",
+                                                "backprop_core.grading.student_process is not allowed to import "
+                                                "backprop_core.grading.judge"),
+    "the judge imports a command": ("grading/judge/case_seeds.py", "from backprop_core.grading.commands import runlock",
+                                    "backprop_core.grading.judge is not allowed to import backprop_core.grading.commands"),
+    "parallel imports the instructor": ("grading/commands/parallel.py",
+                                        "from backprop_core.grading.commands import instructor",
+                                        "backprop_core.grading.commands.parallel is not allowed to import "
+                                        "backprop_core.grading.commands.instructor"),
 }
 
 

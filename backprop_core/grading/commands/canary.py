@@ -10,7 +10,7 @@ of a lesson, :func:`for_task` grades
 - the reference solution, ``solutions/<id>/<id>.ipynb`` (built by ``make release``), which must score full;
 - the untouched release, ``lessons/<id>/<id>.ipynb``, which must score 0;
 
-through the very path a student's submission takes (:func:`.parallel.autograde_in_copy`:
+through the very path a student's submission takes (:func:`.submission.autograde_in_copy`:
 nbgrader's autograde, the same configuration, the same sandbox). Otherwise the
 canary fails with one line naming the cause, and the run stops without writing
 a grade (:mod:`.instructor`).
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import nbgrader_api
+from .submission import autograde_in_copy, worker_name
 
 __all__ = ["CANARY_STUDENTS", "CanaryResult", "canary_task", "for_task", "reference_config", "could_not_run_line"]
 
@@ -163,7 +164,6 @@ def _failing_tests(folder: Path) -> list[str]:
 
 def _grade(task, student: str, notebooks: dict, folder: str) -> tuple[dict, _Graded]:
     """Grade ``notebooks`` as ``student``'s submission of the lesson; nbgrader's outcome and what it gave."""
-    from .parallel import autograde_in_copy
 
     cpu_file = ".canary-cpu.jsonl"
     files = {**task.files, **{f"submitted/{student}/{task.lesson}/{name}": data for name, data in notebooks.items()}}
@@ -189,18 +189,17 @@ def _problem(what: str, outcome: dict, graded: _Graded, full: bool) -> str:
 
 def _run(task, release: bool) -> CanaryResult:
     """Grade the lesson's reference, and its release when ``release`` (see the module docstring)."""
-    from .parallel import _worker_name
 
     start, lesson = time.perf_counter(), task.lesson
     reference, release_notebooks = _notebooks(task, "solutions"), _notebooks(task, "lessons")
     if not reference or not release_notebooks:
         missing = "solutions" if not reference else "lessons"
         return CanaryResult(lesson, f"the canary needs {missing}/{lesson}/*.ipynb: run make release",
-                            worker=_worker_name())
+                            worker=worker_name())
     outcome, graded = _grade(task, REFERENCE, reference, "solutions")
     cause = _problem(f"the reference solution solutions/{lesson}/", outcome, graded, full=True)
     if not cause and release:
         outcome, released = _grade(task, RELEASE, release_notebooks, "lessons")
         cause = _problem(f"the untouched release lessons/{lesson}/", outcome, released, full=False)
-    return CanaryResult(lesson, cause, graded.cpu if not cause else {}, _worker_name(), time.perf_counter() - start,
+    return CanaryResult(lesson, cause, graded.cpu if not cause else {}, worker_name(), time.perf_counter() - start,
                         release)

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..judge import case_seeds, sandbox
-from . import authoring, canvas, gradesheet, nbgrader_api, parallel
+from . import authoring, canvas, gradesheet, nbgrader_api, parallel, submission
 from .completion import FAILED, GRADING, Record, Records, folder_checksum
 from .progress import Progress
 from .runlock import LockHeld, RunLock, lock_path
@@ -300,8 +300,8 @@ def _lesson_parts(api, root: Path, lesson: str, parts: dict) -> tuple[dict, byte
             snapshot = parallel.definition_snapshot(api.coursedir.db_url, api.coursedir.course_id, lesson)
         except MissingEntry:
             snapshot = None
-        files = {**parallel.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
-                 **parallel.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
+        files = {**submission.read_folder(root / SOURCE / lesson, f"{SOURCE}/{lesson}/", _not_source),
+                 **submission.read_folder(root / RELEASE / lesson, f"{RELEASE}/{lesson}/", _not_source)}
         parts[lesson] = (files, snapshot)
     return parts[lesson]
 
@@ -324,9 +324,9 @@ def _tasks(api, root: Path, todo: list[_Pending], unsent: Callable[[_Pending, st
         if snapshot is None:
             unsent(pending, f"the lesson {lesson} is not in the gradebook: run make release")
             continue
-        files = {**lesson_files, **parallel.read_folder(root / SUBMITTED / pending.student / lesson,
+        files = {**lesson_files, **submission.read_folder(root / SUBMITTED / pending.student / lesson,
                                                        f"{SUBMITTED}/{pending.student}/{lesson}/")}
-        yield parallel.GradingTask(pending.student, lesson, config, files, snapshot, settings,
+        yield submission.GradingTask(pending.student, lesson, config, files, snapshot, settings,
                                    case_seeds.submission_key(secret, pending.student, lesson))
 
 
@@ -340,7 +340,7 @@ def _canary_problem(api, root: Path, pool, todo: list[_Pending], parts: dict, lo
     for lesson in dict.fromkeys(p.lesson for p in todo):
         files, snapshot = _lesson_parts(api, root, lesson, parts)
         if snapshot is not None:  # (a lesson never released is reported per submission)
-            tasks.append(canary.canary_task(parallel.GradingTask(canary.REFERENCE, lesson, config, files, snapshot,
+            tasks.append(canary.canary_task(submission.GradingTask(canary.REFERENCE, lesson, config, files, snapshot,
                                                                  settings)))
     for result in pool.canaries(tasks):
         if result.cause:
@@ -497,7 +497,7 @@ _WORKER_API = None
 
 def _feedback_worker(root: str) -> None:
     global _WORKER_API
-    parallel.quiet_nbgrader()
+    submission.quiet_nbgrader()
     _WORKER_API = nbgrader_api.api(Path(root))
 
 
@@ -685,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = Path(args.root).resolve()
-    parallel.quiet_nbgrader()
+    submission.quiet_nbgrader()
     if args.command == "release":
         report = release(root, args.lessons)
     elif args.command == "autograde":
