@@ -72,6 +72,21 @@ def test_a_failed_nbgrader_call_is_told_by_its_real_exception_not_nbgraders_see_
     text = error_text({"success": False, "log": "\n".join(records), "error": error})
     assert "OSError: [Errno 28] No space left on device" in text, text
     assert "NbGraderException" not in text and "Traceback" not in text, text
+
+    class SandboxUnavailable(RuntimeError):  # the grader's own kind, named without "Error"
+        pass
+
+    records.clear()
+    log.addHandler(handler)
+    try:
+        raise SandboxUnavailable("bwrap: setting up uid map: Permission denied")
+    except SandboxUnavailable:
+        log.error(traceback.format_exc())
+        log.error("Please see the the above traceback for details on the specific errors on the above failures.")
+    finally:
+        log.removeHandler(handler)
+    text = error_text({"success": False, "log": "\n".join(records), "error": error})
+    assert "SandboxUnavailable: bwrap: setting up uid map: Permission denied" in text, text
 def _record(status: str, checksum: str | None = "abc", **fields) -> Record:
     values = dict(student="ada", lesson=LESSON, status=status, checksum=checksum, score=None, max_score=None,
                   reason=None, at="2026-01-01 00:00:00 UTC", host="here", pid=1)

@@ -7,7 +7,6 @@ use it, so neither imports the other for it.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -50,12 +49,20 @@ def error_text(result: dict) -> str:
     lines = [ln.strip() for ln in log.splitlines()
              if "[ERROR]" in ln and "see the" not in ln.lower() and "Traceback" not in ln]
     # nbgrader logs the traceback of what went wrong, then raises its own NbGraderException that only says
-    # "see the above traceback": the cause is the traceback's last line, in the log, not that exception.
-    causes = [ln.strip() for ln in f"{log}\n{result.get('error') or ''}".splitlines()
-              if _EXCEPTION_LINE.match(ln) and "NbGraderException" not in ln]
+    # "see the above traceback": the cause is the logged traceback's own last line, not that exception.
+    causes = [line for line in _exception_lines(f"{log}\n{result.get('error') or ''}") if "NbGraderException" not in line]
     text = "; ".join(dict.fromkeys(lines[-2:] + causes[-1:]))
     return text or "nbgrader failed (no message)"
 
 
-#: The last line of a Python traceback: ``ValueError: ...``, ``sqlite3.OperationalError: ...``.
-_EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning|Died|Timeout)\b")
+def _exception_lines(text: str) -> list[str]:
+    """The exception line of each traceback in ``text``: the first line after "Traceback (most recent call
+    last):" that is not indented (``ValueError: ...``, ``SandboxUnavailable: ...``, a bare ``TimeUp``)."""
+    found, inside = [], False
+    for line in text.splitlines():
+        if "Traceback (most recent call last):" in line:
+            inside = True
+        elif inside and line.strip() and not line.startswith((" ", "\t")):
+            found.append(line.strip())
+            inside = False
+    return found
