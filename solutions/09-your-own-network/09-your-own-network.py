@@ -74,7 +74,7 @@ show(fig)
 #
 # Put together,
 #
-# $$\delta_k = -\frac{\text{target}_k}{P_k} P_k (1 - P_k) + \sum_{j \ne k} \frac{\text{target}_j}{P_j} P_j P_k = -\text{target}_k + \text{target}_k P_k + P_k \sum_{j\ne k} \text{target}_j = -\text{target}_k + P_k \sum_j \text{target}_j = P_k - \text{target}_k ,$$
+# $$\begin{aligned} \delta_k &= -\frac{\text{target}_k}{P_k} P_k (1 - P_k) + \sum_{j \ne k} \frac{\text{target}_j}{P_j} P_j P_k \\ &= -\text{target}_k + \text{target}_k P_k + P_k \sum_{j\ne k} \text{target}_j \\ &= -\text{target}_k + P_k \sum_j \text{target}_j = P_k - \text{target}_k , \end{aligned}$$
 #
 # because the targets of a sample sum to 1. The delta of the softmax-and-cross-entropy pair is just **output − target**, as simple as the linear output of lesson 02: the $1/P$ of the logarithm cancels the slope of the softmax. This is why classifiers use the pair. For the mean over a batch, each sample's loss carries a factor $\frac1N$, and so does its delta:
 #
