@@ -334,15 +334,15 @@ with public_test("dense_backward"):
 # %% [markdown]
 # ## 6 · Two layers: σ′ between them
 #
-# `dense_backward` hands the layer below its error $dX = dZ\,W$. That is the slope of $E$ with respect to the layer's *input*, and for the output layer of a network that input is the hidden layer's activation $A_1 = \sigma(Z_1)$. It is not yet what the hidden layer's own `dense_backward` needs, which is $dZ_1$, the slope with respect to its *net input*. Between the two sits the activation, and the chain rule of lesson 03 multiplies by its derivative, sample by sample and neuron by neuron (lesson 05's $\delta = \sigma'(z)\,\sum w\,\delta$, now with samples as rows):
+# `dense_backward` hands the layer below its error $dX = dZ\,W$. That is the slope of $E$ with respect to the layer's *input*, and for the output layer of a network that input is the hidden layer's activation $A^{(1)} = \sigma(Z^{(1)})$. It is not yet what the hidden layer's own `dense_backward` needs, which is $dZ^{(1)}$, the slope with respect to its *net input*. Between the two sits the activation, and the chain rule of lesson 03 multiplies by its derivative, sample by sample and neuron by neuron (lesson 05's $\delta = \sigma'(z)\,\sum w\,\delta$, now with samples as rows):
 #
-# $$dA_1 = dZ_2\, W_2, \qquad dZ_1 = dA_1 \odot \sigma'(Z_1) = dA_1 \odot A_1 \odot (1 - A_1), \qquad \frac{\partial E}{\partial W_1} = dZ_1^{\top} X, \qquad \frac{\partial E}{\partial b_1} = \sum_n (dZ_1)_n .$$
+# $$\begin{aligned} dA^{(1)} &= dZ^{(2)}\, W^{(2)}, \\ dZ^{(1)} &= dA^{(1)} \odot \sigma'(Z^{(1)}) = dA^{(1)} \odot A^{(1)} \odot (1 - A^{(1)}), \\ \frac{\partial E}{\partial W^{(1)}} &= (dZ^{(1)})^{\top} X, \qquad \frac{\partial E}{\partial b^{(1)}} = \sum_n (dZ^{(1)})_n . \end{aligned}$$
 #
-# $\odot$ is the elementwise product (`*` in numpy): $dA_1$, $Z_1$ and $A_1$ all have shape (N, n_hidden). Three things to keep straight:
+# $\odot$ is the elementwise product (`*` in numpy): $dA^{(1)}$, $Z^{(1)}$ and $A^{(1)}$ all have shape (N, n_hidden). Three things to keep straight:
 #
-# * $\sigma'$ is taken at the hidden layer's **net input** $Z_1$; since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, that is $A_1 (1 - A_1)$ with the activation the forward pass already computed. Never $\sigma'(A_1)$, and never $Z_1 (1 - Z_1)$.
-# * It belongs to **this** layer, the one whose $Z_1$ it differentiates: not the input $X$ below it.
-# * The $\frac1N$ of the mean loss is in $dZ_2$ already and travels down with it: do not divide again.
+# * $\sigma'$ is taken at the hidden layer's **net input** $Z^{(1)}$; since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, that is $A^{(1)} (1 - A^{(1)})$ with the activation the forward pass already computed. Never $\sigma'(A^{(1)})$, and never $Z^{(1)} (1 - Z^{(1)})$.
+# * It belongs to **this** layer, the one whose $Z^{(1)}$ it differentiates: not the input $X$ below it.
+# * The $\frac1N$ of the mean loss is in $dZ^{(2)}$ already and travels down with it: do not divide again.
 #
 # ### Exercise `two_layer_backward`
 #

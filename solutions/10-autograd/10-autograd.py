@@ -626,7 +626,24 @@ def set_parameters(model, numbers):
 
 
 def network_output(n_inputs, layer_sizes, parameters, x):
-    """The outputs of MLP(n_inputs, layer_sizes) with the given parameters at the input x, as numbers."""
+    """The outputs of MLP(n_inputs, layer_sizes) with the given parameters at the input x, as numbers.
+
+    Parameters
+    ----------
+    n_inputs : int
+        The number of inputs of the network.
+    layer_sizes : list of int
+        The number of neurons of each layer, the output layer last.
+    parameters : list of float
+        Every weight and bias, in the order of the network's parameters().
+    x : list of float, length n_inputs
+        One input.
+
+    Returns
+    -------
+    list of float, length layer_sizes[-1]
+        The network's outputs at x.
+    """
     model = MLP(n_inputs, layer_sizes)
     set_parameters(model, parameters)
     return [out.data for out in model([Value(v) for v in x])]
@@ -708,7 +725,25 @@ def training_step(model, xs, ys, learning_rate):
 
 
 def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
-    """The parameters of MLP(n_inputs, layer_sizes), started at `parameters`, after `steps` training steps."""
+    """The parameters of MLP(n_inputs, layer_sizes), started at `parameters`, after `steps` training steps.
+
+    Parameters
+    ----------
+    n_inputs, layer_sizes, parameters : as for network_output
+    xs : list of lists of float, each of length n_inputs
+        The samples.
+    ys : list of lists of float, each of length layer_sizes[-1]
+        Their targets.
+    learning_rate : float
+        The step size, > 0.
+    steps : int
+        How many times training_step runs.
+
+    Returns
+    -------
+    list of float
+        The parameters after training, in the order of parameters().
+    """
     model = MLP(n_inputs, layer_sizes)
     set_parameters(model, parameters)
     for _ in range(steps):
