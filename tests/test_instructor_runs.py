@@ -47,51 +47,42 @@ CELL_TIMEOUT = 30  # longer than a held cell is held (a stopped cell would still
 
 def test_a_failed_nbgrader_call_is_told_by_its_real_exception_not_nbgraders_see_above():
     """nbgrader logs the traceback, then raises NbGraderException("Please see the above traceback"):
-    the instructor's line must carry the traceback's own last line (a CI failure showed only nbgrader's)."""
+    the instructor's line must carry the traceback's own last line (a CI failure showed only nbgrader's).
+    The log is captured by nbgrader's own ``capture_log``, whose formatter indents a message's later lines."""
     import logging
     import traceback
 
-    from backprop_core.grading.commands.nbgrader_api import error_text
+    from nbgrader.utils import capture_log
+    from traitlets.config import LoggingConfigurable
 
-    records = []
-    handler = logging.Handler()
-    handler.emit = lambda record: records.append(f"[{record.levelname}] {record.getMessage()}")
-    log = logging.getLogger("nbgrader-like")
-    log.addHandler(handler)
-    try:
-        raise OSError("[Errno 28] No space left on device: '/dev/shm/grading-x'")
-    except OSError:  # what nbgrader's converter does with an error in a preprocessor (converters/base.py)
-        log.error("There was an error processing assignment: %s", "/dev/shm/grading-x/submitted/ada/00-sample")
-        log.error(traceback.format_exc())
-        log.error("There was an error processing assignment '00-sample' for student 'ada'")
-        log.error("Please see the the above traceback for details on the specific errors on the above failures.")
-    finally:
-        log.removeHandler(handler)
-    error = ("nbgrader.converters.base.NbGraderException: Please see the the above traceback for details on the "
-             "specific errors on the above failures.")
-    text = error_text({"success": False, "log": "\n".join(records), "error": error})
-    assert "OSError: [Errno 28] No space left on device" in text, text
-    assert "NbGraderException" not in text and "Traceback" not in text, text
+    from backprop_core.grading.commands.nbgrader_api import error_text
 
     class SandboxUnavailable(RuntimeError):  # the grader's own kind, named without "Error"
         pass
 
-    records.clear()
-    log.addHandler(handler)
-    try:
-        raise SandboxUnavailable("bwrap: setting up uid map: Permission denied")
-    except SandboxUnavailable:
-        log.error(traceback.format_exc())
-        log.error("Please see the the above traceback for details on the specific errors on the above failures.")
-    finally:
-        log.removeHandler(handler)
-    text = error_text({"success": False, "log": "\n".join(records), "error": error})
-    assert "SandboxUnavailable: bwrap: setting up uid map: Permission denied" in text, text
-def _record(status: str, checksum: str | None = "abc", **fields) -> Record:
-    values = dict(student="ada", lesson=LESSON, status=status, checksum=checksum, score=None, max_score=None,
-                  reason=None, at="2026-01-01 00:00:00 UTC", host="here", pid=1)
-    values.update(fields)
-    return Record(**values)
+    class Converter(LoggingConfigurable):  # what nbgrader's converter does with an error in a preprocessor
+        failure = OSError("[Errno 28] No space left on device: '/dev/shm/grading-x'")
+
+        def start(self):
+            try:
+                raise self.failure
+            except Exception:
+                self.log.error("There was an error processing assignment: %s", "/dev/shm/grading-x/submitted/ada/00-sample")
+                self.log.error(traceback.format_exc())
+                self.log.warning("Removing failed assignment: /dev/shm/grading-x/autograded/ada/00-sample")
+                self.log.error("There was an error processing assignment '00-sample' for student 'ada'")
+                self.log.error("Please see the the above traceback for details on the specific errors on the above failures.")
+                raise RuntimeError("nbgrader.converters.base.NbGraderException: Please see the the above traceback")
+
+    for failure, cause in ((OSError("[Errno 28] No space left on device: '/dev/shm/grading-x'"),
+                            "OSError: [Errno 28] No space left on device"),
+                           (SandboxUnavailable("bwrap: setting up uid map: Permission denied"),
+                            "SandboxUnavailable: bwrap: setting up uid map: Permission denied")):
+        converter = Converter(log=logging.getLogger(f"nbgrader-like-{type(failure).__name__}"))
+        converter.failure = failure
+        text = error_text(capture_log(converter))
+        assert cause in text, text
+        assert "NbGraderException" not in text and "Traceback" not in text and "Removing failed" not in text, text
 
 
 def test_a_rerun_keeps_only_finished_gradings_of_the_same_files():

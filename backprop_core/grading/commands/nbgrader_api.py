@@ -56,13 +56,21 @@ def error_text(result: dict) -> str:
 
 
 def _exception_lines(text: str) -> list[str]:
-    """The exception line of each traceback in ``text``: the first line after "Traceback (most recent call
-    last):" that is not indented (``ValueError: ...``, ``SandboxUnavailable: ...``, a bare ``TimeUp``)."""
-    found, inside = [], False
+    """The exception line of each traceback in ``text`` (``ValueError: ...``, ``SandboxUnavailable: ...``, a
+    bare ``TimeUp``): the first line after the frames that is indented less than their ``File ...`` lines.
+
+    nbgrader's captured log (tornado's formatter) indents every line of a multi-line message by four
+    spaces, so the exception line is not at the margin there; a plain traceback's is."""
+    found, inside, frames = [], False, None
     for line in text.splitlines():
+        stripped = line.strip()
         if "Traceback (most recent call last):" in line:
-            inside = True
-        elif inside and line.strip() and not line.startswith((" ", "\t")):
-            found.append(line.strip())
-            inside = False
+            inside, frames = True, None
+        elif inside and stripped:
+            indent = len(line) - len(line.lstrip())
+            if stripped.startswith("File ") and frames is None:
+                frames = indent
+            elif frames is not None and indent < frames:
+                found.append(stripped)
+                inside = False
     return found
