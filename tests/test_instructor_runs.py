@@ -72,7 +72,8 @@ def test_a_failed_nbgrader_call_is_told_by_its_real_exception_not_nbgraders_see_
                 self.log.warning("Removing failed assignment: /dev/shm/grading-x/autograded/ada/00-sample")
                 self.log.error("There was an error processing assignment '00-sample' for student 'ada'")
                 self.log.error("Please see the the above traceback for details on the specific errors on the above failures.")
-                raise RuntimeError("nbgrader.converters.base.NbGraderException: Please see the the above traceback")
+            # nbgrader raises its own exception after the loop, outside the except: no chained traceback
+            raise RuntimeError("nbgrader.converters.base.NbGraderException: Please see the the above traceback")
 
     for failure, cause in ((OSError("[Errno 28] No space left on device: '/dev/shm/grading-x'"),
                             "OSError: [Errno 28] No space left on device"),
