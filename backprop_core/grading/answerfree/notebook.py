@@ -20,6 +20,7 @@ import numpy as np
 from .compare import ATOL, RTOL, Tolerance, default_compare
 from .describe import show
 from .in_place import call_on_copies, call_quietly_on_copies, changed
+from . import one_parser
 
 __all__ = ["call_on_copies", "expect_answer", "expect_close", "public_test", "yours_or_reference"]
 
@@ -211,7 +212,7 @@ def _changed_objects(kept: dict, namespace: dict) -> list[str]:
 def _names_bound_at_top_level(source: str) -> set[str]:
     """The names a cell assigns, imports or defines at its top level (not inside its functions)."""
     try:
-        tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        tree = one_parser.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
     except SyntaxError:
         return set()
     names: set[str] = set()

@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 from typing import Callable
+from ..answerfree import one_parser
 
 #: The course folder the package belongs to (``<ROOT>/backprop_core/grading/exercises/patches.py``):
 #: the solutions are ``<ROOT>/solutions/<lesson>/<lesson>.py``.
@@ -58,7 +59,7 @@ def solution_path(lesson: str, root: Path = ROOT) -> Path:
 
 def _module(lesson: str, text: str) -> ast.Module:
     try:
-        return ast.parse(text)
+        return one_parser.parse(text)
     except SyntaxError as error:
         raise MistakePatchError(f"lesson {lesson}: its solution does not parse as Python ({error})") from None
 
@@ -142,7 +143,7 @@ def _helpers(text: str, lesson: str, name: str, source: str) -> str:
                 imports[(alias.asname or alias.name).split(".")[0]] = ast.unparse(one)
     needed, kept, todo = [], set(), [source]
     while todo:
-        names = {n.id for n in ast.walk(ast.parse(todo.pop())) if isinstance(n, ast.Name)}
+        names = {n.id for n in ast.walk(one_parser.parse(todo.pop())) if isinstance(n, ast.Name)}
         for name in sorted(names - kept):
             kept.add(name)
             if name in imports:

@@ -68,6 +68,7 @@ The grader runs outside this process; the registry of exercises is not in this b
 """
 from .answerfree.compare import ATOL, RTOL, default_compare
 from .answerfree.notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
+from ..answerfree import one_parser
 
 
 def check(*args, **kwargs):
@@ -208,7 +209,7 @@ class _RemoveBodies(ast.NodeTransformer):
     def _function(self, node):
         path = ".".join([self.module, *self.prefix, node.name])
         if path in self.paths:
-            node.body = ast.parse(_RAISE_REMOVED.format(path=path)).body
+            node.body = one_parser.parse(_RAISE_REMOVED.format(path=path)).body
         return node  # nested functions go with their outer one
 
     visit_FunctionDef = visit_AsyncFunctionDef = _function
@@ -266,7 +267,7 @@ def exam_build(replaces, cache: Path, package: Path = PACKAGE_DIR, withheld=()) 
     target = cache / _fingerprint(sources, seeds, alone) / "backprop_core"
     if target.is_dir():
         return target
-    trees = {relative: ast.parse(source) for relative, source in sources.items()}
+    trees = {relative: one_parser.parse(source) for relative, source in sources.items()}
     functions, outside = [], set()
     for relative, tree in trees.items():
         found, used = _functions_of(tree, _module_name(relative))

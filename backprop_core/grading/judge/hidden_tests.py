@@ -46,6 +46,7 @@ from ..answerfree.limits import WALL_BACKSTOP_FACTOR, stop_message
 from .sandbox import PACKAGE_DIR, SandboxLimits, SandboxResult, UnreadableResult, private_scratch, read_result, run_sandboxed
 from ..student_process import wire
 from ..student_process.student_side import READY
+from ..answerfree import one_parser
 
 __all__ = ["GraderCouldNotRun", "Judged", "HiddenTest", "HiddenTestSettings", "SubmissionBudget", "hidden_tests_of",
            "judge_exercise",
@@ -455,7 +456,7 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
 def _binds_nothing(source: str) -> bool:
     """Whether a cell only runs (loops, expressions, pass) and defines nothing a later test could need."""
     try:
-        body = ast.parse(source).body
+        body = one_parser.parse(source).body
     except (SyntaxError, ValueError):
         return False
     return all(isinstance(node, (ast.While, ast.Expr, ast.Pass)) for node in body)

@@ -32,6 +32,7 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..answerfree import one_parser
 
 GRADING = "backprop_core.grading"
 #: What a student copy takes from the last commit, before ``grading`` is cut down.
@@ -77,7 +78,7 @@ def lesson_needs(notebooks: list[Path]) -> LessonNeeds:
     for notebook in notebooks:
         for source in _code_cells(notebook):
             try:
-                tree = ast.parse(source)
+                tree = one_parser.parse(source)
             except SyntaxError as error:
                 raise SyntaxError(f"{notebook}: a code cell does not parse ({error.msg}, line {error.lineno})") from None
             _read_needs(tree, needs)
@@ -129,7 +130,7 @@ def _defining_modules(names: set[str]) -> dict[str, str]:
 
 
 def _assigns(file: Path, name: str) -> bool:
-    tree = ast.parse(file.read_text(encoding="utf-8"))
+    tree = one_parser.parse(file.read_text(encoding="utf-8"))
     return any(isinstance(n, (ast.Assign, ast.AnnAssign)) and name in {getattr(t, "id", None) for t in
                (n.targets if isinstance(n, ast.Assign) else [n.target])} for n in tree.body)
 
