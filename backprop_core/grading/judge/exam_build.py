@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..answerfree.references import as_function
+from ..answerfree import one_parser
 from .sandbox import private_folder
 
 __all__ = ["PACKAGE_DIR", "exam_build", "removed_functions"]
@@ -68,7 +69,6 @@ The grader runs outside this process; the registry of exercises is not in this b
 """
 from .answerfree.compare import ATOL, RTOL, default_compare
 from .answerfree.notebook import call_on_copies, expect_answer, expect_close, public_test, yours_or_reference
-from ..answerfree import one_parser
 
 
 def check(*args, **kwargs):
