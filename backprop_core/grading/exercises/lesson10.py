@@ -14,6 +14,8 @@ fails exactly the properties its mistakes name.
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from backprop_core.nn import autograd
@@ -133,15 +135,27 @@ def _expression_cases(extra: tuple, reuse: bool = False):
 def _descent_cases(many_steps: bool):
     def cases(rng: np.random.Generator) -> list[Case]:
         made = []
-        for _ in range(8):
+        while len(made) < 8:
             n = int(rng.integers(2, 4))
             f = _random_expression(rng, n, ("tanh", "pow"), reuse=bool(rng.random() < 0.5))
             steps = int(rng.integers(3, 8)) if many_steps else 1
             rate = float(np.round(rng.uniform(0.02, 0.1), 3))
-            made.append(Case({"f": f, "start": _inputs(rng, n), "learning_rate": rate, "steps": steps},
-                             f"{steps} step(s) of size {rate} on f = {f.formula}"))
+            case = Case({"f": f, "start": _inputs(rng, n), "learning_rate": rate, "steps": steps},
+                        f"{steps} step(s) of size {rate} on f = {f.formula}")
+            if _descends_finitely(case):
+                made.append(case)
         return made
     return cases
+
+
+def _descends_finitely(case: Case) -> bool:
+    """Whether the course's descent stays finite on ``case``: with cases drawn per submission, a steep
+    power can overflow within a few steps, and a case the reference cannot finish judges nobody."""
+    try:
+        with np.errstate(all="raise"):
+            return bool(np.all(np.isfinite(np.asarray(autograd.descend(**copy.deepcopy(case.kwargs)), dtype=float))))
+    except (OverflowError, FloatingPointError, ValueError, ZeroDivisionError):
+        return False
 
 
 # ----------------------------------------------------------------- topological_order
