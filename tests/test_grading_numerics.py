@@ -124,6 +124,13 @@ def dense_backward(dz, x, W):
     return dz @ W, dz.T @ x, dz.sum(axis=0)
 
 
+def two_layer_backward(dz2, x, W1, z1, a1, W2):
+    da1, dW2, db2 = dense_backward(dz2, a1, W2)
+    a1 = f32(a1)
+    _, dW1, db1 = dense_backward(da1 * a1 * (F32(1) - a1), x, W1)
+    return dW1, db1, dW2, db2
+
+
 def train_online(net, X, Y, learning_rate, epochs):
     weights, biases = [f32(W) for W in net.weights], [f32(b) for b in net.biases]
     steps = [_ACTIVATIONS32[name] for name in net.activations]
@@ -152,6 +159,28 @@ def minibatches(X, Y, batch_size, rng):
     for start in range(0, len(X), batch_size):
         rows = order[start:start + batch_size]
         yield X[rows], Y[rows]
+
+
+def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+    weights, biases = [f32(W) for W in net.weights], [f32(b) for b in net.biases]
+    steps = [_ACTIVATIONS32[name] for name in net.activations]
+    rate, losses = F32(learning_rate), np.zeros(epochs, dtype=np.float32)
+    for epoch in range(epochs):
+        for X_batch, Y_batch in minibatches(X, Y, batch_size, rng=seed + epoch):
+            activations = [X_batch]
+            for W, b, (act, _) in zip(weights, biases, steps):
+                activations.append(act(activations[-1] @ W.T + b))
+            losses[epoch] += F32(0.5) * np.sum((Y_batch - activations[-1]) ** 2)
+            dz = (activations[-1] - Y_batch) / F32(len(X_batch))
+            for layer in reversed(range(len(weights))):
+                dz = dz * steps[layer][1](activations[layer + 1])
+                dW, db = dz.T @ activations[layer], dz.sum(axis=0)
+                dz = dz @ weights[layer]
+                weights[layer], biases[layer] = weights[layer] - rate * dW, biases[layer] - rate * db
+        losses[epoch] /= F32(len(X))
+    for layer in range(len(weights)):  # the exercise trains net: write the float32 weights back
+        net.weights[layer][...], net.biases[layer][...] = weights[layer], biases[layer]
+    return losses
 
 
 def numerical_gradient(f, W, h=1e-5):
@@ -272,6 +301,12 @@ class Value32:
 
     __radd__, __rmul__ = __add__, __mul__
 
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other if isinstance(other, Value32) else Value32(-F32(other)))
+
     def __pow__(self, k):
         return self._new(self.data ** F32(k), (self, F32(k) * self.data ** F32(k - 1)))
 
@@ -311,12 +346,49 @@ def descend(f, start, learning_rate, steps):
     return [v.data for v in values]
 
 
+def _mlp32(n_inputs, layer_sizes, parameters):
+    """Lesson 10's MLP as float32 Values: [(weights, bias, nonlinear) per neuron] per layer, and every parameter."""
+    numbers, layers, every = iter(parameters), [], []
+    for i, (fan_in, width) in enumerate(zip([n_inputs] + list(layer_sizes), layer_sizes)):
+        neurons = [([Value32(next(numbers)) for _ in range(fan_in)], Value32(next(numbers))) for _ in range(width)]
+        layers.append((neurons, i < len(layer_sizes) - 1))
+        every += [p for w, b in neurons for p in w + [b]]
+    return layers, every
+
+
+def _mlp32_outputs(layers, x):
+    for neurons, nonlinear in layers:
+        sums = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in neurons]
+        x = [z.tanh() for z in sums] if nonlinear else sums
+    return x
+
+
+def network_output(n_inputs, layer_sizes, parameters, x):
+    layers, _ = _mlp32(n_inputs, layer_sizes, parameters)
+    return [out.data for out in _mlp32_outputs(layers, [Value32(v) for v in x])]
+
+
+def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
+    layers, every = _mlp32(n_inputs, layer_sizes, parameters)
+    for _ in range(steps):
+        for p in every:
+            p.grad = F32(0)
+        loss = Value32(0)
+        for x, y in zip(xs, ys):
+            for out, target in zip(_mlp32_outputs(layers, x), y):
+                loss = loss + (out - target) ** 2
+        loss.backward()
+        for p in every:
+            p.data = p.data - F32(learning_rate) * p.grad
+    return [p.data for p in every]
+
+
 FLOAT32_VERSIONS = {fn.__name__: fn for fn in (
     half_squared_error, linear_layer, forward_linear, gradient_step, linear_output_gradient, gradient_descent,
     sigmoid, sigmoid_prime, central_difference, output_delta, output_weight_gradient, update_output_weights,
     hidden_delta, backprop_step, dense_forward, dense_backward, train_online, minibatches, numerical_gradient,
     first_disagreeing_layer, softmax_cross_entropy, network_gradients, numerical_gradients, train,
-    topological_order, gradients, descend,
+    topological_order, gradients, descend, two_layer_backward, train_minibatch, network_output, train_network,
 )}
 
 # Understanding questions are left out: their answer is a number or a letter the student types, not computed.

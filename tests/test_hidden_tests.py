@@ -201,7 +201,8 @@ def test_each_known_mistake_typed_in_is_judged_wrong_and_named(settings, name):
     for mistake in exercise.mistakes:
         # A patch on the solution comes with the solution's helpers it calls (lesson 10's written copies alone).
         source = mistake.cell if mistake.written is None else _student_source(mistake.function, name)
-        cells = [{"source": source, "run": "all"}]
+        # then the course's versions of other exercises' work, as the sandboxed judge runs them (graded_with)
+        cells = [{"source": source, "run": "all"}] + [{"source": s, "run": "all"} for s in exercise.graded_with]
         props = list(mistake.properties or exercise.properties)
         judged = judge_exercise(exercise, props, cells, settings)
         for prop in props:

@@ -190,6 +190,8 @@ import functools as _functools, numpy as _np
 def _vandalize(value):
     if isinstance(value, _np.ndarray) and value.dtype.kind == "f" and value.size and value.flags.writeable:
         value += 1.0
+    elif isinstance(value, list) and value and all(type(item) is float for item in value):
+        value[0] += 1.0  # a list of numbers (lesson 10's parameters) is changed in place too
     elif isinstance(value, (list, tuple)):
         for item in value:
             _vandalize(item)

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SEED = re.compile(r"\bseed(s|ed)?\b", re.IGNORECASE)
 #: A line about random numbers may say "seed": np.random.default_rng(seed), "a random seed", rng = ...;
-#: so may code passing the course's random functions their seed (train(..., seed=0), def two_moons(n, seed)).
+#: so may code passing the course's random functions their seed (train(..., seed=0), def two_moons(n, seed)),
+#: and a docstring's entry for such a parameter ("seed : int").
 RANDOM_CONTEXT = re.compile(r"\brng\b|rng_seed|default_rng|random|RandomState|np\.random|generator"
-                            r"|\bseed\s*=|[(,]\s*seed\s*[),]", re.IGNORECASE)
+                            r"|\bseed\s*=|[(,]\s*seed\s*[),]|^\s*seed\s*:\s*int\b", re.IGNORECASE)
 #: The README's sections students read (the rest is for instructors and developers).
 README_STUDENT_SECTIONS = ("Quick start", "The lessons", "backprop_core in five lines", "Worked examples and errata")
 
@@ -70,6 +71,8 @@ def test_the_rule_tells_worked_examples_from_random_seeds():
     assert not offending_lines("Matt Mazur's 2-2-2 sigmoid example")
     assert not offending_lines("history = train(net, X, Y, mode=\"minibatch\", seed=0)")
     assert offending_lines("# the seed prints 0.26 here")
+    assert not offending_lines("    seed : int")
+    assert offending_lines("seed: the hmkcode example")
 
 
 def test_lessons_say_seed_only_for_random_numbers():

@@ -49,7 +49,12 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
      # sigma'(a) in a backward pass; 1/N twice leaves the gallery's one-sample example unchanged; the other
      # two are a loss's forward numerics and a training loop's bookkeeping
      "sigma_prime_of_activation_hidden_only", "divided_by_n_twice", "softmax_shifted_by_global_max",
-     "loss_mean_of_minibatches"}
+     "loss_mean_of_minibatches",
+     # named by the graders of lessons 06 and 07 (issue 22): sigma' left out or taken of the layer's input is a
+     # wrong factor between layers, which the gallery's sigma' entry already shows; the other three are a
+     # training loop's step size, shuffling and recorded loss
+     "sigma_prime_missing_between_layers", "sigma_prime_of_layer_input", "gradient_summed_over_batch",
+     "same_shuffle_every_epoch", "epoch_loss_unweighted_mean"}
 )
 
 

@@ -471,7 +471,7 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
 
 # %% public
 # Public test: the two-moons network of section 7, untrained, for 10 epochs of batches of 16 (the last
-# batch of each epoch holds 8). The course's train, one epoch at a time with seed + k, deals the same batches.
+# batch of each epoch holds 8). The course's train, one epoch at a time with rng=seed + k, deals the same batches.
 with public_test("train_minibatch"):
     def untrained_moons():
         start = np.random.default_rng(0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import numbers
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
@@ -43,10 +44,13 @@ def changed(before: Any, after: Any) -> bool:
     """Whether ``after`` holds other numbers than ``before``, its untouched copy.
 
     Arrays (shape and values, beyond rounding), Networks (weights, biases,
-    activations, loss) and lists, tuples and dicts of them are compared; other
-    objects (numbers, strings, functions) cannot be changed in place or are
-    not the exercise's business, and count as unchanged.
+    activations, loss) and lists, tuples and dicts of them are compared, and
+    the numbers in them (lesson 10's parameters are a list of floats:
+    ``parameters[0] -= ...`` changes the caller's list); other objects
+    (strings, functions) are not the exercise's business and count as unchanged.
     """
+    if isinstance(before, numbers.Real) and not isinstance(before, bool):
+        return not isinstance(after, numbers.Real) or not (before == after or (before != before and after != after))
     if isinstance(before, np.ndarray):
         return _array_changed(before, after)
     if isinstance(before, Network):

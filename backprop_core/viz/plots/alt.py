@@ -65,7 +65,9 @@ def describe_line(label: str, x, y) -> str:
         return f"{label}: no points yet"
     if len(y) == 1:
         return f"{label}: one point, {fmt(y[0])} at {fmt(x[0])}"
-    low = int(np.nanargmin(y))
+    if not np.isfinite(y).any():  # a run that blew up: every value inf or NaN
+        return f"{label}: no finite value (it blew up), {len(y)} points"
+    low = int(np.nanargmin(np.where(np.isfinite(y), y, np.nan)))
     return (f"{label} {shape_of(y)}: from {fmt(y[0])} at {fmt(x[0])} to {fmt(y[-1])} at {fmt(x[-1])}, "
             f"lowest {fmt(y[low])} at {fmt(x[low])}")
 
@@ -97,9 +99,10 @@ def describe_axes(ax: Axes) -> str:
     for image in ax.get_images():
         if isinstance(image, AxesImage):
             data = np.asarray(image.get_array(), dtype=float)
-            if data.size:
+            if np.isfinite(data).any():
                 parts.append(f"an image of {data.shape[0]} by {data.shape[1]} values from "
-                             f"{fmt(np.nanmin(data))} to {fmt(np.nanmax(data))}")
+                             f"{fmt(np.nanmin(np.where(np.isfinite(data), data, np.nan)))} to "
+                             f"{fmt(np.nanmax(np.where(np.isfinite(data), data, np.nan)))}")
     if not ax.axison:
         parts += [plain(t.get_text()) for t in ax.texts if t.get_visible() and t.get_text().strip()]
     sentence = head.rstrip(": ") + (": " if head and parts else "") + "; ".join(parts)
