@@ -86,6 +86,13 @@ def test_a_failed_nbgrader_call_is_told_by_its_real_exception_not_nbgraders_see_
         assert "NbGraderException" not in text and "Traceback" not in text and "Removing failed" not in text, text
 
 
+def _record(status: str, checksum: str | None = "abc", **fields) -> Record:
+    values = dict(student="ada", lesson=LESSON, status=status, checksum=checksum, score=None, max_score=None,
+                  reason=None, at="2026-01-01 00:00:00 UTC", host="here", pid=1)
+    values.update(fields)
+    return Record(**values)
+
+
 def test_a_rerun_keeps_only_finished_gradings_of_the_same_files():
     assert grading_note(None, "abc", result_present=False) == ""  # never graded: graded, no note
     assert grading_note(_record(GRADED), "abc", result_present=True) is None  # kept

@@ -40,7 +40,7 @@ def _skip_slow_imports() -> None:
 
 
 def _bare_parent_packages() -> None:
-    """Make ``backprop_core.grading``'s modules importable without running the packages' ``__init__``.
+    """Make ``backprop_core.grading.answerfree``'s modules importable without running the packages' ``__init__``.
 
     This process needs two small modules of the package (:mod:`.cell_guard`, :mod:`.kernel_output`);
     ``backprop_core/__init__`` and ``grading/__init__`` import numpy, the course and the exercise
@@ -48,8 +48,10 @@ def _bare_parent_packages() -> None:
     ``__init__`` before this module, hence the run as a file. The kernel, a process of its own,
     imports the package as usual. Packages already imported (a caller that imports this module) are kept.
     """
-    grading = RUNNER.parent
-    for name, directory in (("backprop_core", grading.parent), ("backprop_core.grading", grading)):
+    answerfree = RUNNER.parent
+    grading = answerfree.parent
+    for name, directory in (("backprop_core", grading.parent), ("backprop_core.grading", grading),
+                            ("backprop_core.grading.answerfree", answerfree)):
         if name not in sys.modules:
             package = types.ModuleType(name)
             package.__path__ = [str(directory)]  # where submodules are looked for: all a package needs
