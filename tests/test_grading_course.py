@@ -295,7 +295,11 @@ def build_class(tmp: Path, lesson: str, timeout: int) -> dict:
         nb = solution
         for g in graded:
             if k < len(g.exercise.mistakes):
-                nb = _append(nb, g.solution_index, _renamed_source(g.exercise.mistakes[k].function, g.exercise.name))
+                mistake = g.exercise.mistakes[k]
+                # A patch on the solution comes with the solution's helpers it calls, as they are right: the
+                # mistake of an earlier exercise (pasted above) is not charged again to this one.
+                source = mistake.cell if mistake.written is None else _renamed_source(mistake.function, g.exercise.name)
+                nb = _append(nb, g.solution_index, source)
         students[f"mistake-{k}"] = nb
 
     first = min(g.solution_index for g in graded)
