@@ -106,3 +106,10 @@ def test_get_names_the_lessons_there_are():
     assert toc.get("03-chain-rule").title == "The chain rule"
     with pytest.raises(LookupError, match="01-forward-pass-and-error"):
         toc.get("99-nothing")
+
+
+def test_a_course_folder_without_the_readme_or_home_is_left_as_it_is(tmp_path):
+    """A class server's course folder holds the lessons and the package, not the README: make release still works."""
+    done = subprocess.run([sys.executable, "-m", "backprop_core.course.toc", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not list(tmp_path.iterdir())

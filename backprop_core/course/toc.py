@@ -200,12 +200,15 @@ def with_course_home_cell(notebook_json: str, course: tuple[Lesson, ...]) -> str
 def write_lesson_tables(root: Path, check: bool = False) -> list[str]:
     """Write README.md's and index.ipynb's lesson tables in the course folder ``root`` from the table of contents.
 
-    Returns the files that were out of date (with ``check``, they are only reported, not written).
+    Returns the files that were out of date (with ``check``, they are only reported, not written); a file the
+    folder does not hold is left out.
     """
     course = lessons()
     stale = []
     for name, rewrite in (("README.md", with_readme_table), ("index.ipynb", with_course_home_cell)):
         path = Path(root) / name
+        if not path.exists():  # a course folder without it (a class server's copy): no table to keep in step
+            continue
         old = path.read_text(encoding="utf-8")
         new = rewrite(old, course)
         if new != old:
