@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 from jupyterlab_driver import find_chromium, launch_args
-from test_grading_course import SAMPLE, _append, _renamed_source, exercises_of, instructor
+from test_grading_course import SAMPLE, _append, exercises_of, instructor
 
 pytestmark = pytest.mark.grading
 
@@ -65,8 +65,7 @@ def notebooks(course: Path) -> dict[str, nbformat.NotebookNode]:
             "release": nbformat.read(course / "lessons" / lesson / f"{lesson}.ipynb", as_version=4)}
     for graded in exercises_of(solution):
         for mistake in graded.exercise.mistakes:
-            made[f"mistake:{mistake.key}"] = _append(solution, graded.solution_index,
-                                                     _renamed_source(mistake.function, graded.exercise.name))
+            made[f"mistake:{mistake.key}"] = _append(solution, graded.solution_index, mistake.cell)
     return made
 
 

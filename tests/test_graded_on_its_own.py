@@ -127,7 +127,7 @@ def _public_test_output(lesson: str, name: str, function=None) -> str:
 
 
 def _slips():
-    from backprop_core.grading.exercises import get, lesson10
+    from backprop_core.grading.exercises import get
 
     def made(name, key):  # the registry's known mistake: the solution with the slip patched in
         return next(m for m in get(name).mistakes if m.key == key).function
@@ -143,9 +143,9 @@ def _slips():
          "ReLU′(0) is 0 here: z > 0, not z >= 0"),
         ("09-your-own-network", "train", made("train", "loss_mean_of_minibatches"),
          "your weights are right: record the loss over all of X"),
-        ("10-autograd", "network_output", lesson10.network_output_last_layer_squashed,
+        ("10-autograd", "network_output", made("network_output", "last_layer_squashed"),
          "the last layer keeps its sums, no tanh"),
-        ("10-autograd", "train_network", lesson10.train_network_zeroed_after_backward,
+        ("10-autograd", "train_network", made("train_network", "grads_zeroed_after_backward"),
          "the grads are set to 0 after backward(), so the step moves nothing; zero them first"),
         ("06-matrix-form", "two_layer_backward", made("two_layer_backward", "sigma_prime_missing_between_layers"),
          "σ′ left out: multiply dA1 = dZ2 W2 by a1 (1 - a1)"),
@@ -213,10 +213,10 @@ def test_network_gradients_names_the_first_wrong_layer_from_the_output_down():
 def _graded_on_its_own_cases():
     from backprop_core.grading.exercises import get
 
-    def made(name, key):  # the registry's known mistake: the solution with the slip patched in
-        return next(m for m in get(name).mistakes if m.key == key).function
+    def made(name, key):  # the registry's known mistake: a cell of the solution with the slip patched in
+        return next(m for m in get(name).mistakes if m.key == key).cell
 
-    # (lesson, the exercise the slip is in, its slip, the exercise built on it, the grade ids the slip must cost)
+    # (lesson, the exercise the slip is in, its slip (a cell), the exercise built on it, the grade ids the slip must cost)
     return {
         "06": ("06-matrix-form", "dense_backward", made("dense_backward", "bias_not_summed"), "two_layer_backward",
                {"test_dense_backward_batch"}),
@@ -233,7 +233,7 @@ def test_a_slip_in_the_layer_below_costs_only_its_own_points(which, tmp_path):
     its hidden tests run it on the course's version (``graded_with``). Through ``autograde`` on the whole lesson."""
     from nbgrader.api import Gradebook
 
-    from test_grading_course import _renamed_source, new_course
+    from test_grading_course import new_course
 
     lesson, slipped, mistake, built_on, lost = _graded_on_its_own_cases()[which]
     course = new_course(tmp_path, ROOT, lesson)
@@ -241,7 +241,7 @@ def test_a_slip_in_the_layer_below_costs_only_its_own_points(which, tmp_path):
     assert released.returncode == 0, released.stdout + released.stderr
     solution = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
     cell = next(c for c in solution.cells if _grade_id(c) == f"solution_{slipped}")
-    cell.source = _renamed_source(mistake, slipped)
+    cell.source = mistake
     folder = course / "submitted" / "slipped" / lesson
     folder.mkdir(parents=True)
     nbformat.write(solution, folder / f"{lesson}.ipynb")

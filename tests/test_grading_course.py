@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import html
-import inspect
 import json
 import os
 import pickle
@@ -33,7 +32,6 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,11 +99,6 @@ def _append(nb, index: int, source: str):
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     nb.cells[index].source = nb.cells[index].source.rstrip() + "\n\n" + source.strip() + "\n"
     return nb
-
-
-def _renamed_source(function, name: str) -> str:
-    source = textwrap.dedent(inspect.getsource(function))
-    return "import numpy as np\n\n" + re.sub(r"def\s+\w+\s*\(", f"def {name}(", source, count=1)
 
 
 def _ref_import(exercise) -> tuple[str, str] | None:
@@ -298,8 +291,7 @@ def build_class(tmp: Path, lesson: str, timeout: int) -> dict:
                 mistake = g.exercise.mistakes[k]
                 # A patch on the solution comes with the solution's helpers it calls, as they are right: the
                 # mistake of an earlier exercise (pasted above) is not charged again to this one.
-                source = mistake.cell if mistake.written is None else _renamed_source(mistake.function, g.exercise.name)
-                nb = _append(nb, g.solution_index, source)
+                nb = _append(nb, g.solution_index, mistake.cell)
         students[f"mistake-{k}"] = nb
 
     first = min(g.solution_index for g in graded)

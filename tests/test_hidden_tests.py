@@ -17,10 +17,8 @@ test_grading_pipeline.py and test_grading_attacks.py.
 from __future__ import annotations
 
 import ast
-import inspect
 import json
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -183,12 +181,6 @@ def test_inside_the_sandbox_replaced_functions_and_their_callers_raise(builds, n
 
 
 # ------------------------------------------------------------------ judging, for real, in the sandbox
-def _student_source(function, name: str) -> str:
-    """A function's source as a student would type it under ``name`` (numpy imported)."""
-    source = textwrap.dedent(inspect.getsource(function))
-    return "import numpy as np\n" + source.replace(f"def {function.__name__}(", f"def {name}(", 1)
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
     bwrap_executable()
@@ -199,8 +191,8 @@ def settings(tmp_path_factory):
 def test_each_known_mistake_typed_in_is_judged_wrong_and_named(settings, name):
     exercise = exercises.get(name)
     for mistake in exercise.mistakes:
-        # A patch on the solution comes with the solution's helpers it calls (lesson 10's written copies alone).
-        source = mistake.cell if mistake.written is None else _student_source(mistake.function, name)
+        # A patch on the solution comes with the solution's helpers it calls.
+        source = mistake.cell
         # then the course's versions of other exercises' work, as the sandboxed judge runs them (graded_with)
         cells = [{"source": source, "run": "all"}] + [{"source": s, "run": "all"} for s in exercise.graded_with]
         props = list(mistake.properties or exercise.properties)

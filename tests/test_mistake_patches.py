@@ -16,8 +16,7 @@ from backprop_core.grading import exercises
 from backprop_core.grading.exercises import patches
 from backprop_core.grading.exercises.patches import MistakePatchError
 
-#: Lesson 10 is being rebuilt (issue 23's autograd part) and still writes whole functions.
-_PATCHED = [(e, m) for e in exercises.all_exercises() for m in e.mistakes if not e.lesson.startswith("10")]
+_PATCHED = [(e, m) for e in exercises.all_exercises() for m in e.mistakes]
 
 
 def _solution(lesson: str) -> str:
@@ -25,14 +24,20 @@ def _solution(lesson: str) -> str:
 
 
 @pytest.mark.parametrize("exercise, mistake", _PATCHED, ids=lambda v: getattr(v, "key", getattr(v, "name", "")))
-def test_every_mistake_of_lessons_01_to_09_is_a_patch_that_applies(exercise, mistake):
-    assert mistake.written is None and mistake.replace, f"{exercise.name}/{mistake.key} is a written copy"
-    solution = patches.solution_function(_solution(exercise.lesson), exercise.lesson, exercise.name)
+def test_every_mistake_is_a_patch_that_applies(exercise, mistake):
+    assert mistake.replace, f"{exercise.name}/{mistake.key} has no patch"
+    text = _solution(exercise.lesson)
+    target = mistake.target or exercise.name
+    solution = patches.solution_definition(text, exercise.lesson, target)
     source = mistake.source
-    (node,) = ast.parse(source).body
-    assert isinstance(node, ast.FunctionDef) and node.name == exercise.name
-    assert ast.dump(node.args) == ast.dump(ast.parse(solution).body[0].args), "the exercise's signature changed"
-    assert ast.dump(node) != ast.dump(ast.parse(solution).body[0]), "the patch changed no code"
+    nodes = ast.parse(source).body
+    # The patched definition; then, when the patch is in another one (lesson 10's Value), the exercise's function.
+    assert [n.name for n in nodes] == ([target] if target == exercise.name else [target, exercise.name])
+    patched, original = nodes[0], ast.parse(solution).body[0]
+    assert type(patched) is type(original)
+    if isinstance(patched, ast.FunctionDef):
+        assert ast.dump(patched.args) == ast.dump(original.args), "the signature changed"
+    assert ast.dump(patched) != ast.dump(original), "the patch changed no code"
     assert "BEGIN SOLUTION" not in source and "END SOLUTION" not in source
     assert mistake.function.__name__ == exercise.name and callable(mistake.function)
 
@@ -69,7 +74,7 @@ def test_a_solution_without_the_exercise_says_which_def_it_expected():
     mistake = _mistake("dense_forward", "missing_transpose")
     edited = _solution(mistake.lesson).replace("def dense_forward(", "def layer_forward(")
     with pytest.raises(MistakePatchError, match=r"lesson 06-matrix-form: expected a top-level 'def dense_forward\(' "
-                                                r"in its solution solutions/06-matrix-form/06-matrix-form.py, found none"):
+                                                r"or 'class dense_forward' in its solution solutions/06-matrix-form/06-matrix-form.py, found none"):
         patches.patched_source(edited, mistake)
 
 
@@ -80,14 +85,24 @@ def test_a_multi_line_patch_is_indented_where_it_lands():
     assert lines[at + 1].startswith("    return dz @ W, ")
 
 
-def test_a_mistake_is_either_a_patch_or_a_written_function():
+def test_a_mistake_without_a_patch_is_refused_at_registration():
     base = exercises.get("dense_forward")
-    for wrong, said in ((exercises.Mistake("missing_transpose"), "neither"),
-                        (exercises.Mistake("missing_transpose", base.reference, replace=("a", "b")), "both")):
-        with pytest.raises(ValueError, match=f"mistake 'missing_transpose': expected replace=.*got {said}"):
-            exercises.register(exercises.Exercise(
-                name="patc_not_registered", lesson=base.lesson, reference=base.reference, replaces=(),
-                properties=base.properties, points=base.points, descriptions=base.descriptions, mistakes=(wrong,)))
+    with pytest.raises(ValueError, match="mistake 'missing_transpose': expected replace=\\(old, new\\).*got \\(\\)"):
+        exercises.register(exercises.Exercise(
+            name="patch_not_registered", lesson=base.lesson, reference=base.reference, replaces=(),
+            properties=base.properties, points=base.points, descriptions=base.descriptions,
+            mistakes=(exercises.Mistake("missing_transpose"),)))
+
+
+def test_a_patch_in_another_definition_brings_the_exercises_function_after_it():
+    """Lesson 10's product rule with = : the patched Value, then gradients as the solution writes it; the cell
+    brings topological_order, which Value.backward calls."""
+    mistake = _mistake("gradients", "grad_overwritten_in_product")
+    names = [n.name for n in ast.parse(mistake.source).body]
+    assert names == ["Value", "gradients"]
+    assert "self.grad = other.data * out.grad" in mistake.source and "self.grad += out.grad" in mistake.source
+    cell_defs = [n.name for n in ast.parse(mistake.cell).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert "topological_order" in cell_defs and cell_defs.count("Value") == 1
 
 
 def test_a_patch_that_no_longer_fits_leaves_its_mistake_unnamed_and_grading_goes_on(tmp_path, monkeypatch):

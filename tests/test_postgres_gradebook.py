@@ -31,7 +31,7 @@ import pytest
 
 from backprop_core.grading import exercises
 from postgres_server import postgres_url, sqlalchemy_url  # noqa: F401 (postgres_url: the server fixture)
-from test_grading_course import SAMPLE, _append, _env, _renamed_source, new_course
+from test_grading_course import SAMPLE, _append, _env, new_course
 from test_grading_pipeline import (LESSON, NOTEBOOK, SOLUTION_ID, STDERR_IN_FUNCTION, TEST_IDS, _release, index_of,
                                    tampered, written)
 
@@ -81,7 +81,7 @@ def _with_mistake(course: Path, key: str):
     """The solution with the registry's known mistake ``key`` pasted below it in the solution cell."""
     mistake = next(m for m in exercises.get("half_squared_error").mistakes if m.key == key)
     nb = written(course)
-    return _append(nb, index_of(nb, SOLUTION_ID), _renamed_source(mistake.function, "half_squared_error"))
+    return _append(nb, index_of(nb, SOLUTION_ID), mistake.cell)
 
 
 def _tampered_tests(cell) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -43,15 +42,16 @@ class Mistake:
     ``new``'s later lines get that indentation too. The patched source can stand in a student's
     solution cell (the tests do that, :attr:`source`); :attr:`function` is that source executed.
     ``properties``: the graded properties this mistake must fail (all where empty).
-
-    ``written``: a whole function that makes the mistake, the old form (a copy of the algorithm);
-    only lesson 10 still uses it, until it is written as patches.
+    ``target``: the solution's top-level definition the replacements apply to when the slip is not in the
+    exercise's function itself (lesson 10: a backward rule of ``class Value``, the order of
+    ``topological_order``, the zeroing in ``training_step``); the mistake's code is then that definition,
+    patched, followed by the exercise's function as the solution writes it.
     """
 
     key: str
-    written: Callable | None = None
-    properties: tuple = ()
     replace: tuple = ()
+    properties: tuple = ()
+    target: str = ""
     #: Set by :func:`register`: the exercise (its name and lesson) whose solution is patched.
     exercise: str = field(default="", compare=False)
     lesson: str = field(default="", compare=False)
@@ -74,18 +74,14 @@ class Mistake:
 
     @property
     def cell(self) -> str:
-        """:attr:`source` with the solution's imports and helper functions it uses before it: a cell that
-        makes the mistake on its own (a written function's source, as it is)."""
-        if self.written is not None:
-            return textwrap.dedent(inspect.getsource(self.written))
+        """:attr:`source` with the solution's imports and the helpers it uses before it: a cell that makes the
+        mistake on its own."""
         from .patches import mistake_cell
         return mistake_cell(self)
 
     @property
     def function(self) -> Callable:
         """A function that makes the mistake (:attr:`source` executed once, then kept)."""
-        if self.written is not None:
-            return self.written
         from .patches import mistake_function
         return mistake_function(self)
 
@@ -232,10 +228,9 @@ def register(exercise: Exercise) -> Exercise:
     for mistake in exercise.mistakes:
         if mistake.key not in MISTAKES:
             raise ValueError(f"exercise {exercise.name!r}: unknown mistake key {mistake.key!r}")
-        if (mistake.written is None) == (not mistake.replace):
-            raise ValueError(f"exercise {exercise.name!r}, mistake {mistake.key!r}: expected replace=(old, new) "
-                             f"(or, lesson 10's old form, a written function), got "
-                             f"{'both' if mistake.replace else 'neither'}")
+        if not mistake.replace:
+            raise ValueError(f"exercise {exercise.name!r}, mistake {mistake.key!r}: expected replace=(old, new), "
+                             f"the change to the solution that makes the mistake, got {mistake.replace!r}")
     # Each mistake knows the exercise whose solution it patches (read when first used, not at import).
     exercise = dataclasses.replace(exercise, mistakes=tuple(
         dataclasses.replace(m, exercise=exercise.name, lesson=exercise.lesson) for m in exercise.mistakes))

@@ -159,21 +159,12 @@ def _descends_finitely(case: Case) -> bool:
 
 
 # ----------------------------------------------------------------- topological_order
-def topological_order_node_first(root, parents_of):
-    # The node goes into the list before its parents (depth first, "pre-order").
-    order, visited = [], set()
-
-    def visit(node):
-        if node in visited:
-            return
-        visited.add(node)
-        order.append(node)
-        for parent in parents_of(node):
-            visit(parent)
-
-    visit(root)
-    return order
-
+#: The node put in the order before its parents (depth first, "pre-order"): a patch on the solution's
+#: topological_order, for that exercise and, through Value.backward, for gradients.
+_NODE_BEFORE_ITS_PARENTS = (
+    ("visited.add(node)", "visited.add(node)\norder.append(node)      # before its parents"),
+    ("order.append(node)      # after its parents: they are all in the list now", "pass"),
+)
 
 register(
     Exercise(
@@ -185,209 +176,24 @@ register(
         points={"trees": 1, "shared_nodes": 1},
         descriptions={"trees": "trees of 3 to 9 numbered nodes",
                       "shared_nodes": "graphs of 3 to 9 numbered nodes where some are parents of several"},
-        mistakes=(Mistake("node_before_its_parents", topological_order_node_first),),
+        mistakes=(Mistake("node_before_its_parents", replace=_NODE_BEFORE_ITS_PARENTS),),
     )
 )
 
 
 # ----------------------------------------------------------------- gradients
-def gradients_node_first(f, inputs):
-    # A correct engine whose backward pass visits each node before its parents (pre-order, reversed).
-    class V:
-        def __init__(self, data, parents=()):
-            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data + other.data, (self, other))
-            def rule():
-                self.grad += out.grad
-                other.grad += out.grad
-            out.rule = rule
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data * other.data, (self, other))
-            def rule():
-                self.grad += other.data * out.grad
-                other.grad += self.data * out.grad
-            out.rule = rule
-            return out
-
-        def __pow__(self, k):
-            out = V(self.data ** k, (self,))
-            def rule():
-                self.grad += k * self.data ** (k - 1) * out.grad
-            out.rule = rule
-            return out
-
-        def unary(self, value, slope):
-            out = V(value, (self,))
-            def rule():
-                self.grad += slope(out.data) * out.grad
-            out.rule = rule
-            return out
-
-        def exp(self):
-            return self.unary(np.exp(self.data), lambda e: e)
-
-        def tanh(self):
-            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
-
-        def sigmoid(self):
-            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
-
-    def node_first(root):
-        order, visited = [], set()
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                order.append(node)
-                for parent in node.parents:
-                    visit(parent)
-        visit(root)
-        return order
-
-    values = [V(x) for x in inputs]
-    out = f(*values)
-    out.grad = 1.0
-    for node in reversed(node_first(out)):
-        node.rule()
-    return [v.grad for v in values]
-
-
-def gradients_overwritten(f, inputs):
-    # Every backward rule sets its parents' grad (=) instead of adding to it (+=).
-    class V:
-        def __init__(self, data, parents=()):
-            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data + other.data, (self, other))
-            def rule():
-                self.grad = out.grad
-                other.grad = out.grad
-            out.rule = rule
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data * other.data, (self, other))
-            def rule():
-                self.grad = other.data * out.grad
-                other.grad = self.data * out.grad
-            out.rule = rule
-            return out
-
-        def __pow__(self, k):
-            out = V(self.data ** k, (self,))
-            def rule():
-                self.grad = k * self.data ** (k - 1) * out.grad
-            out.rule = rule
-            return out
-
-        def unary(self, value, slope):
-            out = V(value, (self,))
-            def rule():
-                self.grad = slope(out.data) * out.grad
-            out.rule = rule
-            return out
-
-        def exp(self):
-            return self.unary(np.exp(self.data), lambda e: e)
-
-        def tanh(self):
-            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
-
-        def sigmoid(self):
-            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
-
-    def after_parents(root):
-        order, visited = [], set()
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                for parent in node.parents:
-                    visit(parent)
-                order.append(node)
-        visit(root)
-        return order
-
-    values = [V(x) for x in inputs]
-    out = f(*values)
-    out.grad = 1.0
-    for node in reversed(after_parents(out)):
-        node.rule()
-    return [v.grad for v in values]
-
-
-def gradients_overwritten_in_product(f, inputs):
-    # The product's backward rule sets its parents' grad (=); every other rule adds (+=). Issue 21's slip.
-    class V:
-        def __init__(self, data, parents=()):
-            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data + other.data, (self, other))
-            def rule():
-                self.grad += out.grad
-                other.grad += out.grad
-            out.rule = rule
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data * other.data, (self, other))
-            def rule():
-                self.grad = other.data * out.grad
-                other.grad = self.data * out.grad
-            out.rule = rule
-            return out
-
-        def __pow__(self, k):
-            out = V(self.data ** k, (self,))
-            def rule():
-                self.grad += k * self.data ** (k - 1) * out.grad
-            out.rule = rule
-            return out
-
-        def unary(self, value, slope):
-            out = V(value, (self,))
-            def rule():
-                self.grad += slope(out.data) * out.grad
-            out.rule = rule
-            return out
-
-        def exp(self):
-            return self.unary(np.exp(self.data), lambda e: e)
-
-        def tanh(self):
-            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
-
-        def sigmoid(self):
-            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
-
-    def after_parents(root):
-        order, visited = [], set()
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                for parent in node.parents:
-                    visit(parent)
-                order.append(node)
-        visit(root)
-        return order
-
-    values = [V(x) for x in inputs]
-    out = f(*values)
-    out.grad = 1.0
-    for node in reversed(after_parents(out)):
-        node.rule()
-    return [v.grad for v in values]
-
+#: Backward rules of the solution's Value that set their parents' grad (=) instead of adding to it (+=).
+_OVERWRITTEN_IN_SUM = (
+    ("self.grad += out.grad            # += : self and other may be the same Value (x + x)", "self.grad = out.grad"),
+    ("other.grad += out.grad", "other.grad = out.grad"),
+)
+_OVERWRITTEN_IN_PRODUCT = (
+    ("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"),
+    ("other.grad += self.data * out.grad", "other.grad = self.data * out.grad"),
+)
+_OVERWRITTEN_ELSEWHERE = tuple((f"self.grad += {slope}", f"self.grad = {slope}") for slope in (
+    "k * self.data ** (k - 1) * out.grad", "out.data * out.grad", "(1.0 - out.data ** 2) * out.grad",
+    "out.data * (1.0 - out.data) * out.grad", "(1.0 if self.data > 0 else 0.0) * out.grad"))
 
 _EVERY_GRADIENT_PROPERTY = ("add_and_multiply", "power", "exp", "tanh", "sigmoid", "values_used_twice")
 
@@ -416,155 +222,17 @@ register(
             "values_used_twice": "expressions where some values are used twice or more",
         },
         mistakes=(
-            Mistake("node_before_its_parents", gradients_node_first),
-            Mistake("grad_overwritten", gradients_overwritten, properties=("values_used_twice",)),
-            Mistake("grad_overwritten_in_product", gradients_overwritten_in_product, properties=("values_used_twice",)),
+            Mistake("node_before_its_parents", replace=_NODE_BEFORE_ITS_PARENTS, target="topological_order"),
+            Mistake("grad_overwritten", replace=_OVERWRITTEN_IN_SUM + _OVERWRITTEN_IN_PRODUCT + _OVERWRITTEN_ELSEWHERE,
+                    properties=("values_used_twice",), target="Value"),
+            Mistake("grad_overwritten_in_product", replace=_OVERWRITTEN_IN_PRODUCT, properties=("values_used_twice",),
+                    target="Value"),
         ),
     )
 )
 
 
 # ----------------------------------------------------------------- descend
-def descend_node_first(f, start, learning_rate, steps):
-    # Gradients zeroed each step, but the backward pass visits each node before its parents.
-    class V:
-        def __init__(self, data, parents=()):
-            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data + other.data, (self, other))
-            def rule():
-                self.grad += out.grad
-                other.grad += out.grad
-            out.rule = rule
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data * other.data, (self, other))
-            def rule():
-                self.grad += other.data * out.grad
-                other.grad += self.data * out.grad
-            out.rule = rule
-            return out
-
-        def __pow__(self, k):
-            out = V(self.data ** k, (self,))
-            def rule():
-                self.grad += k * self.data ** (k - 1) * out.grad
-            out.rule = rule
-            return out
-
-        def unary(self, value, slope):
-            out = V(value, (self,))
-            def rule():
-                self.grad += slope(out.data) * out.grad
-            out.rule = rule
-            return out
-
-        def exp(self):
-            return self.unary(np.exp(self.data), lambda e: e)
-
-        def tanh(self):
-            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
-
-        def sigmoid(self):
-            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
-
-    def node_first(root):
-        order, visited = [], set()
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                order.append(node)
-                for parent in node.parents:
-                    visit(parent)
-        visit(root)
-        return order
-
-    values = [V(x) for x in start]
-    for _ in range(steps):
-        for v in values:
-            v.grad = 0.0
-        out = f(*values)
-        out.grad = 1.0
-        for node in reversed(node_first(out)):
-            node.rule()
-        for v in values:
-            v.data -= learning_rate * v.grad
-    return [v.data for v in values]
-
-
-def descend_not_zeroed(f, start, learning_rate, steps):
-    # A correct engine, but the gradients are never set back to 0: each step adds to the last ones.
-    class V:
-        def __init__(self, data, parents=()):
-            self.data, self.grad, self.parents, self.rule = float(data), 0.0, parents, lambda: None
-
-        def __add__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data + other.data, (self, other))
-            def rule():
-                self.grad += out.grad
-                other.grad += out.grad
-            out.rule = rule
-            return out
-
-        def __mul__(self, other):
-            other = other if isinstance(other, V) else V(other)
-            out = V(self.data * other.data, (self, other))
-            def rule():
-                self.grad += other.data * out.grad
-                other.grad += self.data * out.grad
-            out.rule = rule
-            return out
-
-        def __pow__(self, k):
-            out = V(self.data ** k, (self,))
-            def rule():
-                self.grad += k * self.data ** (k - 1) * out.grad
-            out.rule = rule
-            return out
-
-        def unary(self, value, slope):
-            out = V(value, (self,))
-            def rule():
-                self.grad += slope(out.data) * out.grad
-            out.rule = rule
-            return out
-
-        def exp(self):
-            return self.unary(np.exp(self.data), lambda e: e)
-
-        def tanh(self):
-            return self.unary(np.tanh(self.data), lambda t: 1.0 - t ** 2)
-
-        def sigmoid(self):
-            return self.unary(1.0 / (1.0 + np.exp(-self.data)), lambda s: s * (1.0 - s))
-
-    def after_parents(root):
-        order, visited = [], set()
-        def visit(node):
-            if node not in visited:
-                visited.add(node)
-                for parent in node.parents:
-                    visit(parent)
-                order.append(node)
-        visit(root)
-        return order
-
-    values = [V(x) for x in start]
-    for _ in range(steps):
-        out = f(*values)
-        out.grad = 1.0
-        for node in reversed(after_parents(out)):
-            node.rule()
-        for v in values:
-            v.data -= learning_rate * v.grad
-    return [v.data for v in values]
-
-
 register(
     Exercise(
         name="descend",
@@ -581,9 +249,10 @@ register(
         points={"one_step": 1, "several_steps": 1},
         descriptions={"one_step": "one step of gradient descent on small expressions",
                       "several_steps": "3 to 7 steps of gradient descent on small expressions"},
+        # No node-order mistake here: descend is graded on the course's Value and topological_order.
         mistakes=(
-            Mistake("node_before_its_parents", descend_node_first),
-            Mistake("grad_not_zeroed", descend_not_zeroed, properties=("several_steps",)),
+            Mistake("grad_not_zeroed", properties=("several_steps",), replace=(
+                "for v in values:\n    v.grad = 0.0                     # this step's gradients only", "pass")),
         ),
     )
 )
@@ -640,39 +309,6 @@ def _training_cases(many_steps: bool):
     return cases
 
 
-def _layers_of(n_inputs, layer_sizes, parameters):
-    """(W, b) of each layer from the parameters in parameters()'s order (each neuron: weights, then bias)."""
-    layers, k, n = [], 0, n_inputs
-    for size in layer_sizes:
-        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
-        layers.append((block[:, :-1], block[:, -1]))
-        k, n = k + size * (n + 1), size
-    return layers
-
-
-def network_output_last_layer_squashed(n_inputs, layer_sizes, parameters, x):
-    # tanh in every layer, the output layer too.
-    a, k, n = np.asarray(x, dtype=float), 0, n_inputs
-    for size in layer_sizes:
-        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
-        a = np.tanh(block[:, :-1] @ a + block[:, -1])
-        k, n = k + size * (n + 1), size
-    return [float(v) for v in a]
-
-
-def network_output_bias_after_tanh(n_inputs, layer_sizes, parameters, x):
-    # Each hidden neuron is tanh(w · x) + b; the output layer's sums are right.
-    a, k, n = np.asarray(x, dtype=float), 0, n_inputs
-    for i, size in enumerate(layer_sizes):
-        block = np.array(parameters[k:k + size * (n + 1)], dtype=float).reshape(size, n + 1)
-        if i < len(layer_sizes) - 1:
-            a = np.tanh(block[:, :-1] @ a) + block[:, -1]
-        else:
-            a = block[:, :-1] @ a + block[:, -1]
-        k, n = k + size * (n + 1), size
-    return [float(v) for v in a]
-
-
 register(
     Exercise(
         name="network_output",
@@ -688,47 +324,18 @@ register(
         descriptions={"output_layer_only": "networks of one layer (sums, no tanh) with 1–3 inputs and 1–2 outputs",
                       "hidden_layers": "networks with 1–2 tanh layers of 1–4 neurons before the output layer"},
         mistakes=(
-            Mistake("last_layer_squashed", network_output_last_layer_squashed),
-            Mistake("bias_added_after_tanh", network_output_bias_after_tanh, properties=("hidden_layers",)),
+            Mistake("last_layer_squashed", target="MLP",
+                    replace=("nonlinear=i < len(layer_sizes) - 1", "nonlinear=True")),
+            Mistake("bias_added_after_tanh", properties=("hidden_layers",), target="Neuron", replace=(
+                ("zip(self.w, x)), self.b)", "zip(self.w, x)), Value(0.0))"),
+                ("return z.tanh() if self.nonlinear else z", "return z.tanh() + self.b if self.nonlinear else z + self.b"))),
         ),
     )
 )
 
 
-def train_network_not_zeroed(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
-    # The parameters' grad is never set back to 0: each step's gradients are added to the ones before.
-    model = MLP(n_inputs, layer_sizes)
-    for p, number in zip(model.parameters(), parameters):
-        p.data = float(number)
-    for _ in range(steps):
-        loss = Value(0.0)
-        for x, y in zip(xs, ys):
-            for out, target in zip(model(x), y):
-                loss = loss + (out - target) ** 2
-        loss.backward()
-        for p in model.parameters():
-            p.data -= learning_rate * p.grad
-    return [p.data for p in model.parameters()]
-
-
-def train_network_zeroed_after_backward(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, steps):
-    # The grads are set to 0 between backward() and the update: no step moves anything.
-    model = MLP(n_inputs, layer_sizes)
-    for p, number in zip(model.parameters(), parameters):
-        p.data = float(number)
-    for _ in range(steps):
-        loss = Value(0.0)
-        for x, y in zip(xs, ys):
-            for out, target in zip(model(x), y):
-                loss = loss + (out - target) ** 2
-        loss.backward()
-        for p in model.parameters():
-            p.grad = 0.0
-            p.data -= learning_rate * p.grad
-    return [p.data for p in model.parameters()]
-
-
-MLP, Value = autograd.MLP, autograd.Value   # the mistakes above run on the course's network, as graded_with has it
+#: The solution's training_step setting the gradients back to 0 before the forward pass.
+_ZEROING = "for p in parameters:\n    p.grad = 0.0                          # the last step's gradients, gone"
 
 register(
     Exercise(
@@ -744,8 +351,9 @@ register(
         descriptions={"one_step": "one training step of small networks on 2–4 samples",
                       "several_steps": "3 to 6 training steps of small networks on 2–4 samples"},
         mistakes=(
-            Mistake("grads_zeroed_after_backward", train_network_zeroed_after_backward),
-            Mistake("grad_not_zeroed", train_network_not_zeroed, properties=("several_steps",)),
+            Mistake("grads_zeroed_after_backward", target="training_step", replace=(
+                (_ZEROING, "pass"), ("loss.backward()", "loss.backward()\nfor p in parameters:\n    p.grad = 0.0"))),
+            Mistake("grad_not_zeroed", properties=("several_steps",), target="training_step", replace=(_ZEROING, "pass")),
         ),
     )
 )

@@ -1,6 +1,7 @@
 """Known mistakes as patches on the solution: the solution's function, one or a few lines changed.
 
-A :class:`~._base.Mistake` says ``replace=(old, new)``; this module finds the exercise's function in
+A :class:`~._base.Mistake` says ``replace=(old, new)``; this module finds the exercise's function (or
+the definition the mistake names as its ``target``, e.g. lesson 10's ``class Value``) in
 the lesson's solution (``solutions/<lesson>/<lesson>.py``, the jupytext text the instructor edits),
 applies the replacements and executes the result, so a mistake is never a second copy of the
 algorithm that drifts from the solution. The grader's judge calls the function to name a student's
@@ -64,13 +65,18 @@ def _module(lesson: str, text: str) -> ast.Module:
         raise MistakePatchError(f"lesson {lesson}: its solution does not parse as Python ({error})") from None
 
 
-def solution_function(text: str, lesson: str, name: str) -> str:
-    """The source of top-level ``def <name>`` in the solution ``text`` (a jupytext percent script)."""
+def solution_definition(text: str, lesson: str, name: str) -> str:
+    """The source of the top-level ``def <name>`` or ``class <name>`` in the solution ``text`` (a jupytext
+    percent script)."""
     for node in _module(lesson, text).body:
-        if isinstance(node, ast.FunctionDef) and node.name == name:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
             return ast.get_source_segment(text, node, padded=False) + "\n"
-    raise MistakePatchError(f"lesson {lesson}: expected a top-level 'def {name}(' in its solution "
+    raise MistakePatchError(f"lesson {lesson}: expected a top-level 'def {name}(' or 'class {name}' in its solution "
                             f"{solution_path(lesson).relative_to(ROOT)}, found none")
+
+
+#: The exercise's own function: a definition's source (the old name, kept for its callers).
+solution_function = solution_definition
 
 
 def _occurrences(source: str, old: str) -> list[tuple[int, str, str]]:
@@ -99,7 +105,7 @@ def patch(source: str, mistake) -> str:
         found = _occurrences(source, old)
         if len(found) != 1:
             raise MistakePatchError(
-                f"{_where(mistake)}: replace expects {old!r} exactly once in the solution's {mistake.exercise} "
+                f"{_where(mistake)}: replace expects {old!r} exactly once in the solution's {_target(mistake)} "
                 f"({solution_path(mistake.lesson).relative_to(ROOT)}), found it {len(found)} times; "
                 f"update the mistake's replace to the solution's code")
         start, shifted, indent = found[0]
@@ -109,9 +115,19 @@ def patch(source: str, mistake) -> str:
     return source
 
 
+def _target(mistake) -> str:
+    """The solution's definition the mistake patches: its ``target`` (a class such as lesson 10's ``Value``, or
+    a function the exercise calls), else the exercise's function."""
+    return mistake.target or mistake.exercise
+
+
 def patched_source(text: str, mistake) -> str:
-    """The mistake's function from the solution ``text``: the exercise's def, patched, markers left out."""
-    return _MARKERS.sub("", patch(solution_function(text, mistake.lesson, mistake.exercise), mistake))
+    """The mistake's code from the solution ``text``, markers left out: the patched definition, followed by the
+    exercise's function as the solution writes it when the patch is in another definition (``target``)."""
+    patched = patch(solution_definition(text, mistake.lesson, _target(mistake)), mistake)
+    if _target(mistake) != mistake.exercise:
+        patched += "\n\n" + solution_definition(text, mistake.lesson, mistake.exercise)
+    return _MARKERS.sub("", patched)
 
 
 def _solution_text(mistake) -> str:
@@ -130,10 +146,13 @@ def mistake_source(mistake) -> str:
 
 
 def _helpers(text: str, lesson: str, name: str, source: str) -> str:
-    """The solution's imports and top-level functions that ``source`` uses (and theirs): a solution may
-    call a helper of an earlier cell, which a student's notebook holds too."""
+    """The solution's imports and top-level functions and classes that ``source`` uses (and theirs), but those
+    ``source`` defines itself: a solution may call a helper of an earlier cell, which a student's notebook
+    holds too."""
     module = _module(lesson, text)
-    defs = {node.name: node for node in module.body if isinstance(node, ast.FunctionDef) and node.name != name}
+    own = {node.name for node in one_parser.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    defs = {node.name: node for node in module.body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name not in own | {name}}
     imports = {}  # one statement per name: ``from backprop_core.nn import minibatches``, not the whole line
     for node in module.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
