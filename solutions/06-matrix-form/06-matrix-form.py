@@ -7,7 +7,7 @@
 # * do the forward pass and the backward pass of a layer with two matrix products,
 # * push a whole *batch* of samples through at once and predict the shape of every array on the way.
 #
-# You will implement `dense_forward` and `dense_backward`, the two halves of a layer that every later lesson (and every deep-learning library) is built from.
+# You will implement `dense_forward`, `dense_backward` and `two_layer_backward`: the first two are the two halves of a layer that every later lesson (and every deep-learning library) is built from.
 
 # %%
 import numpy as np
@@ -28,6 +28,8 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 # This course stores a layer's weights in a matrix $W$ of shape **(n_out, n_in)**: row $j$ holds every weight going *into* neuron $j$, column $i$ every weight leaving input $i$. The first index is the *receiver*:
 #
 # $$w1_{ij} \;=\; W^{(1)}[j,\, i], \qquad w2_{ij} \;=\; W^{(2)}[j,\, i].$$
+#
+# (Here the *1* in $w1_{ij}$ names the layer; it is not hmkcode's weight $w_1$.)
 #
 # Why receiver first? Because a neuron's net input is one row times the input vector:
 #
@@ -341,7 +343,7 @@ with public_test("dense_backward"):
 # $\odot$ is the elementwise product (`*` in numpy): $dA^{(1)}$, $Z^{(1)}$ and $A^{(1)}$ all have shape (N, n_hidden). Three things to keep straight:
 #
 # * $\sigma'$ is taken at the hidden layer's **net input** $Z^{(1)}$; since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, that is $A^{(1)} (1 - A^{(1)})$ with the activation the forward pass already computed. Never $\sigma'(A^{(1)})$, and never $Z^{(1)} (1 - Z^{(1)})$.
-# * It belongs to **this** layer, the one whose $Z^{(1)}$ it differentiates: not the input $X$ below it.
+# * σ′ is the hidden layer's, taken at its $Z^{(1)}$. The network's input $X$ has no activation, so nothing multiplies $\partial E/\partial X$ and you never take $X(1 - X)$.
 # * The $\frac1N$ of the mean loss is in $dZ^{(2)}$ already and travels down with it: do not divide again.
 #
 # ### Exercise `two_layer_backward`
@@ -416,7 +418,7 @@ with public_test("two_layer_backward"):
 # * With samples as rows: $Z = XW^\top + b$ forward; $dX = dZ\,W$, $dW = dZ^\top X$, $db = \sum_n dZ_n$ backward. $W^\top\delta$ becomes $dZ\,W$ because a sample is now a row; the $\frac1N$ of the mean loss sits in $dZ$, so a batch gradient is the mean of the per-sample gradients.
 # * Every gradient has the shape of what it differentiates: the fastest bug check there is.
 #
-# **Fresh words:** *weight matrix*, *outer product*, *batch*, *broadcasting*.
+# **Fresh words:** *batch*, *broadcasting*.
 #
 # ## Check your understanding
 #

@@ -44,7 +44,13 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 # | **batch** (full batch) | all N, mean gradient | 1 |
 # | **minibatch** | B, mean gradient | ⌈N / B⌉ |
 #
-# Online training is also called **stochastic** gradient descent (SGD): each step follows the gradient of one sample, a random-ish estimate of the whole data set's gradient (*stochastic* means "by chance"), so the steps are noisy but cheap. (Libraries say "SGD" for minibatches too.) Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
+# In online training each step follows the gradient of one sample, a random-ish estimate of the whole data set's gradient, so the steps are noisy but cheap. Online training takes many small, noisy steps; batch training takes one careful step per epoch; minibatches sit between and are what practice uses, because a product over B samples costs little more than over one. Shuffling the order every epoch keeps the steps from following a fixed pattern.
+#
+# <details><summary>For the curious: "SGD"</summary>
+#
+# Online training is also called **stochastic** gradient descent (SGD): *stochastic* means "by chance", since each step's gradient comes from one sample picked by the shuffle. Libraries say "SGD" for minibatches too.
+#
+# </details>
 #
 # Note **when** the loss is measured: in step 2, *before* that step's update. The loss recorded for the last step therefore describes the network one update before the end.
 
@@ -239,7 +245,7 @@ with public_test("updates_in_training"):
 # %% [markdown]
 # ## 5 · XOR from random weights
 #
-# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post met in lesson 05) trains a 2-2-1 sigmoid network with biases to compute XOR: output 1 when exactly one input is 1. It starts from weights drawn at random from $[-4, 4]$ without 0 and trains online with $\alpha = 1$, in the order (0,0), (0,1), (1,0), (1,1). `examples.xor(seed=s)` draws such a start from a random-number generator started with seed `s` (the same `s`, the same weights); `examples.xor()` is the start the blog post printed.
+# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post met in lesson 05) trains a 2-2-1 sigmoid network with biases to compute XOR: output 1 when exactly one input is 1. It starts from weights and biases drawn uniformly at random between −4 and 4 and trains online with $\alpha = 1$, in the order (0,0), (0,1), (1,0), (1,1). `examples.xor(seed=s)` draws such a start from a random-number generator started with seed `s` (the same `s`, the same weights); `examples.xor()` is the start the blog post printed.
 #
 # The picture shows the network's output over the input plane (colour) and its **decision boundary**, the curve where the output crosses 0.5. A single neuron can only draw a straight boundary, and no straight line separates XOR's two classes; the hidden layer bends it.
 
@@ -418,8 +424,8 @@ panel      # a plot object shows its whole figure
 #
 # Section 7 trained the two-moons network with the course's `train`. Its loop is the four moves of section 1, done once per minibatch, with the batches dealt out by a generator like your `minibatches`. Written out, for epoch $k = 0, 1, \dots$:
 #
-# 1. deal the samples out in a new order: `minibatches(X, Y, batch_size, rng=seed + k)`; a new seed every epoch gives a new order, and the same `seed` gives the same run again;
-# 2. for each batch $(X_B, Y_B)$ of $B$ samples: **forward** (`trace = net.forward(X_B)`), **measure** its mean loss $E_B = \frac1B \sum_{n \in B} E_n$ *before* the update, **backward** (`net.backward(trace, Y_B)`, which already gives the batch's *mean* gradient), **update** every weight and bias (`net.step(grads, learning_rate)`);
+# 1. deal the samples out in a new order, with a new random seed every epoch (the docstring says which), so that the same `seed` gives the same run again;
+# 2. for each batch $(X_B, Y_B)$ of $B$ samples: **forward**, **measure** its mean loss $E_B = \frac1B \sum_{n \in B} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
 # 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_B B\, E_B$. Each batch's mean counts with its size, so the last, smaller batch counts less.
 #
 # ### Exercise `train_minibatch`
@@ -491,6 +497,28 @@ with public_test("train_minibatch"):
                          "are not. Each loss is measured before its batch's update, and a batch's mean loss counts "
                          "with its size B (the last batch holds 8)" if weights_right else ""))
     print(f"train_minibatch passes the public tests (loss {mine[0]:.4f} -> {mine[-1]:.4f}).")
+
+# %% [markdown]
+# Now your loop does section 7's job: the same 2-8-1 network from the same start, 300 epochs of minibatches of 10 with `seed=0`, $\alpha = 1$, trained by your `train_minibatch`, then measured on the test points it never saw. (Until your loop is written, the course's `train` runs instead, and the cell says so.)
+
+# %%
+def untrained_moons_net():
+    start = np.random.default_rng(0)      # section 7's starting weights
+    return Network(weights=[start.normal(size=(8, 2)), start.normal(size=(1, 8))],
+                   biases=[np.zeros(8), np.zeros(1)], activations=["tanh", "sigmoid"])
+
+
+try:
+    own_net = untrained_moons_net()
+    own_losses = train_minibatch(own_net, X_train, Y_train, learning_rate=1.0, epochs=300, batch_size=10, seed=0)
+    trained_by = "your train_minibatch"
+except NotImplementedError:   # until your loop is written, the course's train runs the same network
+    own_net = untrained_moons_net()
+    own_losses = train(own_net, X_train, Y_train, learning_rate=1.0, epochs=300, mode="minibatch",
+                       batch_size=10, seed=0).losses
+    trained_by = "the course's train (your train_minibatch is not written yet)"
+print(f"trained by {trained_by}: loss {own_losses[0]:.4f} -> {own_losses[-1]:.4f}; "
+      f"train accuracy {accuracy(own_net, X_train, Y_train):.1%}, test accuracy {accuracy(own_net, X_test, Y_test):.1%}")
 
 # %% [markdown]
 # ## Summary

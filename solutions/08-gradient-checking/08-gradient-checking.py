@@ -24,7 +24,7 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 # %% [markdown]
 # ## 1 · Two ways to nudge a weight
 #
-# Lesson 03 estimated a derivative by nudging: change a weight $w$ by a small $h$ and watch the error $E$. There are two ways to do it, nudging one side or both:
+# Lesson 03 showed that the central difference $\frac{E(w+h) - E(w-h)}{2h}$ beats the one-sided one, and drew the V of their errors. This section shows *why*, from the Taylor expansion, and what float32 does to it:
 #
 # $$\text{one-sided: } \frac{E(w + h) - E(w)}{h} \qquad\qquad \text{central: } \frac{E(w + h) - E(w - h)}{2h}$$
 #
@@ -94,11 +94,9 @@ fig
 # %% [markdown]
 # Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 have a wide, flat bottom: every $h$ from about $10^{-7}$ to $10^{-4}$ gives an error below $10^{-10}$ (the fourth line printed gives the exact range). Which $h$ in it comes out best, and by how much, is luck in the last digits: the second line printed names this run's best $h$, and a different weight or network would name another. $h = 10^{-5}$ sits in the middle of the bottom, far from both walls, which is why it is the usual choice.
 #
-# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
-#
 # ### Exercise `float32_check_remedy`
 #
-# A question. A classmate keeps the whole network in float32 to save memory. Their gradient check, with $h = 10^{-5}$, reports a relative error of about $10^{-2}$ for every layer. What should they do first?
+# Look at the green curve first. A classmate keeps the whole network in float32 to save memory. Their gradient check, with $h = 10^{-5}$, reports a relative error of about $10^{-2}$ for every layer. What should they do first?
 #
 # - **A.** Look for the bug in their backward pass: $10^{-2}$ is far above the threshold.
 # - **B.** Make $h$ much smaller, say $10^{-9}$, to shrink the truncation error.
@@ -126,6 +124,8 @@ with public_test("float32_check_remedy"):
     expect_answer(float32_check_remedy, choices="ABC")
 
 # %% [markdown]
+# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
+#
 # ## 2 · How close is close? The relative error
 #
 # An absolute difference means nothing without a scale: $10^{-6}$ is excellent for a gradient of size 1000 and hopeless for one of size $10^{-6}$. So compare the backward pass's gradient (*analytic*: from the formulas) with the central differences (*numeric*) by a **relative error**, entry by entry, and report the worst:
@@ -142,7 +142,7 @@ with public_test("float32_check_remedy"):
 # | $10^{-7}$ to $10^{-4}$ | look closer: a kink (a corner where the slope jumps, like $\lvert w \rvert$ at 0, has no single slope for the nudge to find), very small gradients, a too large $h$ |
 # | above $10^{-4}$ | almost certainly a bug |
 #
-# `gradient_check` uses $10^{-6}$ as its threshold, a value inside the middle row: strict enough to catch every bug of section 4 (their relative errors are $10^{-2}$ and more), loose enough that a correct backward pass (about $10^{-9}$ below) never fails. It checks the weights and the biases of every layer; `weights[0]` and `biases[0]` belong to the first layer, counted from 0 as in `net.weights[0]`.
+# `gradient_check` uses $10^{-6}$ as its threshold, a value inside the middle row: strict enough to catch every bug of section 4 (their relative errors are $10^{-2}$ and more), loose enough that a correct backward pass (the cell below prints about $10^{-9}$ for Mazur's network) never fails. It checks the weights and the biases of every layer; `weights[0]` and `biases[0]` belong to the first layer, counted from 0 as in `net.weights[0]`.
 
 # %%
 check = gradient_check(net, x, target)
@@ -155,7 +155,7 @@ print("passed:", check.passed)
 #
 # ### Exercise `numerical_gradient`
 #
-# Write `numerical_gradient(f, W, h)`: section 1's central-difference estimate, made for every entry of an array `W` of any shape (a vector, a weight matrix), where `f` turns the whole array into one number (as the error $E$ depends on all the weights at once). Nudge one entry at a time, up and down by `h`, with every other entry where it was, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so the grader requires float64.
+# Write `numerical_gradient(f, W, h)`: section 1's central-difference estimate, made for every entry of an array `W` of any shape (a vector, a weight matrix), where `f` turns the whole array into one number (as the error $E$ depends on all the weights at once). Nudge one entry at a time, up and down by `h`, with every other entry where it was, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so compute in float64 (`np.array(W, dtype=float)` makes a float64 copy).
 
 # %% solution
 def numerical_gradient(f, W, h=1e-5):
@@ -221,7 +221,7 @@ with public_test("numerical_gradient"):
 # %% [markdown]
 # ## 4 · A gallery of bugs
 #
-# Here is every backpropagation mistake the course's grader knows, each as a complete backward pass that is correct except for one line (`backprop_core.course.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (Mazur's 2-2-2, with its biases) and the same batch of three samples: Mazur's own and two random ones. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$. W1 and b1 are the first layer's weights and biases, $W^{(1)}$ and $b^{(1)}$ (layers are counted from 1, as in every lesson; in code they sit at index 0 of the lists, `weights[0]`), W2 and b2 the output layer's, $W^{(2)}$ and $b^{(2)}$ (index 1).
+# Here are the classic backpropagation mistakes, each as a complete backward pass that is correct except for one line (`backprop_core.course.buggy`). All of them return gradients of the right shapes; all of them are checked on the same network (Mazur's 2-2-2, with its biases) and the same batch of three samples: Mazur's own and two random ones. The bars show each parameter's relative error on a log scale, against the threshold $10^{-6}$. W1 and b1 are the first layer's weights and biases, $W^{(1)}$ and $b^{(1)}$; W2 and b2 the output layer's, $W^{(2)}$ and $b^{(2)}$.
 
 # %%
 gallery_net, gallery_x, gallery_target = buggy.gallery_example(n_samples=3)
@@ -247,14 +247,14 @@ for ax in axes.ravel()[len(results):]:
 panel
 
 # %% [markdown]
-# How each bug shows (W1, b1 = the first layer, index 0 in the lists; W2, b2 = the output layer, index 1):
+# How each bug shows:
 #
 # * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: where the true gradient is $g$ it returns $-g$, and $|{-g} - g| / (|{-g}| + |g|) = 1$.
 # * **A missing ½** doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
 # * **A missing transpose** and **the updated output weights** leave the output layer W2, b2 correct and break only the layers below: the bug is in how the error is carried *back*.
 # * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
 #
-# The last two bugs about the batch (not summed, missing mean) vanish on a single sample: always check on a batch of at least two.
+# The two batch bugs (bias not summed, missing mean) vanish on a single sample: always check on a batch of at least two.
 #
 # ### Exercise `predicted_missing_mean_error`
 #

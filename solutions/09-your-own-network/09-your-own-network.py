@@ -6,8 +6,8 @@
 # * derive why softmax with cross-entropy has the output delta $(P - T)/N$, and compute it without overflow,
 # * write the forward and backward pass of a network of any depth, over a batch, with tanh or ReLU hidden layers,
 # * check your own backward pass with your own gradient check before trusting it,
-# * choose initial weights that keep the gradients of every layer alive, and recognise saturation and vanishing gradients when they are not,
-# * train with your own minibatches to at least **95 %** accuracy on digits the network never saw, and read a confusion matrix.
+# * explain and choose initial weights that keep the gradients of every layer alive, and recognise saturation and vanishing gradients when they are not,
+# * train with your own minibatch loop to at least **95 %** accuracy on digits the network never saw, and read a confusion matrix.
 #
 # It uses everything before it: the forward pass (01, 06), the chain rule and deltas (03–05), the batch form (06), minibatches (07) and central differences (08).
 
@@ -23,11 +23,6 @@ from backprop_core.grading import call_on_copies, expect_answer, expect_close, p
 np.set_printoptions(precision=6, suppress=True)
 from backprop_core.course.blas import one_blas_thread
 one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's default pool
-
-
-def show(fig):
-    # a figure in the notebook: a PNG picture with a text alternative (the course's figures carry one)
-    return fig
 
 
 
@@ -50,7 +45,7 @@ for digit, ax in enumerate(axes):                    # the first training image 
     ax.imshow(X_train[k].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
     ax.set_title(f"a {digit}")
     ax.set_axis_off()
-show(fig)
+fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
 # ## 2 · Softmax and cross-entropy
@@ -166,7 +161,7 @@ with public_test("softmax_cross_entropy"):
 #
 # $$\text{ReLU}(z) = \max(0, z), \qquad \text{ReLU}'(z) = \begin{cases} 1 & z > 0 \\ 0 & z < 0 \end{cases}$$
 #
-# It passes positive net inputs through unchanged (slope 1, so it never saturates on that side) and silences negative ones. At $z = 0$ it has a kink and no derivative; code must still choose a number, and this course, like most libraries, takes **0** (so `z > 0`, not `z >= 0`). It matters more than it seems: a sample of zeros (a blank image region) with zero biases puts net inputs at exactly 0.
+# It passes positive net inputs through unchanged (slope 1, so it never saturates on that side) and silences negative ones. At $z = 0$ it has a kink and no derivative; code must still choose a number, and this course, like most libraries, takes **0** (so `z > 0`, not `z >= 0`). It matters more than it seems: an all-zero input (a blank image) with zero biases puts net inputs at exactly 0.
 
 # %%
 z = np.linspace(-3, 3, 601)
@@ -180,7 +175,7 @@ for ax, title in zip(axes, ("tanh: saturates on both sides", "ReLU: slope 1 or 0
     ax.set_xlabel("net input z")
     ax.axhline(0, color="0.8", lw=0.8)
     ax.legend(frameon=False)
-show(fig)
+fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
 # ## 4 · Forward and backward through L layers
@@ -212,15 +207,15 @@ def network_gradients(weights, biases, hidden, X, T):
     Parameters
     ----------
     weights : list of L ndarrays
-        weights[l] has shape (n_out, n_in) of layer l (layers from the input on).
+        weights[i] is W^(i+1), shape (n_{i+1}, n_i): weights[0] takes the input to the first hidden layer.
     biases : list of L ndarrays
-        biases[l] has shape (n_out,) of layer l.
+        biases[i] is b^(i+1), shape (n_{i+1},).
     hidden : str
         "tanh" or "relu": the activation of every layer but the last, which is a softmax.
-    X : ndarray, shape (N, n_in of layer 0)
-        Inputs, one sample per row.
-    T : ndarray, shape (N, n_out of the last layer)
-        One-hot targets.
+    X : ndarray, shape (N, n_0)
+        Inputs, one sample per row: n_0 inputs each (64 pixels for the digits).
+    T : ndarray, shape (N, n_L)
+        One-hot targets, one column per class of the last layer.
 
     Returns
     -------
@@ -285,7 +280,7 @@ with public_test("network_gradients"):
 #
 # ### Exercise `numerical_gradients`
 #
-# Write the central-difference gradient of the mean cross-entropy for every weight and every bias of a network. Compute the loss however you like (your `network_gradients` returns it).
+# Write the central-difference gradient of the mean cross-entropy for every weight and every bias of a network. Compute the loss however you like (your `network_gradients` returns it). Lesson 08's `numerical_gradient(f, W, h)` does one array (the course's version is imported above); you may call it once per weight matrix and bias vector, with an `f` that puts the nudged array in its place in the network and returns the loss.
 
 # %% solution
 def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
@@ -299,8 +294,8 @@ def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
         As for network_gradients.
     hidden : str
         "tanh" or "relu".
-    X : ndarray, shape (N, n_in of layer 0)
-    T : ndarray, shape (N, n_out of the last layer)
+    X : ndarray, shape (N, n_0)
+    T : ndarray, shape (N, n_L)
     h : float
         The nudge.
 
@@ -344,7 +339,7 @@ with public_test("numerical_gradients"):
 
 
 # %% [markdown]
-# Now the check itself: your `network_gradients` against your `numerical_gradients`, on small networks with real digits as inputs, one tanh and one ReLU with two hidden layers. The relative error of lesson 08, $\max |g_a - g_n| / \max(|g_a| + |g_n|, 10^{-8})$, should be below $10^{-6}$ in every layer (ReLU's kink can, rarely, spoil one entry: a net input within $h$ of 0).
+# Now the check itself: your `network_gradients` against your `numerical_gradients`, on small networks with real digits as inputs, one tanh and one ReLU with two hidden layers. The relative error of lesson 08, $\max_i \dfrac{|g_{a,i} - g_{n,i}|}{\max(|g_{a,i}| + |g_{n,i}|,\ 10^{-8})}$, should be below $10^{-6}$ in every layer (ReLU's kink can, rarely, spoil one entry: a net input within $h$ of 0).
 
 # %%
 def relative_error(analytic, numeric):
@@ -405,7 +400,7 @@ axes[0].legend(frameon=False, fontsize=8)
 axes[1].set_xlabel("hidden layer")
 axes[1].set_ylabel("share with |a| > 0.99")
 axes[1].set_title("saturated tanh neurons")
-show(fig)
+fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
 # With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below Glorot's: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With Glorot's scale no neuron saturates and every layer's gradient has about the same size.
@@ -417,16 +412,30 @@ from backprop_core.viz.widgets import depth_explorer
 depth_explorer()
 
 # %% [markdown]
-# Things to try: eight hidden layers of tanh at scale 0.01 (at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line); the same at scale 1 (the loss falls within a few epochs, every layer's gradient of a similar size); at scale 10 (saturated layers: at the start, the dashed line, the gradient next to the input is hundreds of times the output layer's; press **train 3 epochs** once and the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's, the ratio the readout prints, and the loss stalls near 2.3). Then ReLU with eight layers: at scale 10 the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up; at scale 1 it learns, if less smoothly than tanh.
+# Things to try, each with a question to answer before you look below:
+#
+# * eight hidden layers of tanh at scale 0.01: how large is each layer's gradient at the start, and does the loss move?
+# * the same at scale 1: how fast does the loss fall, and which layer's gradient is largest?
+# * the same at scale 10: compare the gradient next to the input with the output layer's, at the start (the dashed line) and after one press of **train 3 epochs**. Does the loss keep falling?
+# * ReLU with eight layers, at scale 10 and then at scale 1: does it learn?
+#
+# <details><summary>What you should see</summary>
+#
+# * tanh at scale 0.01: at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
+# * tanh at scale 1: the loss falls within a few epochs, every layer's gradient of a similar size.
+# * tanh at scale 10: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
+# * ReLU at scale 10: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 it learns, if less smoothly than tanh.
+#
+# </details>
 
 # %% [markdown]
-# ## 7 · Training with your own minibatches
+# ## 7 · Training with your own loop
 #
 # Lesson 07's loop, now with your pieces: for every epoch, deal the training samples into shuffled minibatches, and for every batch compute the gradients and take one step $W^{(l)} \leftarrow W^{(l)} - \alpha\, \partial E/\partial W^{(l)}$, $b^{(l)} \leftarrow b^{(l)} - \alpha\, \partial E/\partial b^{(l)}$. `minibatches` here is the course's version of your lesson 07 exercise, with the same behaviour; paste yours over the import if you prefer.
 #
 # ### Exercise `train`
 #
-# Write minibatch training. So that a run can be repeated exactly, epoch $k$ (from 0) deals the samples with `minibatches(X, T, batch_size, rng=seed + k)`. After each epoch, record the mean loss over **all** of `X`. The loss and the gradients come from the function `gradients` you are given: in this lesson your own `network_gradients` (so the loop is graded on its own, whatever your `network_gradients` does).
+# Write minibatch training. So that a run can be repeated exactly, epoch $k$ (from 0) deals the samples with `minibatches(X, T, batch_size, rng=seed + k)`. After each epoch, record the mean loss over **all** of `X`, measured *after* the epoch's updates. That takes one extra forward pass, and it is not lesson 07's average of the losses measured before each update. Take the loss and the gradients from the function `gradients` you are given (in this lesson, your `network_gradients`).
 
 # %% solution
 def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):
@@ -441,8 +450,8 @@ def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed
         As for network_gradients; trained in place.
     hidden : str
         "tanh" or "relu".
-    X : ndarray, shape (N, n_in of layer 0)
-    T : ndarray, shape (N, n_out of the last layer)
+    X : ndarray, shape (N, n_0)
+    T : ndarray, shape (N, n_L)
     learning_rate : float
         The step size (alpha in the text), > 0.
     epochs : int
@@ -556,7 +565,7 @@ for k, n in enumerate(shown):
     inset.imshow(X_test[n].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
     inset.set_title(f"{truth[n]} → {predicted[n]} ({probabilities[n, predicted[n]]:.2f})", fontsize=7)
     inset.set_axis_off()
-show(fig)
+fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
 # Most mistakes involve 8s, 3s and 1s: thick, broken or slanted strokes that at 8×8 pixels look like another digit (an 8 read as a 1, a 3 as a 5 or a 9). Several wrong answers come with a probability above 0.9: a softmax's confidence is not a guarantee.
@@ -570,7 +579,7 @@ show(fig)
 # * Initial weights with standard deviation $\sqrt{1/n_{in}}$ (tanh) or $\sqrt{2/n_{in}}$ (ReLU) keep the gradients of every layer alive; too small makes them vanish, too large saturates tanh.
 # * A 64-64-10 tanh network trained with minibatches classifies over 95 % of unseen digits right.
 #
-# **Fresh words:** *softmax*, *cross-entropy*, *one-hot*, *max shift*, *ReLU*, *saturation*, *vanishing gradients*, *initialisation* (Glorot, He), *confusion matrix*, *test set*.
+# **Fresh words:** *softmax*, *cross-entropy*, *one-hot*, *max shift*, *ReLU*, *vanishing gradients*, *initialisation* (Glorot, He), *confusion matrix*.
 #
 # ## Check your understanding
 #

@@ -11,7 +11,7 @@
 # * say what a second `backward()` on the same graph does, and which gradients a training step must set to zero,
 # * build a neuron, a layer and a small network on your own `Value`, and train it.
 #
-# You will write `topological_order`; a `Value` class, its operations forward and backward (graded through `gradients`); `descend`; `Neuron`, `Layer` and `MLP` (graded through `network_output`); and `training_step` (graded through `train_network`). You will answer four questions: `backward_order_option` and `which_grads_to_zero_option` (an option to choose), `predicted_grad_of_reused_value` and `predicted_grad_after_two_backward_passes` (a number to predict).
+# You will write `topological_order`, the six operations of a `Value` class, `descend`, `Neuron`/`Layer`/`MLP` and a training step, and answer short prediction questions.
 
 # %%
 import math
@@ -29,7 +29,7 @@ np.set_printoptions(precision=9)
 # %% [markdown]
 # ## 1 · A calculation is a graph
 #
-# Take one neuron of lesson 01 with two inputs and a tanh activation: $z = x_1 w_1 + x_2 w_2 + b$, $a = \tanh(z)$. Computing $a$ takes five small steps (two products, two sums, one tanh), and each step uses the results of earlier ones. Draw every number as a box and an arrow from each number to the numbers computed from it: that drawing is the **computational graph** of the calculation. The numbers a step uses are its **parents**; the inputs and weights have none.
+# Take a single neuron with two inputs, a bias (lesson 03) and a tanh activation (lesson 07), with the numbers micrograd uses: $z = x_1 w_1 + x_2 w_2 + b$, $a = \tanh(z)$. Computing $a$ takes five small steps (two products, two sums, one tanh), and each step uses the results of earlier ones. Draw every number as a box (a *node* of the graph; in code, a `Value`) and an arrow from each number to the numbers computed from it: that drawing is the **computational graph** of the calculation. The numbers a step uses are its **parents**; the inputs and weights have none.
 #
 # Going forwards, each box computes its `data` from its parents' data. Going backwards, we want for every box the derivative of the final result with respect to it, written `grad`: how much the result would move if this one number moved a little. The result's own `grad` is 1 ($\partial a / \partial a = 1$).
 #
@@ -57,7 +57,7 @@ draw_graph(a, title="a = tanh(x1·w1 + x2·w2 + b): every value's data and grad"
 #
 # ## 2 · The order of the backward pass
 #
-# A box may pass its `grad` on only once it is complete, that is, once every box computed from it has passed its share back. In what order must the backward pass visit the boxes, then?
+# A box passes its `grad` to its parents once. In what order must the backward pass visit the boxes?
 #
 # ### Exercise `backward_order_option`
 #
@@ -212,7 +212,13 @@ with public_test("predicted_grad_of_reused_value"):
 #
 # The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is: a wrong forward computation shows there too, since the rules of ×, exp, tanh and σ use the data.
 #
-# What is graded here is your operations. While `gradients` is graded, the course's own `autograd.Value` has no operations (it holds the very code you write), so it cannot stand in for your class. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents; an order without operations computes nothing. The exercises after this one are graded on the course's `Value`, so a slip here costs this exercise's points only.
+# The exercises after this one are checked with the course's `Value`, so a slip here does not carry over.
+#
+# <details><summary>For the curious: the order inside <code>backward()</code></summary>
+#
+# While `gradients` is checked, the course's own `autograd.Value` cannot stand in for your class: it holds the very operations you write. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents. An order without operations computes nothing, so it is your operations that this exercise checks.
+#
+# </details>
 
 # %% solution
 def as_value(x):
@@ -394,7 +400,7 @@ with public_test("gradients"):
 # %% [markdown]
 # ## 4 · The engine against central differences
 #
-# Lesson 08 taught the one reliable test of a backward pass: central differences. An engine deserves it too, on an expression with a bit of everything. The check below runs the course's engine (yours passed the same kind of check in the public test above):
+# Lesson 08 taught the one reliable test of a backward pass: central differences. An engine deserves it too, on an expression with a bit of everything. The check below runs your engine, through your `gradients` (the course's engine stands in until your class is written, and the cell says which one ran):
 
 # %%
 def messy(p, q, r):
@@ -406,7 +412,13 @@ def messy_numbers(p, q, r):
 
 
 point = [0.5, -1.2, 0.3]
-by_engine = np.array(autograd.gradients(messy, point))
+try:
+    by_engine = np.array(gradients(messy, point))
+    checked = "your Value"
+except NotImplementedError:   # until your operations are written, the course's engine runs the same check
+    by_engine = np.array(autograd.gradients(messy, point))
+    checked = "the course's Value (yours is not all written yet)"
+print(f"engine checked: {checked}")
 h = 1e-6
 by_differences = np.array([(messy_numbers(*(point[:i] + [point[i] + h] + point[i + 1:]))
                             - messy_numbers(*(point[:i] + [point[i] - h] + point[i + 1:]))) / (2 * h) for i in range(3)])
@@ -430,8 +442,11 @@ W = [np.array([[autograd.Value(w, label=f"W{l + 1}[{j},{i}]") for i, w in enumer
 bias = [[autograd.Value(v, label=f"b{l + 1}[{j}]") for j, v in enumerate(bl)] for l, bl in enumerate(net.biases)]
 
 a = [autograd.Value(v) for v in x]                       # the input layer's activations
+zs = []                                                  # each layer's net inputs z, kept to read their grad
 for Wl, bl in zip(W, bias):                              # z = W a + b, then the sigmoid, layer by layer
-    a = [sum((w * ai for w, ai in zip(row, a)), bj).sigmoid() for row, bj in zip(Wl, bl)]
+    z = [sum((w * ai for w, ai in zip(row, a)), bj) for row, bj in zip(Wl, bl)]
+    zs.append(z)
+    a = [zj.sigmoid() for zj in z]
 E = sum((((out - t) ** 2) * 0.5 for out, t in zip(a, target)), autograd.Value(0.0))
 E.backward()
 
@@ -440,11 +455,14 @@ for l in range(2):
     on_values = np.array([[w.grad for w in row] for row in W[l]])
     print(f"dE/dW{l + 1} on Values:\n{on_values}\n   by deltas:\n{by_deltas.weights[l]}")
     print(f"   largest difference: {np.max(np.abs(on_values - by_deltas.weights[l])):.1e}\n")
+for l, name in ((1, "output layer, lesson 04"), (0, "hidden layer, lesson 05")):
+    print(f"{name}: grad of each z on Values {np.array([zj.grad for zj in zs[l]])}")
+    print(f"{' ' * len(name)}  deltas of net.backward   {by_deltas.deltas[l]}")
 print(f"E = {E.data:.9f} (net.loss: {net.loss(x, target):.9f})")
 print(f"dE/dw5 = {W[1][0, 0].grad:.9f}, lesson 03's chain of three factors")
 
 # %% [markdown]
-# The same numbers to the last digit: the largest difference is exactly 0, not merely tiny. The two computations multiply the same factors; only the bookkeeping differs. Where did the deltas go? Look at what the engine stored on the way back. The `grad` of an output neuron's net input $z_{o1}$ is exactly lesson 04's $\delta_{o1} = (\text{output}_1 - \text{target}_1)\,\sigma'(z_{o1})$: the sigmoid's backward rule multiplied the incoming $(\text{output}_1 - \text{target}_1)$ by $\sigma'$. The `grad` of a hidden neuron's net input is lesson 05's hidden delta: the hidden activation is used by both output neurons, its `grad` *adds* the two shares that come back along $w_5$ and $w_7$, and the sigmoid's rule multiplies the sum by $\sigma'(z_{h1})$. Deltas are the engine's `grad` of each net input $z$; the matrix form of lesson 06 does for a whole layer at once what the engine does one number at a time.
+# The same numbers to the last digit: the largest difference is exactly 0, not merely tiny. The two computations multiply the same factors; only the bookkeeping differs. Where did the deltas go? Look at what the engine stored on the way back, printed under the weights: the `grad` of each net input $z$ beside the deltas. The `grad` of an output neuron's net input $z_{o1}$ is exactly lesson 04's $\delta_{o1} = (\text{output}_1 - \text{target}_1)\,\sigma'(z_{o1})$: the sigmoid's backward rule multiplied the incoming $(\text{output}_1 - \text{target}_1)$ by $\sigma'$. The `grad` of a hidden neuron's net input is lesson 05's hidden delta: the hidden activation is used by both output neurons, its `grad` *adds* the two shares that come back along $w_5$ and $w_7$, and the sigmoid's rule multiplies the sum by $\sigma'(z_{h1})$. Deltas are the engine's `grad` of each net input $z$; the matrix form of lesson 06 does for a whole layer at once what the engine does one number at a time.
 #
 # The difference is the organisation, and its price. The engine stores a Value, a tuple of parents and a closure for every single multiplication: for this small network already 51 Values (count them: `len(autograd.topological_order(E, lambda v: v.parents))`); a network for 8×8 images with 100 hidden neurons needs over twenty thousand per sample, each handled by Python one at a time. That is why real libraries use the same idea on whole arrays (a node is a matrix product, its backward rule is lesson 06's transposes), and keep the convenience: nobody writes a backward pass by hand for a new network.
 #
@@ -542,13 +560,13 @@ with public_test("predicted_grad_after_two_backward_passes"):
 #
 # * a **`Neuron(n_inputs, nonlinear=True)`** holds `n_inputs` weights `w` (Values drawn uniformly between −1 and 1 with `random.uniform(-1, 1)`) and a bias `b` (a Value, 0.0). Called on a list `x` of `n_inputs` Values or numbers, it returns $\tanh(w_1 x_1 + \dots + w_n x_n + b)$, a Value; with `nonlinear=False`, the sum alone, without tanh. Its `parameters()` is the list of its weights followed by its bias;
 # * a **`Layer(n_inputs, n_outputs, nonlinear=True)`** holds `n_outputs` neurons that all read the same inputs. Called on `x`, it returns the list of its neurons' outputs; its `parameters()` lists the neurons' parameters, neuron after neuron;
-# * an **`MLP(n_inputs, layer_sizes)`** (a multi-layer perceptron) holds one layer per entry of `layer_sizes`, each reading the previous layer's outputs: `MLP(3, [4, 4, 1])` has layers of 4, 4 and 1 neurons on 3 inputs. Every layer but the last uses tanh; the last keeps its sums (`nonlinear=False`), so a network's output can be any number, as a regression needs. Called on `x`, it returns the last layer's list of Values (a list even of one); its `parameters()` lists the layers' parameters, the first layer first.
+# * an **`MLP(n_inputs, layer_sizes)`** (a multi-layer perceptron) holds one layer per entry of `layer_sizes`, each reading the previous layer's outputs: `MLP(3, [4, 4, 1])` has layers of 4, 4 and 1 neurons on 3 inputs. Every layer but the last uses tanh; the last keeps its sums (`nonlinear=False`), so the output can be any number, as fitting a curve (a *regression*, the example that ends this section) needs. Called on `x`, it returns the last layer's list of Values (a list even of one); its `parameters()` lists the layers' parameters, the first layer first.
 #
-# These are lesson 06's $z = W a + b$ and $a = \tanh(z)$, one number at a time: a Layer's neurons are the rows of $W$.
+# These are lesson 06's $z = Wa + b$, with lesson 07's tanh, one number at a time: a Layer's neurons are the rows of $W$.
 #
 # ### Exercise `network_output`
 #
-# Write `Neuron`, `Layer` and `MLP` in the cell below, in place of the placeholders. The graded function is `network_output(n_inputs, layer_sizes, parameters, x)`, written for you: it builds `MLP(n_inputs, layer_sizes)`, sets its parameters to the numbers `parameters` in the order of your `parameters()` (so that order matters: weights then bias, neuron after neuron, layer after layer), and returns its outputs at `x` as numbers. It is graded on the course's `Value`, so only your three classes count here. `sum(values, start)` adds Values too: `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)`.
+# Write `Neuron`, `Layer` and `MLP` in the cell below, in place of the placeholders. The graded function is `network_output(n_inputs, layer_sizes, parameters, x)`, written for you: it builds `MLP(n_inputs, layer_sizes)`, sets its parameters to the numbers `parameters` in the order of your `parameters()` (so that order matters: weights then bias, neuron after neuron, layer after layer), and returns its outputs at `x` as numbers. `sum(values, start)` adds Values too: `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)`.
 
 # %% solution
 class Neuron:
@@ -670,7 +688,7 @@ with public_test("network_output"):
 # %% [markdown]
 # ### A training step
 #
-# Training is the loop of section 6 on a network: compute the **loss** over a small dataset, here the sum over samples of $(\text{output} - \text{target})^2$ (micrograd's), run `backward()`, move every parameter against its gradient. The parameters live on from step to step; the loss's graph, with every intermediate Value, is built anew by each step's forward pass.
+# Training is the loop of section 6 on a network: compute the **loss** over a small dataset, here the sum over samples of $(\text{output} - \text{target})^2$ (micrograd's loss has no ½ and is a sum, not a mean; that only rescales the gradient, and the learning rate absorbs it), run `backward()`, move every parameter against its gradient. The parameters live on from step to step; the loss's graph, with every intermediate Value, is built anew by each step's forward pass.
 #
 # ### Exercise `which_grads_to_zero_option`
 #
@@ -704,7 +722,7 @@ with public_test("which_grads_to_zero_option"):
 #
 # Write `training_step(model, xs, ys, learning_rate)`: one step of gradient descent on all of the dataset at once. `xs` is the list of samples (each a list of `n_inputs` numbers), `ys` the list of their targets (each a list, one number per output). Set the parameters' `grad` to 0; compute the loss $\sum_{\text{samples}} \sum_{\text{outputs}} (\text{output} - \text{target})^2$ as a Value; run its backward pass; move each parameter by `learning_rate` times its gradient, against it; return the loss's number (`loss.data`, the loss before the step).
 #
-# The graded function is `train_network(...)`, written for you: it builds an `MLP`, sets its parameters, calls your `training_step` `steps` times and returns the parameters' numbers. It is graded on the course's `Value` and `MLP`, so your `training_step` alone counts here.
+# The graded function is `train_network(...)`, written for you: it builds an `MLP`, sets its parameters, calls your `training_step` `steps` times and returns the parameters' numbers.
 
 # %% solution
 def training_step(model, xs, ys, learning_rate):
