@@ -3,7 +3,7 @@
 - :func:`step_by_step`: hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*);
 - :func:`house_price`: the house-price intuition;
 - :func:`mazur`: Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*);
-- :func:`xor`: the XOR-by-hand example.
+- :func:`xor`: the XOR-by-hand example (and :func:`xor_first_step_as_printed`, its first step's published numbers).
 
 Each function returns fresh arrays, so a lesson can train its copy freely.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from backprop_core.nn.activations import sigmoid_prime
 from backprop_core.nn.network import Network
 
 
@@ -75,6 +76,30 @@ def xor(seed: int | None = None) -> tuple[Network, np.ndarray, np.ndarray]:
         weights, biases = [draw(2, 2), draw(1, 2)], [draw(2), draw(1)]
     net = Network(weights=weights, biases=biases, activations=["sigmoid", "sigmoid"])
     return net, XOR_INPUTS.copy(), XOR_TARGETS.copy()
+
+
+def xor_first_step_as_printed() -> tuple[np.ndarray, np.ndarray]:
+    """The XOR-by-hand example's first backward numbers, as it prints them and exactly (lesson 05's aside).
+
+    On its first sample, x = (0, 0) with target 0, the example sends target − output back into its output neuron
+    along three lines: the bias's (∂z_o/∂b = 1) and the weights from h1 and h2. It takes the sigmoid's slope at the
+    output's value, σ′(0.6) rounded to 0.23, where the slope belongs at the output's net input z_o.
+
+    Returns
+    -------
+    published : ndarray, shape (3,)
+        σ′(0.6) rounded to two decimals · (1, w_h1, w_h2) · (−0.6): the example's numbers.
+    exact : ndarray, shape (3,)
+        σ′(z_o) · (1, w_h1, w_h2) · (target − a_o). Both in the example's sign (target − output), so they are
+        −∂E/∂b, −∂E/∂a_h1 and −∂E/∂a_h2 of the course's E.
+    """
+    net, X, Y = xor()
+    trace = net.forward(X[0])
+    z_o, a_o = trace.pre_activations[1][0], trace.output[0]
+    into_output = np.array([1.0, *net.weights[1][0]])          # ∂z_o/∂b = 1, then the weights from h1, h2
+    published = round(float(sigmoid_prime(0.6)), 2) * into_output * (-0.6)
+    exact = sigmoid_prime(z_o) * into_output * (Y[0, 0] - a_o)
+    return published, exact
 
 
 def _nonzero_uniform(rng: np.random.Generator, bound: float, shape) -> np.ndarray:

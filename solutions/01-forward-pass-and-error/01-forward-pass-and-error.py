@@ -54,8 +54,8 @@ plots.draw_network(net, trace, target=target)
 #
 # A neuron of this network does one thing: it multiplies every incoming value by the
 # weight of its connection and adds the products. That sum is its net input $z$, and here it passes
-# it on unchanged: its activation is $a = z$. The first hidden neuron receives $x_1$ through $w_1$
-# and $x_2$ through $w_2$:
+# it on unchanged: its activation is $a = z$. We write $a_1, a_2$ for what $h_1, h_2$ hold. The first
+# hidden neuron receives $x_1$ through $w_1$ and $x_2$ through $w_2$:
 #
 # $$a_1 = w_1 x_1 + w_2 x_2, \qquad a_2 = w_3 x_1 + w_4 x_2, \qquad \text{output} = w_5 a_1 + w_6 a_2 .$$
 #
@@ -89,18 +89,20 @@ print(f"a1 = {a1:.4f}   a2 = {a2:.4f}   output = {output:.4f}   target = {target
 # the layer below, and computes $z = W a$ in the same way.
 #
 # **Many samples at once.** Stack $N$ samples as the rows of a matrix $X$ of shape `(N, n_in)`.
-# Each row must meet each row of $W$, which is what
+# Entry $[n, j]$ of the result must be neuron $j$'s weighted sum for sample $n$:
+# $Z_{nj} = \sum_k X_{nk} W_{jk}$, row $n$ of $X$ against row $j$ of $W$. A matrix product pairs the rows of its left
+# factor with the *columns* of its right one, so $W$'s rows must be turned into columns:
 #
-# $$Z = X W^\top \qquad \text{shape } (N, n_\text{in}) \times (n_\text{in}, n_\text{out}) = (N, n_\text{out})$$
+# $$Z = X W^\top \qquad \text{shape } (N, n_\text{in}) \times (n_\text{in}, n_\text{out}) = (N, n_\text{out}) .$$
 #
-# does. The transpose lines the input axis of $X$ up with the input axis of $W$. Forget it and numpy
+# The transpose lines the input axis of $X$ up with the input axis of $W$. Forget it and numpy
 # either refuses (the shapes do not fit) or, when the layer happens to be square, quietly gives wrong numbers.
-# In numpy, `x @ W.T` works for one sample of shape `(n_in,)` and for a batch of shape `(N, n_in)` alike.
 
 # %% [markdown]
 # ### Exercise `linear_layer`
 #
-# Write the net input of a layer: each neuron's weighted sum of its inputs.
+# Write the net input of a layer: each neuron's weighted sum of its inputs. Your function must work for one
+# sample of shape `(n_in,)` and for a batch of shape `(N, n_in)`; check the shapes of the result.
 #
 # **One rule for every exercise of the course:** your function returns a new array and never changes the
 # arrays it is given, because the lesson still needs its `x`, `W1` and `W2` afterwards. The public tests
@@ -195,7 +197,9 @@ with public_test("forward_linear"):
 # Every lesson uses the same names, in the text, in the formulas and in the code. Here are the ones this
 # lesson defined; the course home (`index.ipynb`) keeps the whole table, and each later lesson adds its
 # symbols where it first needs them (the learning rate $\alpha$ and the delta $\delta$ in lesson 02, the
-# bias $b$ and the activation function in lesson 03).
+# bias $b$ and the activation function in lesson 03). Layers are counted from 1: $W^{(1)}$ takes the input to the
+# first hidden layer, and a layer's net inputs and activations carry its number the same way ($z^{(1)}$, $a^{(1)}$;
+# $a^{(0)} = x$).
 #
 # | in formulas | in code | what it is | first needed |
 # |---|---|---|---|

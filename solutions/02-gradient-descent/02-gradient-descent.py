@@ -6,7 +6,7 @@
 #
 # **After this lesson you will be able to**
 #
-# - read a slope $\partial E / \partial w$ as "how much the error changes when $w$ moves a little";
+# - read a slope (written $\partial E / \partial w$, section 1) as "how much the error changes when $w$ moves a little";
 # - collect the slopes of all the weights into **the gradient**;
 # - apply the update rule $w \leftarrow w - \alpha\, \partial E / \partial w$ and explain its minus sign;
 # - choose a learning rate $\alpha$, predict from the curvature of the error where it becomes too large,
@@ -85,17 +85,7 @@ print(f"measured slope ∂E/∂w5 ≈ {slope:.5f}")
 # slope into that neuron shares. In general a neuron's delta is $\partial E/\partial z$, the slope of the
 # error along its net input; this output neuron passes $z$ on unchanged ($\text{output} = z$), so its delta
 # is simply $\text{output} - \text{target}$. (Lesson 04 meets outputs with an activation function; their
-# delta gets one more factor, and the name stays.) With several outputs, weight $w_{jk}$ from hidden neuron $k$ into
-# output $j$ gets $\delta_j a_k$: all the slopes of the output layer form the **outer product**
-# $\partial E/\partial W^{(2)} = \delta\, a^\top$, a matrix shaped like $W^{(2)}$ (the output layer's weights;
-# layers are counted from the input, so $W^{(1)}$ is lesson 01's `W1`, $W^{(2)}$ its `W2`). The outer product of
-# a column $\delta$ (one entry per output) and a row $a^\top$ (one entry per hidden neuron) is the table of all
-# their products, entry $[j, k] = \delta_j a_k$; numpy writes it `np.outer(delta, a)`.
-#
-# **The gradient.** One slope per weight, each arranged where its weight sits, make up **the gradient**
-# of $E$: here the matrix $\partial E/\partial W^{(2)}$, shaped like $W^{(2)}$; for the whole network, one such array per
-# weight matrix. "Compute the gradient" simply means "compute every slope". It points uphill, in the
-# direction in which $E$ grows fastest.
+# delta gets one more factor, and the name stays.)
 
 # %%
 delta = output - target
@@ -105,6 +95,32 @@ print(f"∂E/∂w5 = delta·a1 = {delta[0] * hidden[0]:.5f}    ∂E/∂w6 = delt
 
 # %% [markdown]
 # You should see $\delta = -0.809$ and $\partial E/\partial w_5 = -0.68765$, the number we measured above.
+#
+# ### Several outputs: the outer product
+#
+# Our network has one output; many have several, each with its own delta $\delta_j$. The output layer's weights
+# form the matrix $W^{(2)}$ (layers are counted from the input, so $W^{(1)}$ is lesson 01's `W1`, $W^{(2)}$ its
+# `W2`), and its entry $W^{(2)}_{jk}$ is the weight from hidden neuron $k$ into output $j$. The same two effects
+# multiply as for $w_5$, so the slope along $W^{(2)}_{jk}$ is $\delta_j a_k$. With two outputs and two hidden
+# neurons, written out:
+#
+# | slope of the weight | from hidden neuron 1 ($a_1$) | from hidden neuron 2 ($a_2$) |
+# |---|---|---|
+# | **into output 1** ($\delta_1$) | $\delta_1 a_1$ | $\delta_1 a_2$ |
+# | **into output 2** ($\delta_2$) | $\delta_2 a_1$ | $\delta_2 a_2$ |
+#
+# This table of all the products of a column $\delta$ (one entry per output) and a row $a^\top$ (one entry per
+# hidden neuron), entry $[j, k] = \delta_j a_k$, is their **outer product**,
+#
+# $$\frac{\partial E}{\partial W^{(2)}} = \delta\, a^\top$$
+#
+# (here $a$ is the hidden layer's activations, the output layer's input): a matrix shaped like $W^{(2)}$.
+# numpy has a function for it (look up `np.outer`).
+#
+# **The gradient.** One slope per weight, each arranged where its weight sits, make up **the gradient**
+# of $E$: here the matrix $\partial E/\partial W^{(2)}$, shaped like $W^{(2)}$; for the whole network, one such array per
+# weight matrix. "Compute the gradient" simply means "compute every slope". It points uphill, in the
+# direction in which $E$ grows fastest.
 #
 # ### Exercise `linear_output_gradient`
 #

@@ -35,9 +35,10 @@ from backprop_core.grading import call_on_copies, expect_answer, public_test, yo
 #
 # $$f'(x) \approx \frac{f(x + h) - f(x - h)}{2h} .$$
 #
-# Why? On a curve, the forward nudge leans towards the curve's bend on one side. The two-sided
-# (**central**) difference leans both ways and the two errors cancel, leaving an error that shrinks like
-# $h^2$ instead of $h$. With $h = 0.01$ that typically makes it hundreds of times smaller.
+# Why? Try $f(x) = x^2$: the forward difference gives $\frac{(x+h)^2 - x^2}{h} = 2x + h$, off by $h$. The
+# two-sided (**central**) one gives $\frac{(x+h)^2 - (x-h)^2}{2h} = \frac{4xh}{2h} = 2x$, exact. On any smooth
+# curve the same cancellation leaves an error that shrinks like $h^2$ instead of $h$ (lesson 08 proves it with a
+# Taylor expansion). With $h = 0.01$ that typically makes it hundreds of times smaller.
 #
 # ### Exercise `central_difference`
 
@@ -77,9 +78,9 @@ with public_test("central_difference"):
     print("central_difference passes the public tests:", slope, cubic)
 
 # %% [markdown]
-# How small should $h$ be? Smaller is better only up to a point: below about $10^{-8}$ the two values
-# of $f$ agree in almost all their digits, and subtracting them leaves mostly rounding noise. The plot
-# measures the error of both differences on the slope of $e^x$ at $x = 1$ (whose true slope is $e$).
+# How small should $h$ be? Smaller is better only up to a point: the two values of $f$ then agree in almost
+# all their digits, and subtracting them leaves mostly rounding noise. For the one-sided difference that point
+# is near $10^{-8}$, for the central one near $10^{-5}$. The plot measures the error of both differences on the slope of $e^x$ at $x = 1$ (whose true slope is $e$).
 
 # %%
 steps = np.logspace(-12, -1, 45)
@@ -132,7 +133,8 @@ print("W2 W1 =", (W2_lin @ W1_lin).round(4).tolist(), "  (W2 W1) x =", (W2_lin @
 
 # %% [markdown]
 # Its hidden layer adds nothing that one row of two weights could not do. To build anything a straight
-# line (or flat plane) cannot, such as the XOR function that lesson 07 learns, each neuron must bend its net
+# line (or flat plane) cannot, such as the XOR function that lesson 07 learns (1 when exactly one of its two
+# inputs is 1, else 0), each neuron must bend its net
 # input with a **non-linear activation function** before passing it on: $a = f(z)$.
 #
 # From now on neurons squash their net input $z$ with the **sigmoid**
@@ -276,7 +278,7 @@ with public_test("sigmoid_prime"):
 # bias carries the layer's number like its weights, $b^{(1)} = 0.35$ into the hidden layer, $b^{(2)} = 0.60$ into
 # the output layer. A
 # bias learns like a weight: its slope $\partial E/\partial b$ follows the same chain, with $\partial z/\partial b = 1$
-# as the last link (lesson 06 trains biases; Mazur keeps them fixed).
+# as the last link (lesson 06 computes their gradients and lesson 07 lets them learn; Mazur keeps them fixed).
 #
 # Below each neuron the drawing shows its bias $b$, its net input $z$ and its activation $a$.
 
@@ -293,7 +295,8 @@ plots.draw_network(net, trace, target=target)
 # \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .$$
 #
 # Here $a_{h1}$ is the activation of hidden neuron $h_1$, $z_{o1}$ the net input of output neuron $o_1$, and
-# $a_{o1}$ its activation, the network's first output.
+# $a_{o1}$ its activation, the network's first output (by layer: $a_{h1}$ is entry 1 of $a^{(1)}$, $z_{o1}$
+# entry 1 of $z^{(2)}$).
 #
 # <details><summary>For the curious: Mazur's names</summary>
 #
@@ -301,7 +304,7 @@ plots.draw_network(net, trace, target=target)
 #
 # </details>
 #
-# Drawn as a graph, each arrow is one link with its own slope:
+# Link by link, each arrow of the chain above has its own slope:
 #
 # | link | slope |
 # |---|---|

@@ -1,11 +1,11 @@
 # %% [markdown]
-# # Lesson 04 — Gradients of the output layer
+# # Lesson 04 · Output-layer gradients
 #
-# In lesson 03 you met the chain rule and the sigmoid's slope $\sigma'(z) = \sigma(z)\,(1-\sigma(z))$.
-# Now we put them to work on a real network and answer the question gradient descent keeps asking:
-# *if I nudge this weight, how much does the error change?*
+# Lesson 03 followed $w_5$ of Mazur's network through three links to $\partial E/\partial w_5 = 0.082167041$.
+# This lesson takes that product apart: which factors belong to the weight, which to the neuron, and how the
+# shared part, the **delta**, gives every output weight at once.
 #
-# **By the end of this lesson you will be able to**
+# **After this lesson you will be able to**
 #
 # 1. break $\partial E/\partial w_5$ into three factors and say where each one comes from;
 # 2. compute the **delta** $\delta$ of an output neuron and read its sign;
@@ -32,9 +32,9 @@ np.set_printoptions(precision=10, suppress=True)
 # We follow Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*): a small
 # network with two inputs, two hidden neurons and two output neurons, every neuron a sigmoid.
 # We show it one training example, the input $x = (0.05,\ 0.10)$ with the target $(0.01,\ 0.99)$: output
-# neuron $o_1$ should produce $\text{target}_{o1} = 0.01$, and $o_2$ should produce $\text{target}_{o2} = 0.99$.
+# neuron $o_1$ should produce $\text{target}_1 = 0.01$, and $o_2$ should produce $\text{target}_2 = 0.99$.
 #
-# Each neuron also adds a **bias** $b$ to its net input: a number of its own that does not depend on the inputs,
+# As in lesson 03, each neuron also adds a **bias** $b$ to its net input: a number of its own that does not depend on the inputs,
 # $z = \sum_k w_k\, a_k + b$ (a sum over the neuron's inputs). Without it, a neuron whose inputs are all 0 would always have $z = 0$ and output
 # $\sigma(0) = 0.5$; the bias moves the point where the sigmoid bends, so the neuron can start "on" or "off".
 # Mazur's example uses one bias per layer, 0.35 into the hidden layer and 0.60 into the output layer, and keeps
@@ -91,12 +91,12 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # %% [markdown]
 # ## Three links between $w_5$ and the error
 #
-# Follow $w_5$ forward. It touches the error through exactly one route:
+# Recall the chain from lesson 03: $w_5$ touches the error through exactly one route,
 #
 # $$
 # w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}
 # \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
-# \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_{o1})^2 + \tfrac12 (a_{o2} - \text{target}_{o2})^2 .
+# \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .
 # $$
 #
 # Each arrow is a small function, so the chain rule multiplies one slope per arrow:
@@ -114,7 +114,7 @@ print("W2 =\n", W2, "\nw5 =", w5)
 # **Factor 1 — the error's sensitivity to the output.** Only the first half-square contains $a_{o1}$;
 # differentiating it, the ½ cancels the 2 of the square:
 #
-# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - \text{target}_{o1}.$$
+# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - \text{target}_1.$$
 #
 # Our output is 0.75 where it should be 0.01, so this is large and positive: raising $a_{o1}$ would make things worse.
 
@@ -158,7 +158,7 @@ display(Markdown(
 #
 # $$
 # \delta_{o1} = \frac{\partial E}{\partial z_{o1}} = \frac{\partial E}{\partial a_{o1}}\cdot\sigma'(z_{o1})
-# = (a_{o1} - \text{target}_{o1})\,\sigma'(z_{o1}).
+# = (a_{o1} - \text{target}_1)\,\sigma'(z_{o1}).
 # $$
 #
 # (A linear output neuron, as in lesson 02, has slope 1, so there its delta is simply output − target.)
@@ -222,13 +222,6 @@ with public_test("output_delta"):
 # Read the two deltas: o1 produced 0.75 but should produce 0.01, so its delta is positive (push its net input
 # down); o2 produced 0.77 but should produce 0.99, so its delta is negative (push up).
 # o2's delta is smaller in size mostly because o2 is closer to its target (0.22 away, against 0.74).
-#
-# <details><summary>For the curious: the ninth decimal of δ<sub>o2</sub></summary>
-#
-# Numpy above prints ten decimals. To nine, $\delta_{o2} = -0.03809823652\ldots$ rounds to −0.038098237, not
-# −0.038098236: cutting digits off is not rounding.
-#
-# </details>
 
 # %% [markdown]
 # ## Every output weight at once
@@ -243,14 +236,14 @@ with public_test("output_delta"):
 # \begin{pmatrix} \delta_{o1} a_{h1} & \delta_{o1} a_{h2} \\ \delta_{o2} a_{h1} & \delta_{o2} a_{h2} \end{pmatrix}.
 # $$
 #
-# This is an **outer product**: a column of deltas (one per receiving neuron, `n_out` rows)
+# As for lesson 02's linear output, this is an **outer product**: a column of deltas (one per receiving neuron, `n_out` rows)
 # times a row of activations (one per sending neuron, `n_in` columns). It has the same shape as $W^{(2)}$,
 # `(n_out, n_in)`, so entry `[j, k]` is the gradient of the weight at `W[j, k]`.
 # Swap the two vectors and you get the transpose — the wrong shape, or, for a square layer, the right shape with
 # the gradients of $w_6$ and $w_7$ exchanged.
 #
-# All the partial derivatives $\partial E/\partial w$ together, one per weight and arranged like the weights, are
-# called **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
+# As lesson 02 put it, all the partial derivatives $\partial E/\partial w$ together, one per weight and arranged
+# like the weights, form **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
 # other way. This matrix is the output layer's part of it.
 #
 # ### Exercise `predicted_dE_dw7`
@@ -300,7 +293,9 @@ factor_stepper("w5", student_output_delta="output_delta")
 # %% [markdown]
 # ### Exercise `output_weight_gradient`
 #
-# Now the whole matrix: the outer product of the deltas and the activations feeding the layer.
+# Now the whole matrix: the outer product of the deltas and the activations feeding the layer. Lesson 02's
+# `linear_output_gradient` worked out its delta itself, as output − target; this function is handed the deltas,
+# so the same function serves any layer once its deltas are known (lesson 05 finds a hidden layer's).
 
 # %% solution
 def output_weight_gradient(delta, a_prev):

@@ -1,16 +1,16 @@
 # %% [markdown]
-# # Lesson 05 — Deltas of hidden neurons
+# # Lesson 05 · Hidden-layer deltas
 #
 # An output neuron knows its target, so its error is easy to measure. A hidden neuron has no target:
 # nobody tells us what h1 *should* have produced. This lesson shows how the output neurons' deltas,
 # sent backwards along the weights, give every hidden neuron a delta of its own — the step that gives
 # **back**propagation its name.
 #
-# **By the end of this lesson you will be able to**
+# **After this lesson you will be able to**
 #
 # 1. explain why a hidden neuron's error is a *sum* over every path from it to the error;
-# 2. compute hidden deltas with $\delta^{(1)} = \sigma'(z^{(1)}) \odot W^{(2)\top} \delta^{(2)}$, transpose included;
-# 3. carry out one full step of backpropagation on a two-layer network, with the *old* output weights;
+# 2. compute all hidden deltas at once with one matrix–vector product, transpose included;
+# 3. carry out one full step of backpropagation on a two-layer network, in the right order;
 # 4. recognise a common slip — taking $\sigma'$ at the activation instead of the net input — and its cost.
 #
 # You will write `hidden_delta` and `backprop_step`, and answer two questions: `predicted_dE_dw3` (a number to
@@ -112,7 +112,9 @@ print(f"nudge reaching both:      {both: .9f}   (∂E/∂a_h1 = {dE_da_h1: .9f})
 # <details><summary>For the curious: Mazur's printed −0.019049119</summary>
 #
 # Mazur's example prints the second term as −0.019049119; the exact value is −0.0190491183, printed above rounded to
-# nine decimals (the example multiplied numbers it had already rounded). The sum, 0.036350306, agrees.
+# nine decimals. The example multiplied numbers it had already rounded: $\delta_{o2}$ rounded to nine decimals is
+# −0.038098237; times $w_7 = 0.5$ that is −0.0190491185, which the page rounds to −0.019049119. The sum,
+# 0.036350306, agrees.
 #
 # </details>
 #
@@ -159,7 +161,11 @@ drawing
 #
 # Write the sum for every hidden neuron $k$ at once. Neuron $k$ collects $\sum_j W^{(2)}_{jk}\,\delta_j$: the
 # weights *leaving* $k$, which stand in **column** $k$ of $W^{(2)}$ (its rows hold the weights *into* each output).
-# Reading columns instead of rows is what a transpose does:
+# Reading columns instead of rows is what a transpose does.
+#
+# Collect each layer's numbers into a vector named by its layer number, as $W^{(2)}$ is:
+# $\delta^{(2)} = (\delta_{o1}, \delta_{o2})$, $\delta^{(1)} = (\delta_{h1}, \delta_{h2})$, $z^{(1)} = (z_{h1}, z_{h2})$.
+# Then all the hidden deltas are, with $\odot$ multiplying entry by entry,
 #
 # $$
 # \delta^{(1)} = \sigma'(z^{(1)}) \odot \big(W^{(2)\top} \delta^{(2)}\big),
@@ -170,7 +176,7 @@ drawing
 # \underbrace{\delta^{(2)}}_{(n_{out},)} .
 # $$
 #
-# $\odot$ multiplies entry by entry. Forward, $W^{(2)}$ carries activations from the hidden layer to the outputs;
+# Forward, $W^{(2)}$ carries activations from the hidden layer to the outputs;
 # backward, $W^{(2)\top}$ carries deltas from the outputs to the hidden layer. The shapes check it: without the
 # transpose, a layer with 3 hidden neurons and 2 outputs could not multiply at all.
 #
@@ -289,7 +295,7 @@ delta_flow("mazur", student_hidden_delta="hidden_delta")
 # compute every hidden weight's gradient with that rule.
 
 # %%
-grads = net.backward(trace, target)     # backprop_core: every delta and gradient, from the old weights
+grads = net.backward(trace, target)     # backprop_core: every delta and gradient
 delta_hidden_ref = grads.deltas[0]
 grad_W1 = np.outer(delta_hidden_ref, x)
 W1_new = W1 - 0.5 * grad_W1
@@ -472,7 +478,8 @@ print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 # $\sigma'(z) = a(1-a)$ with $a = \sigma(z)$, code usually computes that slope from the activation — and from there it
 # is a short step to writing $\sigma'(a)$, which is the slope at another point of the curve. This slip has a
 # published example: the XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1
-# sigmoid network on XOR). Let us redo its first step with hidden deltas, correctly and with the slip side by side.
+# sigmoid network on XOR) takes $\sigma'$ at its output neuron's *value* (the box below shows its numbers). Here is
+# what the same slip would do one layer down, to the hidden deltas of that network's first step.
 #
 # Its network: $W^{(1)} = \begin{pmatrix} -4 & -4 \\ -1 & 1 \end{pmatrix}$ with hidden biases $b^{(1)} = (-1,\ 2)$,
 # $W^{(2)} = \begin{pmatrix} -3 & -2 \end{pmatrix}$ with the output bias $b^{(2)} = 3$. Its first sample is
@@ -496,6 +503,7 @@ display(Markdown(
 ))
 saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
 print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
+published, correct = examples.xor_first_step_as_printed()   # the example's own numbers, for the box below
 
 # %% [markdown]
 # h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, sits where the sigmoid has begun
@@ -504,9 +512,8 @@ print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3
 # lies between 0 and 1, $\sigma'(a)$ always lies between 0.197 and 0.25, however flat the curve is at the true net
 # input. So it can never tell that a neuron is *saturated*, its net input so far from 0 that the sigmoid is almost
 # flat and its slope almost 0. At $z = 4$ the true slope is 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too
-# large (last line above). Students make exactly this
-# slip, and the grader of `hidden_delta` and `backprop_step` recognises it by name. The first checkbox of the
-# widget above shows its effect on Mazur's network.
+# large (last line above). Students make exactly this slip. The first checkbox of the widget above shows its effect
+# on Mazur's network.
 #
 # <details><summary>For the curious: what the XOR-by-hand example prints, and its bias's "weight 1"</summary>
 #
@@ -520,29 +527,20 @@ print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3
 # itself. For the slope it uses $\sigma'(0.6) = 0.2288$, rounded to 0.23, at the output's *value* (0.6063, printed
 # 0.6); the slope belongs at the output's net input $z_o = 0.4316$, where it is $a_o(1 - a_o) = 0.2387$.
 #
-# Its three numbers are two kinds of thing: the bias's column is $\partial E/\partial b^{(2)} = \delta_o$ (the
-# output's delta, since $\partial z_o/\partial b^{(2)} = 1$), the columns of h1 and h2 are $\partial E/\partial a_h$,
+# Its three numbers, in its sign (so minus ours), are two kinds of thing: the bias's is $-\partial E/\partial b^{(2)} = -\delta_o$
+# (the output's delta, since $\partial z_o/\partial b^{(2)} = 1$), those of h1 and h2 are $-\partial E/\partial a_h$,
 # what reaches each hidden neuron before its own slope $\sigma'(z_h)$ turns it into a delta (the table above).
-# Here the slip costs only a few per cent, because $0.6$ and $0.43$ sit close together on a flat stretch of the
-# sigmoid. The cell below shows the numbers side by side.
+# Side by side, as the example prints them and exactly (`examples.xor_first_step_as_printed()` computes both rows):
+#
+# | in the example's sign | $-\partial E/\partial b^{(2)} = -\delta_o$ | $-\partial E/\partial a_{h1}$ | $-\partial E/\partial a_{h2}$ |
+# |---|---|---|---|
+# | the published example prints: $\sigma'(0.6)\,w\,(-0.6)$, with $\sigma'(0.6)$ rounded to 0.23 | −0.14 | 0.41 | 0.28 |
+# | the exact values: $\sigma'(z_o)\,w\,(\text{target} - a_o)$ | −0.145 | 0.434 | 0.289 |
+#
+# Here the slip costs only a few per cent, because $0.6$ and $0.43$ both lie near the top of the $\sigma'$ curve,
+# where $\sigma'$ hardly changes (0.2288 against 0.2387).
 #
 # </details>
-
-# %%
-error = Y[0, 0] - a_o                                            # the published example's target − output
-into_output = np.array([1.0, *xor_net.weights[1][0]])           # ∂z_o/∂b = 1, then the weights from h1, h2
-slope_at_output = round(sigmoid_prime(0.6), 2)                  # σ′(0.6) = 0.2288, printed as 0.23
-published = slope_at_output * into_output * (-0.6)              # σ′ at the (rounded) output value
-correct = sigmoid_prime(z_o) * into_output * error              # σ′ at the net input
-display(Markdown(                                               # an aside: shown collapsed, as the text above
-    "<details><summary>For the curious: the XOR-by-hand example's numbers, side by side</summary>\n\n"
-    f"Slopes: $\\sigma'(0.6) = {sigmoid_prime(0.6):.4f}$ (the example uses {slope_at_output}), "
-    f"$\\sigma'(z_o) = a_o(1-a_o) = {sigmoid_prime(z_o):.4f}$. With the example's sign (target − output):\n\n"
-    "| | $\\partial E/\\partial b^{(2)} = \\delta_o$ | $\\partial E/\\partial a_{h1}$ | $\\partial E/\\partial a_{h2}$ |\n|---|---|---|---|\n"
-    f"| the published example prints: $\\sigma'(0.6)\\,w\\,(-0.6)$ | {published[0]:.2f} | {published[1]:.2f} | {published[2]:.2f} |\n"
-    f"| the exact values: $\\sigma'(z_o)\\,w\\,(\\text{{target}}-a_o)$ | {correct[0]:.3f} | {correct[1]:.3f} | {correct[2]:.3f} |\n\n"
-    "</details>"
-))
 
 # %% [markdown]
 # ## Summary
@@ -554,7 +552,7 @@ display(Markdown(                                               # an aside: show
 #   same edges that carried activations forward.
 # - Weight gradients follow one rule in every layer: $\partial E/\partial W = \delta\, a_{prev}^\top$.
 # - Compute all gradients from the old weights, then update. On our network one step lowers the error from
-#   0.298371109 to 0.291027774 (Mazur's example prints 0.291027924).
+#   0.298371109 to 0.291027774.
 # - $\sigma'$ is evaluated at the net input $z$; $a(1-a)$ is a shortcut for that, not a licence to apply $\sigma'$ to $a$.
 #
 # ## Check your understanding
