@@ -11,7 +11,7 @@
 #   when many samples go through at once;
 # - measure how wrong an output is with the squared error $E = \tfrac12 (\text{output} - \text{target})^2$ and
 #   explain the ½;
-# - explain why learning means changing the weights and nothing else.
+# - explain why learning means changing the weights (and, from lesson 03, the biases) and nothing else.
 
 # %%
 import numpy as np
@@ -192,34 +192,6 @@ with public_test("forward_linear"):
     print("forward_linear passes the public tests; output =", output)
 
 # %% [markdown]
-# ### The words and symbols of the course
-#
-# Every lesson uses the same names, in the text, in the formulas and in the code. Here are the ones this
-# lesson defined; the course home (`index.ipynb`) keeps the whole table, and each later lesson adds its
-# symbols where it first needs them (the learning rate $\alpha$ and the delta $\delta$ in lesson 02, the
-# bias $b$ and the activation function in lesson 03). Layers are counted from 1: $W^{(1)}$ takes the input to the
-# first hidden layer, and a layer's net inputs and activations carry its number the same way ($z^{(1)}$, $a^{(1)}$;
-# $a^{(0)} = x$).
-#
-# | in formulas | in code | what it is | first needed |
-# |---|---|---|---|
-# | $x$ | `x` | the input: one sample $(x_1, x_2)$, or a batch with one sample per row | lesson 01 |
-# | target | `target` | the answer we want the network to give for a sample | lesson 01 |
-# | output | `output` | the answer the network gives: what its last layer holds | lesson 01 |
-# | $W^{(l)}$, $w_k$ | `W1`, `W2` | layer $l$'s weight matrix, shape `(n_out, n_in)`, layers counted from 1 ($W^{(1)}$: input → hidden); $w_1, w_2, \dots$ are the entries, numbered through the network | lesson 01 |
-# | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in | lesson 01 |
-# | $a$ | `a` | a neuron's **activation**: the number it passes on (in lessons 01 and 02, $a = z$) | lesson 01 |
-# | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
-#
-# <details><summary>For the curious: other books' symbols</summary>
-#
-# Worked examples from elsewhere sometimes write these differently: Mazur writes $net_{o1}$ for $z$ and
-# $out_{o1}$ for $a$, others $y$ for the output, $t$ for the target or $\eta$ for the learning rate, and
-# some number the layers from 0. A lesson that quotes one translates it once, where it does.
-#
-# </details>
-
-# %% [markdown]
 # ## 4 · How wrong is the output?
 #
 # The simplest measure of a miss is the difference between the output and the target. Take the house-price
@@ -255,16 +227,8 @@ print(f"actual ${house['actual']:,.0f}, predicted ${house['predicted']:,.0f}, "
 # %%
 outputs = np.linspace(-0.5, 2.5, 121)
 output_now, E_now = trace.output[0], net.loss(x, target)
-curve = plots.error_curve(outputs, 0.5 * (outputs - target[0]) ** 2, path=[[output_now, E_now]])
-curve.ax.set_xlabel("output")
-# Room above the parabola for the legend; the dashed target line stops below it.
-curve.ax.set_ylim(-0.05, 1.75)
-line = curve.ax.axvline(target[0], ymax=0.72, color="grey", ls="--", lw=1)
-curve.ax.legend([curve.curve, curve.current, line],
-                [r"$E = \frac{1}{2}(\mathrm{output} - \mathrm{target})^2$",
-                 f"now: output = {output_now:.3f}, E = {E_now:.3f}", f"target = {target[0]:g}"],
-                loc="upper left", frameon=False)
-curve
+plots.error_curve(outputs, 0.5 * (outputs - target[0]) ** 2, path=[[output_now, E_now]], target=target[0],
+                  xlabel="output", label=r"$E = \frac{1}{2}(\mathrm{output} - \mathrm{target})^2$")
 
 
 # %% [markdown]
@@ -361,7 +325,8 @@ with public_test("half_squared_error"):
 # ## 5 · The only thing we can change
 #
 # Look at what $E$ depends on. The input $x$ is given, the target is given. What is left are the
-# six weights. Learning means exactly this: **changing the weights so that $E$ gets smaller.**
+# six weights. Learning means exactly this: **changing the weights (and, from lesson 03, the biases) so that
+# $E$ gets smaller.**
 #
 # ### Exercise `w5_direction`
 #
@@ -401,6 +366,35 @@ with public_test("w5_direction"):
 
 # %%
 widgets.forward_explorer("step_by_step", error_function="half_squared_error")
+
+# %% [markdown]
+# ### The words and symbols of the course
+#
+# Every lesson uses the same names, in the text, in the formulas and in the code. Here are the ones this
+# lesson defined; the course home (`index.ipynb`) keeps the whole table, and each later lesson adds its
+# symbols where it first needs them (the learning rate $\alpha$ and the delta $\delta$ in lesson 02, the
+# bias $b$ and the activation function in lesson 03). Layers are counted from 1: $W^{(1)}$ takes the input to the
+# first hidden layer, and a layer's net inputs and activations carry its number the same way ($z^{(1)}$, $a^{(1)}$;
+# $a^{(0)} = x$).
+#
+# | in formulas | in code | what it is | first needed |
+# |---|---|---|---|
+# | $x$ | `x` | the input: one sample $(x_1, x_2)$, or a batch with one sample per row | lesson 01 |
+# | target | `target` | the answer we want the network to give for a sample | lesson 01 |
+# | output | `output` | the answer the network gives: what its last layer holds | lesson 01 |
+# | $W^{(l)}$, $w_k$ | `W1`, `W2` | layer $l$'s weight matrix, shape `(n_out, n_in)`, layers counted from 1 ($W^{(1)}$: input → hidden); $w_1, w_2, \dots$ are the entries, numbered through the network | lesson 01 |
+# | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in | lesson 01 |
+# | $a$ | `a` | a neuron's **activation**: the number it passes on (in lessons 01 and 02, $a = z$) | lesson 01 |
+# | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
+#
+# <details><summary>For the curious: other books' symbols</summary>
+#
+# Worked examples from elsewhere sometimes write these differently: Matt Mazur's 2-2-2 sigmoid example, which
+# lessons 03 to 05 follow, writes $net_{o1}$ for $z$ and
+# $out_{o1}$ for $a$, others $y$ for the output, $t$ for the target or $\eta$ for the learning rate, and
+# some number the layers from 0. A lesson that quotes one translates it once, where it does.
+#
+# </details>
 
 # %% [markdown]
 # ## Summary

@@ -67,8 +67,12 @@ class ErrorCurvePlot(_Plot):
         return text + "."
 
 
-def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label: str = "w") -> ErrorCurvePlot:
+def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label: str = "w", *,
+                target: float | None = None, xlabel: str | None = None, label: str | None = None) -> ErrorCurvePlot:
     """Plot E against one weight, and the path gradient descent took along it.
+
+    With ``target`` the curve is E against the output itself (lesson 01): a dashed line marks the target,
+    and the legend names the curve, where the network is now (the last point of ``path``) and the target.
 
     Parameters
     ----------
@@ -82,8 +86,40 @@ def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label:
         Draw into it; default a new figure.
     weight_label : str
         Mathtext name of the weight for the axis label, e.g. ``"w_5"``.
+    target : float, optional
+        Mark this value of the x axis as the target, with room above the curve for the legend.
+    xlabel : str, optional
+        The x axis label instead of "weight $w$", e.g. ``"output"``.
+    label : str, optional
+        The curve's name in the legend instead of ``$E(w)$``.
     """
-    return ErrorCurvePlot(values, errors, ax, weight_label).update(path)
+    plot = ErrorCurvePlot(values, errors, ax, weight_label).update(path)
+    if xlabel is not None:
+        plot.ax.set_xlabel(xlabel)
+    if label is not None:
+        plot.curve.set_label(label)
+    if target is not None:
+        _mark_target(plot, target, errors)
+    elif label is not None:
+        with course_style():
+            plot.ax.legend(loc="upper center", frameon=False)
+    return plot
+
+
+def _mark_target(plot: ErrorCurvePlot, target: float, errors) -> None:
+    """A dashed line at ``target`` that stops below the legend; the legend: curve, now, target."""
+    ylo, yhi = float(np.min(errors)), float(np.max(errors))
+    span = yhi - ylo
+    bottom, top = ylo - 0.05 * span, yhi + 0.55 * span          # room above the curve for the legend
+    plot.ax.set_ylim(bottom, top)
+    with course_style():
+        line = plot.ax.axvline(target, ymax=(yhi + 0.1 * span - bottom) / (top - bottom), color="grey", ls="--", lw=1)
+        handles, labels = [plot.curve], [plot.curve.get_label()]
+        now_x, now_e = plot.current.get_xdata(), plot.current.get_ydata()
+        if len(now_x):
+            handles.append(plot.current)
+            labels.append(f"now: {plain(plot.ax.get_xlabel())} = {float(now_x[-1]):.3f}, E = {float(now_e[-1]):.3f}")
+        plot.ax.legend(handles + [line], labels + [f"target = {target:g}"], loc="upper left", frameon=False)
 
 
 class LossCurvePlot(_Plot):
