@@ -32,6 +32,7 @@ from backprop_core.viz import plots, widgets
 from backprop_core.grading import call_on_copies, expect_answer, public_test, yours_or_reference
 
 net, x, target = examples.step_by_step()   # hmkcode's example, as in lesson 01
+W1, W2 = net.weights                        # net.weights[1] is W2: Python counts from 0
 trace = net.forward(x)
 hidden, output = trace.activations          # hidden activations (a1, a2) = (0.85, 0.48); output (0.191,)
 print("hidden a =", hidden, "  output =", output, "  target =", target, "  error E =", round(net.loss(x, target), 7))
@@ -44,11 +45,8 @@ print("hidden a =", hidden, "  output =", output, "  target =", target, "  error
 
 # %%
 w5_values = np.linspace(-0.5, 1.5, 201)
-w5_now, E_now = net.weights[1][0, 0], net.loss(x, target)
-curve = plots.error_curve(w5_values, plots.loss_along(net, x, target, "w5", w5_values), weight_label="w_5")
-(now_dot,) = curve.ax.plot([w5_now], [E_now], "o", color="black", ms=8, label="the network now")
-curve.ax.legend(handles=[curve.curve, now_dot], frameon=False, loc="upper center")
-curve
+w5_now, E_now = W2[0, 0], net.loss(x, target)
+plots.error_curve(w5_values, plots.loss_along(net, x, target, "w5", w5_values), weight_label="w_5", now=(w5_now, E_now))
 
 # %% [markdown]
 # The bottom of the valley lies to the right of the dot, so $w_5$ should grow. A computer cannot look
@@ -62,7 +60,7 @@ curve
 # %%
 h = 1e-6   # the nudge
 nudged = net.copy()
-nudged.weights[1][0, 0] += h
+nudged.weights[1][0, 0] += h   # the copy's w5: its W2[0, 0]
 slope = (nudged.loss(x, target) - net.loss(x, target)) / h
 print(f"measured slope ∂E/∂w5 ≈ {slope:.5f}")
 
@@ -215,8 +213,8 @@ def gradient_step(w, gradient, learning_rate):
 # Public test: the output weights of the worked example after one step with α = 0.05.
 with public_test("gradient_step"):
     grad_W2 = net.backward(trace, target).weights[1]
-    W2_new = call_on_copies(gradient_step, net.weights[1], grad_W2, 0.05)   # fails if gradient_step changes w
-    went_uphill = np.allclose(W2_new, net.weights[1] + 0.05 * grad_W2)
+    W2_new = call_on_copies(gradient_step, W2, grad_W2, 0.05)   # fails if gradient_step changes w
+    went_uphill = np.allclose(W2_new, W2 + 0.05 * grad_W2)
     assert np.allclose(W2_new, [[0.1743825, 0.169416]]), (
         f"expected [[0.1743825, 0.169416]], got {W2_new}"
         + (": that step goes uphill, with the slope instead of against it; check the sign" if went_uphill else ""))
@@ -236,8 +234,8 @@ with public_test("gradient_step"):
 grads = net.backward(trace, target)        # the whole gradient, from the current weights
 stepped = net.copy()
 stepped.step(grads, learning_rate=0.05)    # then every weight moves at once
-print("W2:", net.weights[1].round(4).tolist(), "→", stepped.weights[1].round(7).tolist())
-print("W1:", net.weights[0].round(4).tolist(), "→", stepped.weights[0].round(7).tolist())
+print("W2:", W2.round(4).tolist(), "→", stepped.weights[1].round(7).tolist())
+print("W1:", W1.round(4).tolist(), "→", stepped.weights[0].round(7).tolist())
 print(f"output {output[0]:.4f} → {stepped.forward(x).output[0]:.4f}   "
       f"error {net.loss(x, target):.4f} → {stepped.loss(x, target):.4f}")
 
@@ -302,7 +300,7 @@ def output_weight_slopes(w56):
 # %% public
 # Public test: gradient descent on w5, w6 of the worked example.
 with public_test("gradient_descent"):
-    path = call_on_copies(gradient_descent, output_weight_slopes, net.weights[1][0], 0.05, 20)
+    path = call_on_copies(gradient_descent, output_weight_slopes, W2[0], 0.05, 20)
     assert np.shape(path) == (21, 2), f"20 steps of 2 weights give shape (21, 2), got {np.shape(path)}"
     assert np.allclose(path[0], [0.14, 0.15]), f"path[0] is the start (0.14, 0.15), got {path[0]}"
     assert np.allclose(path[1], [0.1743825, 0.169416]), f"the first step should land on (0.1743825, 0.169416), got {path[1]}"
@@ -320,7 +318,7 @@ with public_test("gradient_descent"):
 descend = yours_or_reference(gradient_descent)   # your gradient_descent once written; the reference until then
 w5_grid, w6_grid = np.linspace(-0.2, 1.4, 81), np.linspace(-0.2, 1.4, 81)
 grid = plots.loss_grid(net, x, target, "w5", "w6", w5_grid, w6_grid)
-test_run = descend(output_weight_slopes, net.weights[1][0], 0.05, 20)
+test_run = descend(output_weight_slopes, W2[0], 0.05, 20)
 surface = plots.error_surface(w5_grid, w6_grid, grid, path=test_run)
 surface.ax.set_title(f"gradient descent, α = 0.05, 20 steps: E {net.loss(x, target):.3f} → "
                      f"{0.5 * (test_run[-1] @ hidden - target[0]) ** 2:.3f}", fontsize=10)
@@ -341,9 +339,9 @@ surface
 
 # %%
 alpha = 0.05
-w5_new = net.weights[1][0, 0] - alpha * delta[0] * hidden[0]           # 1. the step
-output_new = w5_new * hidden[0] + net.weights[1][0, 1] * hidden[1]      # 2. the new output, computed afresh
-print(f"Δw5 = {w5_new - net.weights[1][0, 0]:+.6f}   Δoutput = {output_new - output[0]:+.6f}"
+w5_new = W2[0, 0] - alpha * delta[0] * hidden[0]           # 1. the step
+output_new = w5_new * hidden[0] + W2[0, 1] * hidden[1]      # 2. the new output, computed afresh
+print(f"Δw5 = {w5_new - W2[0, 0]:+.6f}   Δoutput = {output_new - output[0]:+.6f}"
       f"   −α·δ·a1² = {-alpha * delta[0] * hidden[0] ** 2:+.6f}")
 print(f"δ_new = output_new − target = {output_new - target[0]:.6f}   δ·(1 − α·a1²) = {delta[0] * (1 - alpha * hidden[0] ** 2):.6f}")
 
@@ -373,18 +371,18 @@ print(f"one weight (w5):  curvature c = a1² = {curvature:.4f}; "
 
 def w5_slope(w5):
     # ∂E/∂w5 with w6 held at 0.15: delta · a1.
-    delta = w5 * hidden[0] + net.weights[1][0, 1] * hidden[1] - target[0]
+    delta = w5 * hidden[0] + W2[0, 1] * hidden[1] - target[0]
     return delta * hidden[0]
 
 fig, axes = plots.new_figure(8.5, 3.0, ncols=3)
 w5_values = np.linspace(-1.5, 3.5, 201)
 E_values = plots.loss_along(net, x, target, "w5", w5_values)
 for ax, rate, verdict in zip(axes, [0.1, 2.5, 2.9], ["steady", "overshoots, settles", "diverges"]):
-    path = descend(w5_slope, net.weights[1][0, :1], rate, 8)[:, 0]
+    path = descend(w5_slope, W2[0, :1], rate, 8)[:, 0]
     E_path = plots.loss_along(net, x, target, "w5", path)
-    panel = plots.error_curve(w5_values, E_values, path=np.column_stack([path, E_path]), ax=ax, weight_label="w_5")
+    panel = plots.error_curve(w5_values, E_values, path=np.column_stack([path, E_path]), ax=ax, weight_label="w_5",
+                              legend=False)
     ax.set_title(f"α = {rate}: {verdict}\nE after 8 steps: {E_path[-1]:.3g}", fontsize=10)
-    ax.get_legend().remove()
 panel  # the three panels share one figure
 
 # %% [markdown]
@@ -395,16 +393,27 @@ panel  # the three panels share one figure
 #
 # ### Two weights learn together: a lower limit
 #
-# Now let $w_5$ and $w_6$ both learn, as in the map of section 5. One step moves $w_5$ by $-\alpha\,\delta\,a_1$
-# *and* $w_6$ by $-\alpha\,\delta\,a_2$; both moves push the output the same way, so their effects add:
+# Now let $w_5$ and $w_6$ both learn, as in the map of section 5. Follow the same three links:
 #
-# $$\delta_\text{new} = \delta\,\big(1 - \alpha\,(a_1^2 + a_2^2)\big) .$$
+# 1. One step moves $w_5$ by $\Delta w_5 = -\alpha\,\delta\,a_1$ *and* $w_6$ by $\Delta w_6 = -\alpha\,\delta\,a_2$.
+# 2. The output is $w_5 a_1 + w_6 a_2$, so both moves change it, and their effects add:
+#    $\Delta\text{output} = a_1\,\Delta w_5 + a_2\,\Delta w_6 = -\alpha\,\delta\,(a_1^2 + a_2^2)$.
+# 3. The delta moves by as much as the output:
 #
-# The same three cases, with the curvature $c = a_1^2 + a_2^2 = 0.9529$ in place of $a_1^2 = 0.7225$. (It is
-# the curvature of the error along the direction the steps take, across the valley of the map.) The limits
+# $$\delta_\text{new} = \delta + \Delta\text{output} = \delta\,\big(1 - \alpha\,(a_1^2 + a_2^2)\big) .$$
+#
+# The same three cases, with $c = a_1^2 + a_2^2 = 0.9529$ in place of $a_1^2 = 0.7225$. The limits
 # drop: overshooting from $1/c \approx 1.05$, diverging from $2/c \approx 2.10$. So a learning rate that is
 # fine for one weight can be too large for two: at $\alpha = 2.5$ the single $w_5$ settles, but the pair
 # diverges, with a factor $1 - 2.5 \cdot 0.9529 = -1.38$ per step. Here are both pairs of runs on the map:
+#
+# <details><summary>For the curious: which curvature is $a_1^2 + a_2^2$?</summary>
+#
+# With two weights the error has a curvature in every direction of the $(w_5, w_6)$ map. The step always goes
+# along the gradient, $(a_1, a_2)$ times $\delta$, straight across the valley, and $a_1^2 + a_2^2$ is the
+# curvature of the error in that direction. Along the valley floor the curvature is 0: there the error does not change.
+#
+# </details>
 
 # %%
 both = hidden @ hidden
@@ -415,7 +424,7 @@ fig, axes = plots.new_figure(9.0, 3.8, ncols=2)
 w5_wide, w6_wide = np.linspace(-2.2, 3.3, 81), np.linspace(-1.3, 2.3, 81)
 wide_grid = plots.loss_grid(net, x, target, "w5", "w6", w5_wide, w6_wide)
 for ax, rate, verdict in zip(axes, [2.0, 2.5], ["overshoots, settles", "diverges"]):
-    run = descend(output_weight_slopes, net.weights[1][0], rate, 4)
+    run = descend(output_weight_slopes, W2[0], rate, 4)
     errors = [0.5 * (w @ hidden - target[0]) ** 2 for w in run]
     panel = plots.error_surface(w5_wide, w6_wide, wide_grid, path=run, ax=ax)
     ax.set_title(f"α = {rate}: {verdict}\nE: " + " → ".join(f"{e:.2f}" for e in errors), fontsize=10)

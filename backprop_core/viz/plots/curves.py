@@ -68,7 +68,8 @@ class ErrorCurvePlot(_Plot):
 
 
 def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label: str = "w", *,
-                target: float | None = None, xlabel: str | None = None, label: str | None = None) -> ErrorCurvePlot:
+                target: float | None = None, xlabel: str | None = None, label: str | None = None,
+                now: tuple[float, float] | None = None, legend: bool = True) -> ErrorCurvePlot:
     """Plot E against one weight, and the path gradient descent took along it.
 
     With ``target`` the curve is E against the output itself (lesson 01): a dashed line marks the target,
@@ -92,6 +93,10 @@ def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label:
         The x axis label instead of "weight $w$", e.g. ``"output"``.
     label : str, optional
         The curve's name in the legend instead of ``$E(w)$``.
+    now : (float, float), optional
+        A (w, E) point drawn as a black dot, "the network now"; the legend then names the curve and the dot.
+    legend : bool
+        False draws no legend (panels side by side that share one).
     """
     plot = ErrorCurvePlot(values, errors, ax, weight_label).update(path)
     if xlabel is not None:
@@ -100,9 +105,15 @@ def error_curve(values, errors, path=None, ax: Axes | None = None, weight_label:
         plot.curve.set_label(label)
     if target is not None:
         _mark_target(plot, target, errors)
+    elif now is not None:
+        with course_style():
+            (dot,) = plot.ax.plot([now[0]], [now[1]], "o", color="black", ms=8, label="the network now")
+            plot.ax.legend(handles=[plot.curve, dot], frameon=False, loc="upper center")
     elif label is not None:
         with course_style():
             plot.ax.legend(loc="upper center", frameon=False)
+    if not legend and plot.ax.get_legend() is not None:
+        plot.ax.get_legend().remove()
     return plot
 
 
