@@ -115,6 +115,7 @@ fig
 w = 0.5
 u = 3 * w + 1
 print(f"chain rule: 2u · 3 = {2 * u * 3:.6f}")
+# yours_or_reference: your central_difference once written; the reference until then
 print(f"measured:          {yours_or_reference(central_difference)(lambda v: (3 * v + 1) ** 2, w):.6f}")
 
 # %% [markdown]
@@ -148,6 +149,8 @@ print("W2 W1 =", (W2_lin @ W1_lin).round(4).tolist(), "  (W2 W1) x =", (W2_lin @
 # $$\sigma'(z) = -\frac{1}{(1 + e^{-z})^2} \cdot \left(-e^{-z}\right)
 # = \underbrace{\frac{1}{1 + e^{-z}}}_{\sigma(z)} \cdot \underbrace{\frac{e^{-z}}{1 + e^{-z}}}_{1 - \sigma(z)}
 # = \sigma(z)\,\big(1 - \sigma(z)\big) .$$
+#
+# (The second brace holds because $1 - \sigma(z) = \dfrac{1 + e^{-z} - 1}{1 + e^{-z}} = \dfrac{e^{-z}}{1 + e^{-z}}$.)
 #
 # So once a neuron has computed its activation $a = \sigma(z)$, its slope is just $a\,(1 - a)$: no
 # new exponential needed.
