@@ -7,7 +7,7 @@
 #
 # **After this lesson you will be able to**
 #
-# 1. break $\partial E/\partial w_5$ into three factors and say where each one comes from;
+# 1. tell which of lesson 03's three factors of $\partial E/\partial w_5$ belong to the output neuron and which to the weight;
 # 2. compute the **delta** $\delta$ of an output neuron and read its sign;
 # 3. get the gradient of *every* output-layer weight at once, as an outer product of shape `(n_out, n_in)`;
 # 4. take one gradient-descent step on the output weights $w_5 \dots w_8$.
@@ -17,11 +17,10 @@
 
 # %%
 import numpy as np
-from IPython.display import Markdown, display
-
 from backprop_core import examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
+from backprop_core.viz.tables import show_table
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=10, suppress=True)
@@ -34,11 +33,8 @@ np.set_printoptions(precision=10, suppress=True)
 # We show it one training example, the input $x = (0.05,\ 0.10)$ with the target $(0.01,\ 0.99)$: output
 # neuron $o_1$ should produce $\text{target}_1 = 0.01$, and $o_2$ should produce $\text{target}_2 = 0.99$.
 #
-# As in lesson 03, each neuron also adds a **bias** $b$ to its net input: a number of its own that does not depend on the inputs,
-# $z = \sum_k w_k\, a_k + b$ (a sum over the neuron's inputs). Without it, a neuron whose inputs are all 0 would always have $z = 0$ and output
-# $\sigma(0) = 0.5$; the bias moves the point where the sigmoid bends, so the neuron can start "on" or "off".
-# Mazur's example uses one bias per layer, 0.35 into the hidden layer and 0.60 into the output layer, and keeps
-# them fixed; in this lesson only weights change (lesson 06 computes the biases' gradients too).
+# Each neuron adds its bias $b$ (lesson 03): 0.35 into the hidden layer, 0.60 into the outputs, kept fixed; in this
+# lesson only weights change (lesson 06 computes the biases' gradients too).
 #
 # The symbols are the course's: $z$ for a net input, $a$ for an activation (the output of a sigmoid), $\alpha$
 # for the learning rate.
@@ -89,65 +85,31 @@ w5 = W2[0, 0]
 print("W2 =\n", W2, "\nw5 =", w5)
 
 # %% [markdown]
-# ## Three links between $w_5$ and the error
+# ## Recap: three links between $w_5$ and the error
 #
-# Recall the chain from lesson 03: $w_5$ touches the error through exactly one route,
-#
-# $$
-# w_5 \;\longrightarrow\; z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}
-# \;\longrightarrow\; a_{o1} = \sigma(z_{o1})
-# \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .
-# $$
-#
-# Each arrow is a small function, so the chain rule multiplies one slope per arrow:
+# Lesson 03 followed $w_5$ through its one route to the error, $w_5 \to z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}
+# \to a_{o1} = \sigma(z_{o1}) \to E$, and multiplied one slope per link:
 #
 # $$
 # \frac{\partial E}{\partial w_5}
-# = \underbrace{\frac{\partial E}{\partial a_{o1}}}_{\text{how the error reacts to the output}}
-# \cdot \underbrace{\frac{\partial a_{o1}}{\partial z_{o1}}}_{\text{slope of the sigmoid}}
-# \cdot \underbrace{\frac{\partial z_{o1}}{\partial w_5}}_{\text{what the weight multiplies}} .
+# = \underbrace{\frac{\partial E}{\partial a_{o1}}}_{a_{o1} - \text{target}_1}
+# \cdot \underbrace{\frac{\partial a_{o1}}{\partial z_{o1}}}_{\sigma'(z_{o1}) = a_{o1}(1 - a_{o1})}
+# \cdot \underbrace{\frac{\partial z_{o1}}{\partial w_5}}_{a_{h1}} = 0.082167041 .
 # $$
 #
-# Let us get each factor on its own.
-
-# %% [markdown]
-# **Factor 1 — the error's sensitivity to the output.** Only the first half-square contains $a_{o1}$;
-# differentiating it, the ½ cancels the 2 of the square:
-#
-# $$\frac{\partial E}{\partial a_{o1}} = a_{o1} - \text{target}_1.$$
-#
-# Our output is 0.75 where it should be 0.01, so this is large and positive: raising $a_{o1}$ would make things worse.
+# The cell below computes the three factors again, so that the rest of the lesson can use them.
 
 # %%
-dE_da = output[0] - target[0]
-print(f"∂E/∂a_o1 = {output[0]:.9f} − {target[0]} = {dE_da:.9f}")
-
-# %% [markdown]
-# **Factor 2 — the sigmoid's slope at the net input.** From lesson 03,
-# $\sigma'(z) = \sigma(z)(1 - \sigma(z))$. Because $\sigma(z_{o1})$ *is* the activation $a_{o1}$, we may write it
-# $a_{o1}(1 - a_{o1})$ — a shortcut for the slope **at $z_{o1}$**, reusing a number we already have.
-
-# %%
-da_dz = sigmoid_prime(z_out[0])
-print(f"σ′(z_o1) = σ′({z_out[0]:.9f}) = {da_dz:.9f}")
-print(f"a_o1 (1 − a_o1)      = {output[0] * (1 - output[0]):.9f}   (the same number)")
-
-# %% [markdown]
-# **Factor 3 — what the weight multiplies.** In $z_{o1} = w_5\, a_{h1} + w_6\, a_{h2} + b^{(2)}$ only one term
-# contains $w_5$, and its slope is whatever $w_5$ is multiplied by: the activation of h1.
-#
-# $$\frac{\partial z_{o1}}{\partial w_5} = a_{h1}.$$
-
-# %%
-dz_dw5 = a_hidden[0]
+dE_da = output[0] - target[0]       # ∂E/∂a_o1 = a_o1 − target_1: how the error reacts to the output
+da_dz = sigmoid_prime(z_out[0])     # ∂a_o1/∂z_o1 = σ′(z_o1) = a_o1 (1 − a_o1): the sigmoid's slope
+dz_dw5 = a_hidden[0]                # ∂z_o1/∂w5 = a_h1: what the weight multiplies
 dE_dw5 = dE_da * da_dz * dz_dw5
-display(Markdown(
-    "| factor | value |\n|---|---|\n"
-    f"| $\\partial E/\\partial a_{{o1}}$ | {dE_da:.9f} |\n"
-    f"| $\\partial a_{{o1}}/\\partial z_{{o1}}$ | {da_dz:.9f} |\n"
-    f"| $\\partial z_{{o1}}/\\partial w_5$ | {dz_dw5:.9f} |\n"
-    f"| **product** $\\partial E/\\partial w_5$ | **{dE_dw5:.9f}** |"
-))
+show_table(["factor", "value"], [
+    [r"$\partial E/\partial a_{o1}$", f"{dE_da:.9f}"],
+    [r"$\partial a_{o1}/\partial z_{o1}$", f"{da_dz:.9f}"],
+    [r"$\partial z_{o1}/\partial w_5$", f"{dz_dw5:.9f}"],
+    [r"**product** $\partial E/\partial w_5$", f"**{dE_dw5:.9f}**"],
+])
 
 # %% [markdown]
 # ## The delta: what the first two factors have in common
@@ -346,7 +308,8 @@ with public_test("output_weight_gradient"):
 #
 # ### Exercise `update_output_weights`
 #
-# Return a **new** matrix; leave `W` unchanged (the next lesson still needs the old weights).
+# Return a **new** matrix; leave `W` unchanged: the hidden layer's deltas of this same step must be computed with
+# the old weights (lesson 05).
 
 # %% solution
 def update_output_weights(W, delta, a_prev, learning_rate):
