@@ -18,11 +18,11 @@
 
 # %%
 import numpy as np
-from IPython.display import Markdown, display
 
 from backprop_core import Network, examples
 from backprop_core.nn.activations import sigmoid, sigmoid_prime
 from backprop_core.viz.plots import draw_network
+from backprop_core.viz.tables import show_table
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=9, suppress=True)
@@ -132,15 +132,14 @@ slope_h1 = sigmoid_prime(z_hidden[0])
 delta_h1 = dE_da_h1 * slope_h1
 dE_dw1 = delta_h1 * x[0]
 dE_dw5 = delta_out[0] * a_hidden[0]   # lesson 04's w5, for comparison
-display(Markdown(
-    "| quantity | value |\n|---|---|\n"
-    f"| $\\partial E/\\partial a_{{h1}}$ | {dE_da_h1:.9f} |\n"
-    f"| $\\sigma'(z_{{h1}}) = a_{{h1}}(1-a_{{h1}})$ | {slope_h1:.9f} |\n"
-    f"| $\\delta_{{h1}}$ | {delta_h1:.9f} |\n"
-    f"| $x_1$ | {x[0]} |\n"
-    f"| $\\partial E/\\partial w_1 = \\delta_{{h1}}\\, x_1$ | **{dE_dw1:.9f}** |\n"
-    f"| $\\partial E/\\partial w_5$ (lesson 04) divided by $\\partial E/\\partial w_1$ | {dE_dw5 / dE_dw1:.1f} |"
-))
+show_table(["quantity", "value"], [
+    [r"$\partial E/\partial a_{h1}$", f"{dE_da_h1:.9f}"],
+    [r"$\sigma'(z_{h1}) = a_{h1}(1-a_{h1})$", f"{slope_h1:.9f}"],
+    [r"$\delta_{h1}$", f"{delta_h1:.9f}"],
+    [r"$x_1$", x[0]],
+    [r"$\partial E/\partial w_1 = \delta_{h1}\, x_1$", f"**{dE_dw1:.9f}**"],
+    [r"$\partial E/\partial w_5$ (lesson 04) divided by $\partial E/\partial w_1$", f"{dE_dw5 / dE_dw1:.1f}"],
+])
 
 # %% [markdown]
 # On the drawing, h1 is ringed and the two weights leaving it are marked. The purple arrows beside the edges run
@@ -311,14 +310,15 @@ print("updated W1 (w1 w2 / w3 w4), learning rate α = 0.5:\n", W1_new)
 #
 # ### Exercise `old_weights_option`
 #
-# After the forward pass (`z1`, `a1`: the hidden layer's net inputs and activations) and the output deltas `delta2`
-# (computed with the current `W2`), two orders are possible:
+# After the forward pass (`z_hidden`, `a_hidden`: the hidden layer's net inputs $z^{(1)}$ and activations $a^{(1)}$,
+# as in the code above) and the output deltas `delta_out` ($\delta^{(2)}$, computed with the current `W2`), two orders
+# are possible:
 #
-# - **A.** `W2 = W2 - learning_rate * np.outer(delta2, a1)`, then `delta1 = sigmoid_prime(z1) * (W2.T @ delta2)`,
-#   then `W1 = W1 - learning_rate * np.outer(delta1, x)`.
-# - **B.** `delta1 = sigmoid_prime(z1) * (W2.T @ delta2)`, then `W2 = W2 - learning_rate * np.outer(delta2, a1)`,
-#   then `W1 = W1 - learning_rate * np.outer(delta1, x)`.
-# - **C.** Both: `delta2` is the same in A and B, so they give the same new `W1`.
+# - **A.** `W2 = W2 - learning_rate * np.outer(delta_out, a_hidden)`, then
+#   `delta_hidden = sigmoid_prime(z_hidden) * (W2.T @ delta_out)`, then `W1 = W1 - learning_rate * np.outer(delta_hidden, x)`.
+# - **B.** `delta_hidden = sigmoid_prime(z_hidden) * (W2.T @ delta_out)`, then
+#   `W2 = W2 - learning_rate * np.outer(delta_out, a_hidden)`, then `W1 = W1 - learning_rate * np.outer(delta_hidden, x)`.
+# - **C.** Both: `delta_out` is the same in A and B, so they give the same new `W1`.
 #
 # Which one computes gradient descent's step for `W1`? Answer with the letter, as a string: `return "A"`,
 # `return "B"` or `return "C"`. The public test only checks that it reads one of the letters.
@@ -476,16 +476,19 @@ print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 #
 # A hidden delta multiplies by the slope of the sigmoid **at the neuron's net input** $z$. Because
 # $\sigma'(z) = a(1-a)$ with $a = \sigma(z)$, code usually computes that slope from the activation — and from there it
-# is a short step to writing $\sigma'(a)$, which is the slope at another point of the curve. This slip has a
-# published example: the XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1
-# sigmoid network on XOR) takes $\sigma'$ at its output neuron's *value* (the box below shows its numbers). Here is
-# what the same slip would do one layer down, to the hidden deltas of that network's first step.
-#
-# Its network: $W^{(1)} = \begin{pmatrix} -4 & -4 \\ -1 & 1 \end{pmatrix}$ with hidden biases $b^{(1)} = (-1,\ 2)$,
-# $W^{(2)} = \begin{pmatrix} -3 & -2 \end{pmatrix}$ with the output bias $b^{(2)} = 3$. Its first sample is
-# $x = (0, 0)$ with target 0. With both inputs 0, each hidden net input is just its bias: $z_h = (-1,\ 2)$.
+# is a short step to writing $\sigma'(a)$, which treats the activation as if it were a net input and reads the slope
+# at another point of the curve. Since an activation always lies between 0 and 1, $\sigma'(a)$ always lies between
+# 0.197 and 0.25, however flat the curve is at the true net input. So it can never tell that a neuron is *saturated*,
+# its net input so far from 0 that the sigmoid is almost flat and its slope almost 0. At $z = 4$ the true slope is
+# 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too large (the cell below prints it). Students make exactly
+# this slip. The first checkbox of the widget above shows its effect on Mazur's network; the box below shows it in a
+# published example.
 
 # %%
+saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
+print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
+
+# For the box below: the XOR-by-hand example's first sample, its hidden deltas with the slope at z and at a.
 xor_net, X, Y = examples.xor()
 xor_trace = xor_net.forward(X[0])
 z_h, a_h = xor_trace.pre_activations[0], xor_trace.activations[0]
@@ -494,28 +497,29 @@ delta_o = (a_o - Y[0, 0]) * sigmoid_prime(z_o)          # lesson 04: the output 
 sent_back = xor_net.weights[1][0] * delta_o             # W2ᵀ δ_o: one number for each hidden neuron
 right = sigmoid_prime(z_h) * sent_back                  # the slope at the net input z
 slipped = sigmoid_prime(a_h) * sent_back                # the slip: the slope at the activation a
-display(Markdown(
-    f"Output: $z = {z_o:.4f}$, $a = {a_o:.4f}$, target 0, so $\\delta_o = {delta_o:.4f}$.\n\n"
-    "| hidden neuron | $z$ | $a$ | $\\sigma'(z)$ | $\\sigma'(a)$ | $\\delta$ with $\\sigma'(z)$ (right) "
-    "| $\\delta$ with $\\sigma'(a)$ (slip) | slip ÷ right |\n|---|---|---|---|---|---|---|---|\n"
-    + "".join(f"| h{k + 1} | {z_h[k]:g} | {a_h[k]:.4f} | {sigmoid_prime(z_h[k]):.4f} | {sigmoid_prime(a_h[k]):.4f} "
-              f"| {right[k]:.5f} | {slipped[k]:.5f} | {slipped[k] / right[k]:.2f} |\n" for k in range(2))
-))
-saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
-print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
-published, correct = examples.xor_first_step_as_printed()   # the example's own numbers, for the box below
+published, correct = examples.xor_first_step_as_printed()   # the example's own numbers
 
 # %% [markdown]
-# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, sits where the sigmoid has begun
-# to flatten: the slope there is 0.105. $\sigma'(a)$ instead reads the slope at 0.88 on the horizontal axis — it
-# treats the activation as if it were a net input — where the curve is still steep: 0.207. Since an activation always
-# lies between 0 and 1, $\sigma'(a)$ always lies between 0.197 and 0.25, however flat the curve is at the true net
-# input. So it can never tell that a neuron is *saturated*, its net input so far from 0 that the sigmoid is almost
-# flat and its slope almost 0. At $z = 4$ the true slope is 0.018 and $\sigma'(\sigma(4))$ is 0.198, eleven times too
-# large (last line above). Students make exactly this slip. The first checkbox of the widget above shows its effect
-# on Mazur's network.
+# <details><summary>For the curious: the slip in the XOR-by-hand example, and its bias's "weight 1"</summary>
 #
-# <details><summary>For the curious: what the XOR-by-hand example prints, and its bias's "weight 1"</summary>
+# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1 sigmoid network on
+# XOR) takes $\sigma'$ at its output neuron's *value*. Here is first what the same slip would do one layer down, to
+# the hidden deltas of that network's first step.
+#
+# Its network: $W^{(1)} = \begin{pmatrix} -4 & -4 \\ -1 & 1 \end{pmatrix}$ with hidden biases $b^{(1)} = (-1,\ 2)$,
+# $W^{(2)} = \begin{pmatrix} -3 & -2 \end{pmatrix}$ with the output bias $b^{(2)} = 3$. Its first sample is
+# $x = (0, 0)$ with target 0. With both inputs 0, each hidden net input is just its bias: $z_h = (-1,\ 2)$. The output
+# has $z_o = 0.4316$ and $a_o = 0.6063$. A hidden delta is $\sigma'$ times what is sent back, so the slipped delta
+# divided by the right one is $\sigma'(a)/\sigma'(z)$ (the cell above computes `slipped / right`):
+#
+# | hidden neuron | $z$ | $a$ | $\sigma'(z)$ (right) | $\sigma'(a)$ (slip) | slip ÷ right |
+# |---|---|---|---|---|---|
+# | h1 | −1 | 0.2689 | 0.1966 | 0.2455 | 1.25 |
+# | h2 | 2 | 0.8808 | 0.1050 | 0.2072 | 1.97 |
+#
+# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, sits where the sigmoid has begun
+# to flatten: the slope there is 0.105. $\sigma'(a)$ instead reads the slope at 0.88 on the horizontal axis, where the
+# curve is still steep: 0.207.
 #
 # The XOR-by-hand example makes the same slip one layer up, at the output.
 # It writes the error as target − output $= -0.6$ (the opposite sign of our output − target, so its numbers are
@@ -529,7 +533,7 @@ published, correct = examples.xor_first_step_as_printed()   # the example's own 
 #
 # Its three numbers, in its sign (so minus ours), are two kinds of thing: the bias's is $-\partial E/\partial b^{(2)} = -\delta_o$
 # (the output's delta, since $\partial z_o/\partial b^{(2)} = 1$), those of h1 and h2 are $-\partial E/\partial a_h$,
-# what reaches each hidden neuron before its own slope $\sigma'(z_h)$ turns it into a delta (the table above).
+# what reaches each hidden neuron before its own slope $\sigma'(z_h)$ turns it into a delta.
 # Side by side, as the example prints them and exactly (`examples.xor_first_step_as_printed()` computes both rows):
 #
 # | in the example's sign | $-\partial E/\partial b^{(2)} = -\delta_o$ | $-\partial E/\partial a_{h1}$ | $-\partial E/\partial a_{h2}$ |
@@ -575,12 +579,13 @@ published, correct = examples.xor_first_step_as_printed()   # the example's own 
 # number per hidden neuron — and so is $\delta^{(1)}$.
 # </details>
 #
-# **3.** A classmate writes `delta1 = sigmoid_prime(a1) * (W2.T @ delta2)` where `a1 = sigmoid(z1)`. What is wrong,
+# **3.** A classmate writes `delta_hidden = sigmoid_prime(a_hidden) * (W2.T @ delta_out)` where
+# `a_hidden = sigmoid(z_hidden)`. What is wrong,
 # and when would the result be badly off?
 #
 # <details><summary>Answer</summary>
 #
-# The slope is taken at the activation, not at the net input. Write `a1 * (1 - a1) * (W2.T @ delta2)` or
-# `sigmoid_prime(z1) * ...`. The error grows with $|z_1|$: near $z = 0$ the two slopes are close; for a saturated
+# The slope is taken at the activation, not at the net input. Write `a_hidden * (1 - a_hidden) * (W2.T @ delta_out)` or
+# `sigmoid_prime(z_hidden) * ...`. The error grows with $|z|$: near $z = 0$ the two slopes are close; for a saturated
 # neuron the true slope is nearly 0 while $\sigma'(a)$ stays near 0.2.
 # </details>
