@@ -92,7 +92,7 @@ EXPECTED = {
         r"W2 -> \[\[0\.1743825 0\.169416 \]\]",
         r"W1 -> \[\[0\.121326  0\.226989 \]\n \[0\.132135  0\.0982025\]\]",
         r"new output: \[0\.2557458\]",
-        r"w1_12  \(input 1 -> hidden 2\)  = W1\[1, 0\]",
+        r"W1\[1, 0\]  \(input 1 -> hidden 2\)  = ",
     )),
     "07-training": Expected(budget=30.0, figures=2, shows=(  # trains for real: seed 002 three times, XOR, moons
         r"losses\[9999\]\): 3\.51085e-05",

@@ -174,6 +174,18 @@ BUGGY_BACKWARDS: dict[str, BackwardPass] = {
 }
 
 
+#: How the gallery names a buggy backward pass where the grader's label fits another exercise: the grader's
+#: ``wrong_sign`` is a sign bug of the *update*, which no gradient check sees; the gallery's is in the gradient.
+GALLERY_LABELS: dict[str, str] = {
+    "wrong_sign": "the wrong sign of the output error, target − output",
+}
+
+
+def gallery_label(key: str) -> str:
+    """The one-line label of a buggy backward pass in lesson 08's gallery and explorer."""
+    return GALLERY_LABELS.get(key, MISTAKES.get(key, key))
+
+
 def describe(key: str) -> str:
     """The one-line label of a mistake, as the grader prints it."""
     return MISTAKES[key]

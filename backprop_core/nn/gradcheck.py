@@ -51,6 +51,37 @@ def numerical_gradient(net: Network, x, target, h: float = DEFAULT_STEP) -> Grad
     return Gradients(weights, biases, None)
 
 
+def array_numerical_gradient(f: Callable[[np.ndarray], float], W, h: float = DEFAULT_STEP) -> np.ndarray:
+    """df/dW by central differences, for an array ``W`` of any shape: lesson 08's ``numerical_gradient(f, W, h)``.
+
+    Lesson 09 imports it under that name. Its own loop, not :func:`central_differences`: lesson 09's
+    ``numerical_gradients`` may call it while the network-level functions here are switched off.
+
+    Parameters
+    ----------
+    f : callable(ndarray of W's shape) -> float
+    W : array_like, any shape
+        Left as it was (a float64 copy is nudged).
+    h : float > 0
+
+    Returns
+    -------
+    ndarray of float64, shape of ``W``
+    """
+    h = check.check_positive_number("h", h)
+    W = np.array(W, dtype=float)  # a copy: the caller's array is left alone
+    grad = np.zeros_like(W)
+    for index in np.ndindex(W.shape):
+        old = W[index]
+        W[index] = old + h
+        plus = f(W)
+        W[index] = old - h
+        minus = f(W)
+        W[index] = old
+        grad[index] = (plus - minus) / (2 * h)
+    return grad
+
+
 def central_differences(param: np.ndarray, loss: Callable[[], float], h: float) -> np.ndarray:
     """Central differences of ``loss()`` with respect to every entry of ``param``.
 

@@ -1,11 +1,11 @@
 # %% [markdown]
 # # Lesson 06 · The matrix form
 #
-# **Goal.** Until now every weight had its own formula: one line for $w_1$, one for $w_2$, and so on. That does not scale past a toy network. By the end of this lesson you will be able to
+# **Goal.** You have already done one sample in matrix form: lesson 02 wrote the output layer's gradient as the outer product $\delta\, a^\top$ (`np.outer`), lesson 05 carried all the output deltas back at once as $W^{(2)\top}\delta^{(2)}$, and lesson 01 stacked samples as the rows of $X$ and computed $Z = XW^\top$. This lesson puts these together for a whole **batch**: the forward and the backward pass of a layer for every sample at once, with a bias, and the $\sigma'$ step between two layers. By the end of this lesson you will be able to
 #
-# * write a whole layer's weights as one matrix and say which entry connects which two neurons,
-# * do the forward pass and the backward pass of a layer with two matrix products,
-# * push a whole *batch* of samples through at once and predict the shape of every array on the way.
+# * write the top of the backward pass for a batch: the output layer's $dZ^{(2)}$, the mean loss's $\frac1N$ included,
+# * do a layer's forward pass and backward pass over a batch with matrix products ($dX = dZ\,W$, $dW = dZ^\top X$),
+# * predict the shape of every array on the way, and carry the error through $\sigma'$ from one layer to the one below.
 #
 # You will implement `dense_forward`, `dense_backward` and `two_layer_backward`: the first two are the two halves of a layer that every later lesson (and every deep-learning library) is built from.
 
@@ -21,91 +21,45 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 
 
 # %% [markdown]
-# ## 1 · Naming weights by their two ends
+# ## 1 · One sample, as you already have it
 #
-# A weight sits on an edge between two neurons, so two numbers name it: where the edge starts and where it ends. The house-price intuition (lesson 01 measured its error in dollars; the same source draws a network guessing a house's price) writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$), so its first index is the *sender*. This is the one place the course meets that notation; here it is translated once.
+# A recap of lessons 01, 02 and 05, in the course's notation. A layer's weights are a matrix $W^{(l)}$ of shape (n_out, n_in), whose entry $W^{(l)}[j, i]$ connects input $i$ to neuron $j$; for one sample, with $a^{(0)} = x$ and the old weights throughout,
 #
-# This course stores a layer's weights in a matrix $W$ of shape **(n_out, n_in)**: row $j$ holds every weight going *into* neuron $j$, column $i$ every weight leaving input $i$. The first index is the *receiver*:
+# $$z^{(l)} = W^{(l)} a^{(l-1)}, \qquad \delta^{(1)} = \sigma'(z^{(1)}) \odot \big(W^{(2)\top} \delta^{(2)}\big), \qquad \frac{\partial E}{\partial W^{(l)}} = \delta^{(l)}\, a^{(l-1)\top} .$$
 #
-# $$w1_{ij} \;=\; W^{(1)}[j,\, i], \qquad w2_{ij} \;=\; W^{(2)}[j,\, i].$$
+# In hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*), the network of lessons 01, 02 and 05, there is no $\sigma'$, and these are lesson 05's step, one line of numpy per layer. The cell below redoes it with the learning rate $\alpha = 0.05$; the numbers are lesson 05's. The rest of the lesson turns each of these lines into its batch form.
 #
-# (Here the *1* in $w1_{ij}$ names the layer; it is not hmkcode's weight $w_1$.)
+# <details><summary>For the curious: the sender-first names of other sources</summary>
 #
-# Why receiver first? Because a neuron's net input is one row times the input vector:
-#
-# $$z_j = \sum_i W[j, i]\, x_i \quad\Longleftrightarrow\quad z = W x .$$
-#
-# The shape reads like the layer itself: $W$ turns `n_in` numbers into `n_out` numbers, just as a matrix of shape (rows, columns) turns a vector of length *columns* into one of length *rows*. The cell below takes the first layer of hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*), the network of lessons 01 and 02, writes its weights with the sender-first names, and checks that both readings give the same net inputs.
-
-# %%
-net, x, target = examples.step_by_step()      # hmkcode's example: linear 2-2-1, no bias
-
-# The house-price notation, sender first: w1[(i, j)] is the weight from input i to hidden neuron j.
-w1 = {(i, j): net.weights[0][j, i] for i in range(2) for j in range(2)}
-for (i, j), value in w1.items():
-    print(f"w1_{i + 1}{j + 1}  (input {i + 1} -> hidden {j + 1})  = W1[{j}, {i}] = {value}")
-
-z_by_names = np.array([sum(w1[(i, j)] * x[i] for i in range(2)) for j in range(2)])
-z_by_matrix = net.weights[0] @ x
-print("\nnet inputs, one sum per neuron:", z_by_names)
-print("net inputs, one matrix product:", z_by_matrix)
-
-# %% [markdown]
-# The drawing labels each edge with hmkcode's own numbering ($w_1 \dots w_6$), row by row through $W^{(1)}$ and then $W^{(2)}$: $w_1, w_2$ go into the first hidden neuron, $w_3, w_4$ into the second, $w_5, w_6$ into the output. (The drawing names the hidden neurons $h_1, h_2$ and the output $o_1$; their activations are $a_1, a_2$ and the output below.)
-
-# %%
-before = plots.draw_network(net, net.forward(x), target=target)
-before.ax.set_title("hmkcode's network before the step")
-before
-
-# %% [markdown]
-# ## 2 · hmkcode's update, one matrix at a time
-#
-# Lessons 02 and 05 updated hmkcode's example one weight at a time: lesson 02 found $\partial E/\partial w_5 = \delta\, a_1$ and $\partial E/\partial w_6 = \delta\, a_2$, and lesson 05 carried $\delta$ back through the old $w_5, w_6$ to $w_1 \dots w_4$. That is six formulas, one per weight. Look at them in two groups.
-#
-# **Output layer.** With the output's delta $\delta = \text{output} - \text{target}$ (the neuron is linear, so no $\sigma'$), the gradient of $w_5$ is $\delta\, a_1$ and of $w_6$ is $\delta\, a_2$. Side by side, that is $\delta$ times the row of hidden activations $a = (a_1, a_2)$: an **outer product** of the output's delta and the layer's input,
-#
-# $$\frac{\partial E}{\partial W^{(2)}} = \delta^{(2)}\, a^{\top} \qquad (1\times 1)\cdot(1\times 2) \to (1\times 2).$$
-#
-# **Hidden layer.** Each hidden neuron receives the output's error through its own outgoing weight, $\delta^{(1)} = W^{(2)\top} \delta^{(2)}$ (here no activation, so no $\sigma'$), and then the same outer product appears:
-#
-# $$\frac{\partial E}{\partial W^{(1)}} = \delta^{(1)}\, x^{\top} = \big(W^{(2)\top}\delta^{(2)}\big)\, x^{\top} \qquad (2\times 1)\cdot(1\times 2) \to (2\times 2).$$
-#
-# Every weight gradient has the shape of its weight matrix, so the update is one line per layer: $W \leftarrow W - \alpha\, \partial E / \partial W$. Note that $\delta^{(1)}$ uses the **old** $W^{(2)}$: compute all gradients first, then update.
-#
-# The code below recomputes the step with the learning rate $\alpha = 0.05$.
-#
-# <details><summary>For the curious: hmkcode's layout and a label slip</summary>
-#
-# hmkcode's page writes the hidden weights with inputs as rows, $\begin{bmatrix} w_1 & w_3 \\ w_2 & w_4\end{bmatrix}$, which is our $W^{(1)\top}$; and it labels the output update "$[w_3; w_6]$" where it means $[w_5; w_6]$.
+# Other sources name a weight sender first. The source of lesson 01's house-price intuition, for one, also draws a network guessing a house's price and writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$): the *sender* comes first, and the *1* names the layer (it is not hmkcode's weight $w_1$). This course puts the *receiver* first, because then a neuron's net input is one row of $W$ times the input, $z = Wx$. The translation is a transpose: $w1_{ij} = W^{(1)}[j, i]$ and $w2_{ij} = W^{(2)}[j, i]$.
 #
 # </details>
 
 # %%
+net, x, target = examples.step_by_step()      # hmkcode's example: linear 2-2-1, no bias
 learning_rate = 0.05
 trace = net.forward(x)
 hidden, output = trace.activations[0], trace.output
+for j in range(2):                                   # W1[j, i] connects input i to hidden neuron j
+    for i in range(2):
+        print(f"W1[{j}, {i}]  (input {i + 1} -> hidden {j + 1})  = {net.weights[0][j, i]}")
+
 delta_out = output - target                          # shape (1,): linear output, so no sigma'
 delta_hidden = net.weights[1].T @ delta_out          # shape (2,): old W2 carries the error back
+new_W2 = net.weights[1] - learning_rate * np.outer(delta_out, hidden)   # (1, 2)
+new_W1 = net.weights[0] - learning_rate * np.outer(delta_hidden, x)     # (2, 2)
 
-grad_W2 = np.outer(delta_out, hidden)                # (1, 2)
-grad_W1 = np.outer(delta_hidden, x)                  # (2, 2)
-new_W2 = net.weights[1] - learning_rate * grad_W2
-new_W1 = net.weights[0] - learning_rate * grad_W1
-
-# The same step by the reference backward pass, as a check:
-grads = net.backward(trace, target)
-assert np.allclose(grads.weights[1], grad_W2) and np.allclose(grads.weights[0], grad_W1)
-
-stepped = net.copy()
-stepped.step(grads, learning_rate=learning_rate)
-print("delta =", delta_out)
-print("W2 ->", new_W2)
+stepped = net.copy()                                 # the same step by the course's backward pass, as a check
+stepped.step(net.backward(trace, target), learning_rate=learning_rate)
+assert np.allclose(stepped.weights[1], new_W2) and np.allclose(stepped.weights[0], new_W1)
+print("\nW2 ->", new_W2)
 print("W1 ->", new_W1)
 print("new output:", stepped.forward(x).output, " (was", output, ")")
 
-# %% [markdown]
-# These are hmkcode's numbers without rounding: $W^{(2)} \to [0.1743825,\ 0.169416]$, $W^{(1)} \to \begin{bmatrix}0.121326 & 0.226989\\ 0.132135 & 0.0982025\end{bmatrix}$, and the output rises from 0.191 to 0.2557458 (the published example prints 0.26), a little closer to the target 1.
+# %%
+before = plots.draw_network(net, trace, target=target)
+before.ax.set_title("hmkcode's network before the step")
+before
 
 # %%
 after = plots.draw_network(stepped, stepped.forward(x), target=target)
@@ -113,25 +67,64 @@ after.ax.set_title("after one step with α = 0.05")
 after
 
 # %% [markdown]
-# ## 3 · A whole batch at once
+# ## 2 · A whole batch at once
 #
-# Training looks at many samples. Stack them as the **rows** of a matrix $X$ of shape (N, n_in). Then every neuron's net input for every sample is one product:
+# Training looks at many samples. As in lesson 01, stack them as the **rows** of a matrix $X$ of shape (N, n_in), and every neuron's net input for every sample is one product; what is new is the bias:
 #
 # $$Z = X\, W^{\top} + b \qquad (N \times n_\text{in})\cdot(n_\text{in} \times n_\text{out}) \to (N \times n_\text{out}),$$
 #
 # where the bias row $b$ (shape (n_out,)) is added to every row by **broadcasting**: when numpy adds arrays of shapes (N, n_out) and (n_out,), it repeats the smaller one along the missing axis, as if $b$ were stacked N times, without copying it. The transpose is there because samples are rows here while $W$'s rows are neurons.
 #
-# Backwards, two things change from the one-sample formulas of section 2 and lesson 05.
+# Backwards, two things change from the one-sample formulas of section 1.
 #
 # **The loss is a mean over the batch**, $E = \frac1N \sum_n E_n$, where $E_n = \tfrac12 \sum_j (\text{output}_{nj} - \text{target}_{nj})^2$ is sample $n$'s own loss. So the slope of $E$ with respect to sample $n$'s net inputs is its delta from lesson 05, scaled by $\frac1N$: $\partial E/\partial z_n = \frac1N\, \delta_n$. Write $dZ$ for all of them at once: shape (N, n_out), row $n$ is $\frac1N \delta_n$. Putting the $\frac1N$ into $dZ$ once, at the output, means nothing below needs to know $N$: every gradient computed from $dZ$ is automatically a mean.
+#
+# **The top of the backward pass.** For a sigmoid output layer with this squared error, lesson 04's output delta $\delta = (\text{output} - \text{target})\,\sigma'(z)$ holds for every sample, and $\sigma'(z) = a(1 - a)$. With the outputs $A^{(2)}$ and the targets $T$ as rows (both (N, n_out)), all of $dZ^{(2)}$ is, $\odot$ multiplying entry by entry,
+#
+# $$dZ^{(2)} = \frac1N\, (A^{(2)} - T) \odot A^{(2)} \odot (1 - A^{(2)}) .$$
+#
+# (A linear output, as in hmkcode's example, drops the $A^{(2)} \odot (1 - A^{(2)})$.)
 #
 # **Samples are rows now, not columns.** Lesson 05 wrote a sample's values as a column and carried the error back as $W^{\top}\delta$ (a column). Here a sample's $dz_n$ is a *row* of $dZ$. Transposing $W^\top \delta$ turns it into $\delta^\top W$: the same numbers, laid out as a row. Stack the rows of all samples and you get $dZ\, W$. The transpose did not disappear; it moved to the other side together with the samples. With that,
 #
 # $$\frac{\partial E}{\partial X} = dZ\, W, \qquad \frac{\partial E}{\partial W} = dZ^{\top} X, \qquad \frac{\partial E}{\partial b} = \sum_n dZ_n .$$
 #
-# $dZ^\top X$ is the sum over samples of the outer products $dz_n^\top\, x_n$ from section 2. Since each $dz_n$ carries its $\frac1N$, that sum is the average of the per-sample gradients. The bias gradient is a sum over the batch because the same $b$ was added to every row. A quick way to get any of these right: **the gradient has the shape of the thing it is the gradient of**, and there is only one way to multiply the available matrices into that shape.
+# $dZ^\top X$ is the sum over samples of the outer products $dz_n^\top\, x_n$ of section 1. Since each $dz_n$ carries its $\frac1N$, that sum is the average of the per-sample gradients. The bias gradient is a sum over the batch because the same $b$ was added to every row. A quick way to get any of these right: **the gradient has the shape of the thing it is the gradient of**, and there is only one way to multiply the available matrices into that shape.
+
+# %% [markdown]
+# ### Exercise `gradient_shape`
 #
-# Below, Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, takes a batch of four samples, its own sample first.
+# A question to answer with the formulas and the shape rule just above, before the table below and the explorer. A layer has 3 inputs and 5 neurons, and a batch holds 8 samples. What is the shape of $\partial E/\partial W$, the gradient of the layer's weights over the whole batch?
+#
+# - **A.** (8, 5)
+# - **B.** (5, 3)
+# - **C.** (3, 5)
+# - **D.** (8, 3)
+#
+# Answer with the letter, as a string, for example `return "A"`. The public test only checks that it reads one of the letters: whether it is right you learn when the lesson is graded.
+
+# %% solution
+def gradient_shape():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        The letter of the shape of dE/dW: "A", "B", "C" or "D".
+    """
+    ### BEGIN SOLUTION
+    return "B"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("gradient_shape"):
+    expect_answer(gradient_shape, choices="ABCD")
+
+
+# %% [markdown]
+# Below, Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, takes a batch of four samples, its own sample first. The cell forms $dZ^{(2)}$ by the formula above and checks it against the course's backward pass.
 
 # %%
 net2, x0, t0 = examples.mazur()
@@ -143,11 +136,13 @@ batch_trace = net2.forward(X)
 batch_grads = net2.backward(batch_trace, T)        # batch_grads.deltas[l]: each sample's delta, no 1/N
 print("Mazur's sample is row 0 of the batch; its net inputs Z1[0] =", batch_trace.pre_activations[0][0])
 
-dZ2 = batch_grads.deltas[1] / N                     # dE/dZ2 of the mean loss: each row is delta_n / N
+A2 = batch_trace.output                             # (4, 2): one row of outputs per sample
+dZ2 = (A2 - T) * A2 * (1 - A2) / N                  # dE/dZ2 of the mean loss: each row is delta_n / N
+print("dZ2 by the formula = the course's deltas / N:", np.allclose(dZ2, batch_grads.deltas[1] / N))
 print("dE/dW2 = dZ2^T A1:", np.allclose(dZ2.T @ batch_trace.activations[0], batch_grads.weights[1]))
 
 # %% [markdown]
-# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5. The table, like the explorer below, lists each sample's delta $\delta$ as lesson 05 defined it, **without** the $\frac1N$ (it is `grads.deltas[l]`); the $\frac1N$ appears in the gradients, so section 3's $dZ$ is this delta divided by N.
+# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5. The table, like the explorer below, lists each sample's delta $\delta$ as lesson 05 defined it, **without** the $\frac1N$ (it is `grads.deltas[l]`); the $\frac1N$ appears in the gradients, so section 2's $dZ$ is this delta divided by N.
 
 # %%
 wide = Network(weights=[rng.normal(size=(4, 3)), rng.normal(size=(2, 4))],
@@ -185,43 +180,11 @@ print("mean of one-sample dE/dW1s: \n", mean_of_singles)
 assert np.allclose(batch_grads.weights[0], mean_of_singles)
 
 # %% [markdown]
-# ### Exercise `gradient_shape`
-#
-# A question to answer with the rule of this section, before you open the explorer. A layer has 3 inputs and 5 neurons, and a batch holds 8 samples. What is the shape of $\partial E/\partial W$, the gradient of the layer's weights over the whole batch?
-#
-# - **A.** (8, 5)
-# - **B.** (5, 3)
-# - **C.** (3, 5)
-# - **D.** (8, 3)
-#
-# Answer with the letter, as a string, for example `return "A"`. The public test only checks that it reads one of the letters: whether it is right you learn when the lesson is graded.
-
-# %% solution
-def gradient_shape():
-    """Your answer to the question above.
-
-    Returns
-    -------
-    str
-        The letter of the shape of dE/dW: "A", "B", "C" or "D".
-    """
-    ### BEGIN SOLUTION
-    return "B"
-    ### END SOLUTION
-
-
-# %% public
-# Public test: your answer is one of the letters (whether it is right is graded later).
-with public_test("gradient_shape"):
-    expect_answer(gradient_shape, choices="ABCD")
-
-
-# %% [markdown]
 # ### Explore: shapes and values for a batch of your choice
 #
 # Choose the batch size N and a layer; the explorer shows every array of that layer for the batch, with its shape and values. The colour of a cell is its value divided by the largest value in its panel (the colour bar), so the small gradients are as visible as the weights. Mazur's network has every layer two wide; pick **a 3-4-2 network** to see each dimension on its own: which ones change with N, and which ones never do?
 #
-# Once your `dense_forward` (section 4) works, tick the box: the z panel is framed, marked "yours", and computed by your function, and the line under the figure says whether it agrees with the reference.
+# Once your `dense_forward` (section 3) works, tick the box: the z panel is framed, marked "yours", and computed by your function, and the line under the figure says whether it agrees with the reference.
 
 # %%
 from backprop_core.viz.widgets import shapes_explorer
@@ -229,11 +192,11 @@ shapes_explorer(student_dense_forward="dense_forward")
 
 
 # %% [markdown]
-# ## 4 · A layer's forward pass over a batch
+# ## 3 · A layer's forward pass over a batch
 #
 # ### Exercise `dense_forward`
 #
-# Compute a layer's net inputs for a whole batch, as section 3 describes. `b` may be `None` (a layer without bias, as in hmkcode's example). One line of numpy will do; check the shapes.
+# Compute a layer's net inputs for a whole batch, as section 2 describes. `b` may be `None` (a layer without bias, as in hmkcode's example). One line of numpy will do; check the shapes.
 
 # %% solution
 def dense_forward(x, W, b):
@@ -279,11 +242,11 @@ with public_test("dense_forward"):
 
 
 # %% [markdown]
-# ## 5 · A layer's backward pass over a batch
+# ## 4 · A layer's backward pass over a batch
 #
 # ### Exercise `dense_backward`
 #
-# Given $dZ = \partial E/\partial z$ for every sample (shape (N, n_out), the $\frac1N$ already in it), the layer's input `x` and its weights `W`, return the three gradients of section 3. Your function never needs $N$ itself. Check each shape against the docstring before you check values.
+# Given $dZ = \partial E/\partial z$ for every sample (shape (N, n_out), the $\frac1N$ already in it), the layer's input `x` and its weights `W`, return the three gradients of section 2. Your function never needs $N$ itself. Check each shape against the docstring before you check values.
 
 # %% solution
 def dense_backward(dz, x, W):
@@ -327,23 +290,22 @@ with public_test("dense_backward"):
     grading.expect_close(dx, np.array([[-0.809 * 0.14, -0.809 * 0.15]]), "the error sent back to hmkcode's hidden layer (delta times the old W2)")
     grading.expect_close(db, np.array([-0.809]), "dE/db for one sample (just delta)")
 
-    # Mazur's batch, with dZ2 of section 3 (the mean loss's 1/N already in it).
+    # Mazur's batch, with dZ2 of section 2 (the mean loss's 1/N already in it).
     dx, dW, db = call_on_copies(dense_backward, dZ2, batch_trace.activations[0], net2.weights[1])
     grading.expect_close(dW, batch_grads.weights[1], "dE/dW2 of the batch")
     grading.expect_close(db, batch_grads.biases[1], "dE/db2 of the batch (summed over its 4 samples)")
     print("dense_backward passes the public tests.")
 
 # %% [markdown]
-# ## 6 · Two layers: σ′ between them
+# ## 5 · Two layers: σ′ between them
 #
 # `dense_backward` hands the layer below its error $dX = dZ\,W$. That is the slope of $E$ with respect to the layer's *input*, and for the output layer of a network that input is the hidden layer's activation $A^{(1)} = \sigma(Z^{(1)})$. It is not yet what the hidden layer's own `dense_backward` needs, which is $dZ^{(1)}$, the slope with respect to its *net input*. Between the two sits the activation, and the chain rule of lesson 03 multiplies by its derivative, sample by sample and neuron by neuron (lesson 05's $\delta = \sigma'(z)\,\sum w\,\delta$, now with samples as rows):
 #
 # $$\begin{aligned} dA^{(1)} &= dZ^{(2)}\, W^{(2)}, \\ dZ^{(1)} &= dA^{(1)} \odot \sigma'(Z^{(1)}) = dA^{(1)} \odot A^{(1)} \odot (1 - A^{(1)}), \\ \frac{\partial E}{\partial W^{(1)}} &= (dZ^{(1)})^{\top} X, \qquad \frac{\partial E}{\partial b^{(1)}} = \sum_n (dZ^{(1)})_n . \end{aligned}$$
 #
-# $\odot$ is the elementwise product (`*` in numpy): $dA^{(1)}$, $Z^{(1)}$ and $A^{(1)}$ all have shape (N, n_hidden). Three things to keep straight:
+# $\odot$ is the elementwise product (`*` in numpy): $dA^{(1)}$, $Z^{(1)}$ and $A^{(1)}$ all have shape (N, n_hidden). Two things to keep straight:
 #
-# * $\sigma'$ is taken at the hidden layer's **net input** $Z^{(1)}$; since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$, that is $A^{(1)} (1 - A^{(1)})$ with the activation the forward pass already computed. Never $\sigma'(A^{(1)})$, and never $Z^{(1)} (1 - Z^{(1)})$.
-# * σ′ is the hidden layer's, taken at its $Z^{(1)}$. The network's input $X$ has no activation, so nothing multiplies $\partial E/\partial X$ and you never take $X(1 - X)$.
+# * $\sigma'$ is the hidden layer's, taken at its **net input** $Z^{(1)}$ and computed as $A^{(1)} (1 - A^{(1)})$, since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and the forward pass already has $A^{(1)}$: never $\sigma'(A^{(1)})$, never $Z^{(1)} (1 - Z^{(1)})$. The network's input $X$ has no activation, so it has no $\sigma'$: nothing multiplies $\partial E/\partial X$.
 # * The $\frac1N$ of the mean loss is in $dZ^{(2)}$ already and travels down with it: do not divide again.
 #
 # ### Exercise `two_layer_backward`
@@ -389,7 +351,7 @@ def two_layer_backward(dz2, x, W1, z1, a1, W2):
 
 
 # %% public
-# Public test: the 3-4-2 network of section 3 (its batch of 5), against the course's backward pass.
+# Public test: the 3-4-2 network of section 2 (its batch of 5), against the course's backward pass.
 with public_test("two_layer_backward"):
     dZ2w = gw.deltas[1] / len(Xw)                      # the output layer's dZ2, the 1/N in it
     dW1, db1, dW2, db2 = call_on_copies(two_layer_backward, dZ2w, Xw, wide.weights[0],
@@ -413,12 +375,12 @@ with public_test("two_layer_backward"):
 # %% [markdown]
 # ## Summary
 #
-# * A layer's weights form a matrix $W$ of shape (n_out, n_in); $W[j, i]$ connects input $i$ to neuron $j$. The house-price intuition's sender-first $w1_{ij}$ is our $W^{(1)}[j, i]$.
-# * Per-weight update formulas collapse into outer products: $\partial E/\partial W = \delta\, a_\text{in}^\top$, and the error travels back as $W^\top \delta$ (through the *old* weights).
+# * One sample (lessons 02 and 05): $\partial E/\partial W^{(l)} = \delta^{(l)} a^{(l-1)\top}$, and the error travels back as $W^\top \delta$ (through the *old* weights).
+# * A batch starts at the output: $dZ^{(2)} = \frac1N (A^{(2)} - T) \odot A^{(2)} \odot (1 - A^{(2)})$ for a sigmoid output and the squared error.
 # * With samples as rows: $Z = XW^\top + b$ forward; $dX = dZ\,W$, $dW = dZ^\top X$, $db = \sum_n dZ_n$ backward. $W^\top\delta$ becomes $dZ\,W$ because a sample is now a row; the $\frac1N$ of the mean loss sits in $dZ$, so a batch gradient is the mean of the per-sample gradients.
 # * Every gradient has the shape of what it differentiates: the fastest bug check there is.
 #
-# **Fresh words:** *batch*, *broadcasting*.
+# **Fresh words:** *broadcasting*.
 #
 # ## Check your understanding
 #

@@ -98,7 +98,7 @@ plots.loss_curve({"biases fixed (as published)": history.losses, "biases learnin
 #
 # ### Exercise `train_online`
 #
-# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`).
+# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`). In this lesson's code the targets are called `Y` (one row per sample, as `X`): the same array as the targets $T$ of lessons 06 and 09.
 
 # %% solution
 def train_online(net, X, Y, learning_rate, epochs):
@@ -281,7 +281,7 @@ curve
 # %% [markdown]
 # ### Train it yourself
 #
-# The explorer below trains the XOR network live, online and in the samples' given order, as your `train_online` does. It opens on the random start above, which learns: press **train** and watch the loss curve fall and the decision boundary bend around the two squares. Then pick **the XOR-by-hand start** (the blog post's own weights) and train again: that one gets stuck (the next section says why). **another random start** draws fresh weights; **reset** goes back to epoch 0; moving the learning rate starts over too.
+# The explorer below trains the XOR network live, online and in the samples' given order, as your `train_online` does. It opens on the random start above, which learns: press **train** and watch the loss curve fall and the decision boundary bend around the two squares. Then pick **the XOR-by-hand start** (the blog post's own weights) and train again: does it learn too? (The next section answers.) **another random start** draws fresh weights; **reset** goes back to epoch 0; moving the learning rate starts over too.
 #
 # Once your `train_online` (section 3) works, tick the box: the run starts over from the same start with your loop, and a correct loop shows exactly the same numbers as the reference.
 
@@ -333,6 +333,14 @@ panel      # a plot object shows its whole figure
 # ## 6 · How the learning rate matters
 #
 # Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network, hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02, shows what a rate that is too large does when nothing bounds the output.
+#
+# **Before you move the slider:** what happens to hmkcode's linear network at $\alpha = 5$? Does its error settle, bounce, or grow? Lesson 02's one-weight example is a clue. Then set the slider to 5 and look.
+#
+# <details><summary>What you should see</summary>
+#
+# It diverges: every step jumps past the minimum to the other side of the valley and lands higher than before, so the error grows without limit (the cell after the explorer prints after how many updates it passes $10^6$). Nothing bounds a linear output; the next paragraphs say where this starts and what a sigmoid output does instead.
+#
+# </details>
 
 # %%
 from backprop_core.viz.widgets import learning_rate_explorer
@@ -394,7 +402,7 @@ X_test, Y_test = two_moons(200, 0.15, seed=1)
 print("X_train", X_train.shape, "Y_train", Y_train.shape)
 
 # %% [markdown]
-# The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent). It is an S-curve like the sigmoid, but it runs from −1 to 1 and is centred on 0: in fact $\tanh(z) = 2\sigma(2z) - 1$, a sigmoid stretched to twice the height and twice the steepness. At $z = 0$ its slope is $\tanh'(0) = 1$, four times the sigmoid's 0.25, and its derivative is $\tanh'(z) = 1 - \tanh(z)^2$, as easy to compute from the activation as $\sigma' = \sigma(1 - \sigma)$. Hidden values of both signs and steeper slopes usually make a hidden layer learn faster; the backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
+# The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent). It is an S-curve like the sigmoid, but it runs from −1 to 1 and is centred on 0: in fact $\tanh(z) = 2\sigma(2z) - 1$, a sigmoid stretched to twice the height and squeezed to half the width, so at $z = 0$ it is four times as steep: $\tanh'(0) = 1$ against the sigmoid's 0.25, and its derivative is $\tanh'(z) = 1 - \tanh(z)^2$, as easy to compute from the activation as $\sigma' = \sigma(1 - \sigma)$. Hidden values of both signs and steeper slopes usually make a hidden layer learn faster; the backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
 #
 # A 2-8-1 network (tanh hidden layer, sigmoid output) trained with minibatches of 10 for 300 epochs, $\alpha = 1$. **Accuracy** is the share of points on the right side of the 0.5 boundary; we measure it on the *test* points, which training never saw. This run reaches at least **97 %** test accuracy.
 
@@ -533,13 +541,13 @@ print(f"trained by {trained_by}: loss {own_losses[0]:.4f} -> {own_losses[-1]:.4f
 #
 # ## Check your understanding
 #
-# 1. A data set has 1,000 samples. How many updates happen in 5 epochs of online, batch, and minibatch (B = 32) training?
+# 1. A data set has 1,000 samples. How many updates happen in 5 epochs of online training, and in 5 epochs of batch training? With minibatches of B = 32, how many samples does the last minibatch of an epoch hold?
 # 2. Your loop prints `loss = 0.012` after its last epoch, and then `net.loss(X, Y)` says 0.011. Is something wrong?
 # 3. Why would smaller initial weights make a stuck XOR start less likely?
 #
 # <details><summary>Answers</summary>
 #
-# 1. Online: 5,000. Batch: 5. Minibatch: ⌈1000/32⌉ = 32 per epoch, 160 in all.
+# 1. Online: one update per sample, 5,000. Batch: one per epoch, 5. The last minibatch holds what is left after the full ones, 1000 mod 32 = 8 samples: it is shorter, not dropped.
 # 2. No. The printed loss was measured before the epoch's updates (an average over the epoch for online training); `net.loss` sees the weights after them.
 # 3. Small weights give small net inputs, where the sigmoid is steep ($\sigma' \approx 0.25$), so gradients reach the hidden layer at full strength and the hidden neurons can still change what they respond to. Large weights push the sigmoids into their flat tails from the first step.
 #

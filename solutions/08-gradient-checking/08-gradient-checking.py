@@ -5,7 +5,7 @@
 #
 # * estimate any gradient numerically with **central differences** and say why they beat one-sided ones,
 # * compare two gradients with a **relative error** and read it against rules of thumb,
-# * explain why the check needs float64,
+# * explain what float32 does to a gradient check,
 # * recognise each classic backpropagation bug by what it does to a gradient check, and find the layer where it lives.
 
 # %%
@@ -13,7 +13,6 @@ import numpy as np
 from backprop_core import examples, gradient_check
 from backprop_core.course import buggy
 from backprop_core.viz import plots
-from backprop_core.course.mistakes import MISTAKES
 from backprop_core.grading import call_on_copies, expect_answer, public_test
 
 np.set_printoptions(precision=6)
@@ -155,7 +154,7 @@ print("passed:", check.passed)
 #
 # ### Exercise `numerical_gradient`
 #
-# Write `numerical_gradient(f, W, h)`: section 1's central-difference estimate, made for every entry of an array `W` of any shape (a vector, a weight matrix), where `f` turns the whole array into one number (as the error $E$ depends on all the weights at once). Nudge one entry at a time, up and down by `h`, with every other entry where it was, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default: here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$, so compute in float64 (`np.array(W, dtype=float)` makes a float64 copy).
+# Write `numerical_gradient(f, W, h)`: section 1's central-difference estimate, made for every entry of an array `W` of any shape (a vector, a weight matrix), where `f` turns the whole array into one number (as the error $E$ depends on all the weights at once). Nudge one entry at a time, up and down by `h`, with every other entry where it was, and leave the caller's `W` as it was. `np.ndindex(W.shape)` walks every index of an array of any shape. Compute in float64, numpy's default (`np.array(W, dtype=float)` makes a float64 copy): here precision is the lesson, and float32 keeps so few digits that its rounding swamps the difference $f(W + h) - f(W - h)$.
 
 # %% solution
 def numerical_gradient(f, W, h=1e-5):
@@ -237,7 +236,7 @@ for name, result in results.items():
 fig, axes = plots.new_figure(10.5, 3.3 * ((len(results) + 1) // 2), ncols=2, nrows=(len(results) + 1) // 2)
 for ax, (name, result) in zip(axes.ravel(), results.items()):
     panel = plots.gradient_check_bars(result, ax=ax)
-    label = "a correct backward pass" if name == "correct" else MISTAKES[name].split(" (")[0]
+    label = "a correct backward pass" if name == "correct" else buggy.gallery_label(name).split(" (")[0]
     ax.set_title(f"{name}\n{label}", fontsize=9)
     ax.set_ylim(1e-13, 1e4)                 # room for the value labels above the bars
     ax.set_xlabel("")
@@ -245,6 +244,16 @@ for ax, (name, result) in zip(axes.ravel(), results.items()):
 for ax in axes.ravel()[len(results):]:
     ax.set_visible(False)
 panel
+
+# %% [markdown]
+# ### Pick a bug
+#
+# Choose a backward pass from the list; the bars show the relative error of each layer's gradients against central differences, and turn red above the threshold. The line under the plot names the first layer that disagrees, counted from 0 as in the next exercise, and says what the pattern of red bars points to. Before you read on: which bugs leave the output layer untouched, and what do they have in common?
+
+# %%
+from backprop_core.viz.widgets import gradcheck_explorer
+gradcheck_explorer()
+
 
 # %% [markdown]
 # How each bug shows:
@@ -278,16 +287,6 @@ def predicted_missing_mean_error():
 # Public test: your answer is a number (whether it is right is graded later).
 with public_test("predicted_missing_mean_error"):
     expect_answer(predicted_missing_mean_error)
-
-# %% [markdown]
-# ### Pick a bug
-#
-# Choose a backward pass from the list; the bars show the relative error of each layer's gradients against central differences, and turn red above the threshold. The line under the plot names the first layer that disagrees, counted from 0 as in the next exercise, and says what the pattern of red bars points to. Which bugs leave the output layer untouched?
-
-# %%
-from backprop_core.viz.widgets import gradcheck_explorer
-gradcheck_explorer()
-
 
 # %% [markdown]
 # ## 5 · Which layer is wrong?
@@ -366,7 +365,7 @@ with public_test("first_disagreeing_layer"):
 # * float32 cannot resolve a gradient check: at $h = 10^{-5}$ its relative error is about $10^{-2}$ (off by 1 %), and even its best $h$ only gets to about $10^{-6}$, the threshold itself.
 # * Every classic bug leaves a fingerprint: all layers off by the same factor (a scale bug), only lower layers (the error carried back wrongly), only biases (the batch sum). So check the biases as well as the weights, on a batch of at least two samples.
 #
-# **Fresh words:** *central difference*, *Taylor expansion*, *truncation error*, *round-off error*, *relative error*, *gradient check*.
+# **Fresh words:** *Taylor expansion*, *truncation error*, *round-off error*, *relative error*, *gradient check*.
 #
 # ## Check your understanding
 #

@@ -15,7 +15,9 @@
 import time
 import numpy as np
 from backprop_core import Network
-from backprop_core.nn import init, minibatches, numerical_gradient
+from backprop_core.nn import init, minibatches
+from backprop_core.nn.gradcheck import array_numerical_gradient as numerical_gradient      # lesson 08's numerical_gradient(f, W, h)
+from backprop_core.nn.gradcheck import numerical_gradient as network_numerical_gradient   # a whole Network's, for a public test
 from backprop_core.course import digits
 from backprop_core.viz import plots
 from backprop_core.grading import call_on_copies, expect_answer, expect_close, public_test
@@ -56,7 +58,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # Each $P_k$ is positive and they sum to 1; the largest $z$ gets the largest probability. The prediction is the class with the largest $P_k$.
 #
-# The squared error of lessons 01–08 could measure the distance to the one-hot target, but for probabilities there is a better loss. The **cross-entropy** of one sample is minus the logarithm of the probability the network gives to the right class $c$:
+# The squared error of lessons 01–08 could measure the distance to the one-hot target, but for probabilities there is a better loss. Squared error behind a squashing output multiplies the error by the output's slope, and a confidently wrong output sits where that slope is tiny: the saturated sigmoid of lesson 07, which learns slowest exactly when it is most wrong. The **cross-entropy** of one sample is minus the logarithm of the probability the network gives to the right class $c$:
 #
 # $$E = -\sum_{k} \text{target}_k \log P_k = -\log P_c .$$
 #
@@ -280,7 +282,7 @@ with public_test("network_gradients"):
 #
 # ### Exercise `numerical_gradients`
 #
-# Write the central-difference gradient of the mean cross-entropy for every weight and every bias of a network. Compute the loss however you like (your `network_gradients` returns it). Lesson 08's `numerical_gradient(f, W, h)` does one array (the course's version is imported above); you may call it once per weight matrix and bias vector, with an `f` that puts the nudged array in its place in the network and returns the loss.
+# Write the central-difference gradient of the mean cross-entropy for every weight and every bias of a network. Compute the loss however you like (your `network_gradients` returns it). Lesson 08's `numerical_gradient(f, W, h)` does one array; the course's version of it is imported above under that name, with that signature. You may call it once per weight matrix and bias vector, with an `f` that puts the nudged array in its place in the network and returns the loss.
 
 # %% solution
 def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
@@ -327,10 +329,10 @@ def numerical_gradients(weights, biases, hidden, X, T, h=1e-5):
 
 
 # %% public
-# Public test: the 4-5-3-3 tanh network of the previous test, against the course's numerical_gradient.
+# Public test: the 4-5-3-3 tanh network of the previous test, against the course's numerical gradient of a whole Network.
 with public_test("numerical_gradients"):
     course_net = Network(Ws, bs, ["tanh", "tanh", "softmax"], loss="cross_entropy")
-    expected = numerical_gradient(course_net, X6, T6)
+    expected = network_numerical_gradient(course_net, X6, T6)
     nW, nb = call_on_copies(numerical_gradients, Ws, bs, "tanh", X6, T6, 1e-5)
     for l in range(3):
         expect_close(nW[l], expected.weights[l], f"weight_gradients[{l}]", rtol=1e-7, atol=1e-9)
@@ -435,7 +437,7 @@ depth_explorer()
 #
 # ### Exercise `train`
 #
-# Write minibatch training. So that a run can be repeated exactly, epoch $k$ (from 0) deals the samples with `minibatches(X, T, batch_size, rng=seed + k)`. After each epoch, record the mean loss over **all** of `X`, measured *after* the epoch's updates. That takes one extra forward pass, and it is not lesson 07's average of the losses measured before each update. Take the loss and the gradients from the function `gradients` you are given (in this lesson, your `network_gradients`).
+# Write minibatch training. So that a run can be repeated exactly, epoch $k$ (from 0) deals the samples with `minibatches(X, T, batch_size, rng=seed + k)`. After each epoch, record the mean loss over **all** of `X`, measured *after* the epoch's updates. That takes one extra forward pass, and it is not lesson 07's average of the losses measured before each update: so each number is the loss of one fixed network, comparable from epoch to epoch and with the test loss. Take the loss and the gradients from the function `gradients` you are given (in this lesson, your `network_gradients`).
 
 # %% solution
 def train(weights, biases, hidden, X, T, learning_rate, epochs, batch_size, seed, gradients):

@@ -208,7 +208,7 @@ with public_test("predicted_grad_of_reused_value"):
 # %% [markdown]
 # ### Exercise `gradients`
 #
-# Complete the `Value` class in the cell below. `__init__`, `relu` (the example above), `backward()` and the operations made of others (`-x`, `x - y`, `2.0 * x`) are written for you. Write each of `__add__`, `__mul__`, `__pow__` (a plain number `k` as exponent), `exp`, `tanh` and `sigmoid` in place of its two placeholder lines (the comment `# YOUR CODE HERE` and the line under it): the forward computation of `out`, with its parents and the operation's name, then its `_backward` closure, which adds to every parent's `grad` that parent's share, the rule of the table. `math.exp` and `math.tanh` compute the numbers.
+# **The operations of `Value`.** This exercise is the six operations you write; `gradients` is only the name of the function, given to you, through which they are tested. Complete the `Value` class in the cell below. `__init__`, `relu` (the example above), `backward()` and the operations made of others (`-x`, `x - y`, `2.0 * x`) are written for you. Write each of `__add__`, `__mul__`, `__pow__` (a plain number `k` as exponent), `exp`, `tanh` and `sigmoid` in place of its two placeholder lines (the comment `# YOUR CODE HERE` and the line under it): the forward computation of `out`, with its parents and the operation's name, then its `_backward` closure, which adds to every parent's `grad` that parent's share, the rule of the table. `math.exp` and `math.tanh` compute the numbers.
 #
 # The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is: a wrong forward computation shows there too, since the rules of ×, exp, tanh and σ use the data.
 #
@@ -216,7 +216,7 @@ with public_test("predicted_grad_of_reused_value"):
 #
 # <details><summary>For the curious: the order inside <code>backward()</code></summary>
 #
-# While `gradients` is checked, the course's own `autograd.Value` cannot stand in for your class: it holds the very operations you write. The order is yours to choose: your `topological_order` as `backward()` has it, or the standard library's `graphlib.TopologicalSorter`, which also lists every node after its parents. An order without operations computes nothing, so it is your operations that this exercise checks.
+# `backward()` sorts the graph with your `topological_order` of section 2, so a slip there shows here too. If your `topological_order` is not working yet, you may replace its line in `backward()` with an order from the standard library's `graphlib.TopologicalSorter` (it also lists every node after its parents); then this exercise checks only your six operations. The course's own `autograd.Value` cannot stand in for your class: its operations are the ones you write here.
 #
 # </details>
 
@@ -468,7 +468,37 @@ print(f"dE/dw5 = {W[1][0, 0].grad:.9f}, lesson 03's chain of three factors")
 #
 # ## 6 · Many steps: set the gradients back to zero
 #
-# To train, repeat: forward, backward, move every parameter against its `grad`. The parameters are the *same* Values at every step (the weights of a network live on); the rest of the graph is rebuilt each time by the forward pass. Because every rule adds to `grad`, the parameters' `grad` still holds the last step's gradient when the next backward pass starts, and would collect the sum of all steps' gradients. So every step begins by setting the parameters' `grad` back to 0.0: PyTorch's `optimizer.zero_grad()` is exactly this.
+# To train, repeat: forward, backward, move every parameter against its `grad`, step after step. The parameters are the *same* Values at every step (the weights of a network live on); the rest of the graph is built anew by each step's forward pass. And every backward rule *adds* to `grad`. A question before you read on:
+#
+# ### Exercise `which_grads_to_zero_option`
+#
+# Before each step's backward pass, which grads must be set back to 0? Answer with the letter (`return "A"`).
+#
+# * **A.** Every Value the last step made, the intermediate ones included, and the parameters.
+# * **B.** The parameters only.
+# * **C.** None: `backward()` starts the result at 1, and that resets the pass.
+
+# %% solution
+def which_grads_to_zero_option():
+    """Your answer to the question above.
+
+    Returns
+    -------
+    str
+        "A", "B" or "C".
+    """
+    ### BEGIN SOLUTION
+    return "B"
+    ### END SOLUTION
+
+
+# %% public
+# Public test: your answer is one of the letters (whether it is right is graded later).
+with public_test("which_grads_to_zero_option"):
+    expect_answer(which_grads_to_zero_option, choices="ABC")
+
+# %% [markdown]
+# Because every rule adds to `grad`, the parameters' `grad` still holds the last step's gradient when the next backward pass starts, and would collect the sum of all steps' gradients. So every step begins by setting the parameters' `grad` back to 0.0: PyTorch's `optimizer.zero_grad()` is exactly this.
 #
 # ### Exercise `descend`
 #
@@ -689,33 +719,6 @@ with public_test("network_output"):
 # ### A training step
 #
 # Training is the loop of section 6 on a network: compute the **loss** over a small dataset, here the sum over samples of $(\text{output} - \text{target})^2$ (micrograd's loss has no ½ and is a sum, not a mean; that only rescales the gradient, and the learning rate absorbs it), run `backward()`, move every parameter against its gradient. The parameters live on from step to step; the loss's graph, with every intermediate Value, is built anew by each step's forward pass.
-#
-# ### Exercise `which_grads_to_zero_option`
-#
-# Before each step's backward pass, which grads must be set back to 0? Answer with the letter (`return "A"`).
-#
-# * **A.** Every Value the last step made, the intermediate ones included, and the parameters.
-# * **B.** The parameters only.
-# * **C.** None: `backward()` starts the result at 1, and that resets the pass.
-
-# %% solution
-def which_grads_to_zero_option():
-    """Your answer to the question above.
-
-    Returns
-    -------
-    str
-        "A", "B" or "C".
-    """
-    ### BEGIN SOLUTION
-    return "B"
-    ### END SOLUTION
-
-
-# %% public
-# Public test: your answer is one of the letters (whether it is right is graded later).
-with public_test("which_grads_to_zero_option"):
-    expect_answer(which_grads_to_zero_option, choices="ABC")
 
 # %% [markdown]
 # ### Exercise `train_network`

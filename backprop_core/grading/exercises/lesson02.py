@@ -114,7 +114,7 @@ register(
         reference=linear_output_gradient,
         replaces=(
             network.Network.backward, network.backward_pass, layers.dense_backward, layers.activation_backward,
-            gradcheck.numerical_gradient, losses.half_squared_error_gradient,
+            gradcheck.numerical_gradient, gradcheck.array_numerical_gradient, losses.half_squared_error_gradient,
         ),
         properties={
             "one_output": lambda rng: _gradient_cases(rng, several=False),

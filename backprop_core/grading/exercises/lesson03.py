@@ -108,7 +108,7 @@ register(
         name="central_difference",
         lesson=LESSON,
         reference=central_difference,
-        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences),
+        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences, gradcheck.array_numerical_gradient),
         properties={"polynomials": _polynomial_cases, "smooth_curves": _curve_cases},
         points={"polynomials": 1, "smooth_curves": 1},
         descriptions={

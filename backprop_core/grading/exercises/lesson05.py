@@ -21,7 +21,8 @@ LESSON = "05-hidden-layer-deltas"
 
 # Any of these would hand the student the answer: disabled while their code runs.
 _BACKWARD = (network.Network.backward, network.backward_pass, layers.dense_backward, layers.activation_backward)
-_STEP = _BACKWARD + (network.Network.step, network.gradient_step, gradcheck.numerical_gradient, training.train)
+_STEP = _BACKWARD + (network.Network.step, network.gradient_step, gradcheck.numerical_gradient,
+                      gradcheck.array_numerical_gradient, training.train)
 
 
 # ------------------------------------------------------------------ references

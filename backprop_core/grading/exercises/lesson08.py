@@ -88,7 +88,8 @@ register(
         name="numerical_gradient",
         lesson=LESSON,
         reference=numerical_gradient,
-        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences, gradcheck.gradient_check),
+        replaces=(gradcheck.numerical_gradient, gradcheck.central_differences, gradcheck.gradient_check,
+                  gradcheck.array_numerical_gradient),
         properties={
             "vector": lambda rng: _gradient_cases(rng, matrix=False),
             "matrix": lambda rng: _gradient_cases(rng, matrix=True),

@@ -8,7 +8,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from backprop_core.course import buggy
-from backprop_core.course.mistakes import MISTAKES
 from backprop_core.nn.gradcheck import DEFAULT_TOLERANCE, GradientCheck, compare_gradients, numerical_gradient
 from backprop_core.nn.network import Gradients
 from backprop_core.viz.plots import gradient_check_bars, new_figure
@@ -126,7 +125,7 @@ class GradcheckExplorer(LessonWidget):
         self.fig.set_layout_engine("none")
         ax.set_position([0.12, 0.32, 0.86, 0.65])  # left, bottom, width, height in figure fractions
         self.readout = self.fig.text(0.01, 0.015, " ", fontsize=9, ha="left", va="bottom")
-        options = [(("no bug" if k == "correct" else MISTAKES.get(k, k)), k) for k in self.backwards]
+        options = [(("no bug" if k == "correct" else buggy.gallery_label(k)), k) for k in self.backwards]
         self.bug = widgets.Dropdown(options=options, value=next(iter(self.backwards)), description="backward pass",
                                     layout=widgets.Layout(width="640px"), style={"description_width": "110px"})
         self.tolerance = widgets.FloatLogSlider(value=DEFAULT_TOLERANCE, base=10, min=-10, max=-1, step=0.5,
