@@ -375,7 +375,7 @@ except NotImplementedError:
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
 # * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $\partial E/\partial Z^{(l)}\, W^{(l)}$). The gradients **vanish**.
-# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (Glorot and Bengio, 2010). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
+# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (LeCun's rule; Glorot and Bengio, 2010, average $n_{in}$ and $n_{out}$ instead: $s = \sqrt{2/(n_{in} + n_{out})}$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
 # The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
 
@@ -405,7 +405,7 @@ axes[1].set_title("saturated tanh neurons")
 fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
-# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below Glorot's: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With Glorot's scale no neuron saturates and every layer's gradient has about the same size.
+# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below those of $s = \sqrt{1/n_{in}}$: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With $s = \sqrt{1/n_{in}}$ no neuron saturates and every layer's gradient has about the same size.
 #
 # The explorer below lets you try it while a network trains on the digits: pick the depth, the width of the hidden layers, the activation and the initial scale (a multiple of the right $\sqrt{g/n_{in}}$, the gain $g$ as above), press **train 3 epochs**, and watch each layer's gradient size and the loss, epoch by epoch.
 
@@ -503,7 +503,7 @@ with public_test("train"):
 # %% [markdown]
 # ## 8 · The digits, for real
 #
-# A 64-64-10 network with tanh hidden neurons, Glorot's initial weights, $\alpha = 0.3$, minibatches of 32, 60 epochs: about 2,600 updates, a few seconds (the cell prints how long it took; on a busy machine it takes longer). This lesson states its goal: **at least 95 % accuracy on the 450 test digits**.
+# A 64-64-10 network with tanh hidden neurons, initial weights of scale $\sqrt{1/n_{in}}$, $\alpha = 0.3$, minibatches of 32, 60 epochs: about 2,600 updates, a few seconds (the cell prints how long it took; on a busy machine it takes longer). This lesson states its goal: **at least 95 % accuracy on the 450 test digits**.
 
 # %%
 digits_weights, digits_biases = init.init_weights([64, 64, 10], "tanh", seed=0)
@@ -581,7 +581,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 # * Initial weights with standard deviation $\sqrt{1/n_{in}}$ (tanh) or $\sqrt{2/n_{in}}$ (ReLU) keep the gradients of every layer alive; too small makes them vanish, too large saturates tanh.
 # * A 64-64-10 tanh network trained with minibatches classifies over 95 % of unseen digits right.
 #
-# **Fresh words:** *softmax*, *cross-entropy*, *one-hot*, *max shift*, *ReLU*, *vanishing gradients*, *initialisation* (Glorot, He), *confusion matrix*.
+# **Fresh words:** *softmax*, *cross-entropy*, *one-hot*, *max shift*, *ReLU*, *vanishing gradients*, *initialisation* (LeCun, Glorot, He), *confusion matrix*.
 #
 # ## Check your understanding
 #
