@@ -360,6 +360,10 @@ class GradingPool:
         # The workers' connections close as the cluster stops: Dask logs that as an error with a traceback
         # (CommClosedError) after the run's last line. Nothing is lost by then: silence it.
         with _dask_logs_at(logging.CRITICAL):
+            if cluster is not None:  # the workers and nannies log it too, in their own processes
+                with contextlib.suppress(Exception):
+                    client.run(_silence_dask_logs)
+                    client.run(_silence_dask_logs, nanny=True)
             client.close()
             if cluster is not None:
                 cluster.close()
@@ -409,6 +413,13 @@ class GradingPool:
         # pure=False: the same submission graded twice is two tasks; retries: an exception on the worker
         # is tried again; a worker that dies has its task given to another by the scheduler.
         return {client.submit(grade_submission, task, pure=False, retries=1): task for task in tasks}
+
+
+def _silence_dask_logs() -> None:
+    """In a worker or nanny of a closing cluster: its lost heartbeat (CommClosedError, a traceback on the
+    instructor's console after the run's last line, as the scheduler goes first) is not worth a line."""
+    for name in ("distributed", "tornado"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @contextlib.contextmanager
