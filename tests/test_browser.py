@@ -126,10 +126,11 @@ def test_asides_render_as_closed_boxes_that_open(server, page, path):
     in the release as in the solution; a click on the summary opens one and shows its text."""
     open_notebook(page, server, path)
     boxes = page.locator(".jp-RenderedMarkdown details")
-    assert boxes.count() >= 2, f"{path}: expected the asides as <details> boxes, found {boxes.count()}"
+    # lesson 04 keeps one aside (its rounding note moved to lesson 05's Mazur box), lesson 05 several
+    assert boxes.count() >= 1, f"{path}: expected the asides as <details> boxes, found {boxes.count()}"
     curious = [k for k in range(boxes.count())
                if boxes.nth(k).locator("summary").inner_text().startswith("For the curious")]
-    assert len(curious) >= 2, f"{path}: the asides' summaries should start 'For the curious'"
+    assert curious, f"{path}: the asides' summaries should start 'For the curious'"
     box = boxes.nth(curious[0])
     box.scroll_into_view_if_needed()
     assert box.get_attribute("open") is None, "an aside starts closed"
