@@ -159,7 +159,7 @@ def test_cases_harvested_from_a_feedback_earn_nothing_and_a_regrade_is_the_same(
     course_release = written(released)
     printer = _with_solution(course_release, _printing_solution(released))
     wrong = _with_solution(course_release, "import json\n\ndef half_squared_error(output, target):\n" + PRINTER
-                           + "    return 0.0\n")
+                           + "    return -1.0\n")  # never right: 0.0 is, within tolerance, where output ≈ target
     first = autograde(released, tmp_path, {"printer": printer, "twin": printer, "wrong": wrong})
     course = first.course
     assert first.total("printer") == (2, 2) and first.total("twin") == (2, 2)

@@ -77,14 +77,21 @@ UNTOUCHED = ('def dense_backward(dz, x, W):\n    """Gradients."""\n'
 
 
 def _renamed_reference_copy() -> str:
-    """The package's reference for numerical_gradient pasted in, names changed, docstring and comments dropped."""
-    source = inspect.getsource(exercises.get("numerical_gradient").reference)
-    body = re.sub(r"#.*", "", source.split('"""')[2])  # after the docstring, without comments
+    """The package's reference for numerical_gradient pasted in whole (its signature too, annotations and all),
+    renamed as the exercise wants it, names changed, docstring and comments dropped."""
+    source = inspect.getsource(_numerical_gradient_reference())
+    head, _docstring, body = source.split('"""', 2)
+    head = re.sub(r"def \w+\(", "def numerical_gradient(", head)
+    text = re.sub(r"#.*", "", head.rstrip() + "\n" + body)  # after the docstring, without comments
     for old, new in (("W", "weights"), ("grad", "result"), ("index", "i"), ("old", "saved"),
                      ("plus", "up"), ("minus", "down")):
-        body = re.sub(rf"\b{old}\b", new, body)
-    assert "np.ndindex(weights.shape)" in body, body
-    return "def numerical_gradient(f, weights, h=1e-5):" + body
+        text = re.sub(rf"\b{old}\b", new, text)
+    assert "np.ndindex(weights.shape)" in text, text
+    return text
+
+
+def _numerical_gradient_reference():
+    return exercises.get("numerical_gradient").reference
 
 
 NUMERICAL_GRADIENT_OWN = '''\
@@ -185,7 +192,8 @@ def test_a_renamed_copy_of_the_package_reference_is_flagged_against_the_referenc
         "dave": {"numerical_gradient": NUMERICAL_GRADIENT_OWN},
     })
     report = build_report(course, [LESSON_08])
-    reference = REFERENCE_PREFIX + "backprop_core.grading.exercises.lesson08.numerical_gradient"
+    function = _numerical_gradient_reference()
+    reference = REFERENCE_PREFIX + f"{function.__module__}.{function.__qualname__}"
     assert _pairs(report).get(("carol", reference), 0) >= 0.95, report.flagged
     assert not [p for p in report.flagged if "dave" in (p.student, p.other)], "dave wrote his own: not flagged"
 
