@@ -111,10 +111,8 @@ print(f"nudge reaching both:      {both: .9f}   (∂E/∂a_h1 = {dE_da_h1: .9f})
 #
 # <details><summary>For the curious: Mazur's printed −0.019049119</summary>
 #
-# Mazur's example prints the second term as −0.019049119; the exact value is −0.0190491183, printed above rounded to
-# nine decimals. The example multiplied numbers it had already rounded: $\delta_{o2}$ rounded to nine decimals is
-# −0.038098237; times $w_7 = 0.5$ that is −0.0190491185, which the page rounds to −0.019049119. The sum,
-# 0.036350306, agrees.
+# Mazur's page prints −0.019049119, one unit off in the last digit: it multiplied $\delta_{o2}$ already rounded to
+# nine decimals (−0.038098237) by $w_7 = 0.5$. The exact value is −0.0190491183; the sum, 0.036350306, agrees.
 #
 # </details>
 #
@@ -374,15 +372,18 @@ print(f"its output: {moved_prediction:.7f}")
 
 
 # %% [markdown]
-# The right step gives the new output 0.2557458; the wrong one 0.2606. Both round to 0.26, and their weights agree
-# to two decimals: a printout that rounds to two decimals cannot tell them apart; code that keeps every digit can.
+# The order changes the step. Computed from the old weights, the step gives the new output 0.2557458; with the hidden
+# deltas sent back through the already-updated $W^{(2)}$, every hidden weight lands somewhere else and the output
+# becomes 0.2606. That one happens to sit a little closer to the target, but it is not gradient descent's step: its
+# hidden slopes were measured at weights the network did not have. Nothing crashes or warns; only a comparison with
+# a step known to be right shows the slip.
 #
 # <details><summary>For the curious: what hmkcode's page prints</summary>
 #
-# The published example prints the new output as 0.26; the exact value is 0.2557458. Its weights agree with the
-# right ones to the two decimals hmkcode prints. Two small notes on hmkcode's page: it writes the hidden weights
-# with one *input* per row, the transpose of our layout, and it labels the output-weight update "[w3; w6]" where it
-# means $[w_5; w_6]$.
+# The published example prints the new output as 0.26; the exact value is 0.2557458. The wrong order's 0.2606 also
+# rounds to 0.26, and its weights agree with the right ones to the two decimals hmkcode prints, so the page alone
+# cannot tell the two orders apart. hmkcode writes the hidden weights with one *input* per row, the transpose of our
+# layout, and labels the output-weight update "[w3; w6]" where it means $[w_5; w_6]$.
 #
 # </details>
 #
@@ -442,8 +443,9 @@ with public_test("backprop_step"):
     for name, got, want in [("w5", W2_step[0, 0], 0.35891648), ("w8", W2_step[1, 1], 0.561370121),
                             ("w1", W1_step[0, 0], 0.149780716), ("w2", W1_step[0, 1], 0.19956143),
                             ("w3", W1_step[1, 0], 0.24975114), ("w4", W1_step[1, 1], 0.29950229)]:
-        hint = "" if name in ("w5", "w8") else (": w5 and w8 are right, so the hidden delta is wrong. Is σ′ taken "
-                                                "at the hidden net input (a·(1 − a) with its activation a), not σ′(a)?")
+        hint = "" if name in ("w5", "w8") else (": w5 and w8 are right, so the hidden deltas are wrong. Were they "
+                                                "computed with the old W2, before its update? And is σ′ taken at the "
+                                                "hidden net input (a·(1 − a) with its activation a), not σ′(a)?")
         assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}" + hint
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
@@ -461,14 +463,16 @@ print(f"E after updating all 8 weights  : {E_after:.9f}")
 print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 
 # %% [markdown]
-# The error fell from 0.298371109 to **0.291027774**.
+# The error fell from 0.298371109 to **0.291027774**. The last line updates only the output weights and already
+# reaches 0.291028729: nearly all of this step's drop comes from $w_5 \dots w_8$. The hidden weights' gradients are
+# far smaller ($\partial E/\partial w_1$ is about 187 times smaller than $\partial E/\partial w_5$), and so are
+# their steps, which move the error far less.
 #
 # <details><summary>For the curious: Mazur's printed 0.291027924</summary>
 #
-# The published example prints 0.291027924 here; the exact value is 0.291027774. No reading of the step reproduces the printed number — not updating only the output weights
-# (0.291028729, above), and not running the forward pass with Mazur's own printed weights (that gives 0.291027774
-# again), so it is most likely a slip in copying. Mazur's other figures, the new weights included, agree with ours to
-# within one unit in their last printed digit.
+# Mazur's page prints 0.291027924 here, most likely a copying slip: neither updating only the output weights
+# (0.291028729, above) nor a forward pass with Mazur's own printed weights (0.291027774 again) gives it. His other
+# figures, the new weights included, agree with ours to within one unit in their last printed digit.
 #
 # </details>
 #
@@ -488,7 +492,8 @@ print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
 print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
 
-# For the box below: the XOR-by-hand example's first sample, its hidden deltas with the slope at z and at a.
+# %%
+# Optional, for the box below: the XOR-by-hand example's first sample, its hidden deltas with the slope at z and at a.
 xor_net, X, Y = examples.xor()
 xor_trace = xor_net.forward(X[0])
 z_h, a_h = xor_trace.pre_activations[0], xor_trace.activations[0]
@@ -497,52 +502,32 @@ delta_o = (a_o - Y[0, 0]) * sigmoid_prime(z_o)          # lesson 04: the output 
 sent_back = xor_net.weights[1][0] * delta_o             # W2ᵀ δ_o: one number for each hidden neuron
 right = sigmoid_prime(z_h) * sent_back                  # the slope at the net input z
 slipped = sigmoid_prime(a_h) * sent_back                # the slip: the slope at the activation a
-published, correct = examples.xor_first_step_as_printed()   # the example's own numbers
+published, correct = examples.xor_first_step_as_printed()   # the example's own numbers, and the exact ones
+print("XOR-by-hand example, hidden deltas h1, h2: slipped ÷ right =", np.round(slipped / right, 2))
+print("its output's three sent-back numbers, as published:", np.round(published, 2), "  exactly:", np.round(correct, 3))
 
 # %% [markdown]
-# <details><summary>For the curious: the slip in the XOR-by-hand example, and its bias's "weight 1"</summary>
+# <details><summary>For the curious: the same slip in the XOR-by-hand example</summary>
 #
 # The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1 sigmoid network on
-# XOR) takes $\sigma'$ at its output neuron's *value*. Here is first what the same slip would do one layer down, to
-# the hidden deltas of that network's first step.
-#
-# Its network: $W^{(1)} = \begin{pmatrix} -4 & -4 \\ -1 & 1 \end{pmatrix}$ with hidden biases $b^{(1)} = (-1,\ 2)$,
-# $W^{(2)} = \begin{pmatrix} -3 & -2 \end{pmatrix}$ with the output bias $b^{(2)} = 3$. Its first sample is
-# $x = (0, 0)$ with target 0. With both inputs 0, each hidden net input is just its bias: $z_h = (-1,\ 2)$. The output
-# has $z_o = 0.4316$ and $a_o = 0.6063$. A hidden delta is $\sigma'$ times what is sent back, so the slipped delta
-# divided by the right one is $\sigma'(a)/\sigma'(z)$ (the cell above computes `slipped / right`):
+# XOR) takes $\sigma'$ at its output neuron's *value*. The cell above first shows what that slip would do one layer
+# down, to the hidden deltas of the network's first step: sample $x = (0, 0)$, target 0, so each hidden net input is
+# just its bias, $z_h = (-1,\ 2)$. A hidden delta is $\sigma'$ times what is sent back, so the slipped delta divided
+# by the right one is $\sigma'(a)/\sigma'(z)$:
 #
 # | hidden neuron | $z$ | $a$ | $\sigma'(z)$ (right) | $\sigma'(a)$ (slip) | slip ÷ right |
 # |---|---|---|---|---|---|
 # | h1 | −1 | 0.2689 | 0.1966 | 0.2455 | 1.25 |
 # | h2 | 2 | 0.8808 | 0.1050 | 0.2072 | 1.97 |
 #
-# h1's slipped delta is 25 % too large, h2's twice the right one. h2's net input, 2, sits where the sigmoid has begun
-# to flatten: the slope there is 0.105. $\sigma'(a)$ instead reads the slope at 0.88 on the horizontal axis, where the
-# curve is still steep: 0.207.
+# h1's slipped delta is 25 % too large, h2's twice the right one: at $z = 2$ the sigmoid has begun to flatten,
+# while $\sigma'(a)$ reads the slope at 0.88, where the curve is still steep.
 #
-# The XOR-by-hand example makes the same slip one layer up, at the output.
-# It writes the error as target − output $= -0.6$ (the opposite sign of our output − target, so its numbers are
-# minus ours) and sends it back along the connections into the output neuron as
-# $\sigma'(\cdot)\cdot w\cdot(\text{target} - a)$: along the weights
-# $-3$ and $-2$ from h1 and h2, and along a third line for the output's bias. The bias $b^{(2)} = 3$ is added to
-# $z_o$ as it is, so $z_o$ changes one for one with it: $\partial z_o/\partial b^{(2)} = 1$, whatever the bias's
-# value. That 1 is the "weight 1" the example writes for its bias, and that line is the gradient of the bias
-# itself. For the slope it uses $\sigma'(0.6) = 0.2288$, rounded to 0.23, at the output's *value* (0.6063, printed
-# 0.6); the slope belongs at the output's net input $z_o = 0.4316$, where it is $a_o(1 - a_o) = 0.2387$.
-#
-# Its three numbers, in its sign (so minus ours), are two kinds of thing: the bias's is $-\partial E/\partial b^{(2)} = -\delta_o$
-# (the output's delta, since $\partial z_o/\partial b^{(2)} = 1$), those of h1 and h2 are $-\partial E/\partial a_h$,
-# what reaches each hidden neuron before its own slope $\sigma'(z_h)$ turns it into a delta.
-# Side by side, as the example prints them and exactly (`examples.xor_first_step_as_printed()` computes both rows):
-#
-# | in the example's sign | $-\partial E/\partial b^{(2)} = -\delta_o$ | $-\partial E/\partial a_{h1}$ | $-\partial E/\partial a_{h2}$ |
-# |---|---|---|---|
-# | the published example prints: $\sigma'(0.6)\,w\,(-0.6)$, with $\sigma'(0.6)$ rounded to 0.23 | −0.14 | 0.41 | 0.28 |
-# | the exact values: $\sigma'(z_o)\,w\,(\text{target} - a_o)$ | −0.145 | 0.434 | 0.289 |
-#
-# Here the slip costs only a few per cent, because $0.6$ and $0.43$ both lie near the top of the $\sigma'$ curve,
-# where $\sigma'$ hardly changes (0.2288 against 0.2387).
+# At the output, where the example itself slips, it costs only a few per cent: it uses $\sigma'(0.6) = 0.2288$, at
+# the output's value (0.6063, printed 0.6), where $\sigma'(z_o) = 0.2387$ belongs, at $z_o = 0.4316$; both points
+# lie near the top of the $\sigma'$ curve. The cell's last line prints the three numbers the example sends back from
+# its output, in its own sign (target − output, minus ours): $-\delta_o$ along its bias's line (the "weight 1" it
+# writes is $\partial z_o/\partial b^{(2)} = 1$), then $-\partial E/\partial a_h$ for h1 and h2.
 #
 # </details>
 
