@@ -251,7 +251,8 @@ def sigmoid_prime(z):
 
 
 # %% public
-# Public test: the peak, an output neuron of section 4's network, and agreement with a central difference.
+# Public test: the peak, an output neuron of section 4's network, and agreement with a central difference
+# (written out here, so that this test does not depend on your central_difference).
 with public_test("sigmoid_prime"):
     logistic = lambda v: 1 / (1 + np.exp(-v))
     at_activation = logistic(0.5) * (1 - logistic(0.5))   # σ′(σ(0)) = σ′(0.5): the slope taken at the activation
@@ -265,8 +266,30 @@ with public_test("sigmoid_prime"):
     assert np.isclose(sigmoid_prime(1.105905967), 0.186815602), (
         f"σ′ at the net input z = 1.105905967 (output neuron o1 in section 4) should be 0.186815602, got {sigmoid_prime(1.105905967)}")
     for z0 in (-3.0, -0.4, 0.7, 2.5):
-        assert np.isclose(sigmoid_prime(z0), central_difference(logistic, z0), rtol=1e-6), f"σ′({z0}) disagrees with the measured slope"
+        measured = (logistic(z0 + 1e-5) - logistic(z0 - 1e-5)) / 2e-5   # (σ(z + h) − σ(z − h)) / 2h, h = 0.00001
+        assert np.isclose(sigmoid_prime(z0), measured, rtol=1e-6), (
+            f"σ′({z0}) disagrees with the measured slope {measured:.9f}, got {sigmoid_prime(z0)}")
     print("sigmoid_prime passes the public tests")
+
+# %% [markdown]
+# ### Your turn: a chain of two links (not graded)
+#
+# Take $g(w) = \sigma(2w)$. Split it into its links as section 2 split $(3w + 1)^2$, write each link's slope, and
+# multiply them to get $g'(w)$. Then check your formula the way section 2 checked its own: in the cell below, replace
+# `None` with your $g'(w)$ at $w = 0.3$ (your `sigmoid_prime` may help) and run the cell. It prints a central
+# difference of $g$ beside your number; if they disagree, look at each link's slope on its own.
+
+# %%
+w0 = 0.3
+by_chain = None   # your g′(0.3), from the chain rule
+g = lambda v: 1 / (1 + np.exp(-2 * v))                  # g(w) = σ(2w)
+measured = yours_or_reference(central_difference)(g, w0)
+print(f"measured (central difference): {measured:.6f}")
+if by_chain is None:
+    print("chain rule: not written yet; put your g′(0.3) in by_chain and run this cell again")
+else:
+    agree = np.isclose(by_chain, measured, rtol=1e-6)
+    print(f"chain rule:                    {float(by_chain):.6f}   " + ("they agree" if agree else "they disagree"))
 
 # %% [markdown]
 # ## 4 · A weight's path to the error
@@ -299,7 +322,8 @@ plots.draw_network(net, trace, target=target)
 #
 # Here $a_{h1}$ is the activation of hidden neuron $h_1$, $z_{o1}$ the net input of output neuron $o_1$, and
 # $a_{o1}$ its activation, the network's first output (by layer: $a_{h1}$ is entry 1 of $a^{(1)}$, $z_{o1}$
-# entry 1 of $z^{(2)}$).
+# entry 1 of $z^{(2)}$). These are lesson 02's names with the neuron written in: $a_{h1}$ is what lesson 02 called
+# $a_1$, and $a_{o1}$ is what it called "output"; with two outputs now, the subscript says which one.
 #
 # <details><summary>For the curious: Mazur's names</summary>
 #
@@ -346,7 +370,7 @@ print(f"backward pass: {by_backprop:.9f}   central difference: {by_nudging:.9f}"
 # **At the net input, not at the activation.** $\sigma'$ must be evaluated where $\sigma$ was applied,
 # at $z_{o1}$. Writing it as $a_{o1}(1 - a_{o1})$ is the same thing. What is *not* the same is
 # $\sigma'(a_{o1})$, i.e. pushing the activation through the formula once more, a slip that even
-# published worked examples make (lesson 05 meets one, in the XOR-by-hand example):
+# published worked examples make (an optional box of lesson 05 shows one, in the XOR-by-hand example):
 
 # %%
 s = lambda v: 1 / (1 + np.exp(-v))
@@ -356,10 +380,12 @@ print(f"σ′(a_o1) = {s(a_o1) * (1 - s(a_o1)):.6f}   wrong place: σ′ of the 
 # %% [markdown]
 # ### Exercise `predicted_dE_dw6`
 #
-# Now $w_6$, the weight from $h_2$ into $o_1$. Which links of the chain above stay the same, and which one
-# changes? Work out $\partial E/\partial w_6$ from the numbers printed above and the drawing (a line of Python
-# may do the multiplying). In the cell below, replace the `raise` line with `return` and your number. Three
-# significant digits are enough (`return 0.123`). The public test only checks that it reads a number:
+# Now $w_6$, the weight from $h_2$ into $o_1$. Write its chain to the error as section 4 wrote $w_5$'s: a weight
+# into an output neuron reaches $E$ through three links, so $\partial E/\partial w_6$ is a product of three
+# factors: how the net input it feeds changes with the weight, how that neuron's activation changes with its net
+# input, and how $E$ changes with that activation. Find each factor's value among the numbers printed above and on
+# the drawing, and multiply (a line of Python may do it). In the cell below, replace the `raise` line with `return`
+# and your number. Three significant digits are enough (`return 0.123`). The public test only checks that it reads a number:
 # whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
 
 # %% solution
@@ -409,18 +435,20 @@ widgets.nudge_explorer(nudge=0.1, student_sigmoid_prime="sigmoid_prime")
 #
 # ## Check your understanding
 #
-# 1. $g(w) = \sigma(2w)$. What is $g'(w)$?
-# 2. A sigmoid neuron has net input $z = 8$. Why will its incoming weights barely change during training?
-# 3. A classmate computes `sigmoid_prime(a)` with `a` the neuron's activation. What goes wrong, and
+# 1. A sigmoid neuron has net input $z = 8$. Why will its incoming weights barely change during training?
+# 2. A classmate computes `sigmoid_prime(a)` with `a` the neuron's activation. What goes wrong, and
 #    what should they write?
+# 3. In section 4's network, $w_5$ reaches the error along one chain. How many chains lead from $w_1$, the weight
+#    from $x_1$ into $h_1$, to the error?
 #
 # <details>
 # <summary>Answers</summary>
 #
-# 1. Two links: $u = 2w$ (slope 2) and $\sigma(u)$ (slope $\sigma'(u)$), so $g'(w) = 2\,\sigma(2w)(1 - \sigma(2w))$.
-# 2. $\sigma'(8) = \sigma(8)(1 - \sigma(8)) \approx 0.00034$. That factor sits in every chain through this
+# 1. $\sigma'(8) = \sigma(8)(1 - \sigma(8)) \approx 0.00034$. That factor sits in every chain through this
 #    neuron, so the slopes of its weights are tiny and so are their updates.
-# 3. They evaluate the slope at the wrong place: $\sigma'(a) \ne \sigma'(z)$. They should write
+# 2. They evaluate the slope at the wrong place: $\sigma'(a) \ne \sigma'(z)$. They should write
 #    `sigmoid_prime(z)` with the net input, or `a * (1 - a)` with the activation.
+# 3. Two: $w_1 \to z_{h1} \to a_{h1}$, and $a_{h1}$ feeds both $o_1$ and $o_2$, so one chain runs on through
+#    $z_{o1}, a_{o1}$ to $E$ and another through $z_{o2}, a_{o2}$. Lesson 05 shows how their effects combine.
 #
 # </details>
