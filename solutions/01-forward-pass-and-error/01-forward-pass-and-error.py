@@ -11,7 +11,8 @@
 #   when many samples go through at once;
 # - measure how wrong an output is with the squared error $E = \tfrac12 (\text{output} - \text{target})^2$ and
 #   explain the ½;
-# - explain why learning means changing the weights (and, from lesson 03, the biases) and nothing else.
+# - explain why learning means changing the weights (and the biases, which lesson 03 introduces and lesson 07 lets
+#   learn) and nothing else.
 
 # %%
 import numpy as np
@@ -325,8 +326,8 @@ with public_test("half_squared_error"):
 # ## 5 · The only thing we can change
 #
 # Look at what $E$ depends on. The input $x$ is given, the target is given. What is left are the
-# six weights. Learning means exactly this: **changing the weights (and, from lesson 03, the biases) so that
-# $E$ gets smaller.**
+# six weights. Learning means exactly this: **changing the weights so that $E$ gets smaller** (and the biases,
+# which lesson 03 introduces and lesson 07 lets learn).
 #
 # ### Exercise `w5_direction`
 #
@@ -370,12 +371,16 @@ widgets.forward_explorer("step_by_step", error_function="half_squared_error")
 # %% [markdown]
 # ### The words and symbols of the course
 #
-# Every lesson uses the same names, in the text, in the formulas and in the code. Here are the ones this
-# lesson defined; the course home (`index.ipynb`) keeps the whole table, and each later lesson adds its
-# symbols where it first needs them (the learning rate $\alpha$ and the delta $\delta$ in lesson 02, the
-# bias $b$ and the activation function in lesson 03). Layers are counted from 1: $W^{(1)}$ takes the input to the
-# first hidden layer, and a layer's net inputs and activations carry its number the same way ($z^{(1)}$, $a^{(1)}$;
-# $a^{(0)} = x$).
+# Every lesson uses the same names, in the text, in the formulas and in the code. The course home
+# (`index.ipynb`) keeps the whole table, and each later lesson adds its symbols where it first needs them (the
+# learning rate $\alpha$ and the delta $\delta$ in lesson 02, the bias $b$ and the activation function in lesson 03).
+# The box below holds this lesson's rows, for reference; a later lesson explains each layer number where it first
+# uses one.
+#
+# <details><summary>The symbols of this lesson, and how the course numbers layers</summary>
+#
+# With more than one layer, each layer's symbols carry its number, counted from 1: $W^{(1)}$ takes the input to the
+# first hidden layer, and that layer's net inputs and activations are $z^{(1)}$, $a^{(1)}$; $a^{(0)} = x$.
 #
 # | in formulas | in code | what it is | first needed |
 # |---|---|---|---|
@@ -386,6 +391,8 @@ widgets.forward_explorer("step_by_step", error_function="half_squared_error")
 # | $z$ | `z` | a neuron's **net input**: the weighted sum of what comes in | lesson 01 |
 # | $a$ | `a` | a neuron's **activation**: the number it passes on (in lessons 01 and 02, $a = z$) | lesson 01 |
 # | $E$ | `E` | the error: $\tfrac12(\text{output} - \text{target})^2$ per sample, summed over outputs, mean over a batch | lesson 01 |
+#
+# </details>
 #
 # <details><summary>For the curious: other books' symbols</summary>
 #
