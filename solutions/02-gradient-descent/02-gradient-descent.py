@@ -225,15 +225,13 @@ with public_test("gradient_step"):
 # ## 4 · One step for the whole network
 #
 # The same rule applies to every weight, $w_1 \dots w_4$ included. Their slopes pass through the
-# hidden layer, which is lesson 05's subject; for now, `net.backward` computes the whole gradient for us.
-#
-# One rule matters: **compute every slope first, then change the weights.** Each slope describes the
-# network as it is *now*; the hidden weights' slopes involve $w_5$ and $w_6$, and must use their old values.
+# hidden layer, which is lesson 05's subject; for now, `net.backward` computes the whole gradient for us, and
+# `step` moves every weight against its own slope.
 
 # %%
-grads = net.backward(trace, target)        # the whole gradient, from the current weights
+grads = net.backward(trace, target)        # the whole gradient: one slope per weight
 stepped = net.copy()
-stepped.step(grads, learning_rate=0.05)    # then every weight moves at once
+stepped.step(grads, learning_rate=0.05)    # every weight moves against its slope
 print("W2:", W2.round(4).tolist(), "→", stepped.weights[1].round(7).tolist())
 print("W1:", W1.round(4).tolist(), "→", stepped.weights[0].round(7).tolist())
 print(f"output {output[0]:.4f} → {stepped.forward(x).output[0]:.4f}   "
@@ -516,7 +514,7 @@ with public_test("error_grows_diagnosis"):
 #   $w \leftarrow w - \alpha\, \partial E/\partial w$.
 # - For a linear output layer, $\partial E/\partial W^{(2)} = \delta\, a^\top$ with the delta
 #   $\delta = \text{output} - \text{target}$: an outer product (`np.outer`) shaped like $W^{(2)}$.
-# - Compute all the slopes first, then update every weight.
+# - The same rule moves every weight of the network, each against its own slope.
 # - One step multiplies the delta by $1 - \alpha c$, where $c$ is the curvature of the error along the step:
 #   $a_1^2$ for $w_5$ alone, $a_1^2 + a_2^2$ for $w_5$ and $w_6$ together. Above $\alpha = 1/c$ steps overshoot;
 #   above $2/c$ training diverges. More weights learning together means a larger curvature and a lower limit.
@@ -525,7 +523,8 @@ with public_test("error_grows_diagnosis"):
 #
 # 1. At the current weights $\partial E / \partial w = -2$. With $\alpha = 0.1$, does $w$ go up or down, and by how much?
 # 2. You train with some $\alpha$ and the error *grows* from step to step. What do you change?
-# 3. Why must the slopes of $w_1 \dots w_4$ be computed with the old $w_5, w_6$, not the freshly updated ones?
+# 3. Two weights have the slopes $0.5$ and $-0.01$. Which one does a step of gradient descent move further, and in
+#    which direction does each move?
 #
 # <details>
 # <summary>Answers</summary>
@@ -533,7 +532,7 @@ with public_test("error_grows_diagnosis"):
 # 1. Up, by $0.1 \cdot 2 = 0.2$: $w - 0.1 \cdot (-2) = w + 0.2$. A negative slope means the error falls as $w$ grows.
 # 2. Lower the learning rate: the steps overshoot the minimum by more than they gain. (If it grows even with
 #    a tiny $\alpha$, check the sign of the update: the steps may be going uphill.)
-# 3. A slope describes one particular network. All six slopes must describe the same network, the one
-#    whose error we measured; mixing in updated weights would give the slope of a network that never existed.
+# 3. The first, 50 times further: it moves down by $0.5\,\alpha$, the second up by $0.01\,\alpha$. Each weight
+#    moves against its own slope, in proportion to it.
 #
 # </details>
