@@ -308,8 +308,8 @@ with public_test("output_weight_gradient"):
 #
 # ### Exercise `update_output_weights`
 #
-# Return a **new** matrix; leave `W` unchanged: the hidden layer's deltas of this same step must be computed with
-# the old weights (lesson 05).
+# Return a **new** matrix and leave `W` unchanged, as every function of the course does: the lesson still needs
+# `W2` as it is.
 
 # %% solution
 def update_output_weights(W, delta, a_prev, learning_rate):
