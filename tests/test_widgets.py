@@ -375,7 +375,7 @@ def test_06_a_network_whose_layers_differ_shows_every_dimension():
     explorer.network.value = "a 3-4-2 network"
     explorer.batch_size.value = 5
     shapes = {name: value.shape for name, value in explorer.arrays.items()}
-    assert shapes == {"input": (5, 3), "W": (4, 3), "z": (5, 4), "a": (5, 4), "delta": (5, 4), "dE/dW": (4, 3)}
+    assert shapes == {"input": (5, 3), "W": (4, 3), "z": (5, 4), "a": (5, 4), "dZ": (5, 4), "dE/dW": (4, 3)}
     assert explorer.panels["W"].get_ylabel() == "n_out = 4" and explorer.panels["W"].get_xlabel() == "n_in = 3"
     explorer.layer.value = 1
     assert explorer.arrays["input"].shape == (5, 4) and explorer.arrays["dE/dW"].shape == (2, 4)

@@ -4,8 +4,9 @@ A layer's net input sums ``n_in`` products, so with weights of a fixed size its 
 :math:`\sqrt{n_{in}}`: too large and tanh saturates (its slope, and every gradient through it, goes to
 0), too small and the signal shrinks layer after layer. Drawing the weights with standard deviation
 :math:`\sqrt{g / n_{in}}` keeps the spread of ``z`` about the same from layer to layer: g = 1 for
-tanh and sigmoid (Glorot and Bengio, 2010, in LeCun's form), g = 2 for ReLU, which zeroes half its
-inputs (He et al., 2015). One record per activation, as in :data:`~.activations.ACTIVATIONS`.
+tanh and sigmoid (LeCun et al., 1998; Glorot and Bengio, 2010, average fan-in and fan-out
+instead), g = 2 for ReLU, which zeroes half its inputs (He et al., 2015). One record per activation,
+as in :data:`~.activations.ACTIVATIONS`.
 """
 from __future__ import annotations
 

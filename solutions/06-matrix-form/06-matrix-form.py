@@ -3,7 +3,7 @@
 #
 # **Goal.** You have already done one sample in matrix form: lesson 02 wrote the output layer's gradient as the outer product $\delta\, a^\top$ (`np.outer`), lesson 05 carried all the output deltas back at once as $W^{(2)\top}\delta^{(2)}$, and lesson 01 stacked samples as the rows of $X$ and computed $Z = XW^\top$. This lesson puts these together for a whole **batch**: the forward and the backward pass of a layer for every sample at once, with a bias, and the $\sigma'$ step between two layers. By the end of this lesson you will be able to
 #
-# * write the top of the backward pass for a batch: the output layer's $dZ^{(2)}$, the mean loss's $\frac1N$ included,
+# * derive, step by step, where the backward pass for a batch starts: the output layer's $dZ^{(2)}$, the mean loss's $\frac1N$ included,
 # * do a layer's forward pass and backward pass over a batch with matrix products ($dX = dZ\,W$, $dW = dZ^\top X$),
 # * predict the shape of every array on the way, and carry the error through $\sigma'$ from one layer to the one below.
 #
@@ -31,7 +31,7 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 #
 # <details><summary>For the curious: the sender-first names of other sources</summary>
 #
-# Other sources name a weight sender first. The source of lesson 01's house-price intuition, for one, also draws a network guessing a house's price and writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$): the *sender* comes first, and the *1* names the layer (it is not hmkcode's weight $w_1$). This course puts the *receiver* first, because then a neuron's net input is one row of $W$ times the input, $z = Wx$. The translation is a transpose: $w1_{ij} = W^{(1)}[j, i]$ and $w2_{ij} = W^{(2)}[j, i]$.
+# Some sources name a weight sender first. One of them draws a network guessing a house's price and writes $w1_{ij}$ for the weight from input $i$ to hidden neuron $j$ (and $w2_{ij}$ from hidden neuron $i$ to output $j$): the *sender* comes first, and the *1* names the layer (it is not hmkcode's weight $w_1$). This course puts the *receiver* first, because then a neuron's net input is one row of $W$ times the input, $z = Wx$. The translation is a transpose: $w1_{ij} = W^{(1)}[j, i]$ and $w2_{ij} = W^{(2)}[j, i]$.
 #
 # </details>
 
@@ -77,13 +77,19 @@ after
 #
 # Backwards, two things change from the one-sample formulas of section 1.
 #
-# **The loss is a mean over the batch**, $E = \frac1N \sum_n E_n$, where $E_n = \tfrac12 \sum_j (\text{output}_{nj} - \text{target}_{nj})^2$ is sample $n$'s own loss. So the slope of $E$ with respect to sample $n$'s net inputs is its delta from lesson 05, scaled by $\frac1N$: $\partial E/\partial z_n = \frac1N\, \delta_n$. Write $dZ$ for all of them at once: shape (N, n_out), row $n$ is $\frac1N \delta_n$. Putting the $\frac1N$ into $dZ$ once, at the output, means nothing below needs to know $N$: every gradient computed from $dZ$ is automatically a mean.
+# **The loss is a mean over the batch**, $E = \frac1N \sum_n E_n$, where $E_n = \tfrac12 \sum_j (A^{(2)}_{nj} - T_{nj})^2$ is sample $n$'s own loss, with the outputs $A^{(2)}$ and the targets $T$ as rows (both (N, n_out)). Write $dZ$ for the slope of $E$ with respect to a layer's net inputs, all samples at once: shape (N, n_out), entry $dZ_{nj} = \partial E/\partial Z_{nj}$.
 #
-# **The top of the backward pass.** For a sigmoid output layer with this squared error, lesson 04's output delta $\delta = (\text{output} - \text{target})\,\sigma'(z)$ holds for every sample, and $\sigma'(z) = a(1 - a)$. With the outputs $A^{(2)}$ and the targets $T$ as rows (both (N, n_out)), all of $dZ^{(2)}$ is, $\odot$ multiplying entry by entry,
+# **The top of the backward pass, step by step.** For a sigmoid output layer, $dZ^{(2)}$ takes three steps, one entry $(n, j)$ at a time.
 #
-# $$dZ^{(2)} = \frac1N\, (A^{(2)} - T) \odot A^{(2)} \odot (1 - A^{(2)}) .$$
+# 1. *The mean.* Output $A^{(2)}_{nj}$ appears only in sample $n$'s loss $E_n$, and $E$ holds $E_n$ with the factor $\frac1N$: $\;\partial E/\partial A^{(2)}_{nj} = \frac1N\, \partial E_n/\partial A^{(2)}_{nj}$.
+# 2. *The squared error.* The $\tfrac12$ cancels the 2 of the square (lesson 01): $\;\partial E_n/\partial A^{(2)}_{nj} = A^{(2)}_{nj} - T_{nj}$.
+# 3. *The sigmoid.* $A^{(2)}_{nj} = \sigma(Z^{(2)}_{nj})$, so the chain rule of lesson 03 multiplies by $\sigma'(Z^{(2)}_{nj}) = A^{(2)}_{nj}\,(1 - A^{(2)}_{nj})$.
 #
-# (A linear output, as in hmkcode's example, drops the $A^{(2)} \odot (1 - A^{(2)})$.)
+# Together, $dZ^{(2)}_{nj} = \frac1N\, (A^{(2)}_{nj} - T_{nj})\, A^{(2)}_{nj}\, (1 - A^{(2)}_{nj})$, and for all entries at once, $\odot$ multiplying entry by entry,
+#
+# $$dZ^{(2)} = \frac1N\, (A^{(2)} - T) \odot \sigma'(Z^{(2)}) = \frac1N\, (A^{(2)} - T) \odot A^{(2)} \odot (1 - A^{(2)}) .$$
+#
+# Steps 2 and 3 are lesson 04's output delta, $\delta = (\text{output} - \text{target})\,\sigma'(z)$, so row $n$ of $dZ^{(2)}$ is sample $n$'s delta divided by N. Putting the $\frac1N$ into $dZ$ once, at the output, means nothing below needs to know $N$: every gradient computed from $dZ$ is automatically a mean. (A linear output, as in hmkcode's example, has no step 3: $dZ^{(2)} = \frac1N (A^{(2)} - T)$.)
 #
 # **Samples are rows now, not columns.** Lesson 05 wrote a sample's values as a column and carried the error back as $W^{\top}\delta$ (a column). Here a sample's $dz_n$ is a *row* of $dZ$. Transposing $W^\top \delta$ turns it into $\delta^\top W$: the same numbers, laid out as a row. Stack the rows of all samples and you get $dZ\, W$. The transpose did not disappear; it moved to the other side together with the samples. With that,
 #
@@ -142,7 +148,7 @@ print("dZ2 by the formula = the course's deltas / N:", np.allclose(dZ2, batch_gr
 print("dE/dW2 = dZ2^T A1:", np.allclose(dZ2.T @ batch_trace.activations[0], batch_grads.weights[1]))
 
 # %% [markdown]
-# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5. The table, like the explorer below, lists each sample's delta $\delta$ as lesson 05 defined it, **without** the $\frac1N$ (it is `grads.deltas[l]`); the $\frac1N$ appears in the gradients, so section 2's $dZ$ is this delta divided by N.
+# Mazur's layers are all two neurons wide, which hides which dimension is which. To see the shapes chain, take a 3-4-2 network and a batch of N = 5. The table, like the explorer below, lists section 2's $dZ$ of each layer, the $\frac1N$ in it, so every gradient is a product of $dZ$ with no division left.
 
 # %%
 wide = Network(weights=[rng.normal(size=(4, 3)), rng.normal(size=(2, 4))],
@@ -150,6 +156,7 @@ wide = Network(weights=[rng.normal(size=(4, 3)), rng.normal(size=(2, 4))],
 Xw, Tw = rng.uniform(0, 1, size=(5, 3)), rng.uniform(0, 1, size=(5, 2))
 tw = wide.forward(Xw)
 gw = wide.backward(tw, Tw)
+dZ2w, dZ1w = gw.deltas[1] / len(Xw), gw.deltas[0] / len(Xw)   # the course's deltas carry no 1/N
 rows = [
     ("X (input)", Xw, "N x n_in"),
     ("W1", wide.weights[0], "n_hidden x n_in"), ("b1", wide.biases[0], "n_hidden"),
@@ -158,12 +165,12 @@ rows = [
     ("W2", wide.weights[1], "n_out x n_hidden"),
     ("Z2 = A1 W2^T + b2", tw.pre_activations[1], "(N x n_hidden)(n_hidden x n_out)"),
     ("A2 = output", tw.output, "same as Z2"), ("T (target)", Tw, "same as the output"),
-    ("delta2", gw.deltas[1], "one row per sample"),
-    ("delta1 = (delta2 W2) * sigma'(Z1)", gw.deltas[0], "(N x n_out)(n_out x n_hidden)"),
-    ("dE/dW2 = delta2^T A1 / N", gw.weights[1], "(n_out x N)(N x n_hidden)"),
-    ("dE/db2 = sum of delta2 rows / N", gw.biases[1], "summed over N"),
-    ("dE/dW1 = delta1^T X / N", gw.weights[0], "(n_hidden x N)(N x n_in)"),
-    ("dE/db1 = sum of delta1 rows / N", gw.biases[0], "summed over N"),
+    ("dZ2 = (A2 - T) * sigma'(Z2) / N", dZ2w, "same as Z2: one row per sample"),
+    ("dZ1 = (dZ2 W2) * sigma'(Z1)", dZ1w, "(N x n_out)(n_out x n_hidden)"),
+    ("dE/dW2 = dZ2^T A1", gw.weights[1], "(n_out x N)(N x n_hidden)"),
+    ("dE/db2 = sum of dZ2 rows", gw.biases[1], "summed over N"),
+    ("dE/dW1 = dZ1^T X", gw.weights[0], "(n_hidden x N)(N x n_in)"),
+    ("dE/db1 = sum of dZ1 rows", gw.biases[0], "summed over N"),
 ]
 print(f"{'array':36s} {'shape':8s}  where the shape comes from")
 for name, value, why in rows:
@@ -385,13 +392,13 @@ with public_test("two_layer_backward"):
 # ## Check your understanding
 #
 # 1. A layer has 4 inputs and 2 neurons, and a batch holds 10 samples. What are the shapes of $W$, $b$, $Z$, $dZ$ and $\partial E/\partial X$?
-# 2. In hmkcode's example, why must the hidden-layer gradient use $W^{(2)}$ from *before* the update?
+# 2. `dense_backward` computes a batch's *mean* gradients, yet it never needs the batch size $N$. Why not?
 # 3. Why is the bias gradient a sum over the batch while the weight gradient needs a matrix product?
 #
 # <details><summary>Answers</summary>
 #
 # 1. $W$: (2, 4); $b$: (2,); $Z$ and $dZ$: (10, 2); $\partial E/\partial X$: (10, 4), the shape of $X$, from $dZ\,W$ = (10, 2)·(2, 4).
-# 2. The gradient describes the error the network *made*, and that error came from the old weights. Using the new ones mixes two different networks, and the step is no longer the gradient of anything.
+# 2. The $\frac1N$ of the mean loss is put into $dZ^{(2)}$ once, at the output. Every product below it ($dZ\,W$, $dZ^\top X$, $\sum_n dZ_n$) is linear in $dZ$, so the $\frac1N$ rides along: $dZ^\top X$ is already the mean of the per-sample outer products, and $dZ\,W$ hands the layer below a $dZ$ with the $\frac1N$ still in it.
 # 3. The same bias is added to every sample's net input, so its effect on the loss is the sum of its effects on each sample. A weight's effect on sample $n$ is also scaled by that sample's input $x_n$, and "multiply by the input, then sum over samples" is exactly the product $dZ^\top X$.
 #
 # </details>

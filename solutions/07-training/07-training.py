@@ -98,7 +98,7 @@ plots.loss_curve({"biases fixed (as published)": history.losses, "biases learnin
 #
 # ### Exercise `train_online`
 #
-# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`). In this lesson's code the targets are called `Y` (one row per sample, as `X`): the same array as the targets $T$ of lessons 06 and 09.
+# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`). The targets are $T$ in formulas (lesson 06) and `Y` in this lesson's code: one row per sample, as in `X`.
 
 # %% solution
 def train_online(net, X, Y, learning_rate, epochs):
@@ -332,7 +332,7 @@ panel      # a plot object shows its whole figure
 #
 # ## 6 · How the learning rate matters
 #
-# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network, hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02, shows what a rate that is too large does when nothing bounds the output.
+# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network is hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02.
 #
 # **Before you move the slider:** what happens to hmkcode's linear network at $\alpha = 5$? Does its error settle, bounce, or grow? Lesson 02's one-weight example is a clue. Then set the slider to 5 and look.
 #
@@ -402,7 +402,13 @@ X_test, Y_test = two_moons(200, 0.15, seed=1)
 print("X_train", X_train.shape, "Y_train", Y_train.shape)
 
 # %% [markdown]
-# The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent). It is an S-curve like the sigmoid, but it runs from −1 to 1 and is centred on 0: in fact $\tanh(z) = 2\sigma(2z) - 1$, a sigmoid stretched to twice the height and squeezed to half the width, so at $z = 0$ it is four times as steep: $\tanh'(0) = 1$ against the sigmoid's 0.25, and its derivative is $\tanh'(z) = 1 - \tanh(z)^2$, as easy to compute from the activation as $\sigma' = \sigma(1 - \sigma)$. Hidden values of both signs and steeper slopes usually make a hidden layer learn faster; the backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
+# The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent): an S-curve like the sigmoid, but from −1 to 1, with the derivative $\tanh'(z) = 1 - \tanh(z)^2$, computed from the activation as $\sigma' = \sigma(1 - \sigma)$ is. The backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
+#
+# <details><summary>For the curious: tanh is a stretched sigmoid</summary>
+#
+# $\tanh(z) = 2\sigma(2z) - 1$: a sigmoid stretched to twice the height and squeezed to half the width, so it is centred on 0 and, at $z = 0$, four times as steep: $\tanh'(0) = 1$ against the sigmoid's 0.25. Hidden values of both signs and steeper slopes usually make a hidden layer learn faster.
+#
+# </details>
 #
 # A 2-8-1 network (tanh hidden layer, sigmoid output) trained with minibatches of 10 for 300 epochs, $\alpha = 1$. **Accuracy** is the share of points on the right side of the 0.5 boundary; we measure it on the *test* points, which training never saw. This run reaches at least **97 %** test accuracy.
 
@@ -433,8 +439,8 @@ panel      # a plot object shows its whole figure
 # Section 7 trained the two-moons network with the course's `train`. Its loop is the four moves of section 1, done once per minibatch, with the batches dealt out by a generator like your `minibatches`. Written out, for epoch $k = 0, 1, \dots$:
 #
 # 1. deal the samples out in a new order, with a new random seed every epoch (the docstring says which), so that the same `seed` gives the same run again;
-# 2. for each batch $(X_B, Y_B)$ of $B$ samples: **forward**, **measure** its mean loss $E_B = \frac1B \sum_{n \in B} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
-# 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_B B\, E_B$. Each batch's mean counts with its size, so the last, smaller batch counts less.
+# 2. for each batch $b$, the samples $(X_b, Y_b)$, $|b|$ of them ($B$, or fewer in the last batch): **forward**, **measure** its mean loss $E_b = \frac{1}{|b|} \sum_{n \in b} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
+# 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_b |b|\, E_b$. Each batch's mean counts with its size, so the last, smaller batch counts less.
 #
 # ### Exercise `train_minibatch`
 #

@@ -91,6 +91,8 @@ print(f"at h = {steps[usual]:.1e}: relative error {central[usual] / (2 * abs(exa
 fig
 
 # %% [markdown]
+# The printed lines also give each estimate's **relative error**: its distance from the backward pass's gradient divided by the size of the two (section 2 defines it exactly). It lets gradients of any size be judged on one scale: a correct backward pass checked in float64 gives $10^{-7}$ or less, and the course's check calls a gradient wrong above a **threshold** of $10^{-6}$ (section 2 says why there).
+#
 # Each curve is a V. On the right, truncation dominates: the one-sided error falls with slope 1, the central one with slope 2. On the left, round-off takes over and the error grows as $h$ shrinks. Central differences in float64 have a wide, flat bottom: every $h$ from about $10^{-7}$ to $10^{-4}$ gives an error below $10^{-10}$ (the fourth line printed gives the exact range). Which $h$ in it comes out best, and by how much, is luck in the last digits: the second line printed names this run's best $h$, and a different weight or network would name another. $h = 10^{-5}$ sits in the middle of the bottom, far from both walls, which is why it is the usual choice.
 #
 # ### Exercise `float32_check_remedy`
@@ -259,7 +261,7 @@ gradcheck_explorer()
 # How each bug shows:
 #
 # * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: where the true gradient is $g$ it returns $-g$, and $|{-g} - g| / (|{-g}| + |g|) = 1$.
-# * **A missing ½** doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
+# * **A missing ½**, a backward pass that uses $2(\text{output} - \text{target})$ and so forgets the ½ of the loss $\tfrac12(\text{output} - \text{target})^2$, doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
 # * **A missing transpose** and **the updated output weights** leave the output layer W2, b2 correct and break only the layers below: the bug is in how the error is carried *back*.
 # * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
 #

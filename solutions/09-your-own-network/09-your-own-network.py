@@ -198,7 +198,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # ### Exercise `network_gradients`
 #
-# Write the forward pass and then the backward pass of such a network, for any number of layers. `hidden` names the activation of every layer but the last; the last is always the softmax with cross-entropy (your `softmax_cross_entropy` is welcome to help).
+# Write the forward pass and then the backward pass of such a network, for any number of layers. `hidden` names the activation of every layer but the last; the last is always the softmax with cross-entropy (your `softmax_cross_entropy` is welcome to help). Keep every $Z^{(l)}$ and $A^{(l)}$ in lists on the way forward, since the backward pass needs them: tanh′ comes from $A$, as $1 - A^2$, and ReLU′ from $Z$, as 1 where $Z > 0$ and 0 elsewhere.
 
 # %% solution
 def network_gradients(weights, biases, hidden, X, T):
@@ -375,14 +375,14 @@ except NotImplementedError:
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
 # * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $\partial E/\partial Z^{(l)}\, W^{(l)}$). The gradients **vanish**.
-# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (LeCun's rule; Glorot and Bengio, 2010, average $n_{in}$ and $n_{out}$ instead: $s = \sqrt{2/(n_{in} + n_{out})}$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
+# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
 # The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
 
 # %%
 deep_sizes = [64] + [32] * 6 + [10]
 X200, T200 = X_train[:200], T_train[:200]
-starts = {"s = 0.01 (too small)": 0.01, "s = √(1/n_in) (Glorot)": None, "s = 1 (too large)": 1.0}
+starts = {"s = 0.01 (too small)": 0.01, "s = √(1/n_in)": None, "s = 1 (too large)": 1.0}
 fig, axes = plots.new_figure(10.0, 3.6, ncols=2)
 for label, scale in starts.items():
     weights, biases = init.init_weights(deep_sizes, "tanh", seed=0, scale=scale)

@@ -7,7 +7,7 @@
 # * write the **backward rule** of +, ×, powers, exp, tanh and the sigmoid, and carry it in a closure made with the operation,
 # * order the nodes of a graph so that each one's gradient is complete before it is passed on (a **topological order**),
 # * explain why gradients are *added* (`+=`) and why they must be set back to zero between steps,
-# * rebuild Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit,
+# * run Matt Mazur's 2-2-2 sigmoid example on your engine and get backpropagation's gradients to the last digit,
 # * say what a second `backward()` on the same graph does, and which gradients a training step must set to zero,
 # * build a neuron, a layer and a small network on your own `Value`, and train it.
 #
@@ -212,7 +212,7 @@ with public_test("predicted_grad_of_reused_value"):
 #
 # The graded function is `gradients(f, inputs)` at the end of the cell, written for you: it makes one Value per number of `inputs`, calls `f` on them (the tests pass small expressions such as `lambda x0, x1: (x0 * x1 + 2.0).tanh()`), runs the backward pass and returns each input's `grad`. It is right when your class is: a wrong forward computation shows there too, since the rules of ×, exp, tanh and σ use the data.
 #
-# The exercises after this one are checked with the course's `Value`, so a slip here does not carry over.
+# The exercises after this one are *graded* with the course's `Value`, so a slip here costs no points there; but their public tests below use yours, so make `gradients` pass first.
 #
 # <details><summary>For the curious: the order inside <code>backward()</code></summary>
 #
@@ -433,22 +433,35 @@ print("largest relative error:", np.max(np.abs(by_engine - by_differences) / (np
 #
 # ## 5 · Mazur's network, on Values
 #
-# Now the claim of the lesson: the deltas of lessons 04–05 and the engine's backward pass are the same computation, organised differently. Rebuild Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, out of Values: every weight and bias a Value, the forward pass written with + and ×, the sigmoid, and the error $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$. One `E.backward()` fills in the gradient of every weight. Compare them with `net.backward`, the deltas-based backward pass of lessons 04–06:
+# Now the claim of the lesson: the deltas of lessons 04–05 and the engine's backward pass are the same computation, organised differently. The cell below rebuilds Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, out of your Values (the course's stand in until your class is written, and the cell says which one ran): every weight and bias a Value, the forward pass written with + and ×, the sigmoid, and the error $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$. One `E.backward()` fills in the gradient of every weight. Compare them with `net.backward`, the deltas-based backward pass of lessons 04–06:
 
 # %%
 net, x, target = examples.mazur()
-W = [np.array([[autograd.Value(w, label=f"W{l + 1}[{j},{i}]") for i, w in enumerate(row)] for j, row in enumerate(Wl)])
-     for l, Wl in enumerate(net.weights)]
-bias = [[autograd.Value(v, label=f"b{l + 1}[{j}]") for j, v in enumerate(bl)] for l, bl in enumerate(net.biases)]
 
-a = [autograd.Value(v) for v in x]                       # the input layer's activations
-zs = []                                                  # each layer's net inputs z, kept to read their grad
-for Wl, bl in zip(W, bias):                              # z = W a + b, then the sigmoid, layer by layer
-    z = [sum((w * ai for w, ai in zip(row, a)), bj) for row, bj in zip(Wl, bl)]
-    zs.append(z)
-    a = [zj.sigmoid() for zj in z]
-E = sum((((out - t) ** 2) * 0.5 for out, t in zip(a, target)), autograd.Value(0.0))
-E.backward()
+
+def mazur_on_values(Val):
+    """Mazur's network and its error E out of Values of the class Val; E.backward() already run."""
+    W = [np.array([[Val(w, label=f"W{l + 1}[{j},{i}]") for i, w in enumerate(row)] for j, row in enumerate(Wl)])
+         for l, Wl in enumerate(net.weights)]
+    bias = [[Val(v, label=f"b{l + 1}[{j}]") for j, v in enumerate(bl)] for l, bl in enumerate(net.biases)]
+    a = [Val(v) for v in x]                              # the input layer's activations
+    zs = []                                              # each layer's net inputs z, kept to read their grad
+    for Wl, bl in zip(W, bias):                          # z = W a + b, then the sigmoid, layer by layer
+        z = [sum((w * ai for w, ai in zip(row, a)), bj) for row, bj in zip(Wl, bl)]
+        zs.append(z)
+        a = [zj.sigmoid() for zj in z]
+    E = sum((((out - t) ** 2) * 0.5 for out, t in zip(a, target)), Val(0.0))
+    E.backward()
+    return W, zs, E
+
+
+try:
+    W, zs, E = mazur_on_values(Value)
+    built_on = "your Value"
+except NotImplementedError:   # until your operations are written, the course's engine builds the same network
+    W, zs, E = mazur_on_values(autograd.Value)
+    built_on = "the course's Value (yours is not all written yet)"
+print(f"built on: {built_on}\n")
 
 by_deltas = net.backward(net.forward(x), target)
 for l in range(2):
@@ -462,13 +475,13 @@ print(f"E = {E.data:.9f} (net.loss: {net.loss(x, target):.9f})")
 print(f"dE/dw5 = {W[1][0, 0].grad:.9f}, lesson 03's chain of three factors")
 
 # %% [markdown]
-# The same numbers to the last digit: the largest difference is exactly 0, not merely tiny. The two computations multiply the same factors; only the bookkeeping differs. Where did the deltas go? Look at what the engine stored on the way back, printed under the weights: the `grad` of each net input $z$ beside the deltas. The `grad` of an output neuron's net input $z_{o1}$ is exactly lesson 04's $\delta_{o1} = (\text{output}_1 - \text{target}_1)\,\sigma'(z_{o1})$: the sigmoid's backward rule multiplied the incoming $(\text{output}_1 - \text{target}_1)$ by $\sigma'$. The `grad` of a hidden neuron's net input is lesson 05's hidden delta: the hidden activation is used by both output neurons, its `grad` *adds* the two shares that come back along $w_5$ and $w_7$, and the sigmoid's rule multiplies the sum by $\sigma'(z_{h1})$. Deltas are the engine's `grad` of each net input $z$; the matrix form of lesson 06 does for a whole layer at once what the engine does one number at a time.
+# The same numbers to the last digit: the largest difference is exactly 0, not merely tiny (a sigmoid written another way than $1/(1 + e^{-z})$ may differ in the last bit, a rounding and not a different gradient). The two computations multiply the same factors; only the bookkeeping differs. Where did the deltas go? Look at what the engine stored on the way back, printed under the weights: the `grad` of each net input $z$ beside the deltas. The `grad` of an output neuron's net input $z_{o1}$ is exactly lesson 04's $\delta_{o1} = (\text{output}_1 - \text{target}_1)\,\sigma'(z_{o1})$: the sigmoid's backward rule multiplied the incoming $(\text{output}_1 - \text{target}_1)$ by $\sigma'$. The `grad` of a hidden neuron's net input is lesson 05's hidden delta: the hidden activation is used by both output neurons, its `grad` *adds* the two shares that come back along $w_5$ and $w_7$, and the sigmoid's rule multiplies the sum by $\sigma'(z_{h1})$. Deltas are the engine's `grad` of each net input $z$; the matrix form of lesson 06 does for a whole layer at once what the engine does one number at a time.
 #
 # The difference is the organisation, and its price. The engine stores a Value, a tuple of parents and a closure for every single multiplication: for this small network already 51 Values (count them: `len(autograd.topological_order(E, lambda v: v.parents))`); a network for 8×8 images with 100 hidden neurons needs over twenty thousand per sample, each handled by Python one at a time. That is why real libraries use the same idea on whole arrays (a node is a matrix product, its backward rule is lesson 06's transposes), and keep the convenience: nobody writes a backward pass by hand for a new network.
 #
 # ## 6 · Many steps: set the gradients back to zero
 #
-# To train, repeat: forward, backward, move every parameter against its `grad`, step after step. The parameters are the *same* Values at every step (the weights of a network live on); the rest of the graph is built anew by each step's forward pass. And every backward rule *adds* to `grad`. A question before you read on:
+# To train, repeat: forward, backward, move every parameter against its `grad`, step after step. The parameters are the *same* Values at every step (the weights of a network live on), and every backward rule *adds* to `grad`. A question before you read on:
 #
 # ### Exercise `which_grads_to_zero_option`
 #
@@ -498,7 +511,7 @@ with public_test("which_grads_to_zero_option"):
     expect_answer(which_grads_to_zero_option, choices="ABC")
 
 # %% [markdown]
-# Because every rule adds to `grad`, the parameters' `grad` still holds the last step's gradient when the next backward pass starts, and would collect the sum of all steps' gradients. So every step begins by setting the parameters' `grad` back to 0.0: PyTorch's `optimizer.zero_grad()` is exactly this.
+# The rest of the graph is built anew by each step's forward pass: its Values start with a `grad` of 0 and are never used again, so they need no reset. Because every rule adds to `grad`, the parameters' `grad` still holds the last step's gradient when the next backward pass starts, and would collect the sum of all steps' gradients. So every step begins by setting the parameters' `grad` back to 0.0: PyTorch's `optimizer.zero_grad()` is exactly this.
 #
 # ### Exercise `descend`
 #
@@ -828,7 +841,7 @@ curve      # a plot object shows its whole figure
 #
 # ## 9 · Step through a backward pass
 #
-# Pick an expression; the slider runs its backward pass one Value at a time, in the order your `topological_order` gives, reversed. The Value whose rule runs is outlined in green, the parents that receive its gradient in purple; a `grad ?` is not complete yet. Pick *x·x + x*: which step completes `x.grad`, and why must it wait for two of them?
+# An optional extra, for when you want to see an order at work: pick an expression; the slider runs its backward pass one Value at a time, in the order your `topological_order` gives, reversed. The Value whose rule runs is outlined in green, the parents that receive its gradient in purple; a `grad ?` is not complete yet. Pick *x·x + x*: which step completes `x.grad`, and why must it wait for two of them?
 
 # %%
 from backprop_core.viz.widgets import backward_stepper

@@ -60,7 +60,7 @@ class ShapesExplorer(LessonWidget):
         A key of :data:`NETWORKS`.
     net : Network
     arrays : dict name -> ndarray
-        What the panels show: the layer's input, W, z, a, delta, dE/dW.
+        What the panels show: the layer's input, W, z, a, dZ (the deltas / N), dE/dW.
     panels : dict name -> Axes
     z_agrees : bool or None
         With "use mine" ticked: whether the student's z matches the reference's; None otherwise.
@@ -69,9 +69,9 @@ class ShapesExplorer(LessonWidget):
     student_toggle = StudentToggle("use my dense_forward for z",
                                    lambda widget, fn: fn(np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)))
 
-    NAMES = ("input", "W", "z", "a", "delta", "dE/dW")
+    NAMES = ("input", "W", "z", "a", "dZ", "dE/dW")
     DIMS = {"input": ("N", "n_in"), "W": ("n_out", "n_in"), "z": ("N", "n_out"), "a": ("N", "n_out"),
-            "delta": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
+            "dZ": ("N", "n_out"), "dE/dW": ("n_out", "n_in")}
 
     def __init__(self, student_dense_forward: Callable | str | None, network: str, backend: str) -> None:
         if network not in NETWORKS:
@@ -107,10 +107,10 @@ class ShapesExplorer(LessonWidget):
             self.z_agrees = mine.shape == z.shape and bool(np.allclose(mine, z, rtol=1e-6, atol=1e-9))
             z = mine
         self.arrays = {"input": a_prev, "W": self.net.weights[l], "z": z, "a": trace.activations[l],
-                       "delta": grads.deltas[l], "dE/dW": grads.weights[l]}
+                       "dZ": grads.deltas[l] / N, "dE/dW": grads.weights[l]}  # the course's deltas carry no 1/N
         x_name = "x" if l == 0 else "a₁ (hidden)"
         titles = {"input": f"input {x_name}", "W": f"W{l + 1}", "z": f"z = {x_name.split()[0]} Wᵀ + b",
-                  "a": "a = σ(z)", "delta": "δ per sample", "dE/dW": f"∂E/∂W = δᵀ {x_name.split()[0]} / N"}
+                  "a": "a = σ(z)", "dZ": "dZ = ∂E/∂z", "dE/dW": f"∂E/∂W = dZᵀ {x_name.split()[0]}"}
         sizes = {"N": N, "n_in": self.net.weights[l].shape[1], "n_out": self.net.weights[l].shape[0]}
         if not hasattr(self, "_cells"):
             self._build_panels()
