@@ -70,6 +70,18 @@ def test_the_page_is_small_runs_nothing_and_loads_nothing(page_path):
     assert "<math" in html, "no formula was typeset when the page was written"
     assert page_path.stat().st_size < 200_000, f"the page is {page_path.stat().st_size} bytes (issue 24: < 200 KB)"
     assert "BEGIN HIDDEN TESTS" not in html  # still no hidden test's code
+    # The spans left out of the page are those its style gives no look (feedback_page._UNSTYLED_TOKEN).
+    assert not re.search(r"\.highlight \.[np] \{", html), "the code style now colours names or punctuation"
+
+
+def test_the_most_code_heavy_lesson_s_page_stays_small(tmp_path):
+    """Lesson 10, the course's longest code, through release, autograde and feedback: under 200 KB (a class of 40's
+    lesson 10 pages were 198-243 KB before the page left out the spans that style nothing)."""
+    lesson = "10-autograd"
+    path = graded_course(tmp_path, lesson) / "feedback" / STUDENT / lesson / f"{lesson}.html"
+    html = path.read_text(encoding="utf-8")
+    assert 'class="k"' in html and 'class="n"' not in html, "nothing highlighted, or names still wrapped"
+    assert path.stat().st_size < 200_000, f"the page is {path.stat().st_size} bytes (issue 24: < 200 KB)"
 
 
 def test_a_formula_is_student_content_too():
