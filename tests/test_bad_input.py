@@ -155,9 +155,9 @@ def test_train_data_shapes(mazur):
     net, _, _ = mazur
     with raises(ValueError, "X", "2 features", "(5, 3)"):
         train(net, np.ones((5, 3)), np.ones((5, 2)))
-    with raises(ValueError, "Y", "(5, 2)", "(4, 2)"):
+    with raises(ValueError, "T", "(5, 2)", "(4, 2)"):
         train(net, np.ones((5, 2)), np.ones((4, 2)))
-    with raises(ValueError, "Y", "finite", "NaN"):
+    with raises(ValueError, "T", "finite", "NaN"):
         train(net, np.ones((2, 2)), [[np.nan, 1.0], [1.0, 1.0]])
     with raises(TypeError, "net", "Network", "list"):
         train([W1, W2], np.ones((2, 2)), np.ones((2, 2)))
@@ -166,7 +166,7 @@ def test_train_data_shapes(mazur):
 def test_minibatches_arguments():
     with raises(ValueError, "batch_size", ">= 1", "0"):
         next(minibatches(np.ones((4, 2)), np.ones((4, 1)), 0))
-    with raises(ValueError, "X and Y", "4 and 3"):
+    with raises(ValueError, "X and T", "4 and 3"):
         next(minibatches(np.ones((4, 2)), np.ones((3, 1)), 2))
 
 

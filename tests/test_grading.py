@@ -82,7 +82,7 @@ PAIR = compare_parts("hidden", "output")
     (lesson07.compare_batches, [(np.zeros((2, 1)), np.zeros((2, 1)))], [(np.ones((2, 1)), np.zeros((2, 1)))],
      "batch 0: X_batch holds other samples than expected"),
     (lesson07.compare_batches, [np.zeros((2, 1))], [(np.zeros((2, 1)), np.zeros((2, 1)))],
-     "batch 0: expected a pair (X_batch, Y_batch)"),
+     "batch 0: expected a pair (X_batch, T_batch)"),
 ], ids=lambda value: value if isinstance(value, str) else None)
 def test_each_comparator_says_what_is_wrong_in_its_own_words(compare, got, expected, words):
     problem = compare(got, expected)

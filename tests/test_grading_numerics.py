@@ -131,12 +131,12 @@ def two_layer_backward(dz2, x, W1, z1, a1, W2):
     return dW1, db1, dW2, db2
 
 
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     weights, biases = [f32(W) for W in net.weights], [f32(b) for b in net.biases]
     steps = [_ACTIVATIONS32[name] for name in net.activations]
     rate, losses = F32(learning_rate), np.zeros(epochs, dtype=np.float32)
     for epoch in range(epochs):
-        for x, target in zip(f32(X), f32(Y)):
+        for x, target in zip(f32(X), f32(T)):
             activations = [x]
             for W, b, (act, _) in zip(weights, biases, steps):
                 activations.append(act(W @ activations[-1] + b))
@@ -153,25 +153,25 @@ def train_online(net, X, Y, learning_rate, epochs):
     return losses
 
 
-def minibatches(X, Y, batch_size, rng):
-    X, Y = f32(X), f32(Y)
+def minibatches(X, T, batch_size, rng):
+    X, T = f32(X), f32(T)
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start:start + batch_size]
-        yield X[rows], Y[rows]
+        yield X[rows], T[rows]
 
 
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     weights, biases = [f32(W) for W in net.weights], [f32(b) for b in net.biases]
     steps = [_ACTIVATIONS32[name] for name in net.activations]
     rate, losses = F32(learning_rate), np.zeros(epochs, dtype=np.float32)
     for epoch in range(epochs):
-        for X_batch, Y_batch in minibatches(X, Y, batch_size, rng=seed + epoch):
+        for X_batch, T_batch in minibatches(X, T, batch_size, rng=seed + epoch):
             activations = [X_batch]
             for W, b, (act, _) in zip(weights, biases, steps):
                 activations.append(act(activations[-1] @ W.T + b))
-            losses[epoch] += F32(0.5) * np.sum((Y_batch - activations[-1]) ** 2)
-            dz = (activations[-1] - Y_batch) / F32(len(X_batch))
+            losses[epoch] += F32(0.5) * np.sum((T_batch - activations[-1]) ** 2)
+            dz = (activations[-1] - T_batch) / F32(len(X_batch))
             for layer in reversed(range(len(weights))):
                 dz = dz * steps[layer][1](activations[layer + 1])
                 dW, db = dz.T @ activations[layer], dz.sum(axis=0)

@@ -69,11 +69,11 @@ def test_a_nudge_undone_by_arithmetic_is_no_change():
         grading.check("numerical_gradient", numerical_gradient, prop)
 
 
-def trains_in_place(net, X, Y, learning_rate, epochs):
+def trains_in_place(net, X, T, learning_rate, epochs):
     """A right train_online: it trains ``net`` in place, its job."""
     losses = np.zeros(epochs)
     for epoch in range(epochs):
-        for x, target in zip(X, Y):
+        for x, target in zip(X, T):
             trace = net.forward(x)
             losses[epoch] += 0.5 * np.sum((target - trace.output) ** 2) / len(X)
             net.step(net.backward(trace, target), learning_rate)
@@ -84,8 +84,8 @@ def test_train_online_may_train_net_but_must_leave_X_and_Y_alone():
     assert exercises.get("train_online").changes == ("net",)
     grading.check("train_online", trains_in_place, "sigmoid_networks")
 
-    def train_online(net, X, Y, learning_rate, epochs):
-        losses = trains_in_place(net, X, Y, learning_rate, epochs)
+    def train_online(net, X, T, learning_rate, epochs):
+        losses = trains_in_place(net, X, T, learning_rate, epochs)
         X[...] = 0.0  # "clean up" the inputs
         return losses
 
@@ -93,17 +93,17 @@ def test_train_online_may_train_net_but_must_leave_X_and_Y_alone():
 
 
 def test_a_generator_runs_under_the_checks_limits():
-    def minibatches(X, Y, batch_size, rng):
-        yield from training.minibatches(X, Y, batch_size, rng)  # the reference, called only when read
+    def minibatches(X, T, batch_size, rng):
+        yield from training.minibatches(X, T, batch_size, rng)  # the reference, called only when read
 
     assert "calling the reference earns nothing" in _message(minibatches, "minibatches", "in_order")
 
-    def shuffles_in_place(X, Y, batch_size, rng):
+    def shuffles_in_place(X, T, batch_size, rng):
         if rng is not None:
             np.random.default_rng(rng).shuffle(X)
-            np.random.default_rng(rng).shuffle(Y)
+            np.random.default_rng(rng).shuffle(T)
         for start in range(0, len(X), batch_size):
-            yield X[start:start + batch_size], Y[start:start + batch_size]
+            yield X[start:start + batch_size], T[start:start + batch_size]
 
     grading.check("minibatches", shuffles_in_place, "in_order")
     assert in_place.in_place_message("X") in _message(shuffles_in_place, "minibatches", "shuffled")
@@ -131,19 +131,19 @@ def test_call_on_copies_says_what_the_hidden_tests_say_and_keeps_the_callers_arr
 def test_call_on_copies_lets_train_online_train_the_tests_own_network():
     net = Network([np.full((1, 1), 0.5)], [np.zeros(1)], ["sigmoid"])
 
-    def train_online(net, X, Y, learning_rate, epochs):
-        return trains_in_place(net, X, Y, learning_rate, epochs)
+    def train_online(net, X, T, learning_rate, epochs):
+        return trains_in_place(net, X, T, learning_rate, epochs)
 
-    X, Y = np.ones((2, 1)), np.full((2, 1), 0.9)
-    grading.call_on_copies(train_online, net, X, Y, 1.0, 3)
+    X, T = np.ones((2, 1)), np.full((2, 1), 0.9)
+    grading.call_on_copies(train_online, net, X, T, 1.0, 3)
     assert net.weights[0][0, 0] != 0.5, "train_online trains the network it is given"
-    assert np.array_equal(X, np.ones((2, 1))) and np.array_equal(Y, np.full((2, 1), 0.9))
+    assert np.array_equal(X, np.ones((2, 1))) and np.array_equal(T, np.full((2, 1), 0.9))
 
 
 def test_call_on_copies_reads_a_generator_and_sees_what_it_changed():
-    def minibatches(X, Y, batch_size, rng):
+    def minibatches(X, T, batch_size, rng):
         X[0] = -1.0
-        yield X, Y
+        yield X, T
 
     X = np.zeros((2, 1))
     with pytest.raises(AssertionError, match="changed its argument `X` in place"):

@@ -115,7 +115,7 @@ MISTAKES = {
     ),
     "same_shuffle_every_epoch": (
         "the same shuffled order in every epoch (rng=seed each time): epoch k deals the samples with "
-        "minibatches(X, Y, batch_size, rng=seed + k), a new order every epoch"
+        "minibatches(X, T, batch_size, rng=seed + k), a new order every epoch"
     ),
     "epoch_loss_unweighted_mean": (
         "the epoch's loss taken as the plain mean of the minibatches' losses: the last, smaller batch then counts "

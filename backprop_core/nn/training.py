@@ -34,13 +34,13 @@ class History:
     epochs_run: int = field(default=0)
 
 
-def minibatches(X, Y, batch_size: int, rng: np.random.Generator | int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(X_batch, Y_batch)`` pairs that cover every sample once.
+def minibatches(X, T, batch_size: int, rng: np.random.Generator | int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(X_batch, T_batch)`` pairs that cover every sample once.
 
     Parameters
     ----------
     X : ndarray, shape (N, n_in)
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
     batch_size : int >= 1
         The last batch is smaller when N is not a multiple of it.
     rng : numpy Generator, int seed, or None
@@ -49,27 +49,27 @@ def minibatches(X, Y, batch_size: int, rng: np.random.Generator | int | None = N
     Yields
     ------
     X_batch : ndarray, shape (B, n_in)
-    Y_batch : ndarray, shape (B, n_out)
+    T_batch : ndarray, shape (B, n_out)
     """
     batch_size = check.check_positive_int("batch_size", batch_size)
     X = check.as_float_array("X", X, ndim=2)
-    Y = check.as_float_array("Y", Y, ndim=2)
-    if len(X) != len(Y):
-        raise ValueError(f"X and Y must hold the same number of samples, got {len(X)} and {len(Y)}")
+    T = check.as_float_array("T", T, ndim=2)
+    if len(X) != len(T):
+        raise ValueError(f"X and T must hold the same number of samples, got {len(X)} and {len(T)}")
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
-    yield from _batches_in_order(X, Y, batch_size, order)
+    yield from _batches_in_order(X, T, batch_size, order)
 
 
-def _batches_in_order(X: np.ndarray, Y: np.ndarray, batch_size: int, order: np.ndarray):
+def _batches_in_order(X: np.ndarray, T: np.ndarray, batch_size: int, order: np.ndarray):
     for start in range(0, len(X), batch_size):
         rows = order[start : start + batch_size]
-        yield X[rows], Y[rows]
+        yield X[rows], T[rows]
 
 
 def train(
     net: Network,
     X,
-    Y,
+    T,
     learning_rate: float = 0.5,
     epochs: int = 1,
     mode: str = "online",
@@ -85,7 +85,7 @@ def train(
     ----------
     net : Network
     X : array_like, shape (N, n_in), or (n_in,) for one sample
-    Y : array_like, shape (N, n_out), or (n_out,) for one sample
+    T : array_like, shape (N, n_out), or (n_out,) for one sample
     learning_rate : float > 0
     epochs : int >= 1
         Passes over the whole data set.
@@ -112,7 +112,7 @@ def train(
     epochs = check.check_positive_int("epochs", epochs)
     mode = check.check_choice("mode", mode, MODES)
     X = np.atleast_2d(net.check_input(X, "X"))
-    Y = net.check_target(np.atleast_2d(check.as_float_array("Y", Y, ndim=(1, 2))), (X.shape[0], net.n_out), "Y")
+    T = net.check_target(np.atleast_2d(check.as_float_array("T", T, ndim=(1, 2))), (X.shape[0], net.n_out), "T")
     if mode == "minibatch":
         batch_size = 32 if batch_size is None else check.check_positive_int("batch_size", batch_size)
     elif batch_size is not None:
@@ -122,11 +122,11 @@ def train(
     rng = np.random.default_rng(seed) if shuffle and mode != "batch" and len(X) > 1 else None
 
     # Without shuffling the batches are the same every epoch: slice them once.
-    fixed_batches = None if rng is not None else [(X[s : s + batch_size], Y[s : s + batch_size]) for s in range(0, len(X), batch_size)]
+    fixed_batches = None if rng is not None else [(X[s : s + batch_size], T[s : s + batch_size]) for s in range(0, len(X), batch_size)]
     losses = np.empty(epochs)
     run = 0
     for epoch in range(epochs):
-        batches = fixed_batches if rng is None else _batches_in_order(X, Y, batch_size, rng.permutation(len(X)))
+        batches = fixed_batches if rng is None else _batches_in_order(X, T, batch_size, rng.permutation(len(X)))
         losses[epoch] = run_epoch(net, batches, learning_rate, update_biases)
         run = epoch + 1
         if callback is not None and callback(epoch, net, float(losses[epoch])):

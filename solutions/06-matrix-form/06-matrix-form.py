@@ -93,7 +93,7 @@ after
 #
 # **Samples are rows now, not columns.** Lesson 05 wrote a sample's values as a column and carried the error back as $W^{\top}\delta$ (a column). Here a sample's $dz_n$ is a *row* of $dZ$. Transposing $W^\top \delta$ turns it into $\delta^\top W$: the same numbers, laid out as a row. Stack the rows of all samples and you get $dZ\, W$. The transpose did not disappear; it moved to the other side together with the samples. With that,
 #
-# $$\frac{\partial E}{\partial X} = dZ\, W, \qquad \frac{\partial E}{\partial W} = dZ^{\top} X, \qquad \frac{\partial E}{\partial b} = \sum_n dZ_n .$$
+# $$dX = \frac{\partial E}{\partial X} = dZ\, W, \qquad dW = \frac{\partial E}{\partial W} = dZ^{\top} X, \qquad db = \frac{\partial E}{\partial b} = \sum_n dZ_n .$$
 #
 # $dZ^\top X$ is the sum over samples of the outer products $dz_n^\top\, x_n$ of section 1. Since each $dz_n$ carries its $\frac1N$, that sum is the average of the per-sample gradients. The bias gradient is a sum over the batch because the same $b$ was added to every row. A quick way to get any of these right: **the gradient has the shape of the thing it is the gradient of**, and there is only one way to multiply the available matrices into that shape.
 
@@ -312,7 +312,7 @@ with public_test("dense_backward"):
 #
 # $\odot$ is the elementwise product (`*` in numpy): $dA^{(1)}$, $Z^{(1)}$ and $A^{(1)}$ all have shape (N, n_hidden). Two things to keep straight:
 #
-# * $\sigma'$ is the hidden layer's, taken at its **net input** $Z^{(1)}$ and computed as $A^{(1)} (1 - A^{(1)})$, since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and the forward pass already has $A^{(1)}$: never $\sigma'(A^{(1)})$, never $Z^{(1)} (1 - Z^{(1)})$. The network's input $X$ has no activation, so it has no $\sigma'$: nothing multiplies $\partial E/\partial X$.
+# * $\sigma'$ is the hidden layer's, taken at its **net input** $Z^{(1)}$ and computed as $A^{(1)} (1 - A^{(1)})$, since $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ and the forward pass already has $A^{(1)}$: never $\sigma'(A^{(1)})$, never $Z^{(1)} (1 - Z^{(1)})$. The network's input $X$ has no activation, so it has no $\sigma'$, and the hidden layer's $dX$ is not needed at all ($X$ is data, not trained): discard it, as in `_, dW1, db1 = …`.
 # * The $\frac1N$ of the mean loss is in $dZ^{(2)}$ already and travels down with it: do not divide again.
 #
 # ### Exercise `two_layer_backward`
@@ -391,14 +391,16 @@ with public_test("two_layer_backward"):
 #
 # ## Check your understanding
 #
-# 1. A layer has 4 inputs and 2 neurons, and a batch holds 10 samples. What are the shapes of $W$, $b$, $Z$, $dZ$ and $\partial E/\partial X$?
+# 1. A layer has 4 inputs and 2 neurons, and a batch holds 10 samples. What are the shapes of $W$, $b$, $Z$, $dZ$ and $dX$?
 # 2. `dense_backward` computes a batch's *mean* gradients, yet it never needs the batch size $N$. Why not?
 # 3. Why is the bias gradient a sum over the batch while the weight gradient needs a matrix product?
+# 4. An output layer with tanh in place of the sigmoid, $A^{(2)} = \tanh(Z^{(2)})$, whose derivative is $\tanh'(z) = 1 - \tanh(z)^2$. What is $dZ^{(2)}$ for the same mean loss?
 #
 # <details><summary>Answers</summary>
 #
-# 1. $W$: (2, 4); $b$: (2,); $Z$ and $dZ$: (10, 2); $\partial E/\partial X$: (10, 4), the shape of $X$, from $dZ\,W$ = (10, 2)·(2, 4).
+# 1. $W$: (2, 4); $b$: (2,); $Z$ and $dZ$: (10, 2); $dX$: (10, 4), the shape of $X$, from $dZ\,W$ = (10, 2)·(2, 4).
 # 2. The $\frac1N$ of the mean loss is put into $dZ^{(2)}$ once, at the output. Every product below it ($dZ\,W$, $dZ^\top X$, $\sum_n dZ_n$) is linear in $dZ$, so the $\frac1N$ rides along: $dZ^\top X$ is already the mean of the per-sample outer products, and $dZ\,W$ hands the layer below a $dZ$ with the $\frac1N$ still in it.
 # 3. The same bias is added to every sample's net input, so its effect on the loss is the sum of its effects on each sample. A weight's effect on sample $n$ is also scaled by that sample's input $x_n$, and "multiply by the input, then sum over samples" is exactly the product $dZ^\top X$.
+# 4. The same three steps, with only the last factor changed: $dZ^{(2)} = \frac1N\, (A^{(2)} - T) \odot (1 - A^{(2)} \odot A^{(2)})$, the derivative again computed from the activation the forward pass already has.
 #
 # </details>

@@ -98,14 +98,14 @@ plots.loss_curve({"biases fixed (as published)": history.losses, "biases learnin
 #
 # ### Exercise `train_online`
 #
-# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`). The targets are $T$ in formulas (lesson 06) and `Y` in this lesson's code: one row per sample, as in `X`.
+# Write online training (section 1, one sample per step) with the samples **in the order given** (no shuffling), updating weights *and* biases. Return one number per epoch: the mean, over that epoch's samples, of the loss each forward pass measured **before** its own update (so `losses[0]` is the untrained network's loss). Use `net.forward`, `net.backward`, and update `net.weights[l]` and `net.biases[l]` in place (or `net.step`). `T` holds the targets, one row per sample, as in `X` (lesson 06).
 
 # %% solution
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     """Online gradient descent: one update per sample, samples in order.
 
     Change `net` in place: training it is this function's job (unlike the other
-    exercises). Do not change `X` or `Y`.
+    exercises). Do not change `X` or `T`.
 
     Parameters
     ----------
@@ -113,7 +113,7 @@ def train_online(net, X, Y, learning_rate, epochs):
         Trained in place (weights and biases).
     X : ndarray, shape (N, n_in)
         Inputs, one sample per row.
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
         Targets, one row per sample.
     learning_rate : float
         The step size (alpha in the text), > 0.
@@ -127,10 +127,10 @@ def train_online(net, X, Y, learning_rate, epochs):
         forward pass measured before its own update.
     """
     ### BEGIN SOLUTION
-    X, Y = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(Y, dtype=float))
+    X, T = np.atleast_2d(np.asarray(X, dtype=float)), np.atleast_2d(np.asarray(T, dtype=float))
     losses = np.zeros(epochs)
     for epoch in range(epochs):
-        for x_n, t_n in zip(X, Y):
+        for x_n, t_n in zip(X, T):
             trace = net.forward(x_n)
             losses[epoch] += 0.5 * np.sum((t_n - trace.output) ** 2)
             grads = net.backward(trace, t_n)
@@ -147,7 +147,7 @@ def train_online(net, X, Y, learning_rate, epochs):
 with public_test("train_online"):
     from backprop_core import grading
     net_t, x_t, t_t = examples.mazur()
-    # call_on_copies(f, ...): X and Y go in as copies, and it fails if train_online changes them;
+    # call_on_copies(f, ...): X and T go in as copies, and it fails if train_online changes them;
     # net_t is the test's own network, trained in place.
     mine = call_on_copies(train_online, net_t, x_t[None, :], t_t[None, :], 0.5, 10_000)
     assert np.shape(mine) == (10_000,), f"one loss per epoch: expected shape (10000,), got {np.shape(mine)}"
@@ -163,18 +163,18 @@ with public_test("train_online"):
 #
 # ### Exercise `minibatches`
 #
-# For minibatch training, the samples are dealt out in groups of `batch_size`. Write a generator that yields `(X_batch, Y_batch)` pairs covering every sample exactly once, the last batch smaller when N is not a multiple of `batch_size`. With `rng=None` keep the order; with an integer `rng`, visit the samples in the order `np.random.default_rng(rng).permutation(N)`, and keep each input with its own target.
+# For minibatch training, the samples are dealt out in groups of `batch_size`. Write a generator that yields `(X_batch, T_batch)` pairs covering every sample exactly once, the last batch smaller when N is not a multiple of `batch_size`. With `rng=None` keep the order; with an integer `rng`, visit the samples in the order `np.random.default_rng(rng).permutation(N)`, and keep each input with its own target.
 
 # %% solution
-def minibatches(X, Y, batch_size, rng):
-    """Yield (X_batch, Y_batch) pairs that cover every sample once.
+def minibatches(X, T, batch_size, rng):
+    """Yield (X_batch, T_batch) pairs that cover every sample once.
 
-    Do not change `X` or `Y`.
+    Do not change `X` or `T`.
 
     Parameters
     ----------
     X : ndarray, shape (N, n_in)
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
     batch_size : int
         B >= 1; the last batch holds the N mod B leftover samples, if any.
     rng : int or None
@@ -184,14 +184,14 @@ def minibatches(X, Y, batch_size, rng):
     Yields
     ------
     X_batch : ndarray, shape (B, n_in)
-    Y_batch : ndarray, shape (B, n_out)
+    T_batch : ndarray, shape (B, n_out)
     """
     ### BEGIN SOLUTION
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start:start + batch_size]
-        yield X[rows], Y[rows]
+        yield X[rows], T[rows]
     ### END SOLUTION
 
 
@@ -200,7 +200,7 @@ def minibatches(X, Y, batch_size, rng):
 with public_test("minibatches"):
     X10 = np.arange(20.0).reshape(10, 2)
     Y10 = np.arange(10.0).reshape(10, 1)          # target n belongs to row n
-    # call_on_copies(f, ...) calls f(...) on copies, and fails if f changes X or Y (e.g. shuffles them).
+    # call_on_copies(f, ...) calls f(...) on copies, and fails if f changes X or T (e.g. shuffles them).
     batches = list(call_on_copies(minibatches, X10, Y10, 4, None))
     sizes = [len(xb) for xb, _ in batches]
     hints = {(4, 4): ": the last, smaller batch is missing", (4, 3, 3): ": np.array_split evens out the sizes"}
@@ -245,19 +245,19 @@ with public_test("updates_in_training"):
 # %% [markdown]
 # ## 5 · XOR from random weights
 #
-# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post met in lesson 05) trains a 2-2-1 sigmoid network with biases to compute XOR: output 1 when exactly one input is 1. It starts from weights and biases drawn uniformly at random between −4 and 4 and trains online with $\alpha = 1$, in the order (0,0), (0,1), (1,0), (1,1). `examples.xor(seed=s)` draws such a start from a random-number generator started with seed `s` (the same `s`, the same weights); `examples.xor()` is the start the blog post printed.
+# The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post, in lesson 05's optional box) trains a 2-2-1 sigmoid network with biases to compute XOR: output 1 when exactly one input is 1. It starts from weights and biases drawn uniformly at random between −4 and 4 and trains online with $\alpha = 1$, in the order (0,0), (0,1), (1,0), (1,1). `examples.xor(seed=s)` draws such a start from a random-number generator started with seed `s` (the same `s`, the same weights); `examples.xor()` is the start the blog post printed.
 #
 # The picture shows the network's output over the input plane (colour) and its **decision boundary**, the curve where the output crosses 0.5. A single neuron can only draw a straight boundary, and no straight line separates XOR's two classes; the hidden layer bends it.
 
 # %%
 def train_xor(rng_seed, epochs, snapshots=()):
     # Online, in the order (0,0), (0,1), (1,0), (1,1), alpha = 1; copies of the net at the given epochs.
-    net, X, Y = examples.xor(seed=rng_seed)
+    net, X, T = examples.xor(seed=rng_seed)
     copies = {}
     def keep(epoch, net, loss):
         if epoch + 1 in snapshots:
             copies[epoch + 1] = net.copy()
-    history = train(net, X, Y, learning_rate=1.0, epochs=epochs, mode="online", shuffle=False, callback=keep)
+    history = train(net, X, T, learning_rate=1.0, epochs=epochs, mode="online", shuffle=False, callback=keep)
     return net, history, copies
 
 net_x, X_xor, Y_xor = examples.xor(seed=1)
@@ -332,7 +332,7 @@ panel      # a plot object shows its whole figure
 #
 # ## 6 · How the learning rate matters
 #
-# Back to Mazur's example. The explorer trained it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000, when it opened (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network is hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02.
+# Back to Mazur's example. When it opens, the explorer trains it for 10,000 updates at every learning rate its slider offers, from 0.01 to 1000 (all of them side by side as one computation), so a move shows the whole run at once. Left: the run at your $\alpha$ against the published $\alpha = 0.5$ (dashed), on a logarithmic axis of updates, so that the first few updates and the last thousands both show. Right: the final error for every rate, your rate marked; a cross at the top marks a run that diverged. The second network is hmkcode's linear 2-2-1 example (hmkcode, *Backpropagation Step by Step*) from lessons 01 and 02.
 #
 # **Before you move the slider:** what happens to hmkcode's linear network at $\alpha = 5$? Does its error settle, bounce, or grow? Lesson 02's one-weight example is a clue. Then set the slider to 5 and look.
 #
@@ -397,9 +397,9 @@ def two_moons(n, noise, seed):
                       np.column_stack([1 - np.cos(angle), 0.5 - np.sin(angle)]))
     return points + rng.normal(scale=noise, size=(n, 2)), (~upper).astype(float)[:, None]
 
-X_train, Y_train = two_moons(200, 0.15, seed=0)
-X_test, Y_test = two_moons(200, 0.15, seed=1)
-print("X_train", X_train.shape, "Y_train", Y_train.shape)
+X_train, T_train = two_moons(200, 0.15, seed=0)
+X_test, T_test = two_moons(200, 0.15, seed=1)
+print("X_train", X_train.shape, "T_train", T_train.shape)
 
 # %% [markdown]
 # The hidden layer here uses a new activation, **tanh** (the hyperbolic tangent): an S-curve like the sigmoid, but from −1 to 1, with the derivative $\tanh'(z) = 1 - \tanh(z)^2$, computed from the activation as $\sigma' = \sigma(1 - \sigma)$ is. The backward pass is the same apart from that derivative. The output stays a sigmoid, because the targets are 0 and 1.
@@ -410,26 +410,26 @@ print("X_train", X_train.shape, "Y_train", Y_train.shape)
 #
 # </details>
 #
-# A 2-8-1 network (tanh hidden layer, sigmoid output) trained with minibatches of 10 for 300 epochs, $\alpha = 1$. **Accuracy** is the share of points on the right side of the 0.5 boundary; we measure it on the *test* points, which training never saw. This run reaches at least **97 %** test accuracy.
+# A 2-8-1 network (tanh hidden layer, sigmoid output) trained with minibatches of 10 for 300 epochs, $\alpha = 1$. **Accuracy** is the share of points on the right side of the 0.5 boundary; we measure it on the **test set**, 200 points which training never saw. This run reaches at least **97 %** test accuracy.
 
 # %%
 rng = np.random.default_rng(0)
 moons_net = Network(weights=[rng.normal(size=(8, 2)), rng.normal(size=(1, 8))],
                     biases=[np.zeros(8), np.zeros(1)], activations=["tanh", "sigmoid"])
 start = time.perf_counter()
-history_m = train(moons_net, X_train, Y_train, learning_rate=1.0, epochs=300, mode="minibatch", batch_size=10, seed=0)
+history_m = train(moons_net, X_train, T_train, learning_rate=1.0, epochs=300, mode="minibatch", batch_size=10, seed=0)
 
-def accuracy(net, X, Y):
-    return float(np.mean((net.forward(X).output > 0.5) == (Y > 0.5)))
+def accuracy(net, X, T):
+    return float(np.mean((net.forward(X).output > 0.5) == (T > 0.5)))
 
-train_accuracy, test_accuracy = accuracy(moons_net, X_train, Y_train), accuracy(moons_net, X_test, Y_test)
+train_accuracy, test_accuracy = accuracy(moons_net, X_train, T_train), accuracy(moons_net, X_test, T_test)
 print(f"trained in {time.perf_counter() - start:.2f} s; train accuracy {train_accuracy:.1%}, test accuracy {test_accuracy:.1%}")
 assert test_accuracy >= 0.97
 
 fig, axes = plots.new_figure(10.0, 4.0, ncols=2)   # the loss first: the colour bar's label then has room on the right
 axes[0].set_title("training loss")
 plots.loss_curve({"minibatch, B = 10": history_m.losses}, ax=axes[0])
-panel = plots.decision_boundary(moons_net, X_test, Y_test, ax=axes[1], lim=(-1.6, 2.6), marker_size=22)  # 200 points: small markers
+panel = plots.decision_boundary(moons_net, X_test, T_test, ax=axes[1], lim=(-1.6, 2.6), marker_size=22)  # 200 points: small markers
 axes[1].set_title("test points and the learned boundary")
 panel      # a plot object shows its whole figure
 
@@ -439,18 +439,18 @@ panel      # a plot object shows its whole figure
 # Section 7 trained the two-moons network with the course's `train`. Its loop is the four moves of section 1, done once per minibatch, with the batches dealt out by a generator like your `minibatches`. Written out, for epoch $k = 0, 1, \dots$:
 #
 # 1. deal the samples out in a new order, with a new random seed every epoch (the docstring says which), so that the same `seed` gives the same run again;
-# 2. for each batch $b$, the samples $(X_b, Y_b)$, $|b|$ of them ($B$, or fewer in the last batch): **forward**, **measure** its mean loss $E_b = \frac{1}{|b|} \sum_{n \in b} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
+# 2. for each batch $b$, the samples $(X_b, T_b)$, $|b|$ of them ($B$, or fewer in the last batch): **forward**, **measure** its mean loss $E_b = \frac{1}{|b|} \sum_{n \in b} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
 # 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_b |b|\, E_b$. Each batch's mean counts with its size, so the last, smaller batch counts less.
 #
 # ### Exercise `train_minibatch`
 #
-# Write that loop. Use your `minibatches` (section 4) for step 1 and the network's own `forward`, `backward` and `step`; the shapes are in the docstring. Training `net` in place is the job; `X` and `Y` stay as they were.
+# Write that loop. Use your `minibatches` (section 4) for step 1 and the network's own `forward`, `backward` and `step`; the shapes are in the docstring. Training `net` in place is the job; `X` and `T` stay as they were.
 
 # %% solution
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     """Minibatch gradient descent: a new order every epoch, one update per batch.
 
-    Change `net` in place: training it is this function's job. Do not change `X` or `Y`.
+    Change `net` in place: training it is this function's job. Do not change `X` or `T`.
 
     Parameters
     ----------
@@ -458,7 +458,7 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
         Trained in place (weights and biases).
     X : ndarray, shape (N, n_in)
         Inputs, one sample per row.
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
         Targets, one row per sample.
     learning_rate : float
         The step size (alpha in the text), > 0.
@@ -467,7 +467,7 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
     batch_size : int
         B, the samples per update; the last batch of an epoch may be smaller.
     seed : int
-        Epoch k deals the samples with minibatches(X, Y, batch_size, rng=seed + k).
+        Epoch k deals the samples with minibatches(X, T, batch_size, rng=seed + k).
 
     Returns
     -------
@@ -476,14 +476,14 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
         sample's forward pass measured before its batch's update.
     """
     ### BEGIN SOLUTION
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
     losses = np.zeros(epochs)
     for epoch in range(epochs):
-        for X_batch, Y_batch in minibatches(X, Y, batch_size, rng=seed + epoch):
+        for X_batch, T_batch in minibatches(X, T, batch_size, rng=seed + epoch):
             trace = net.forward(X_batch)
             # the batch's summed loss; divided by N below, it is its mean weighted by its size B
-            losses[epoch] += 0.5 * np.sum((Y_batch - trace.output) ** 2)
-            net.step(net.backward(trace, Y_batch), learning_rate)
+            losses[epoch] += 0.5 * np.sum((T_batch - trace.output) ** 2)
+            net.step(net.backward(trace, T_batch), learning_rate)
         losses[epoch] /= len(X)
     return losses
     ### END SOLUTION
@@ -498,14 +498,14 @@ with public_test("train_minibatch"):
         return Network(weights=[start.normal(size=(8, 2)), start.normal(size=(1, 8))],
                        biases=[np.zeros(8), np.zeros(1)], activations=["tanh", "sigmoid"])
     reference_net = untrained_moons()
-    reference = np.array([train(reference_net, X_train, Y_train, learning_rate=1.0, epochs=1, mode="minibatch",
+    reference = np.array([train(reference_net, X_train, T_train, learning_rate=1.0, epochs=1, mode="minibatch",
                                 batch_size=16, seed=3 + k).losses[0] for k in range(10)])
     mine_net = untrained_moons()
-    mine = call_on_copies(train_minibatch, mine_net, X_train, Y_train, 1.0, 10, 16, 3)
+    mine = call_on_copies(train_minibatch, mine_net, X_train, T_train, 1.0, 10, 16, 3)
     assert np.shape(mine) == (10,), f"one loss per epoch: expected shape (10,), got {np.shape(mine)}"
     weights_right = all(np.allclose(w, r, rtol=1e-4, atol=1e-5) for w, r in zip(mine_net.weights, reference_net.weights))
     grading.expect_close(mine_net.weights[0], reference_net.weights[0], "the hidden weights after 10 epochs. Epoch k "
-                         "deals the batches with minibatches(X, Y, batch_size, rng=seed + k); each batch: forward, "
+                         "deals the batches with minibatches(X, T, batch_size, rng=seed + k); each batch: forward, "
                          "backward, then the update with the batch's mean gradient (net.backward gives it)")
     grading.expect_close(mine, reference, "the loss curve" + (": your weights are right, only the recorded losses "
                          "are not. Each loss is measured before its batch's update, and a batch's mean loss counts "
@@ -524,15 +524,15 @@ def untrained_moons_net():
 
 try:
     own_net = untrained_moons_net()
-    own_losses = train_minibatch(own_net, X_train, Y_train, learning_rate=1.0, epochs=300, batch_size=10, seed=0)
+    own_losses = train_minibatch(own_net, X_train, T_train, learning_rate=1.0, epochs=300, batch_size=10, seed=0)
     trained_by = "your train_minibatch"
 except NotImplementedError:   # until your loop is written, the course's train runs the same network
     own_net = untrained_moons_net()
-    own_losses = train(own_net, X_train, Y_train, learning_rate=1.0, epochs=300, mode="minibatch",
+    own_losses = train(own_net, X_train, T_train, learning_rate=1.0, epochs=300, mode="minibatch",
                        batch_size=10, seed=0).losses
     trained_by = "the course's train (your train_minibatch is not written yet)"
 print(f"trained by {trained_by}: loss {own_losses[0]:.4f} -> {own_losses[-1]:.4f}; "
-      f"train accuracy {accuracy(own_net, X_train, Y_train):.1%}, test accuracy {accuracy(own_net, X_test, Y_test):.1%}")
+      f"train accuracy {accuracy(own_net, X_train, T_train):.1%}, test accuracy {accuracy(own_net, X_test, T_test):.1%}")
 
 # %% [markdown]
 # ## Summary
@@ -548,7 +548,7 @@ print(f"trained by {trained_by}: loss {own_losses[0]:.4f} -> {own_losses[-1]:.4f
 # ## Check your understanding
 #
 # 1. A data set has 1,000 samples. How many updates happen in 5 epochs of online training, and in 5 epochs of batch training? With minibatches of B = 32, how many samples does the last minibatch of an epoch hold?
-# 2. Your loop prints `loss = 0.012` after its last epoch, and then `net.loss(X, Y)` says 0.011. Is something wrong?
+# 2. Your loop prints `loss = 0.012` after its last epoch, and then `net.loss(X, T)` says 0.011. Is something wrong?
 # 3. Why would smaller initial weights make a stuck XOR start less likely?
 #
 # <details><summary>Answers</summary>

@@ -33,10 +33,13 @@ one_blas_thread()   # small arrays: one BLAS thread is faster than numpy's defau
 #
 # that is, the straight line of the slope plus corrections that shrink like $h^2$, $h^3$, … Put it into each estimate:
 #
-# $$\frac{E(w + h) - E(w)}{h} = E'(w) + \tfrac{h}{2} E''(w) + \dots \qquad
-# \frac{E(w + h) - E(w - h)}{2h} = E'(w) + \tfrac{h^2}{6} E'''(w) + \dots$$
+# $$\frac{E(w + h) - E(w)}{h} = E'(w) + \tfrac{h}{2} E''(w) + \dots$$
 #
-# In the central difference the $\tfrac{h^2}{2} E''$ terms of the two sides are equal and cancel, so its **truncation error** (what the estimate misses because $h$ is not 0) shrinks like $h^2$ instead of $h$: with $h = 10^{-5}$, about $10^{-10}$ instead of $10^{-5}$. It costs two evaluations of $E$ per weight, where the one-sided estimate needs one per weight plus a shared $E(w)$: cheap next to a wrong answer.
+# For the central difference, subtract the two expansions first: the $E(w)$ and the $\tfrac{h^2}{2} E''$ terms of the two sides are equal and cancel, the odd terms double,
+#
+# $$E(w + h) - E(w - h) = 2h\,E'(w) + \tfrac{h^3}{3} E'''(w) + \dots \qquad\text{so}\qquad \frac{E(w + h) - E(w - h)}{2h} = E'(w) + \tfrac{h^2}{6} E'''(w) + \dots$$
+#
+# So the central difference's **truncation error** (what the estimate misses because $h$ is not 0) shrinks like $h^2$ instead of $h$: each tenfold smaller $h$ gains two digits instead of one. It costs two evaluations of $E$ per weight, where the one-sided estimate needs one per weight plus a shared $E(w)$: cheap next to a wrong answer.
 #
 # But $h$ cannot shrink forever. $E(w+h)$ and $E(w-h)$ are stored with about 16 significant digits (float64); their difference loses digits as they get closer, and dividing by a tiny $2h$ magnifies that **round-off error** like $\varepsilon / h$ ($\varepsilon \approx 10^{-16}$, the size of float64's rounding). The plot shows both effects on Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, for its $\partial E/\partial w_5 = 0.082167041$ ($w_5$ is the weight from the first hidden neuron into the first output, `net.weights[1][0, 0]`).
 
@@ -97,7 +100,7 @@ fig
 #
 # ### Exercise `float32_check_remedy`
 #
-# Look at the green curve first. A classmate keeps the whole network in float32 to save memory. Their gradient check, with $h = 10^{-5}$, reports a relative error of about $10^{-2}$ for every layer. What should they do first?
+# A classmate keeps the whole network in float32 to save memory. Their gradient check, with $h = 10^{-5}$, reports a relative error of about $10^{-2}$ for every layer. What should they do first?
 #
 # - **A.** Look for the bug in their backward pass: $10^{-2}$ is far above the threshold.
 # - **B.** Make $h$ much smaller, say $10^{-9}$, to shrink the truncation error.
@@ -125,7 +128,7 @@ with public_test("float32_check_remedy"):
     expect_answer(float32_check_remedy, choices="ABC")
 
 # %% [markdown]
-# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the green curve). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
+# **Why float64.** float32 keeps only about 7 significant digits, so its round-off wall stands some $10^8$ times higher (the float32 curve, triangles). At the usual $h = 10^{-5}$ its relative error is about $10^{-2}$ (the last line printed above): the estimate is off by about 1 %, in its second or third digit. Its best $h$, a large and lucky $h \approx 10^{-2}$, brings the relative error down only to about $10^{-6}$ (the third line printed), right at the threshold of the next section, where a correct backward pass and a subtle bug look the same; float64 reaches about $10^{-11}$. Gradient checks are done in float64, even when training runs in float32.
 #
 # ## 2 · How close is close? The relative error
 #
@@ -133,7 +136,7 @@ with public_test("float32_check_remedy"):
 #
 # $$\text{rel}(\text{analytic}, \text{numeric}) = \max_i \frac{|\text{analytic}_i - \text{numeric}_i|}{\max\big(|\text{analytic}_i| + |\text{numeric}_i|,\ \text{floor}\big)} .$$
 #
-# The **floor** (here $10^{-8}$) matters when both gradients are essentially zero: a weight whose gradient is $10^{-13}$ analytically and $3\cdot 10^{-13}$ numerically is fine (both are round-off), but without a floor its relative error would be 0.5 and would look like a bug.
+# The **floor** (here $10^{-8}$) matters when both gradients are essentially zero: a weight whose gradient is $10^{-16}$ analytically and $3\cdot 10^{-16}$ numerically is fine (both are round-off). Without a floor its relative error would be $2\cdot 10^{-16} / (4\cdot 10^{-16}) = 0.5$ and would look like a bug; with it, $2\cdot 10^{-16} / 10^{-8} = 2\cdot 10^{-8}$, below the threshold. The floor saves only gradients this tiny: $10^{-13}$ against $3\cdot 10^{-13}$ still gives $2\cdot 10^{-5}$, in the table's "look closer" row.
 #
 # Rules of thumb for float64 and $h = 10^{-5}$:
 #

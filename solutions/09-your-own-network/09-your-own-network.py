@@ -67,7 +67,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 # **The output delta.** Backpropagation needs $\delta_k = \partial E/\partial z_k$ for one sample. $z_k$ reaches $E$ through *every* $P_j$ (they share the denominator), so the chain rule sums over $j$: $\delta_k = \sum_j \frac{\partial E}{\partial P_j}\frac{\partial P_j}{\partial z_k}$. The two factors:
 #
 # * $\dfrac{\partial E}{\partial P_j} = -\dfrac{\text{target}_j}{P_j}$;
-# * write $S = \sum_i e^{z_i}$. For $j = k$: $\dfrac{\partial P_k}{\partial z_k} = \dfrac{e^{z_k} S - e^{z_k} e^{z_k}}{S^2} = P_k(1 - P_k)$; for $j \ne k$: $\dfrac{\partial P_j}{\partial z_k} = \dfrac{-e^{z_j} e^{z_k}}{S^2} = -P_j P_k$.
+# * write $S = \sum_i e^{z_i}$ and use the quotient rule, $(u/v)' = (u'v - uv')/v^2$. For $j = k$: $\dfrac{\partial P_k}{\partial z_k} = \dfrac{e^{z_k} S - e^{z_k} e^{z_k}}{S^2} = P_k(1 - P_k)$; for $j \ne k$: $\dfrac{\partial P_j}{\partial z_k} = \dfrac{-e^{z_j} e^{z_k}}{S^2} = -P_j P_k$.
 #
 # Put together,
 #
@@ -75,7 +75,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # because the targets of a sample sum to 1. The delta of the softmax-and-cross-entropy pair is just **output − target**, as simple as the linear output of lesson 02: the $1/P$ of the logarithm cancels the slope of the softmax. This is why classifiers use the pair. For the mean over a batch, each sample's loss carries a factor $\frac1N$, and so does its delta:
 #
-# $$\frac{\partial E}{\partial Z} = \frac{P - T}{N}, \qquad Z, P, T \text{ of shape } (N, K).$$
+# $$dZ = \frac{\partial E}{\partial Z} = \frac{P - T}{N}, \qquad Z, P, T \text{ of shape } (N, K).$$
 #
 # **The max shift.** `np.exp(1000)` is `inf` in float64 (anything above about 709 overflows), and `inf / inf` is `nan`. Net inputs that large do happen when a network is very sure. Subtracting the largest $z$ of each row from every $z$ of that row changes nothing mathematically, since $\frac{e^{z_k - m}}{\sum_j e^{z_j - m}} = \frac{e^{-m} e^{z_k}}{e^{-m}\sum_j e^{z_j}}$, but afterwards the largest exponent is $e^0 = 1$ and nothing overflows. For the logarithm, $\log P_c = (z_c - m) - \log \sum_j e^{z_j - m}$ never takes the log of a probability rounded to 0.
 #
@@ -186,15 +186,15 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # $$Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad A^{(l)} = f(Z^{(l)}) \ \ (l < L), \qquad A^{(L)} = \text{softmax}(Z^{(L)}).$$
 #
-# Backwards, start from section 2's delta and repeat lesson 06's three steps for every layer, from $L$ down to 1:
+# Backwards, write $dZ^{(l)} = \partial E/\partial Z^{(l)}$ (lesson 06's $dZ$, the code's `dZ`), start from section 2's delta and repeat lesson 06's three steps for every layer, from $L$ down to 1:
 #
-# $$\frac{\partial E}{\partial Z^{(L)}} = \frac{A^{(L)} - T}{N}, \qquad
-# \frac{\partial E}{\partial W^{(l)}} = \Big(\frac{\partial E}{\partial Z^{(l)}}\Big)^{\!\top} A^{(l-1)}, \qquad
-# \frac{\partial E}{\partial b^{(l)}} = \sum_{n} \Big(\frac{\partial E}{\partial Z^{(l)}}\Big)_{n},$$
+# $$dZ^{(L)} = \frac{A^{(L)} - T}{N}, \qquad
+# \frac{\partial E}{\partial W^{(l)}} = dZ^{(l)\top} A^{(l-1)}, \qquad
+# \frac{\partial E}{\partial b^{(l)}} = \sum_{n} dZ^{(l)}_{n},$$
 #
-# $$\frac{\partial E}{\partial Z^{(l-1)}} = \Big(\frac{\partial E}{\partial Z^{(l)}}\, W^{(l)}\Big) \odot f'(Z^{(l-1)}) .$$
+# $$dZ^{(l-1)} = \big(dZ^{(l)}\, W^{(l)}\big) \odot f'(Z^{(l-1)}) .$$
 #
-# Check the shapes, they catch most slips: $\partial E/\partial Z^{(l)}$ is $(N, n_l)$, so $(\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ is $(n_l, n_{l-1})$, the shape of $W^{(l)}$; and $(\partial E/\partial Z^{(l)}) W^{(l)}$ is $(N, n_{l-1})$, the shape of $Z^{(l-1)}$. The other order, $A^{(l-1)\top}\, \partial E/\partial Z^{(l)}$, gives the transpose, which has the wrong shape, or, for a square layer, the right shape and wrong numbers. The $\frac1N$ enters once, at the top; every later gradient inherits it. The sum over samples in $\partial E/\partial b^{(l)}$ is where a batch's gradients add up.
+# Check the shapes, they catch most slips: $dZ^{(l)}$ is $(N, n_l)$, so $dZ^{(l)\top} A^{(l-1)}$ is $(n_l, n_{l-1})$, the shape of $W^{(l)}$; and $dZ^{(l)} W^{(l)}$ is $(N, n_{l-1})$, the shape of $Z^{(l-1)}$. The other order, $A^{(l-1)\top} dZ^{(l)}$, gives the transpose, which has the wrong shape, or, for a square layer, the right shape and wrong numbers. The $\frac1N$ enters once, at the top; every later gradient inherits it. The sum over samples in $\partial E/\partial b^{(l)}$ is where a batch's gradients add up.
 #
 # ### Exercise `network_gradients`
 #
@@ -350,7 +350,7 @@ def relative_error(analytic, numeric):
 
 
 def check_my_network(sizes, hidden, n_samples=8):
-    weights, biases = init.init_weights(sizes, hidden, seed=2)
+    weights, biases = init.init_weights(sizes, hidden, seed=2)   # initial weights of the right size (section 6 explains)
     biases = [b + 0.1 for b in biases]                # non-zero biases, so their gradients are tested too
     X, T = X_train[:n_samples], T_train[:n_samples]
     _, gW, gb = network_gradients(weights, biases, hidden, X, T)
@@ -374,7 +374,7 @@ except NotImplementedError:
 # Lesson 07 trained small networks from weights of size about 1. In a deep network that choice decides whether training starts at all. A net input sums $n_{in}$ products $w\,a$: if the weights have standard deviation $s$ and the inputs are of size about 1, $z$ has a spread of about $s\sqrt{n_{in}}$.
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
-# * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $\partial E/\partial Z^{(l)}\, W^{(l)}$). The gradients **vanish**.
+# * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $dZ^{(l)}\, W^{(l)}$). The gradients **vanish**.
 # * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
 # The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
@@ -405,7 +405,7 @@ axes[1].set_title("saturated tanh neurons")
 fig      # a figure as a cell's last line: the notebook shows it
 
 # %% [markdown]
-# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below those of $s = \sqrt{1/n_{in}}$: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With $s = \sqrt{1/n_{in}}$ no neuron saturates and every layer's gradient has about the same size.
+# With $s = 0.01$ the signal shrinks by a factor of about $0.01\sqrt{32} \approx 0.06$ per layer on the way forward and the deltas by as much on the way back, so by the time they meet in $\partial E/\partial W^{(l)} = dZ^{(l)\top} A^{(l-1)}$ every layer's gradient is about $10^{-8}$, seven orders of magnitude below those of $s = \sqrt{1/n_{in}}$: the network barely moves, and its loss stays at its starting value. With $s = 1$ half or more of the hidden neurons are saturated: their outputs sit at ±1 whatever the digit, so those layers pass on little about the input, and the gradients are large and uneven, about 15 times larger next to the input than next to the output. With $s = \sqrt{1/n_{in}}$ no neuron saturates and every layer's gradient has about the same size.
 #
 # The explorer below lets you try it while a network trains on the digits: pick the depth, the width of the hidden layers, the activation and the initial scale (a multiple of the right $\sqrt{g/n_{in}}$, the gain $g$ as above), press **train 3 epochs**, and watch each layer's gradient size and the loss, epoch by epoch.
 
@@ -416,17 +416,17 @@ depth_explorer()
 # %% [markdown]
 # Things to try, each with a question to answer before you look below:
 #
-# * eight hidden layers of tanh at scale 0.01: how large is each layer's gradient at the start, and does the loss move?
-# * the same at scale 1: how fast does the loss fall, and which layer's gradient is largest?
-# * the same at scale 10: compare the gradient next to the input with the output layer's, at the start (the dashed line) and after one press of **train 3 epochs**. Does the loss keep falling?
-# * ReLU with eight layers, at scale 10 and then at scale 1: does it learn?
+# * eight hidden layers of tanh at scale 0.01 × (the slider's scale multiplies the right $\sqrt{g/n_{in}}$: it is not the figure's $s$): how large is each layer's gradient at the start, and does the loss move?
+# * the same at scale 1 ×: how fast does the loss fall, and which layer's gradient is largest?
+# * the same at scale 10 ×: compare the gradient next to the input with the output layer's, at the start (the dashed line) and after one press of **train 3 epochs**. Does the loss keep falling?
+# * ReLU with eight layers, at scale 10 × and then at scale 1 ×: does it learn?
 #
 # <details><summary>What you should see</summary>
 #
-# * tanh at scale 0.01: at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
-# * tanh at scale 1: the loss falls within a few epochs, every layer's gradient of a similar size.
-# * tanh at scale 10: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
-# * ReLU at scale 10: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 it learns, if less smoothly than tanh.
+# * tanh at scale 0.01 ×: at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
+# * tanh at scale 1 ×: the loss falls within a few epochs, every layer's gradient of a similar size.
+# * tanh at scale 10 ×: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
+# * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 × it learns, if less smoothly than tanh.
 #
 # </details>
 
@@ -575,7 +575,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 # ## Summary
 #
 # * Softmax turns net inputs into probabilities; cross-entropy is $-\log$ of the probability of the right class. Together their delta is $P - T$ per sample, $(P - T)/N$ for the mean over a batch. Subtract each row's maximum before `np.exp`.
-# * A network of any depth is one loop forward ($Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}$) and one loop back ($\partial E/\partial W^{(l)} = (\partial E/\partial Z^{(l)})^\top A^{(l-1)}$, biases summed over the batch, $\partial E/\partial Z^{(l-1)} = (\partial E/\partial Z^{(l)}\, W^{(l)}) \odot f'(Z^{(l-1)})$). Shapes catch transposes.
+# * A network of any depth is one loop forward ($Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}$) and one loop back ($\partial E/\partial W^{(l)} = dZ^{(l)\top} A^{(l-1)}$, biases summed over the batch, $dZ^{(l-1)} = (dZ^{(l)}\, W^{(l)}) \odot f'(Z^{(l-1)})$). Shapes catch transposes.
 # * tanh saturates on both sides; ReLU has slope 1 or 0, and 0 at the kink by convention.
 # * Check your own backward pass with your own central differences before you train: relative errors below $10^{-6}$.
 # * Initial weights with standard deviation $\sqrt{1/n_{in}}$ (tanh) or $\sqrt{2/n_{in}}$ (ReLU) keep the gradients of every layer alive; too small makes them vanish, too large saturates tanh.
@@ -586,7 +586,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 # ## Check your understanding
 #
 # 1. Your classifier's loss is `nan` after a few hundred updates, while accuracy was still rising. What is the first thing to look at?
-# 2. You forgot the $\frac1N$ in $\partial E/\partial Z^{(L)}$. What does your gradient check say, and how would training with minibatches of 32 behave?
+# 2. You forgot the $\frac1N$ in $dZ^{(L)}$. What does your gradient check say, and how would training with minibatches of 32 behave?
 # 3. Why can't the cross-entropy of a softmax ever be negative?
 # 4. A ReLU network starts with all biases 0 and, by bad luck, some neuron's weights make its net input negative for every training digit. What happens to that neuron during training?
 #

@@ -29,7 +29,7 @@ np.set_printoptions(precision=9)
 # %% [markdown]
 # ## 1 · A calculation is a graph
 #
-# Take a single neuron with two inputs, a bias (lesson 03) and a tanh activation (lesson 07), with the numbers micrograd uses: $z = x_1 w_1 + x_2 w_2 + b$, $a = \tanh(z)$. Computing $a$ takes five small steps (two products, two sums, one tanh), and each step uses the results of earlier ones. Draw every number as a box (a *node* of the graph; in code, a `Value`) and an arrow from each number to the numbers computed from it: that drawing is the **computational graph** of the calculation. The numbers a step uses are its **parents**; the inputs and weights have none.
+# Take a single neuron with two inputs, a bias (lesson 03) and a tanh activation (lesson 07), with numbers close to micrograd's (its $b$, 6.8814, makes the slopes below exactly 0.5 and 1.0): $z = x_1 w_1 + x_2 w_2 + b$, $a = \tanh(z)$. Computing $a$ takes five small steps (two products, two sums, one tanh), and each step uses the results of earlier ones. Draw every number as a box (a *node* of the graph; in code, a `Value`) and an arrow from each number to the numbers computed from it: that drawing is the **computational graph** of the calculation. The numbers a step uses are its **parents**; the inputs and weights have none.
 #
 # Going forwards, each box computes its `data` from its parents' data. Going backwards, we want for every box the derivative of the final result with respect to it, written `grad`: how much the result would move if this one number moved a little. The result's own `grad` is 1 ($\partial a / \partial a = 1$).
 #
@@ -433,7 +433,7 @@ print("largest relative error:", np.max(np.abs(by_engine - by_differences) / (np
 #
 # ## 5 · Mazur's network, on Values
 #
-# Now the claim of the lesson: the deltas of lessons 04–05 and the engine's backward pass are the same computation, organised differently. The cell below rebuilds Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, out of your Values (the course's stand in until your class is written, and the cell says which one ran): every weight and bias a Value, the forward pass written with + and ×, the sigmoid, and the error $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$. One `E.backward()` fills in the gradient of every weight. Compare them with `net.backward`, the deltas-based backward pass of lessons 04–06:
+# Now the claim of the lesson: the deltas of lessons 04–05 and the engine's backward pass are the same computation, organised differently. The cell below rebuilds Matt Mazur's 2-2-2 sigmoid example (Mazur, *A Step by Step Backpropagation Example*), the network of lessons 03–05, out of your Values (the course's `Value` stands in until your class is written, and the cell says which one ran): every weight and bias a Value, the forward pass written with + and ×, the sigmoid, and the error $E = \tfrac12 \sum_j (\text{output}_j - \text{target}_j)^2$. One `E.backward()` fills in the gradient of every weight. Compare them with `net.backward`, the deltas-based backward pass of lessons 04–06:
 
 # %%
 net, x, target = examples.mazur()
@@ -609,7 +609,7 @@ with public_test("predicted_grad_after_two_backward_passes"):
 #
 # ### Exercise `network_output`
 #
-# Write `Neuron`, `Layer` and `MLP` in the cell below, in place of the placeholders. The graded function is `network_output(n_inputs, layer_sizes, parameters, x)`, written for you: it builds `MLP(n_inputs, layer_sizes)`, sets its parameters to the numbers `parameters` in the order of your `parameters()` (so that order matters: weights then bias, neuron after neuron, layer after layer), and returns its outputs at `x` as numbers. `sum(values, start)` adds Values too: `sum((wi * xi for wi, xi in zip(self.w, x)), self.b)`.
+# **`Neuron`, `Layer` and `MLP`.** This exercise is the three classes you write; `network_output` is only the name of the function, given to you, through which they are tested. Write `Neuron`, `Layer` and `MLP` in the cell below, in place of the placeholders. The graded function is `network_output(n_inputs, layer_sizes, parameters, x)`, written for you: it builds `MLP(n_inputs, layer_sizes)`, sets its parameters to the numbers `parameters` in the order of your `parameters()` (so that order matters: weights then bias, neuron after neuron, layer after layer), and returns its outputs at `x` as numbers. `sum(values, start)` adds Values too: `sum([p, q], Value(0.0))` adds the Values `p` and `q`; the second argument is where the sum starts.
 
 # %% solution
 class Neuron:
@@ -736,7 +736,7 @@ with public_test("network_output"):
 # %% [markdown]
 # ### Exercise `train_network`
 #
-# Write `training_step(model, xs, ys, learning_rate)`: one step of gradient descent on all of the dataset at once. `xs` is the list of samples (each a list of `n_inputs` numbers), `ys` the list of their targets (each a list, one number per output). Set the parameters' `grad` to 0; compute the loss $\sum_{\text{samples}} \sum_{\text{outputs}} (\text{output} - \text{target})^2$ as a Value; run its backward pass; move each parameter by `learning_rate` times its gradient, against it; return the loss's number (`loss.data`, the loss before the step).
+# **`training_step`.** This exercise is the function you write, `training_step`; `train_network` is only the name of the function, given to you, through which it is tested. Write `training_step(model, xs, ys, learning_rate)`: one step of gradient descent on all of the dataset at once. `xs` is the list of samples (each a list of `n_inputs` numbers), `ys` the list of their targets (each a list, one number per output). Set the parameters' `grad` to 0; compute the loss $\sum_{\text{samples}} \sum_{\text{outputs}} (\text{output} - \text{target})^2$ as a Value; run its backward pass; move each parameter by `learning_rate` times its gradient, against it; return the loss's number (`loss.data`, the loss before the step).
 #
 # The graded function is `train_network(...)`, written for you: it builds an `MLP`, sets its parameters, calls your `training_step` `steps` times and returns the parameters' numbers.
 
@@ -837,7 +837,7 @@ right.legend(frameon=False)
 curve      # a plot object shows its whole figure
 
 # %% [markdown]
-# Micrograd's whole journey, at the course's scale: the operations with their rules, an order, a backward pass, a network made of them, and a training loop, all on your own `Value`. The zeroing is in `training_step`: remove those two lines and watch the loss climb and jump after a few steps, section 6's and 7's leftovers at work.
+# Micrograd's whole journey, at the course's scale: the operations with their rules, an order, a backward pass, a network made of them, and a training loop, all on your own `Value`. The zeroing is in `training_step`: remove it and watch the loss. Within a few steps it jumps up and down, at times below the run with the zeroing, and it never settles: section 6's and 7's leftovers at work.
 #
 # ## 9 · Step through a backward pass
 #

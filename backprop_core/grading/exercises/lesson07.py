@@ -12,7 +12,7 @@ LESSON = "07-training"
 
 
 # ----------------------------------------------------------------- train_online
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     r"""Reference: online gradient descent, samples in their given order, biases learning too.
 
     Parameters
@@ -20,7 +20,7 @@ def train_online(net, X, Y, learning_rate, epochs):
     net : Network
         Trained in place.
     X : ndarray, shape (N, n_in)
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
     learning_rate : float > 0
     epochs : int >= 1
 
@@ -30,7 +30,7 @@ def train_online(net, X, Y, learning_rate, epochs):
         ``losses[k]``: the mean over epoch k's samples of the loss each forward
         pass measured *before* its own update.
     """
-    return training.train(net, X, Y, learning_rate=learning_rate, epochs=epochs, mode="online", shuffle=False).losses
+    return training.train(net, X, T, learning_rate=learning_rate, epochs=epochs, mode="online", shuffle=False).losses
 
 
 def _train_cases(rng: np.random.Generator, hidden_pool: tuple, output_pool: tuple, rates: tuple) -> list[Case]:
@@ -44,10 +44,10 @@ def _train_cases(rng: np.random.Generator, hidden_pool: tuple, output_pool: tupl
             acts,
         )
         n, epochs = int(rng.integers(2, 6)), int(rng.integers(2, 7))
-        X, Y = rng.uniform(-1, 1, size=(n, n_in)), rng.uniform(0.05, 0.95, size=(n, n_out))
+        X, T = rng.uniform(-1, 1, size=(n, n_in)), rng.uniform(0.05, 0.95, size=(n, n_out))
         learning_rate = float(rng.choice(rates))
         cases.append(Case(
-            {"net": net, "X": X, "Y": Y, "learning_rate": learning_rate, "epochs": epochs},
+            {"net": net, "X": X, "T": T, "learning_rate": learning_rate, "epochs": epochs},
             f"a {n_in}-{n_hidden}-{n_out} network ({acts[0]}, {acts[1]}), N={n} samples, "
             f"learning_rate={learning_rate}, epochs={epochs}",
         ))
@@ -102,13 +102,13 @@ register(
 
 
 # ----------------------------------------------------------------- minibatches
-def minibatches(X, Y, batch_size, rng):
-    """Reference: yield ``(X_batch, Y_batch)`` covering every sample once.
+def minibatches(X, T, batch_size, rng):
+    """Reference: yield ``(X_batch, T_batch)`` covering every sample once.
 
     Parameters
     ----------
     X : ndarray, shape (N, n_in)
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
     batch_size : int >= 1
         The last batch is smaller when N is not a multiple of it.
     rng : int or None
@@ -118,9 +118,9 @@ def minibatches(X, Y, batch_size, rng):
     Yields
     ------
     X_batch : ndarray, shape (B, n_in)
-    Y_batch : ndarray, shape (B, n_out)
+    T_batch : ndarray, shape (B, n_out)
     """
-    return training.minibatches(X, Y, batch_size, rng)
+    return training.minibatches(X, T, batch_size, rng)
 
 
 def _batch_cases(rng: np.random.Generator, shuffled: bool) -> list[Case]:
@@ -129,9 +129,9 @@ def _batch_cases(rng: np.random.Generator, shuffled: bool) -> list[Case]:
         batch_size = int(rng.integers(2, 5))
         n = batch_size * int(rng.integers(1, 4)) + int(rng.integers(1, batch_size))  # always a smaller last batch
         n_in, n_out = int(rng.integers(1, 4)), int(rng.integers(1, 3))
-        X, Y = rng.normal(size=(n, n_in)), rng.normal(size=(n, n_out))
+        X, T = rng.normal(size=(n, n_in)), rng.normal(size=(n, n_out))
         seed = int(rng.integers(0, 10_000)) if shuffled else None
-        cases.append(Case({"X": X, "Y": Y, "batch_size": batch_size, "rng": seed},
+        cases.append(Case({"X": X, "T": T, "batch_size": batch_size, "rng": seed},
                           f"N={n} samples, batch_size={batch_size}, rng={seed}"))
     return cases
 
@@ -154,18 +154,18 @@ def _batches_of(value) -> list:
 
 # One batch: its samples are copies, so any difference means other samples (or another order).
 _compare_pair = compare_parts(
-    "X_batch", "Y_batch",
+    "X_batch", "T_batch",
     wrong_values="{subject} holds other samples than expected (order: np.random.default_rng(rng).permutation(N))",
     wrong_values_few=None,
 )
 
 
 def compare_batches(got, expected, tolerance: Tolerance = FLOAT64_ROUNDING) -> str | None:
-    """None when ``got`` yields the same ``(X_batch, Y_batch)`` pairs as ``expected`` (within ``tolerance``), else what differs."""
+    """None when ``got`` yields the same ``(X_batch, T_batch)`` pairs as ``expected`` (within ``tolerance``), else what differs."""
     try:
         got = _batches_of(got)
     except TypeError:
-        return f"expected a generator (or list) of (X_batch, Y_batch) pairs, got {type(got).__name__}"
+        return f"expected a generator (or list) of (X_batch, T_batch) pairs, got {type(got).__name__}"
     expected = _batches_of(expected)
     if len(got) != len(expected):
         sizes = [len(xb) for xb, _ in expected]
@@ -196,23 +196,23 @@ register(
             Mistake("last_batch_dropped", replace=(
                 "range(0, len(X), batch_size)",
                 "range(0, len(X) - batch_size + 1, batch_size)")),
-            # X and Y each shuffled in their own order: the pairs are torn apart
+            # X and T each shuffled in their own order: the pairs are torn apart
             Mistake("pairs_shuffled_separately", replace=(
                 ("order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
                  "generator = np.random.default_rng(rng)\n"
                  "order = np.arange(len(X)) if rng is None else generator.permutation(len(X))\n"
-                 "order_y = np.arange(len(Y)) if rng is None else generator.permutation(len(Y))"),
-                ("yield X[rows], Y[rows]", "yield X[rows], Y[order_y[start:start + batch_size]]")), properties=("shuffled",)),
+                 "order_y = np.arange(len(T)) if rng is None else generator.permutation(len(T))"),
+                ("yield X[rows], T[rows]", "yield X[rows], T[order_y[start:start + batch_size]]")), properties=("shuffled",)),
             Mistake("batches_balanced", replace=(  # enough batches, but np.array_split evens out their sizes
                 "for start in range(0, len(X), batch_size):\n    rows = order[start:start + batch_size]",
                 "for rows in np.array_split(order, -(-len(X) // batch_size)):")),
-            # one shuffle order for both, but the caller's X and Y are shuffled too
+            # one shuffle order for both, but the caller's X and T are shuffled too
             Mistake("changed_argument_in_place", replace=(
-                "X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)\n"
+                "X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)\n"
                 "order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))",
                 "if rng is not None:\n"
                 "    np.random.default_rng(rng).shuffle(X)\n"
-                "    np.random.default_rng(rng).shuffle(Y)\n"
+                "    np.random.default_rng(rng).shuffle(T)\n"
                 "order = np.arange(len(X))"), properties=("shuffled",)),
         ),
         compare=compare_batches,
@@ -227,8 +227,8 @@ QUESTION_SAMPLES, QUESTION_BATCH, QUESTION_EPOCHS = 1000, 64, 3
 
 def _updates_in_training() -> int:
     """Updates made by minibatch training of the question's run: one per batch that training.minibatches deals."""
-    X, Y = np.zeros((QUESTION_SAMPLES, 1)), np.zeros((QUESTION_SAMPLES, 1))
-    per_epoch = sum(1 for _ in training.minibatches(X, Y, QUESTION_BATCH, None))
+    X, T = np.zeros((QUESTION_SAMPLES, 1)), np.zeros((QUESTION_SAMPLES, 1))
+    per_epoch = sum(1 for _ in training.minibatches(X, T, QUESTION_BATCH, None))
     return QUESTION_EPOCHS * per_epoch
 
 
@@ -255,10 +255,10 @@ register(
 
 
 # ----------------------------------------------------------------- train_minibatch
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     r"""Reference: minibatch gradient descent, a new order every epoch, biases learning too.
 
-    Epoch k deals the samples with ``training.minibatches(X, Y, batch_size, rng=seed + k)``; every batch
+    Epoch k deals the samples with ``training.minibatches(X, T, batch_size, rng=seed + k)``; every batch
     makes one update with the batch's mean gradient.
 
     Parameters
@@ -266,7 +266,7 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
     net : Network
         Trained in place.
     X : ndarray, shape (N, n_in)
-    Y : ndarray, shape (N, n_out)
+    T : ndarray, shape (N, n_out)
     learning_rate : float > 0
     epochs : int >= 1
     batch_size : int >= 1
@@ -278,8 +278,8 @@ def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
         ``losses[k]``: the mean, over epoch k's N samples, of the loss each sample's forward pass measured
         *before* its batch's update (each batch's mean loss weighted by its number of samples).
     """
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    return np.array([training.run_epoch(net, training.minibatches(X, Y, batch_size, rng=seed + epoch), learning_rate)
+    X, T = np.asarray(X, dtype=float), np.asarray(T, dtype=float)
+    return np.array([training.run_epoch(net, training.minibatches(X, T, batch_size, rng=seed + epoch), learning_rate)
                      for epoch in range(epochs)])
 
 
@@ -288,7 +288,7 @@ MOONS_TRAINING = {"learning_rate": 1.0, "batch_size": 10, "seed": 0}
 
 
 def two_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The lesson's two moons (section 7's ``two_moons``, the same numbers): X (n, 2), Y (n, 1) of 0 and 1."""
+    """The lesson's two moons (section 7's ``two_moons``, the same numbers): X (n, 2), T (n, 1) of 0 and 1."""
     rng = np.random.default_rng(seed)
     angle = rng.uniform(0, np.pi, size=n)
     upper = rng.random(n) < 0.5
@@ -312,7 +312,7 @@ def _minibatch_cases(rng: np.random.Generator) -> list[Case]:
         batch_size = int(rng.integers(2, 5))
         n = batch_size * int(rng.integers(1, 4)) + int(rng.integers(1, batch_size))
         kw["X"] = rng.uniform(-1, 1, size=(n, kw["X"].shape[1]))
-        kw["Y"] = rng.uniform(0.05, 0.95, size=(n, kw["Y"].shape[1]))
+        kw["T"] = rng.uniform(0.05, 0.95, size=(n, kw["T"].shape[1]))
         kw.update(batch_size=batch_size, seed=int(rng.integers(0, 1000)))
         cases.append(Case(kw, case.description.split(", N=")[0]
                           + f", N={n}, batch_size={batch_size}, epochs={kw['epochs']}, seed={kw['seed']}"))
@@ -320,16 +320,16 @@ def _minibatch_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _moons_cases(rng: np.random.Generator) -> list[Case]:
-    X, Y = two_moons(200, 0.15, seed=0)
-    return [Case({"net": moons_network(), "X": X, "Y": Y, "epochs": 20, **MOONS_TRAINING},
+    X, T = two_moons(200, 0.15, seed=0)
+    return [Case({"net": moons_network(), "X": X, "T": T, "epochs": 20, **MOONS_TRAINING},
                  "the lesson's 2-8-1 tanh/sigmoid network on the 200 two-moons training points, learning_rate=1.0, "
                  "20 epochs of minibatches of 10, seed=0")]
 
 
 # The known mistakes: the net's own forward, backward and step, the shuffling in numpy.
 #: The solution's lines of train_minibatch that its slips change.
-_BATCH_LOSS = "losses[epoch] += 0.5 * np.sum((Y_batch - trace.output) ** 2)"
-_STEP = "net.step(net.backward(trace, Y_batch), learning_rate)"
+_BATCH_LOSS = "losses[epoch] += 0.5 * np.sum((T_batch - trace.output) ** 2)"
+_STEP = "net.step(net.backward(trace, T_batch), learning_rate)"
 
 
 register(
@@ -349,7 +349,7 @@ register(
             Mistake("same_shuffle_every_epoch", replace=("rng=seed + epoch", "rng=seed")),
             Mistake("loss_after_update", replace=(  # each batch's loss measured after its own update
                 (_BATCH_LOSS, "pass"),
-                (_STEP, f"{_STEP}\nlosses[epoch] += 0.5 * np.sum((Y_batch - net.forward(X_batch).output) ** 2)"))),
+                (_STEP, f"{_STEP}\nlosses[epoch] += 0.5 * np.sum((T_batch - net.forward(X_batch).output) ** 2)"))),
             Mistake("gradient_summed_over_batch", replace=(_STEP, _STEP.replace("learning_rate)", "learning_rate * len(X_batch))"))),
             # two moons: 200 samples in batches of 10, no smaller batch to weigh wrong
             Mistake("epoch_loss_unweighted_mean", replace=(  # the smaller last batch weighs as much as a full one

@@ -174,7 +174,7 @@ def training_explorer(learning_rate: float = 1.0, epochs: int = 500, init_seed: 
     init_seed : int or None
         The start: an int draws random weights in [−4, 4] with that rng seed (``examples.xor(seed)``);
         1, the default, learns XOR; None is the XOR-by-hand example's own start, which gets stuck.
-    student_train : callable(net, X, Y, learning_rate, epochs) -> losses, or its name, optional
+    student_train : callable(net, X, T, learning_rate, epochs) -> losses, or its name, optional
         The student's ``train_online``; ticked, "train" uses it.
     backend : {"auto", "ipympl", "image", "none"}
     """

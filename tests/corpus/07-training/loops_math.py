@@ -12,12 +12,12 @@ SLOPES = {"sigmoid": lambda a: a * (1.0 - a), "tanh": lambda a: 1.0 - a * a, "id
           "relu": lambda a: 1.0 if a > 0 else 0.0}
 
 
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     L = len(net.weights)
     losses = []
     for epoch in range(epochs):
         total = 0.0
-        for x, y in zip(X, Y):
+        for x, y in zip(X, T):
             outs = [[float(v) for v in x]]
             for l in range(L):
                 W, b, f = net.weights[l], net.biases[l], FUNCTIONS[net.activations[l]]
@@ -42,13 +42,13 @@ def train_online(net, X, Y, learning_rate, epochs):
 
 
 # %% minibatches
-def minibatches(X, Y, batch_size, rng):
+def minibatches(X, T, batch_size, rng):
     N = len(X)
     order = list(range(N)) if rng is None else list(np.random.default_rng(rng).permutation(N))
     start = 0
     while start < N:
         rows = order[start:start + batch_size]
-        yield np.array([X[i] for i in rows]), np.array([Y[i] for i in rows])
+        yield np.array([X[i] for i in rows]), np.array([T[i] for i in rows])
         start += batch_size
 
 
@@ -64,15 +64,15 @@ def updates_in_training():
 
 
 # %% train_minibatch
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     losses = []
     for epoch in range(epochs):
         total = 0.0
-        for X_batch, Y_batch in minibatches(X, Y, batch_size, seed + epoch):
+        for X_batch, T_batch in minibatches(X, T, batch_size, seed + epoch):
             out = net.forward(X_batch).output
-            for row, target in zip(out, Y_batch):
+            for row, target in zip(out, T_batch):
                 total += 0.5 * math.fsum((float(t) - float(o)) ** 2 for o, t in zip(row, target))
-            grads = net.backward(net.forward(X_batch), Y_batch)
+            grads = net.backward(net.forward(X_batch), T_batch)
             for l in range(len(net.weights)):
                 net.weights[l] -= learning_rate * grads.weights[l]
                 net.biases[l] -= learning_rate * grads.biases[l]

@@ -13,11 +13,11 @@ def squared_error(y, t):
     return 0.5 * float(np.sum((np.asarray(t) - np.asarray(y)) ** 2))
 
 
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     history = np.zeros(epochs)
     for epoch in range(epochs):
         seen = []
-        for x_n, y_n in zip(X, Y):
+        for x_n, y_n in zip(X, T):
             trace = net.forward(x_n)
             seen.append(squared_error(trace.output, y_n))
             grads = net.backward(trace, y_n)
@@ -34,7 +34,7 @@ def train_online(net, X, Y, learning_rate, epochs):
 import math
 
 
-def minibatches(X, Y, batch_size, rng):
+def minibatches(X, T, batch_size, rng):
     n = X.shape[0]
     if rng is not None:
         rng = np.random.default_rng(rng)
@@ -44,7 +44,7 @@ def minibatches(X, Y, batch_size, rng):
     print(f"{math.ceil(n / batch_size)} batches of up to {batch_size}", file=sys.stderr)
     for k in range(math.ceil(n / batch_size)):
         take = idx[k * batch_size:(k + 1) * batch_size]
-        yield X[take], Y[take]
+        yield X[take], T[take]
 
 
 # %% updates_in_training
@@ -54,11 +54,11 @@ def updates_in_training():
 
 
 # %% train_minibatch
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     history = []
     for epoch in range(epochs):
         weighted, count = 0.0, 0
-        for xb, yb in minibatches(X, Y, batch_size, rng=seed + epoch):
+        for xb, yb in minibatches(X, T, batch_size, rng=seed + epoch):
             trace = net.forward(xb)
             weighted += squared_error(trace.output, yb)  # my helper sums the samples' errors
             count += len(xb)

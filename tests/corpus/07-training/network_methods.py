@@ -5,23 +5,23 @@ The ``minibatches`` solution cell is copied in JupyterLab (metadata and all).
 """
 
 # %% train_online
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     losses = []
     for epoch in range(epochs):
         epoch_losses = []
         for n in range(len(X)):
-            epoch_losses.append(net.loss(X[n], Y[n]))  # before this sample's update
-            net.step(net.backward(net.forward(X[n]), Y[n]), learning_rate=learning_rate)
+            epoch_losses.append(net.loss(X[n], T[n]))  # before this sample's update
+            net.step(net.backward(net.forward(X[n]), T[n]), learning_rate=learning_rate)
         losses.append(sum(epoch_losses) / len(epoch_losses))
     return losses
 
 
 # %% minibatches
-def minibatches(X, Y, batch_size, rng):
+def minibatches(X, T, batch_size, rng):
     N = len(X)
     order = np.arange(N) if rng is None else np.random.default_rng(rng).permutation(N)
     for rows in np.split(order, range(batch_size, N, batch_size)):
-        yield X[rows], Y[rows]
+        yield X[rows], T[rows]
 
 
 # %% updates_in_training
@@ -34,10 +34,10 @@ def updates_in_training():
 
 
 # %% train_minibatch
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     losses = []
     for epoch in range(epochs):
-        batches = list(minibatches(X, Y, batch_size, seed + epoch))
+        batches = list(minibatches(X, T, batch_size, seed + epoch))
         sizes = [len(xb) for xb, _ in batches]
         batch_losses = []
         for xb, yb in batches:

@@ -1,7 +1,7 @@
 """The student's own backward pass: a table of activations and their slopes (from the
 output) defined in the solution cell, forward and backward with np.einsum, the net's weights
 and biases updated in place with ``-=``. ``minibatches`` shuffles the rows once and returns a
-list of (X_batch, Y_batch) pairs instead of a generator, which the exercise allows.
+list of (X_batch, T_batch) pairs instead of a generator, which the exercise allows.
 """
 
 # %% train_online
@@ -21,11 +21,11 @@ def layer_outputs(net, x):
     return outputs
 
 
-def train_online(net, X, Y, learning_rate, epochs):
+def train_online(net, X, T, learning_rate, epochs):
     losses = np.empty(epochs)
     for epoch in range(epochs):
         total = 0.0
-        for x, t in zip(np.asarray(X, dtype=float), np.asarray(Y, dtype=float)):
+        for x, t in zip(np.asarray(X, dtype=float), np.asarray(T, dtype=float)):
             a = layer_outputs(net, x)
             total += 0.5 * np.sum((t - a[-1]) ** 2)
             delta = (a[-1] - t) * ACTIVATIONS[net.activations[-1]][1](a[-1])
@@ -42,10 +42,10 @@ def train_online(net, X, Y, learning_rate, epochs):
 
 
 # %% minibatches
-def minibatches(X, Y, batch_size, rng):
+def minibatches(X, T, batch_size, rng):
     order = np.arange(len(X)) if rng is None else np.random.default_rng(rng).permutation(len(X))
-    X_shuffled, Y_shuffled = X[order], Y[order]
-    return [(X_shuffled[i:i + batch_size], Y_shuffled[i:i + batch_size]) for i in range(0, len(X), batch_size)]
+    X_shuffled, T_shuffled = X[order], T[order]
+    return [(X_shuffled[i:i + batch_size], T_shuffled[i:i + batch_size]) for i in range(0, len(X), batch_size)]
 
 
 # %% updates_in_training
@@ -54,16 +54,16 @@ def updates_in_training():
 
 
 # %% train_minibatch
-def train_minibatch(net, X, Y, learning_rate, epochs, batch_size, seed):
+def train_minibatch(net, X, T, learning_rate, epochs, batch_size, seed):
     losses = np.empty(epochs)
     for epoch in range(epochs):
         total = 0.0
-        for X_b, Y_b in minibatches(np.asarray(X, dtype=float), np.asarray(Y, dtype=float), batch_size, seed + epoch):
+        for X_b, T_b in minibatches(np.asarray(X, dtype=float), np.asarray(T, dtype=float), batch_size, seed + epoch):
             a = [X_b]  # every layer's output for the whole batch, one row per sample
             for W, b, name in zip(net.weights, net.biases, net.activations):
                 a.append(ACTIVATIONS[name][0](np.einsum("jk,nk->nj", W, a[-1]) + b))
-            total += 0.5 * np.sum((Y_b - a[-1]) ** 2)
-            dz = (a[-1] - Y_b) * ACTIVATIONS[net.activations[-1]][1](a[-1]) / len(X_b)  # the batch's mean
+            total += 0.5 * np.sum((T_b - a[-1]) ** 2)
+            dz = (a[-1] - T_b) * ACTIVATIONS[net.activations[-1]][1](a[-1]) / len(X_b)  # the batch's mean
             for l in reversed(range(len(net.weights))):
                 grad_W, grad_b = np.einsum("nj,nk->jk", dz, a[l]), np.einsum("nj->j", dz)
                 if l > 0:  # with the weights before this update
