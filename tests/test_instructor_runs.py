@@ -32,7 +32,7 @@ import pytest
 from backprop_core.grading.commands import gradesheet
 from backprop_core.grading.commands.completion import FAILED, GRADED, GRADING, Record, folder_checksum
 from backprop_core.grading.commands.instructor import grading_note
-from backprop_core.grading.commands.runlock import LockHeld, RunLock, lock_path
+from backprop_core.grading.commands.runlock import LockHeld, RunLock, holder_path, lock_path
 
 from test_grading_course import SAMPLE, _env, instructor
 
@@ -131,6 +131,7 @@ def test_folder_checksum_sees_every_change_of_what_was_handed_in(tmp_path):
 def test_lock_file_sits_next_to_the_gradebook(tmp_path):
     assert lock_path(f"sqlite:///{tmp_path}/gradebook.db", tmp_path) == tmp_path / "gradebook.db.lock"
     assert lock_path("postgresql://grader@db.example.org/backprop", tmp_path) == tmp_path / "gradebook.lock"
+    assert holder_path(tmp_path / "gradebook.db.lock") == tmp_path / "gradebook.db.lock.json"
 
 
 _HOLDER = """
@@ -144,6 +145,7 @@ with RunLock(sys.argv[1], command="holder"):
 
 def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed(tmp_path):
     path = tmp_path / "gradebook.db.lock"
+    note = holder_path(path)
     holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -154,12 +156,16 @@ def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed
     finally:
         holder.kill()  # SIGKILL: the holder never gets to remove its file
         holder.wait()
-    assert path.exists(), "a killed holder leaves its lock file behind"
-    assert RunLock.holder_if_running(path) is None
+    assert json.loads(note.read_text())["pid"] == holder.pid, "a killed holder leaves its note behind"
+    assert RunLock.holder_if_running(path) is None, "the OS lock died with its holder"
     with RunLock(path, command="second") as lock:
         assert lock.stale is not None and lock.stale.pid == holder.pid
-        assert json.loads(path.read_text())["pid"] == os.getpid()
-    assert not path.exists(), "the holder removes its lock file when it is done"
+        assert json.loads(note.read_text())["pid"] == os.getpid()
+        assert RunLock.holder_if_running(path).pid == os.getpid()
+    assert not note.exists(), "the holder removes its note when it is done"
+    assert RunLock.holder_if_running(path) is None
+    with RunLock(path, command="third") as lock:
+        assert lock.stale is None, "a run that finished is not taken for one that stopped"
 
 
 # ------------------------------------------------------------------ the real command
@@ -262,8 +268,8 @@ def test_a_run_killed_mid_notebook_is_regraded_by_the_next_run(course, tmp_path)
     course.wait_until_grading(run, log)
     os.killpg(run.pid, signal.SIGKILL)  # its sandboxes die with it (bubblewrap's --die-with-parent)
     run.wait()
-    lock = course.root / "gradebook.db.lock"
-    assert lock.exists(), "the killed run's lock file stays, naming it"
+    lock = holder_path(course.root / "gradebook.db.lock")
+    assert json.loads(lock.read_text())["pid"] == run.pid, "the killed run's note stays, naming it"
 
     exported = course.run("grades")
     assert exported.returncode == 0, _output(exported)
@@ -278,7 +284,7 @@ def test_a_run_killed_mid_notebook_is_regraded_by_the_next_run(course, tmp_path)
     assert "already graded" not in out, out
     assert f"ada / {LESSON}: its grading did not finish" in out and "regraded, 2 / 2 points" in out, out
     assert course.scores()[("ada", LESSON)] == 2.0
-    assert not lock.exists(), "the rerun removes the lock when it is done"
+    assert not lock.exists(), "the rerun removes its note when it is done"
 
 
 @pytest.mark.grading
@@ -322,7 +328,7 @@ def test_a_second_run_is_refused_while_one_is_grading(course, tmp_path):
     for text in (out, first_out):
         assert "IntegrityError" not in text and "Traceback" not in text, text
     assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
-    assert not (course.root / "gradebook.db.lock").exists()
+    assert not holder_path(course.root / "gradebook.db.lock").exists()
 
 
 @pytest.mark.grading
