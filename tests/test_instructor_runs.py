@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -307,6 +308,52 @@ def test_a_changed_submission_is_regraded_by_a_plain_rerun(course):
     assert f"ada / {LESSON}: already graded, kept (2 / 2 points" in out, out
     assert f"bob / {LESSON}: changed since it was graded: regraded, 2 / 2 points" in out, out
     assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
+
+
+def _run_on_a_terminal(course: Course, *args: str) -> tuple[int, str]:
+    """The command with stdout and stderr on a pseudo-terminal (120 columns), as an instructor runs it:
+    its exit status and everything the terminal received."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = _env(CELL_TIMEOUT)
+    env.pop("COLUMNS", None)
+    run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root",
+                            str(course.root), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+                           env=env)
+    os.close(follower)
+    received = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return run.wait(timeout=60), received.decode("utf-8", "replace")
+
+
+@pytest.mark.grading
+def test_on_a_terminal_autograde_draws_a_live_bar_with_the_report_above_it(course):
+    """rich's live bar on a real terminal: drawn in place, the report's lines above it, the summary after it."""
+    course.submit("ada", course.solution)
+    course.submit("bob", course.release)
+    status, out = _run_on_a_terminal(course, "autograde")
+    assert status == 0, out
+    assert "\x1b[?25l" in out and out.count("\x1b[2K") >= 2, f"no live redraw: {out!r}"
+    assert "\x1b[?25h" in out, "the cursor comes back"
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "\n")
+    assert re.search(r"2/2 \d+\.\d nb/min  done in \d+ s  0 not graded", text), text
+    assert f"ada / {LESSON}" in text and f"bob / {LESSON}" in text, text
+    assert "Autograde finished in" in text and "  not graded: 0" in text, text
+    assert "[#" not in text, "the plain line is for logs, not for a terminal"
+    assert text.index("2/2 ") < text.index("Autograde finished in"), "the summary comes after the bar"
 
 
 @pytest.mark.grading
