@@ -491,3 +491,51 @@ def test_roster_students_who_submitted_nothing_appear_as_missing(course):
     assert grades[("zed", LESSON)]["max_score"] == grades[("ada", LESSON)]["max_score"]
     canvas_rows = _canvas_cells(course.root / "grades-canvas.csv")
     assert canvas_rows["Zed Z"] == ["", ""], "a missing student's Canvas cells are empty, never 0"
+
+
+def _nbgrader_export(course: Course, *args: str) -> subprocess.CompletedProcess:
+    """nbgrader's own ``nbgrader export`` with the course's Canvas plug-in, run from the course root."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", "export",
+                           "--exporter=backprop_core.grading.commands.canvas.CanvasExportPlugin", *args],
+                          cwd=course.root, capture_output=True, text=True, env=_env(CELL_TIMEOUT), timeout=600)
+
+
+@pytest.mark.grading
+def test_nbgrader_export_with_the_canvas_plugin_writes_what_make_grades_writes(course):
+    """The Canvas CSV has one implementation, an nbgrader export plug-in: ``nbgrader export --exporter=...``
+    on a graded class writes the file ``make grades`` writes; not graded or not submitted is empty, never 0."""
+    course.submit("ada", course.solution)
+    course.submit("cy", course.release)  # a real 0
+    broken = course.root / "submitted" / "bob" / LESSON / NOTEBOOK
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": [')  # not graded
+    assert course.run("autograde").returncode == 1
+    roster = course.root / "roster.csv"
+    roster.write_text("student,name,canvas_id\nada,Ada L,101\nbob,Bob B,103\ncy,Cy C,104\nzed,Zed Z,102\n")
+
+    exported = _nbgrader_export(course, "--to=by-nbgrader.csv", f"--CanvasExportPlugin.roster={roster}")
+    assert exported.returncode == 0, _output(exported)
+    assert "Using exporter: CanvasExportPlugin" in _output(exported), _output(exported)
+    cells = _canvas_cells(course.root / "by-nbgrader.csv")
+    assert sorted([OTHER, LESSON]) == [OTHER, LESSON], "the columns: the lessons in sorted order"
+    assert cells == {"Ada L": ["", "2"], "Bob B": ["", ""], "Cy C": ["", "0"], "Zed Z": ["", ""]}, cells
+    with (course.root / "by-nbgrader.csv").open(newline="") as handle:
+        header, points, ada = list(csv.reader(handle))[:3]
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{OTHER} (backprop)",
+                      f"{LESSON} (backprop)"] and points[5:] == ["2", "2"] and ada[:2] == ["Ada L", "101"]
+
+    made = course.run("grades", "--roster", str(roster))
+    assert made.returncode == 0, _output(made)
+    assert (course.root / "grades-canvas.csv").read_text() == (course.root / "by-nbgrader.csv").read_text()
+
+    only = _nbgrader_export(course, "--to=ada.csv", "--student=['ada']", f"--assignment=['{LESSON}']")
+    assert only.returncode == 0, _output(only)
+    assert _canvas_cells(course.root / "ada.csv") == {"ada": ["2"]}
+
+    (course.root / "bad-roster.csv").write_text("student,name\nada,Ada L\n")
+    refused = _nbgrader_export(course, "--to=bad.csv", "--CanvasExportPlugin.roster=bad-roster.csv")
+    assert refused.returncode == 1, _output(refused)
+    assert "CanvasExportPlugin.roster: bad-roster.csv, line 1: no column giving a Canvas id" in refused.stderr, \
+        refused.stderr
+    assert "Nothing was exported" in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    assert not (course.root / "bad.csv").exists()
