@@ -167,6 +167,7 @@ def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed
     assert RunLock.holder_if_running(path) is None
     with RunLock(path, command="third") as lock:
         assert lock.stale is None, "a run that finished is not taken for one that stopped"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no note nor partial note is left behind"
 
 
 # ------------------------------------------------------------------ the real command

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -82,10 +83,13 @@ class Holder:
             return None  # no note: a holder that has not written it yet, or none
 
     def write(self, note: Path) -> None:
-        """Write the note whole or not at all (a reader never sees half of it)."""
-        partial = note.with_name(f".{note.name}.{os.getpid()}")
-        partial.write_text(json.dumps(asdict(self)), encoding="utf-8")
-        os.replace(partial, note)
+        """Write the note whole or not at all (a reader never sees half of it). The partial file has a name
+        nobody can guess or plant a link at (mkstemp's O_EXCL); the note is readable by all, as the lock was."""
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=note.parent, prefix=f".{note.name}.",
+                                         delete=False) as partial:
+            json.dump(asdict(self), partial)
+            os.fchmod(partial.fileno(), 0o644)
+        os.replace(partial.name, note)
 
     def __str__(self) -> str:
         return f"`{self.command}`, pid {self.pid} on host {self.host}, started {self.started}"
