@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -32,7 +33,7 @@ import pytest
 from backprop_core.grading.commands import gradesheet
 from backprop_core.grading.commands.completion import FAILED, GRADED, GRADING, Record, folder_checksum
 from backprop_core.grading.commands.instructor import grading_note
-from backprop_core.grading.commands.runlock import LockHeld, RunLock, lock_path
+from backprop_core.grading.commands.runlock import LockHeld, RunLock, holder_path, lock_path
 
 from test_grading_course import SAMPLE, _env, instructor
 
@@ -131,6 +132,7 @@ def test_folder_checksum_sees_every_change_of_what_was_handed_in(tmp_path):
 def test_lock_file_sits_next_to_the_gradebook(tmp_path):
     assert lock_path(f"sqlite:///{tmp_path}/gradebook.db", tmp_path) == tmp_path / "gradebook.db.lock"
     assert lock_path("postgresql://grader@db.example.org/backprop", tmp_path) == tmp_path / "gradebook.lock"
+    assert holder_path(tmp_path / "gradebook.db.lock") == tmp_path / "gradebook.db.lock.json"
 
 
 _HOLDER = """
@@ -144,6 +146,7 @@ with RunLock(sys.argv[1], command="holder"):
 
 def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed(tmp_path):
     path = tmp_path / "gradebook.db.lock"
+    note = holder_path(path)
     holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -154,12 +157,17 @@ def test_lock_refuses_while_its_holder_lives_and_is_taken_over_once_it_is_killed
     finally:
         holder.kill()  # SIGKILL: the holder never gets to remove its file
         holder.wait()
-    assert path.exists(), "a killed holder leaves its lock file behind"
-    assert RunLock.holder_if_running(path) is None
+    assert json.loads(note.read_text())["pid"] == holder.pid, "a killed holder leaves its note behind"
+    assert RunLock.holder_if_running(path) is None, "the OS lock died with its holder"
     with RunLock(path, command="second") as lock:
         assert lock.stale is not None and lock.stale.pid == holder.pid
-        assert json.loads(path.read_text())["pid"] == os.getpid()
-    assert not path.exists(), "the holder removes its lock file when it is done"
+        assert json.loads(note.read_text())["pid"] == os.getpid()
+        assert RunLock.holder_if_running(path).pid == os.getpid()
+    assert not note.exists(), "the holder removes its note when it is done"
+    assert RunLock.holder_if_running(path) is None
+    with RunLock(path, command="third") as lock:
+        assert lock.stale is None, "a run that finished is not taken for one that stopped"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name], "no note nor partial note is left behind"
 
 
 # ------------------------------------------------------------------ the real command
@@ -262,8 +270,8 @@ def test_a_run_killed_mid_notebook_is_regraded_by_the_next_run(course, tmp_path)
     course.wait_until_grading(run, log)
     os.killpg(run.pid, signal.SIGKILL)  # its sandboxes die with it (bubblewrap's --die-with-parent)
     run.wait()
-    lock = course.root / "gradebook.db.lock"
-    assert lock.exists(), "the killed run's lock file stays, naming it"
+    lock = holder_path(course.root / "gradebook.db.lock")
+    assert json.loads(lock.read_text())["pid"] == run.pid, "the killed run's note stays, naming it"
 
     exported = course.run("grades")
     assert exported.returncode == 0, _output(exported)
@@ -278,7 +286,7 @@ def test_a_run_killed_mid_notebook_is_regraded_by_the_next_run(course, tmp_path)
     assert "already graded" not in out, out
     assert f"ada / {LESSON}: its grading did not finish" in out and "regraded, 2 / 2 points" in out, out
     assert course.scores()[("ada", LESSON)] == 2.0
-    assert not lock.exists(), "the rerun removes the lock when it is done"
+    assert not lock.exists(), "the rerun removes its note when it is done"
 
 
 @pytest.mark.grading
@@ -303,6 +311,52 @@ def test_a_changed_submission_is_regraded_by_a_plain_rerun(course):
     assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
 
 
+def _run_on_a_terminal(course: Course, *args: str) -> tuple[int, str]:
+    """The command with stdout and stderr on a pseudo-terminal (120 columns), as an instructor runs it:
+    its exit status and everything the terminal received."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = _env(CELL_TIMEOUT)
+    env.pop("COLUMNS", None)
+    run = subprocess.Popen([sys.executable, "-m", "backprop_core.grading.commands.instructor", "--root",
+                            str(course.root), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+                           env=env)
+    os.close(follower)
+    received = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return run.wait(timeout=60), received.decode("utf-8", "replace")
+
+
+@pytest.mark.grading
+def test_on_a_terminal_autograde_draws_a_live_bar_with_the_report_above_it(course):
+    """rich's live bar on a real terminal: drawn in place, the report's lines above it, the summary after it."""
+    course.submit("ada", course.solution)
+    course.submit("bob", course.release)
+    status, out = _run_on_a_terminal(course, "autograde")
+    assert status == 0, out
+    assert "\x1b[?25l" in out and out.count("\x1b[2K") >= 2, f"no live redraw: {out!r}"
+    assert "\x1b[?25h" in out, "the cursor comes back"
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "\n")
+    assert re.search(r"2/2 \d+\.\d nb/min  done in \d+ s  0 not graded", text), text
+    assert f"ada / {LESSON}" in text and f"bob / {LESSON}" in text, text
+    assert "Autograde finished in" in text and "  not graded: 0" in text, text
+    assert "[#" not in text, "the plain line is for logs, not for a terminal"
+    assert text.index("2/2 ") < text.index("Autograde finished in"), "the summary comes after the bar"
+
+
 @pytest.mark.grading
 def test_a_second_run_is_refused_while_one_is_grading(course, tmp_path):
     """Item 9: two runs at once never race; the second names the first and does nothing."""
@@ -322,7 +376,7 @@ def test_a_second_run_is_refused_while_one_is_grading(course, tmp_path):
     for text in (out, first_out):
         assert "IntegrityError" not in text and "Traceback" not in text, text
     assert course.scores() == {("ada", LESSON): 2.0, ("bob", LESSON): 2.0}
-    assert not (course.root / "gradebook.db.lock").exists()
+    assert not holder_path(course.root / "gradebook.db.lock").exists()
 
 
 @pytest.mark.grading
@@ -438,3 +492,51 @@ def test_roster_students_who_submitted_nothing_appear_as_missing(course):
     assert grades[("zed", LESSON)]["max_score"] == grades[("ada", LESSON)]["max_score"]
     canvas_rows = _canvas_cells(course.root / "grades-canvas.csv")
     assert canvas_rows["Zed Z"] == ["", ""], "a missing student's Canvas cells are empty, never 0"
+
+
+def _nbgrader_export(course: Course, *args: str) -> subprocess.CompletedProcess:
+    """nbgrader's own ``nbgrader export`` with the course's Canvas plug-in, run from the course root."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", "export",
+                           "--exporter=backprop_core.grading.commands.canvas.CanvasExportPlugin", *args],
+                          cwd=course.root, capture_output=True, text=True, env=_env(CELL_TIMEOUT), timeout=600)
+
+
+@pytest.mark.grading
+def test_nbgrader_export_with_the_canvas_plugin_writes_what_make_grades_writes(course):
+    """The Canvas CSV has one implementation, an nbgrader export plug-in: ``nbgrader export --exporter=...``
+    on a graded class writes the file ``make grades`` writes; not graded or not submitted is empty, never 0."""
+    course.submit("ada", course.solution)
+    course.submit("cy", course.release)  # a real 0
+    broken = course.root / "submitted" / "bob" / LESSON / NOTEBOOK
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"cells": [')  # not graded
+    assert course.run("autograde").returncode == 1
+    roster = course.root / "roster.csv"
+    roster.write_text("student,name,canvas_id\nada,Ada L,101\nbob,Bob B,103\ncy,Cy C,104\nzed,Zed Z,102\n")
+
+    exported = _nbgrader_export(course, "--to=by-nbgrader.csv", f"--CanvasExportPlugin.roster={roster}")
+    assert exported.returncode == 0, _output(exported)
+    assert "Using exporter: CanvasExportPlugin" in _output(exported), _output(exported)
+    cells = _canvas_cells(course.root / "by-nbgrader.csv")
+    assert sorted([OTHER, LESSON]) == [OTHER, LESSON], "the columns: the lessons in sorted order"
+    assert cells == {"Ada L": ["", "2"], "Bob B": ["", ""], "Cy C": ["", "0"], "Zed Z": ["", ""]}, cells
+    with (course.root / "by-nbgrader.csv").open(newline="") as handle:
+        header, points, ada = list(csv.reader(handle))[:3]
+    assert header == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{OTHER} (backprop)",
+                      f"{LESSON} (backprop)"] and points[5:] == ["2", "2"] and ada[:2] == ["Ada L", "101"]
+
+    made = course.run("grades", "--roster", str(roster))
+    assert made.returncode == 0, _output(made)
+    assert (course.root / "grades-canvas.csv").read_text() == (course.root / "by-nbgrader.csv").read_text()
+
+    only = _nbgrader_export(course, "--to=ada.csv", "--student=['ada']", f"--assignment=['{LESSON}']")
+    assert only.returncode == 0, _output(only)
+    assert _canvas_cells(course.root / "ada.csv") == {"ada": ["2"]}
+
+    (course.root / "bad-roster.csv").write_text("student,name\nada,Ada L\n")
+    refused = _nbgrader_export(course, "--to=bad.csv", "--CanvasExportPlugin.roster=bad-roster.csv")
+    assert refused.returncode == 1, _output(refused)
+    assert "CanvasExportPlugin.roster: bad-roster.csv, line 1: no column giving a Canvas id" in refused.stderr, \
+        refused.stderr
+    assert "Nothing was exported" in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    assert not (course.root / "bad.csv").exists()

@@ -5,6 +5,7 @@ line is known exactly. The Canvas CSV is read back with the csv module.
 """
 import csv
 import io
+import re
 
 import pytest
 
@@ -13,7 +14,9 @@ from backprop_core.grading.commands.canvas import RosterError, read_roster, writ
 from backprop_core.grading.commands.gradesheet import LessonStatus
 from backprop_core.grading.commands.progress import Progress
 
-REDRAW = "\r\x1b[K"
+#: rich's terminal control: erase the line (before each redraw), hide and show the cursor (around the live bar)
+ERASE_LINE, HIDE_CURSOR, SHOW_CURSOR = "\x1b[2K", "\x1b[?25l", "\x1b[?25h"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 
 
 class FakeClock:
@@ -96,7 +99,12 @@ def test_time_left_is_in_words_a_person_reads(clock, seconds, text):
 
 
 # ================================================================== progress: terminal and log
-def test_on_a_terminal_the_line_is_redrawn_in_place(clock):
+def _frames(out: str) -> list[str]:
+    """What rich drew on a terminal, one frame per redraw: each erase-line starts one; colours dropped."""
+    return [ANSI.sub("", frame) for frame in out.split(ERASE_LINE)]
+
+
+def test_on_a_terminal_rich_redraws_the_line_in_place(clock):
     stream = Terminal()
     with Progress(2, stream, clock) as progress:
         clock.advance(30)
@@ -104,24 +112,30 @@ def test_on_a_terminal_the_line_is_redrawn_in_place(clock):
         clock.advance(30)
         progress.done("bob", "01", "not graded", "missing notebook")
     out = stream.getvalue()
-    draws = out.split(REDRAW)[1:]
-    assert out.startswith(REDRAW) and out.endswith("\n") and out.count("\n") == 1
-    assert draws == ["[--------------------]  0/2  -- nb/min  time left unknown  0 not graded",
-                     "[##########----------]  1/2  2.0 nb/min  ~30 s left  0 not graded",
-                     "[####################]  2/2  1.0 nb/min  done in 1 min  1 not graded",
-                     "[####################]  2/2  1.0 nb/min  done in 1 min  1 not graded\n"]
+    assert out.startswith(HIDE_CURSOR) and out.endswith("\n" + SHOW_CURSOR) and out.count("\n") == 1, repr(out)
+    figures = [frame.split(" ", 1)[1].strip() for frame in _frames(out)]  # after the bar: count and figures
+    assert list(dict.fromkeys(figures)) == ["0/2 -- nb/min  time left unknown  0 not graded",
+                                            "1/2 2.0 nb/min  ~30 s left  0 not graded",
+                                            "2/2 1.0 nb/min  done in 1 min  1 not graded"]
+    assert "[#" not in out, "the plain line is for logs only"
 
 
-def test_on_a_terminal_log_lines_go_above_the_bar(clock):
+def test_on_a_terminal_log_lines_go_above_the_bar_as_plain_text(clock):
     stream, other = Terminal(), io.StringIO()
     progress = Progress(2, stream, clock)
     progress.done("ann", "01", "kept")
     progress.log("[1/2] ann / 01: already graded, kept")
+    progress.log("eve / 01: [bold]not graded[/] \x1b[31mred")  # a student's text: no markup, no escapes
     progress.log("a line for stdout", file=other)
-    bar = "[##########----------]  1/2  -- nb/min  time left unknown  0 not graded"
-    assert stream.getvalue() == (REDRAW + bar + REDRAW + "[1/2] ann / 01: already graded, kept\n" + REDRAW + bar
-                                 + REDRAW + REDRAW + bar)
-    assert other.getvalue() == "a line for stdout\n"
+    progress.finish()
+    frames = _frames(stream.getvalue())
+    bar = "1/2 -- nb/min  time left unknown  0 not graded"
+    logged = [k for k, frame in enumerate(frames) if frame.startswith(("[1/2]", "eve"))]
+    assert [frames[k].split("\n")[0] for k in logged] == ["[1/2] ann / 01: already graded, kept",
+                                                           "eve / 01: [bold]not graded[/] \\x1b[31mred"]
+    assert all(bar in frames[k].split("\n")[1] for k in logged), "the bar is drawn again below each line"
+    assert "\x1b[31m" not in stream.getvalue()
+    assert other.getvalue() == "a line for stdout\n", "a file or a pipe gets its line as it is"
 
 
 def test_in_a_log_lines_come_at_each_step_not_for_each_notebook(clock):

@@ -58,7 +58,8 @@ def test_the_students_set_holds_no_instructor_hub_or_test_tool():
     # what the lessons' kernels import, and what they are opened in
     assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "nbgrader"} <= set(students)
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
-    assert {"jupytext", "distributed", "latex2mathml", "cryptography"} <= {_name(r) for r in extras["instructor"]}
+    assert {"jupytext", "distributed", "latex2mathml", "cryptography", "filelock", "rich"} <= {
+        _name(r) for r in extras["instructor"]}
 
 
 def _make_plan(target: str) -> str:

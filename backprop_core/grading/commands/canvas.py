@@ -29,6 +29,12 @@ module writes::
 
 The file is UTF-8, comma-separated, quoted by Python's :mod:`csv` (names with commas, quotes or
 line breaks survive the trip).
+
+It is written by :class:`CanvasExportPlugin`, an nbgrader export plug-in: ``make grades`` runs it, and
+so does nbgrader's own command, from the course root::
+
+    nbgrader export --exporter=backprop_core.grading.commands.canvas.CanvasExportPlugin \\
+        --to=grades-canvas.csv --CanvasExportPlugin.roster=roster.csv
 """
 from __future__ import annotations
 
@@ -39,10 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .gradesheet import LessonStatus
+from nbgrader.plugins import ExportPlugin
+from traitlets import Unicode
+
+from .completion import Records
+from .gradesheet import LessonStatus, lesson_statuses
 
 __all__ = ["CANVAS_STUDENT_COLUMNS", "POINTS_POSSIBLE", "ROSTER_COLUMNS", "RosterError", "CanvasExport",
-           "assignment_title", "canvas_csv_path", "read_roster", "write_canvas_csv"]
+           "CanvasExportPlugin", "assignment_title", "canvas_csv_path", "read_roster", "write_canvas_csv"]
 
 #: The student columns of Canvas's gradebook CSV, in the order its importer expects them.
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -72,6 +82,60 @@ class CanvasExport:
     scores: int                    # cells holding a score
     empty: int                     # cells left empty: not graded or not handed in
     off_roster: tuple[str, ...] = field(default=())  # students a roster was given for but does not list
+
+
+# ------------------------------------------------------------------ the nbgrader export plug-in
+class CanvasExportPlugin(ExportPlugin):
+    """nbgrader's ``export`` writing Canvas's gradebook import CSV (``--exporter=<this class>``).
+
+    It reads the gradebook through nbgrader's API (the ``Gradebook`` nbgrader opens and passes in) and the
+    course's grading records in it, so a lesson's cell holds a score only when its grading finished on what
+    was handed in (:mod:`~backprop_core.grading.commands.gradesheet`): not graded or not submitted is an
+    empty cell, never 0. ``--student`` and ``--assignment`` (nbgrader's lists) narrow the file down.
+    After :meth:`export`, :attr:`statuses` holds every (student, lesson) it judged and :attr:`written` what
+    it wrote (``make grades`` reports both).
+    """
+
+    roster = Unicode("", help="CSV mapping nbgrader ids to Canvas students (student,name,canvas_id,sis_user_id,"
+                              "sis_login_id,section); its students who handed in nothing are listed too. "
+                              "Default: none, the nbgrader id is the SIS Login ID").tag(config=True)
+    tag = Unicode(DEFAULT_TAG, help="the word in parentheses after each lesson in the column titles, "
+                                    "the Canvas assignments' names").tag(config=True)
+    submitted = Unicode("", help="the folder of the submissions (its students are listed even before they are "
+                                 "in the gradebook); default: the course's submitted/").tag(config=True)
+
+    statuses: tuple[LessonStatus, ...] = ()
+    written: CanvasExport | None = None
+
+    def export(self, gradebook) -> None:
+        """Write the CSV to ``to`` (default ``grades-canvas.csv``) from ``gradebook`` (nbgrader's ``Gradebook``).
+
+        Raises :class:`RosterError` for a roster that cannot be used (nothing is written); under
+        ``nbgrader export`` that is an error line and exit status 1.
+        """
+        try:
+            roster = read_roster(self.roster) if self.roster else None
+        except RosterError as error:
+            fail = getattr(self.parent, "fail", None)  # (nbgrader's apps: log the error, exit 1, no traceback)
+            if callable(fail):
+                fail(f"CanvasExportPlugin.roster: {error}. Nothing was exported.")
+            raise
+        wanted = (set(map(str, self.student)), set(map(str, self.assignment)))
+        rows = [row for row in lesson_statuses(Records.of(gradebook), self._submitted_root(), roster or ())
+                if (not wanted[0] or row.student in wanted[0]) and (not wanted[1] or row.lesson in wanted[1])]
+        points = {a.name: float(a.max_score) for a in gradebook.assignments if not wanted[1] or a.name in wanted[1]}
+        self.statuses = tuple(rows)
+        self.written = write_canvas_csv(rows, self.to or "grades-canvas.csv", points, roster, tag=self.tag)
+        self.log.info("Wrote %s (Canvas's gradebook import: %d students, %d scores, %d empty cells)",
+                      self.written.path, self.written.students, self.written.scores, self.written.empty)
+
+    def _submitted_root(self) -> Path:
+        if self.submitted:
+            return Path(self.submitted)
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = getattr(self.parent, "coursedir", None) or CourseDirectory(parent=self)
+        return Path(coursedir.root) / coursedir.submitted_directory
 
 
 # ------------------------------------------------------------------ the export

@@ -105,8 +105,19 @@ class Records:
 
         # nbgrader's Gradebook first: it creates (and stamps) its own schema in a new database,
         # which it would not do once our table made the database look old.
-        self.gradebook = Gradebook(db_url, course_id)
-        self.course = course_id
+        self._open(Gradebook(db_url, course_id))
+
+    @classmethod
+    def of(cls, gradebook) -> "Records":
+        """The records in an nbgrader ``Gradebook`` already open (an export plug-in's): its opener closes it,
+        so this one is not used as a ``with`` block."""
+        records = cls.__new__(cls)
+        records._open(gradebook)
+        return records
+
+    def _open(self, gradebook) -> None:
+        self.gradebook = gradebook
+        self.course = gradebook.course_id
         try:
             _TABLE.create(bind=self.gradebook.engine, checkfirst=True)
         except DatabaseError:  # another run created it between the check and the creation

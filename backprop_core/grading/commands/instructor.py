@@ -563,14 +563,17 @@ def grades(root: Path, to: str, roster: str | None = None) -> Report:
     except canvas.RosterError as error:
         report.fail(f"--roster: {error}. Nothing was exported.")
         return report
+    # Canvas's file comes from the course's nbgrader export plug-in, as `nbgrader export --exporter=...` writes it;
+    # the statuses it judged are the ones the other two files and the totals below use.
+    to_canvas = canvas.CanvasExportPlugin(parent=api, to=str(canvas.canvas_csv_path(destination)),
+                                          roster=str(roster or ""), submitted=str(root / SUBMITTED))
     with _records(api) as records:
         plugin.export(records.gradebook)
-        rows = gradesheet.lesson_statuses(records, root / SUBMITTED, extra_students=students or ())
-        points = {a.name: float(a.max_score) for a in records.gradebook.assignments}
+        to_canvas.export(records.gradebook)
+    rows, export = to_canvas.statuses, to_canvas.written
     _settle_grades_csv(destination, rows)
     status_file = gradesheet.status_csv_path(destination)
     gradesheet.write_csv(status_file, rows)
-    export = canvas.write_canvas_csv(rows, canvas.canvas_csv_path(destination), points, students)
     report.ok(f"wrote {export.path} (Canvas's gradebook import: {export.students} students, {export.scores} "
               f"scores, {export.empty} empty cells = not graded or not submitted, never 0)")
     if export.off_roster:

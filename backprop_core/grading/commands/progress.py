@@ -1,41 +1,33 @@
-"""Progress of a whole autograde run: one line while it runs, a summary at the end.
+"""Progress of a whole autograde run: a live bar while it runs (:mod:`rich.progress`), a summary at the end.
 
 ::
 
     with Progress(len(pairs)) as progress:
         for student, lesson in pairs:
-            ...
             progress.done(student, lesson, "graded")           # or "regraded", "kept"
             progress.done(student, lesson, "not graded", why)  # the reason is required here
     print(progress.summary())
 
-The line reads::
+The line: a bar, done/total, notebooks graded per minute (graded and regraded: kept ones cost nothing and
+would flatter the rate), the time left at that rate, how many could not be graded so far::
 
     [##------------------]  45/320  14.0 nb/min  ~20 min left  2 not graded
 
-a bar, notebooks done out of the total, notebooks graded per minute (graded and
-regraded ones: kept ones cost nothing and would flatter the rate), the time left
-at that rate, and how many could not be graded so far.
-
-On a terminal the line is redrawn in place (``\\r``, then the line is cleared).
-Anywhere else (a CI log, a pipe, a file) a redraw would leave every version of
-the line behind, so a plain line is written only when the run passes another
-``step_percent`` of the total or ``heartbeat_seconds`` after the last line,
-whichever comes first: at most ``100 / step_percent`` lines plus one per
-heartbeat, never one per notebook. Lines printed meanwhile should go through
-:meth:`Progress.log`, which keeps them from being drawn over the bar.
-
-The time comes from ``clock`` (``time.monotonic`` by default), so tests pass a
-fake clock and get the same text every time. One writer calls :meth:`done`:
-the class is not meant to be shared between threads.
+On a terminal rich draws it live, in place, and :meth:`Progress.log` prints lines above it. Anywhere else
+(a CI log, a pipe) a redraw would leave every version behind, so the plain line above is written only each
+``step_percent`` of the total or ``heartbeat_seconds`` after the last one, never one per notebook. The time
+comes from ``clock`` (rich's task reads it too, and redraws only when told: no thread), so tests pass a
+fake clock. One writer calls :meth:`done`.
 """
 from __future__ import annotations
 
 import math
 import sys
 import time
-from dataclasses import dataclass
-from typing import Callable, TextIO
+from typing import Callable, NamedTuple, TextIO
+
+import rich.console
+import rich.progress
 
 __all__ = ["GRADED", "REGRADED", "KEPT", "NOT_GRADED", "OUTCOMES", "Progress"]
 
@@ -43,12 +35,9 @@ GRADED, REGRADED, KEPT, NOT_GRADED = "graded", "regraded", "kept", "not graded"
 OUTCOMES = (GRADED, REGRADED, KEPT, NOT_GRADED)
 #: Outcomes that ran a notebook: the rate and the time left are measured on these.
 _RAN_A_NOTEBOOK = (GRADED, REGRADED)
-#: Terminal control: go to the start of the line, then clear it (ANSI "erase in line").
-_REDRAW = "\r\x1b[K"
 
 
-@dataclass(frozen=True)
-class NotGraded:
+class NotGraded(NamedTuple):
     """A submission that could not be graded, and why (shown in the summary)."""
 
     student: str
@@ -68,9 +57,9 @@ class Progress:
     clock : callable () -> float, optional
         Seconds, never going backwards; default ``time.monotonic``.
     tty : bool, optional
-        Redraw in place (True) or write plain lines (False); default: ``stream.isatty()``.
+        Draw rich's live bar (True) or write plain lines (False); default: ``stream.isatty()``.
     width : int
-        Characters of the bar between its brackets (default 20).
+        Characters of the bar (default 20).
     step_percent : float
         Off a terminal, a line each time the run passes another this many percent (default 10).
     heartbeat_seconds : float
@@ -94,11 +83,19 @@ class Progress:
         self.width, self.step_percent, self.heartbeat_seconds = width, step_percent, heartbeat_seconds
         self.counts = dict.fromkeys(OUTCOMES, 0)
         self.not_graded: list[NotGraded] = []
-        self.started = clock()
-        self._drawn = False             # (terminal) a line is on screen, not yet ended by a newline
         self._last_written: tuple[int, float] | None = None  # (plain lines) (done, time) of the last one
         self._finished = False
-        self.ended: float | None = None  # the clock when finish() was called: the run's time stops there
+        # Off a terminal rich only counts (disable=True) and keeps the time; stdout and stderr stay the
+        # program's own (no redirect: `make autograde > log` must keep the report's lines in the log).
+        console = rich.console.Console(file=self.stream, force_terminal=self.tty, highlight=False, emoji=False,
+                                       markup=False)
+        self._rich = rich.progress.Progress(
+            rich.progress.BarColumn(bar_width=width), rich.progress.MofNCompleteColumn(),
+            rich.progress.TextColumn("{task.fields[figures]}", markup=False),
+            console=console, get_time=clock, auto_refresh=False, redirect_stdout=False, redirect_stderr=False,
+            disable=not self.tty)
+        self._task = self._rich.add_task("autograde", total=total, figures="")
+        self._update()
 
     # ------------------------------------------------------------------ counting
     @property
@@ -137,17 +134,16 @@ class Progress:
         self.counts[outcome] += 1
         if outcome == NOT_GRADED:
             self.not_graded.append(NotGraded(student, lesson, " ".join(reason.split())))
+        self._update()
         self._show(final=False)
 
     # ------------------------------------------------------------------ output
     def line(self) -> str:
-        """The progress line as it reads now (no control characters)."""
+        """The plain progress line as it reads now (no control characters)."""
         done, total = self.done_count, self.total
         filled = self.width if total == 0 else self.width * done // total
         bar = "[" + "#" * filled + "-" * (self.width - filled) + "]"
-        digits = len(str(total))
-        return (f"{bar}  {done:>{digits}}/{total}  {self._rate_text()}  {self._time_text()}  "
-                f"{self.counts[NOT_GRADED]} not graded")
+        return f"{bar}  {done:>{len(str(total))}}/{total}  {self._figures()}"
 
     def show(self) -> None:
         """Draw the line now (at the start of a run, say), whatever the throttling."""
@@ -156,28 +152,27 @@ class Progress:
     def log(self, text: str, file: TextIO | None = None) -> None:
         """Print ``text`` (one or more lines) above the bar, to ``file`` (default: the bar's stream).
 
-        On a terminal the bar is cleared first and drawn again below the text, so the two never
-        mix on one line (stdout and stderr usually share the terminal).
+        On a terminal, text for the bar's stream or for another terminal (stdout beside a bar on
+        stderr: the same screen) is printed by rich, above the live bar, as plain text (no markup,
+        control characters shown as escapes: a student's name or a reason is data). Text for a file or a pipe
+        goes there as it is.
         """
-        had_bar = self.tty and self._drawn
-        if had_bar:
-            self._write(_REDRAW)
-            self._drawn = False
         target = self.stream if file is None else file
-        print(text, file=target, flush=True)
-        if had_bar:
-            self._draw_in_place()
+        if self.tty and self._rich.live.is_started and (target is self.stream or _is_terminal(target)):
+            self._rich.console.print(_visible(text), soft_wrap=True)
+        else:
+            print(text, file=target, flush=True)
 
     def finish(self) -> None:
         """Show the last state of the line and end it (a newline on a terminal). Safe to call twice."""
         if self._finished:
             return
         self._finished = True
-        self.ended = self.clock()
+        self._rich.stop_task(self._task)
+        self._update()
         if self.tty:
-            self._draw_in_place()
-            self._write("\n")
-            self._drawn = False
+            self._show(final=True)
+            self._rich.stop()
         elif self._last_written is None or self._last_written[0] != self.done_count:
             self._write_plain_line()  # (else the line of this count is already out)
 
@@ -213,38 +208,36 @@ class Progress:
 
     # ------------------------------------------------------------------ internals
     def _elapsed(self) -> float:
-        """Seconds since the start, up to :meth:`finish` once it was called."""
-        return max(0.0, (self.clock() if self.ended is None else self.ended) - self.started)
+        """Seconds since the start, up to :meth:`finish` once it was called (rich's task keeps both)."""
+        return max(0.0, self._rich.tasks[0].elapsed or 0.0)
 
-    def _seconds_per_notebook(self) -> float | None:
-        """Wall time per notebook run so far (None before the first one). It includes the time
-        spent on kept and failed submissions: the estimate of the time left errs long, not short."""
-        elapsed = self._elapsed()
-        return elapsed / self.ran_count if self.ran_count and elapsed > 0 else None
+    def _figures(self) -> str:
+        """What follows the count: ``14.0 nb/min  ~20 min left  2 not graded``.
 
-    def _rate_text(self) -> str:
-        per_notebook = self._seconds_per_notebook()
-        return "-- nb/min" if per_notebook is None else f"{60 / per_notebook:.1f} nb/min"
-
-    def _time_text(self) -> str:
-        remaining = self.total - self.done_count
+        The rate is per notebook run (kept ones cost nothing and would flatter it), over the wall time so far,
+        which includes the kept and failed ones: the time left errs long, not short.
+        """
+        elapsed, remaining = self._elapsed(), self.total - self.done_count
+        per_notebook = elapsed / self.ran_count if self.ran_count and elapsed > 0 else None
+        rate = "-- nb/min" if per_notebook is None else f"{60 / per_notebook:.1f} nb/min"
         if remaining == 0:
-            return f"done in {_duration(self._elapsed())}"
-        per_notebook = self._seconds_per_notebook()
-        if per_notebook is None:
-            return "time left unknown"
-        # (Every submission left is counted as one to run: some may turn out kept, which is quicker.)
-        return f"~{_duration(remaining * per_notebook)} left"
+            left = f"done in {_duration(elapsed)}"
+        elif per_notebook is None:
+            left = "time left unknown"
+        else:  # (every submission left is counted as one to run: some may turn out kept, which is quicker)
+            left = f"~{_duration(remaining * per_notebook)} left"
+        return f"{rate}  {left}  {self.counts[NOT_GRADED]} not graded"
+
+    def _update(self) -> None:
+        self._rich.update(self._task, completed=self.done_count, figures=self._figures())
 
     def _show(self, final: bool) -> None:
         if self.tty:
-            self._draw_in_place()
+            if not self._rich.live.is_started and not self._finished:
+                self._rich.start()
+            self._rich.refresh()
         elif final or self._plain_line_due():
             self._write_plain_line()
-
-    def _draw_in_place(self) -> None:
-        self._write(_REDRAW + self.line())
-        self._drawn = True
 
     def _plain_line_due(self) -> bool:
         """Off a terminal: whether the run passed another step, or the heartbeat came, since the last line."""
@@ -257,12 +250,9 @@ class Progress:
         return passed_a_step or self.clock() - last_time >= self.heartbeat_seconds
 
     def _write_plain_line(self) -> None:
-        self._write(self.line() + "\n")
-        self._last_written = (self.done_count, self.clock())
-
-    def _write(self, text: str) -> None:
-        self.stream.write(text)
+        self.stream.write(self.line() + "\n")
         self.stream.flush()
+        self._last_written = (self.done_count, self.clock())
 
 
 # ------------------------------------------------------------------ helpers
@@ -273,25 +263,32 @@ def _is_terminal(stream) -> bool:
         return False
 
 
+def _visible(text: str) -> str:
+    """``text`` with each control character but newline and tab written as its escape (``\\x1b``): on a
+    terminal, a student's folder name or an error message must not move the cursor or recolour the screen."""
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)
+
+
 def _check_count(name: str, value, minimum: int = 0) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected a whole number >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected a whole number >= {minimum}, got {value}")
+    _check(name, value, isinstance(value, int) and not isinstance(value, bool), value >= minimum if isinstance(
+        value, (int, float)) else False, f"a whole number >= {minimum}")
 
 
 def _check_positive(name: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name}: expected a number > 0, got {type(value).__name__} {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name}: expected a number > 0, got {value!r}")
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    _check(name, value, number, number and math.isfinite(value) and value > 0, "a number > 0")
 
 
 def _check_text(name: str, value) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name}: expected a non-empty string, got {type(value).__name__} {value!r}")
-    if not value:
-        raise ValueError(f"{name}: expected a non-empty string, got an empty one")
+    _check(name, value, isinstance(value, str), bool(value), "a non-empty string")
+
+
+def _check(name: str, value, right_type: bool, right_value: bool, expected: str) -> None:
+    """Refuse a bad argument, naming what was expected and what came."""
+    if not right_type:
+        raise TypeError(f"{name}: expected {expected}, got {type(value).__name__} {value!r}")
+    if not right_value:
+        raise ValueError(f"{name}: expected {expected}, got {'an empty one' if value == '' else repr(value)}")
 
 
 def _duration(seconds: float) -> str:

@@ -1,36 +1,40 @@
-"""One instructor command at a time on a gradebook: a lock file next to it, naming its holder.
+"""One instructor command at a time on a gradebook: a lock file next to it, and a note naming its holder.
 
 Two ``make autograde`` runs on one gradebook would grade the same work twice and
 trip over each other's rows (``sqlite3.IntegrityError``). The command that
 writes the gradebook holds :class:`RunLock`; a second one is refused with a
 message naming the holder (pid, host, command, start time).
 
-The lock is an OS lock (``flock``) on the file, so it dies with its holder: after
-a ``kill -9`` the file is still there, with the dead holder's name in it, but the
-next run takes the lock and says that the last run stopped without finishing.
-The file is removed when its holder finishes.
+The lock is :mod:`filelock`'s OS lock (``flock`` on the lock file), so it dies
+with its holder. Who holds it is a small JSON note beside it (``<lock>.json``),
+written once the lock is taken and removed when its holder finishes: a note found
+on taking the lock is a run that stopped without finishing (``kill -9``), and the
+next run says so. The lock file itself stays (filelock keeps it; removing a locked
+file would let a third run lock a new file while the second holds the old one).
 """
 from __future__ import annotations
 
 import json
 import os
 import socket
-import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from ..judge.case_seeds import gradebook_file
 
-try:
-    import fcntl
-except ImportError:  # Windows: no flock; the runs are then not locked (a warning says so)
-    fcntl = None
-
-__all__ = ["LockHeld", "RunLock", "lock_path"]
+__all__ = ["LockHeld", "RunLock", "holder_path", "lock_path"]
 
 #: The lock file of a gradebook that is not a file (a database server): in the course root.
 SERVER_LOCK_NAME = "gradebook.lock"
+
+#: Seconds a command waits for the lock before it is refused. Not 0: :meth:`RunLock.holder_if_running`
+#: (``make grades`` while a run may be going) takes the lock for an instant to test it, and a run started
+#: in that instant must not be refused for it. A real holder keeps it for minutes.
+WAIT_SECONDS = 1.0
 
 
 def lock_path(db_url: str, root: Path) -> Path:
@@ -49,9 +53,15 @@ def lock_path(db_url: str, root: Path) -> Path:
     return root / SERVER_LOCK_NAME
 
 
+def holder_path(lock: Path) -> Path:
+    """The note naming the holder of the lock file ``lock``: ``<lock>.json``."""
+    lock = Path(lock)
+    return lock.with_name(lock.name + ".json")
+
+
 @dataclass(frozen=True)
 class Holder:
-    """Who holds (or last held) a lock: read from the lock file."""
+    """Who holds (or last held) a lock: read from its note."""
 
     pid: int | None
     host: str
@@ -59,13 +69,27 @@ class Holder:
     started: str
 
     @classmethod
-    def read(cls, path: Path) -> "Holder | None":
+    def me(cls, command: str) -> "Holder":
+        return cls(pid=os.getpid(), host=socket.gethostname(), command=command,
+                   started=time.strftime("%Y-%m-%d %H:%M:%S %Z"))
+
+    @classmethod
+    def read(cls, note: Path) -> "Holder | None":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(note.read_text(encoding="utf-8"))
             return cls(pid=data.get("pid"), host=str(data.get("host", "?")), command=str(data.get("command", "?")),
                        started=str(data.get("started", "?")))
         except (OSError, ValueError, AttributeError):
-            return None  # no file, or a holder that died before it finished writing its name
+            return None  # no note: a holder that has not written it yet, or none
+
+    def write(self, note: Path) -> None:
+        """Write the note whole or not at all (a reader never sees half of it). The partial file has a name
+        nobody can guess or plant a link at (mkstemp's O_EXCL); the note is readable by all, as the lock was."""
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=note.parent, prefix=f".{note.name}.",
+                                         delete=False) as partial:
+            json.dump(asdict(self), partial)
+            os.fchmod(partial.fileno(), 0o644)
+        os.replace(partial.name, note)
 
     def __str__(self) -> str:
         return f"`{self.command}`, pid {self.pid} on host {self.host}, started {self.started}"
@@ -79,59 +103,34 @@ class RunLock:
     """Hold the lock file ``path`` for the duration of a ``with`` block.
 
     Raises :class:`LockHeld` on entry when another live process holds it.
-    After entry, :attr:`stale` is the holder a dead run left in the file (or None).
+    After entry, :attr:`stale` is the holder a dead run left in the note (or None).
     """
 
     def __init__(self, path: Path, command: str):
         self.path = Path(path)
+        self.note = holder_path(self.path)
         self.command = command
         self.stale: Holder | None = None
-        self._fd: int | None = None
+        self._lock = FileLock(self.path)
 
     def __enter__(self) -> "RunLock":
-        if fcntl is None:
-            print(f"warning: this system has no flock, so {self.path.name} cannot stop two runs at once: "
-                  "run one command at a time", file=sys.stderr)
-            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        while self._fd is None:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                raise LockHeld(self._refusal()) from None
-            if not self._still_at_path(fd):
-                os.close(fd)  # the holder finished and removed the file between our open and our lock
-                continue
-            self._fd = fd
-        self.stale = Holder.read(self.path)
-        self._write_holder()
+        try:
+            self._lock.acquire(timeout=WAIT_SECONDS)
+        except Timeout:
+            raise LockHeld(self._refusal()) from None
+        self.stale = Holder.read(self.note)  # a note nobody removed: its run stopped without finishing
+        Holder.me(self.command).write(self.note)
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._fd is None:
+        if not self._lock.is_locked:
             return
-        # Remove the file while still holding it, so that no one locks a file that is going away.
-        self.path.unlink(missing_ok=True)
-        os.close(self._fd)
-        self._fd = None
-
-    def _still_at_path(self, fd: int) -> bool:
-        try:
-            return os.stat(self.path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            return False
-
-    def _write_holder(self) -> None:
-        me = {"pid": os.getpid(), "host": socket.gethostname(), "command": self.command,
-              "started": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, json.dumps(me).encode(), 0)
-        os.fsync(self._fd)
+        self.note.unlink(missing_ok=True)  # before the lock goes, so the next holder never reads us as dead
+        self._lock.release()
 
     def _refusal(self) -> str:
-        holder = Holder.read(self.path)
+        holder = Holder.read(self.note)
         who = f" ({holder})" if holder else ""
         return (f"another instructor command is using this gradebook{who}; lock file {self.path}. "
                 f"Two runs at once would grade the same work twice: wait until it has finished, then run "
@@ -140,16 +139,13 @@ class RunLock:
     @staticmethod
     def holder_if_running(path: Path) -> Holder | None:
         """The holder of the lock at ``path`` if a live process holds it now, else None (nothing is locked)."""
-        if fcntl is None or not path.exists():
+        path = Path(path)
+        if not path.exists():
             return None
+        probe = FileLock(path)
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            return None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return Holder.read(path) or Holder(pid=None, host="?", command="?", started="?")
-        finally:
-            os.close(fd)  # closing also drops a shared lock we may have taken
+            probe.acquire(timeout=0)
+        except Timeout:
+            return Holder.read(holder_path(path)) or Holder(pid=None, host="?", command="?", started="?")
+        probe.release()
         return None
