@@ -136,7 +136,7 @@ def _slips():
         ("06-matrix-form", "dense_backward", made("dense_backward", "divided_by_n_twice"),
          "exactly ¼ of the right one: is a factor such as 1/N applied twice?"),
         ("05-hidden-layer-deltas", "backprop_step", made("backprop_step", "sigma_prime_of_activation_hidden_only"),
-         "w5 and w8 are right, so the hidden delta is wrong"),
+         "w5 and w8 are right, so the hidden deltas are wrong"),
         ("09-your-own-network", "softmax_cross_entropy", made("softmax_cross_entropy", "softmax_shifted_by_global_max"),
          "each row's own largest z"),
         ("09-your-own-network", "network_gradients", made("network_gradients", "relu_prime_at_zero"),

@@ -81,6 +81,11 @@ def sigmoid_prime(z):
     return s * (F32(1) - s)
 
 
+def g_prime(w):
+    s = _sigmoid(F32(2) * f32(w))
+    return F32(2) * s * (F32(1) - s)
+
+
 def central_difference(f, x, h=1e-5):
     x, h = F32(x), F32(h)
     return (F32(f(x + h)) - F32(f(x - h))) / (F32(2) * h)
@@ -385,7 +390,7 @@ def train_network(n_inputs, layer_sizes, parameters, xs, ys, learning_rate, step
 
 FLOAT32_VERSIONS = {fn.__name__: fn for fn in (
     half_squared_error, linear_layer, forward_linear, gradient_step, linear_output_gradient, gradient_descent,
-    sigmoid, sigmoid_prime, central_difference, output_delta, output_weight_gradient, update_output_weights,
+    sigmoid, sigmoid_prime, g_prime, central_difference, output_delta, output_weight_gradient, update_output_weights,
     hidden_delta, backprop_step, dense_forward, dense_backward, train_online, minibatches, numerical_gradient,
     first_disagreeing_layer, softmax_cross_entropy, network_gradients, numerical_gradients, train,
     topological_order, gradients, descend, two_layer_backward, train_minibatch, network_output, train_network,

@@ -35,6 +35,12 @@ MISTAKES = {
     "difference_over_h": (
         "the central difference divided by h instead of 2h: f(x + h) and f(x − h) lie 2h apart, so divide by 2 * h"
     ),
+    "chain_inner_slope_missing": (
+        "the inner link's slope left out: g(w) = σ(2w) is σ(u) with u = 2w, so g′(w) = σ′(2w) · 2, not σ′(2w)"
+    ),
+    "chain_outer_slope_at_w": (
+        "the outer link's slope taken at w: σ′ belongs where σ is applied, at u = 2w, so g′(w) = σ′(2w) · 2"
+    ),
     "sigma_prime_of_net_input_as_activation": (
         "σ′ written as z·(1 − z): the formula a·(1 − a) takes the activation a = σ(z), not the net input z; "
         "compute s = σ(z) first, then s·(1 − s)"

@@ -107,8 +107,8 @@ print(f"∂E/∂w5 = delta·a1 = {delta[0] * hidden[0]:.5f}    ∂E/∂w6 = delt
 # | **into output 1** ($\delta_1$) | $\delta_1 a_1$ | $\delta_1 a_2$ |
 # | **into output 2** ($\delta_2$) | $\delta_2 a_1$ | $\delta_2 a_2$ |
 #
-# This table of all the products of a column $\delta$ (one entry per output) and a row $a^\top$ (one entry per
-# hidden neuron), entry $[j, k] = \delta_j a_k$, is their **outer product**,
+# This table of all the products of a column $\delta$ (one entry per output) and a row $a^\top$ ($a^\top$: the same
+# numbers written as a row, one entry per hidden neuron), entry $[j, k] = \delta_j a_k$, is their **outer product**,
 #
 # $$\frac{\partial E}{\partial W^{(2)}} = \delta\, a^\top$$
 #

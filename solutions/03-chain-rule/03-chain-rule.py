@@ -174,9 +174,14 @@ fig
 # **Large inputs.** Written naively, `1 / (1 + np.exp(-z))` asks for $e^{1000}$ when $z = -1000$:
 # that overflows to infinity with a warning. Here $1/\infty = 0$ happens to be right, but the equivalent
 # form $e^{z} / (1 + e^{z})$ gives $\infty/\infty$ = NaN at $z = 1000$, and a NaN spreads into every number
-# computed from it. To get right values without overflow, use each form where
-# its exponential is tiny: $1/(1 + e^{-z})$ for $z \ge 0$, $e^{z} / (1 + e^{z})$ for $z < 0$.
+# computed from it. Your `sigmoid` must give right values without overflow, for $|z|$ as large as 1000.
+#
+# <details><summary>Hint</summary>
+#
+# Use each form where its exponential is tiny: $1/(1 + e^{-z})$ for $z \ge 0$, $e^{z} / (1 + e^{z})$ for $z < 0$.
 # `np.exp(-np.abs(z))` gives the small exponential for either sign.
+#
+# </details>
 #
 # ### Exercise `sigmoid`
 
@@ -272,24 +277,58 @@ with public_test("sigmoid_prime"):
     print("sigmoid_prime passes the public tests")
 
 # %% [markdown]
-# ### Your turn: a chain of two links (not graded)
+# ### Exercise `g_prime`
 #
-# Take $g(w) = \sigma(2w)$. Split it into its links as section 2 split $(3w + 1)^2$, write each link's slope, and
-# multiply them to get $g'(w)$. Then check your formula the way section 2 checked its own: in the cell below, replace
-# `None` with your $g'(w)$ at $w = 0.3$ (your `sigmoid_prime` may help) and run the cell. It prints a central
-# difference of $g$ beside your number; if they disagree, look at each link's slope on its own.
+# Take $g(w) = \sigma(2w)$, a chain of two links. Split it as section 2 split $(3w + 1)^2$, write each link's slope,
+# and multiply them: the product is $g'(w)$. Write `g_prime(w)` so that it returns $g'(w)$ for every $w$ in an
+# array (your `sigmoid_prime` may help). The public test compares your slopes with a central difference of $g$ at
+# several points; if they disagree, look at each link's slope on its own.
 
-# %%
-w0 = 0.3
-by_chain = None   # your g′(0.3), from the chain rule
-g = lambda v: 1 / (1 + np.exp(-2 * v))                  # g(w) = σ(2w)
-measured = yours_or_reference(central_difference)(g, w0)
-print(f"measured (central difference): {measured:.6f}")
-if by_chain is None:
-    print("chain rule: not written yet; put your g′(0.3) in by_chain and run this cell again")
-else:
-    agree = np.isclose(by_chain, measured, rtol=1e-3)   # to about three digits
-    print(f"chain rule:                    {float(by_chain):.6f}   " + ("they agree" if agree else "they disagree"))
+# %% solution
+def g_prime(w):
+    """The slope of g(w) = σ(2w) at every w, by the chain rule.
+
+    Return a new array; do not change `w`.
+
+    Parameters
+    ----------
+    w : ndarray, any shape (or a float)
+        Where to take the slope.
+
+    Returns
+    -------
+    ndarray, same shape as w
+        g′(w) at every w.
+    """
+    ### BEGIN SOLUTION
+    u = 2.0 * np.asarray(w, dtype=float)   # inner link u = 2w, slope 2
+    return sigmoid_prime(u) * 2.0          # outer link σ(u), slope σ′(u)
+    ### END SOLUTION
+
+
+# %% public
+# Public test: the slope at w = 0, and agreement with a central difference of g at several w
+# (written out here, so that this test does not depend on your central_difference).
+with public_test("g_prime"):
+    g = lambda v: 1 / (1 + np.exp(-2 * v))                  # g(w) = σ(2w)
+    at_zero = g_prime(0.0)
+    assert np.isclose(at_zero, 0.5), (
+        f"g′(0) = 0.5 (the slope of g at w = 0), got {at_zero}"
+        + (": that is σ′(0) alone; the inner link u = 2w has slope 2, and the chain multiplies it in"
+           if np.isclose(at_zero, 0.25) else ""))
+    w_values = np.array([-2.0, -0.7, 0.3, 1.2])
+    slopes = call_on_copies(g_prime, w_values)
+    assert np.shape(slopes) == (4,), f"the shape must be kept: expected (4,), got {np.shape(slopes)}"
+    for w0, got in zip(w_values, slopes):
+        measured = (g(w0 + 1e-5) - g(w0 - 1e-5)) / 2e-5   # (g(w + h) − g(w − h)) / 2h, h = 0.00001
+        hint = ""
+        if np.isclose(got, 2 * (1 / (1 + np.exp(-w0))) * (1 - 1 / (1 + np.exp(-w0))), rtol=1e-6):
+            hint = ": that is 2σ′(w); the outer link's slope σ′ is taken where σ is applied, at u = 2w"
+        elif np.isclose(got, measured / 2, rtol=1e-6):
+            hint = ": half the measured slope; the inner link u = 2w has slope 2"
+        assert np.isclose(got, measured, rtol=1e-6), (
+            f"g′({w0}) disagrees with the measured slope {measured:.9f}, got {got}" + hint)
+    print("g_prime passes the public tests")
 
 # %% [markdown]
 # ## 4 · A weight's path to the error
@@ -321,8 +360,7 @@ plots.draw_network(net, trace, target=target)
 # \;\longrightarrow\; E = \tfrac12 (a_{o1} - \text{target}_1)^2 + \tfrac12 (a_{o2} - \text{target}_2)^2 .$$
 #
 # Here $a_{h1}$ is the activation of hidden neuron $h_1$, $z_{o1}$ the net input of output neuron $o_1$, and
-# $a_{o1}$ its activation, the network's first output (by layer: $a_{h1}$ is entry 1 of $a^{(1)}$, $z_{o1}$
-# entry 1 of $z^{(2)}$). These are lesson 02's names with the neuron written in: $a_{h1}$ is what lesson 02 called
+# $a_{o1}$ its activation, the network's first output. These are lesson 02's names with the neuron written in: $a_{h1}$ is what lesson 02 called
 # $a_1$, and $a_{o1}$ is what it called "output"; with two outputs now, the subscript says which one.
 #
 # <details><summary>For the curious: Mazur's names</summary>
@@ -380,13 +418,11 @@ print(f"σ′(a_o1) = {s(a_o1) * (1 - s(a_o1)):.6f}   wrong place: σ′ of the 
 # %% [markdown]
 # ### Exercise `predicted_dE_dw6`
 #
-# Now $w_6$, the weight from $h_2$ into $o_1$. Write its chain to the error as the chain above writes $w_5$'s: a weight
-# into an output neuron reaches $E$ through three links, so $\partial E/\partial w_6$ is a product of three
-# factors: how the net input it feeds changes with the weight, how that neuron's activation changes with its net
-# input, and how $E$ changes with that activation. Find each factor's value among the numbers printed above and on
-# the drawing, and multiply (a line of Python may do it). In the cell below, replace the `raise` line with `return`
-# and your number. Three significant digits are enough (`return 0.123`). The public test only checks that it reads a number:
-# whether it is right you learn when the lesson is graded, and a wrong answer is told what to reread.
+# Now $w_6$, the weight from $h_2$ into $o_1$. Write its chain to the error as the chain above writes $w_5$'s, and
+# compute $\partial E/\partial w_6$ from it (a line of Python may do it). In the cell below, replace the `raise`
+# line with `return` and your number. Three significant digits are enough (`return 0.123`). The public test only
+# checks that it reads a number: whether it is right you learn when the lesson is graded, and a wrong answer is told
+# what to reread.
 
 # %% solution
 def predicted_dE_dw6():
@@ -411,7 +447,7 @@ with public_test("predicted_dE_dw6"):
 # %% [markdown]
 # ## 5 · Nudge a weight yourself
 #
-# The chain rule predicts how much $E$ changes when a weight moves by $h$: about
+# The slope the chain rule gives predicts how much $E$ changes when a weight moves by $h$: about
 # $\partial E / \partial w \cdot h$. The widget nudges any weight of this network and compares the true
 # change with the prediction. Try small and large nudges: for small $h$ the two agree closely, for large
 # $h$ the curve bends away from its tangent. Once your `sigmoid_prime` runs, tick the box to let the

@@ -189,32 +189,15 @@ with public_test("output_delta"):
 # ## Every output weight at once
 #
 # With the delta in hand, any output weight's gradient is *delta of the receiving neuron × activation of the sending neuron*
-# (the third factor is always the activation the weight multiplies):
-#
-# $$
-# \frac{\partial E}{\partial W^{(2)}_{jk}} = \delta_j \, a_k
-# \qquad\Longrightarrow\qquad
-# \frac{\partial E}{\partial W^{(2)}} = \delta\, a^{\top} =
-# \begin{pmatrix} \delta_{o1} a_{h1} & \delta_{o1} a_{h2} \\ \delta_{o2} a_{h1} & \delta_{o2} a_{h2} \end{pmatrix}.
-# $$
-#
-# As for lesson 02's linear output, this is an **outer product**: a column of deltas (one per receiving neuron, `n_out` rows)
-# times a row of activations (one per sending neuron, `n_in` columns). It has the same shape as $W^{(2)}$,
-# `(n_out, n_in)`, so entry `[j, k]` is the gradient of the weight at `W[j, k]`.
-# Swap the two vectors and you get the transpose — the wrong shape, or, for a square layer, the right shape with
-# the gradients of $w_6$ and $w_7$ exchanged.
-#
-# As lesson 02 put it, all the partial derivatives $\partial E/\partial w$ together, one per weight and arranged
-# like the weights, form **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
-# other way. This matrix is the output layer's part of it.
+# (the third factor is always the activation the weight multiplies).
 #
 # ### Exercise `predicted_dE_dw7`
 #
-# Before you write the function that computes them all, predict one entry: what is $\partial E/\partial w_7$?
-# Work it out with pencil and paper or a line of arithmetic: the public test of `output_delta` printed both deltas,
-# and the first code cell of the lesson printed the hidden activations. The matrix $W^{(2)}$ above says which
-# neurons $w_7$ joins. In the cell below, replace the `raise` line with `return` and your number; three significant
-# digits are enough (`return 0.123`). The public test only checks that it reads a number: whether it is right you
+# Before you see them all, predict one: what is $\partial E/\partial w_7$? Work it out with pencil and paper or a
+# line of arithmetic from that rule: the public test of `output_delta` printed both deltas, and the first code cell
+# of the lesson printed the hidden activations. The matrix $W^{(2)}$ near the top of the lesson says which neurons
+# $w_7$ joins. In the cell below, replace the `raise` line with `return` and your number; three significant digits
+# are enough (`return 0.123`). The public test only checks that it reads a number: whether it is right you
 # learn when the lesson is graded, and a wrong answer is told what to reread.
 
 # %% solution
@@ -238,6 +221,25 @@ with public_test("predicted_dE_dw7"):
 
 
 # %% [markdown]
+# In symbols, for every output weight at once:
+#
+# $$
+# \frac{\partial E}{\partial W^{(2)}_{jk}} = \delta_j \, a_k
+# \qquad\Longrightarrow\qquad
+# \frac{\partial E}{\partial W^{(2)}} = \delta\, a^{\top} =
+# \begin{pmatrix} \delta_{o1} a_{h1} & \delta_{o1} a_{h2} \\ \delta_{o2} a_{h1} & \delta_{o2} a_{h2} \end{pmatrix}.
+# $$
+#
+# As for lesson 02's linear output, this is an **outer product**: a column of deltas (one per receiving neuron, `n_out` rows)
+# times a row of activations (one per sending neuron, `n_in` columns). It has the same shape as $W^{(2)}$,
+# `(n_out, n_in)`, so entry `[j, k]` is the gradient of the weight at `W[j, k]`.
+# Swap the two vectors and you get the transpose — the wrong shape, or, for a square layer, the right shape with
+# the gradients of $w_6$ and $w_7$ exchanged.
+#
+# As lesson 02 put it, all the partial derivatives $\partial E/\partial w$ together, one per weight and arranged
+# like the weights, form **the gradient** of the error. It points the way in which $E$ grows fastest; gradient descent steps the
+# other way. This matrix is the output layer's part of it.
+#
 # ### Step through the chain
 #
 # Now that your prediction is written down, check it. The widget below walks along the three links of any output
@@ -256,8 +258,9 @@ factor_stepper("w5", student_output_delta="output_delta")
 # ### Exercise `output_weight_gradient`
 #
 # Now the whole matrix: the outer product of the deltas and the activations feeding the layer. Lesson 02's
-# `linear_output_gradient` worked out its delta itself, as output − target; this function is handed the deltas,
-# so the same function serves any layer once its deltas are known (lesson 05 finds a hidden layer's).
+# `linear_output_gradient` worked out its delta itself, as output − target; this function is handed the deltas.
+# The same outer product gives any layer's weight gradient once its deltas are known: lesson 05 finds a hidden
+# layer's deltas and writes it once more for the weights into that layer.
 
 # %% solution
 def output_weight_gradient(delta, a_prev):

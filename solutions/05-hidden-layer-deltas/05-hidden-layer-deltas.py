@@ -440,19 +440,31 @@ def backprop_step(W1, b1, W2, b2, x, target, learning_rate):
 # Public test: the worked example, learning rate 0.5.
 with public_test("backprop_step"):
     W1_step, W2_step = call_on_copies(backprop_step, W1, net.biases[0], W2, net.biases[1], x, target, 0.5)
+    W1_want = np.array([[0.149780716, 0.19956143], [0.24975114, 0.29950229]])
     for name, got, want in [("w5", W2_step[0, 0], 0.35891648), ("w8", W2_step[1, 1], 0.561370121),
-                            ("w1", W1_step[0, 0], 0.149780716), ("w2", W1_step[0, 1], 0.19956143),
-                            ("w3", W1_step[1, 0], 0.24975114), ("w4", W1_step[1, 1], 0.29950229)]:
-        hint = "" if name in ("w5", "w8") else (": w5 and w8 are right, so the hidden deltas are wrong. Were they "
-                                                "computed with the old W2, before its update? And is σ′ taken at the "
-                                                "hidden net input (a·(1 − a) with its activation a), not σ′(a)?")
+                            ("w6", W2_step[0, 1], 0.408666186), ("w7", W2_step[1, 0], 0.511301270),
+                            ("w1", W1_step[0, 0], W1_want[0, 0]), ("w2", W1_step[0, 1], W1_want[0, 1]),
+                            ("w3", W1_step[1, 0], W1_want[1, 0]), ("w4", W1_step[1, 1], W1_want[1, 1])]:
+        if name in ("w5", "w8"):
+            hint = ""
+        elif name in ("w6", "w7"):
+            hint = (": w5 and w8 are right, so the W2 gradient is transposed. It is "
+                    "`np.outer(delta_out, a_hidden)`, one row per output neuron.")
+        elif np.allclose(W1 - W1_step, (W1 - W1_want).T, atol=1e-8):   # the step is the right one, transposed
+            hint = (": w1 and w4 are right and the steps of w2 and w3 are swapped, so the W1 gradient is "
+                    "transposed. It is `np.outer(delta_hidden, x)`, one row per hidden neuron.")
+        else:
+            hint = (": w5 and w8 are right, so the hidden deltas are wrong. Were they computed with the old W2, "
+                    "before its update? And is σ′ taken at the hidden net input (a·(1 − a) with its activation a), "
+                    "not σ′(a)?")
         assert np.isclose(got, want, atol=1e-8), f"{name} should become {want}, got {got}" + hint
     print("W1 →\n", W1_step, "\nW2 →\n", W2_step)
 
 # %% [markdown]
 # ## The error after one step
 #
-# Run the updated network forward again and measure the error.
+# Run the network forward again with the weights of the step computed in *The gradients of $w_1 \dots w_4$* (the
+# same numbers your `backprop_step` returns) and measure the error.
 
 # %%
 after = Network([W1_new, W2_new], net.biases, ["sigmoid", "sigmoid"])
@@ -492,26 +504,12 @@ print(f"E after updating only w5 ... w8 : {only_output:.9f}")
 saturated = sigmoid_prime(4.0), sigmoid_prime(sigmoid(4.0))
 print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3f}, {saturated[1] / saturated[0]:.0f} times too large")
 
-# %%
-# Optional, for the box below: the XOR-by-hand example's first sample, its hidden deltas with the slope at z and at a.
-xor_net, X, Y = examples.xor()
-xor_trace = xor_net.forward(X[0])
-z_h, a_h = xor_trace.pre_activations[0], xor_trace.activations[0]
-z_o, a_o = xor_trace.pre_activations[1][0], xor_trace.output[0]
-delta_o = (a_o - Y[0, 0]) * sigmoid_prime(z_o)          # lesson 04: the output delta
-sent_back = xor_net.weights[1][0] * delta_o             # W2ᵀ δ_o: one number for each hidden neuron
-right = sigmoid_prime(z_h) * sent_back                  # the slope at the net input z
-slipped = sigmoid_prime(a_h) * sent_back                # the slip: the slope at the activation a
-published, correct = examples.xor_first_step_as_printed()   # the example's own numbers, and the exact ones
-print("XOR-by-hand example, hidden deltas h1, h2: slipped ÷ right =", np.round(slipped / right, 2))
-print("its output's three sent-back numbers, as published:", np.round(published, 2), "  exactly:", np.round(correct, 3))
-
 # %% [markdown]
 # <details><summary>For the curious: the same slip in the XOR-by-hand example</summary>
 #
 # The XOR-by-hand example (*Calculating backpropagation by hand*, a blog post that trains a 2-2-1 sigmoid network on
-# XOR) takes $\sigma'$ at its output neuron's *value*. The cell above first shows what that slip would do one layer
-# down, to the hidden deltas of the network's first step: sample $x = (0, 0)$, target 0, so each hidden net input is
+# XOR) takes $\sigma'$ at its output neuron's *value*. The optional cell below first shows what that slip would do one
+# layer down, to the hidden deltas of the network's first step: sample $x = (0, 0)$, target 0, so each hidden net input is
 # just its bias, $z_h = (-1,\ 2)$. A hidden delta is $\sigma'$ times what is sent back, so the slipped delta divided
 # by the right one is $\sigma'(a)/\sigma'(z)$:
 #
@@ -523,13 +521,24 @@ print("its output's three sent-back numbers, as published:", np.round(published,
 # h1's slipped delta is 25 % too large, h2's twice the right one: at $z = 2$ the sigmoid has begun to flatten,
 # while $\sigma'(a)$ reads the slope at 0.88, where the curve is still steep.
 #
-# At the output, where the example itself slips, it costs only a few per cent: it uses $\sigma'(0.6) = 0.2288$, at
-# the output's value (0.6063, printed 0.6), where $\sigma'(z_o) = 0.2387$ belongs, at $z_o = 0.4316$; both points
-# lie near the top of the $\sigma'$ curve. The cell's last line prints the three numbers the example sends back from
-# its output, in its own sign (target − output, minus ours): $-\delta_o$ along its bias's line (the "weight 1" it
-# writes is $\partial z_o/\partial b^{(2)} = 1$), then $-\partial E/\partial a_h$ for h1 and h2.
+# At the output, where the example itself slips, the same slip costs only a few per cent: $\sigma'(0.6) = 0.2288$
+# instead of $\sigma'(z_o) = 0.2387$ (the cell below prints both).
 #
 # </details>
+
+# %%
+# Optional, for the box above: the XOR-by-hand example's first sample, its hidden deltas with the slope at z and at a.
+xor_net, X, Y = examples.xor()
+xor_trace = xor_net.forward(X[0])
+z_h, a_h = xor_trace.pre_activations[0], xor_trace.activations[0]
+z_o, a_o = xor_trace.pre_activations[1][0], xor_trace.output[0]
+delta_o = (a_o - Y[0, 0]) * sigmoid_prime(z_o)          # lesson 04: the output delta
+sent_back = xor_net.weights[1][0] * delta_o             # W2ᵀ δ_o: one number for each hidden neuron
+right = sigmoid_prime(z_h) * sent_back                  # the slope at the net input z
+slipped = sigmoid_prime(a_h) * sent_back                # the slip: the slope at the activation a
+print("XOR-by-hand example, hidden deltas h1, h2: slipped ÷ right =", np.round(slipped / right, 2))
+print(f"its output: σ′(0.6) = {sigmoid_prime(0.6):.4f} (the slip), σ′(z_o) = {sigmoid_prime(z_o):.4f} at z_o = {z_o:.4f}")
+
 
 # %% [markdown]
 # ## Summary

@@ -63,6 +63,53 @@ register(
 )
 
 
+# ----------------------------------------------------------------- g_prime
+def g_prime(w):
+    r"""Reference: the slope of :math:`g(w) = \sigma(2w)` by the chain rule, :math:`g'(w) = 2\,\sigma'(2w)`.
+
+    Parameters
+    ----------
+    w : ndarray, any shape (or a float)
+
+    Returns
+    -------
+    ndarray, same shape as w
+    """
+    return 2.0 * activations.sigmoid_prime(2.0 * np.asarray(w, dtype=float))
+
+
+def _w_cases(rng: np.random.Generator) -> list[Case]:
+    fixed = [Case({"w": np.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0])}, "w from -3 to 3, 0 included")]
+    cases = []
+    for _ in range(11):
+        shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(0, 3))))
+        cases.append(Case({"w": rng.uniform(-4.0, 4.0, size=shape)}, f"w of shape {shape}"))
+    return fixed + cases
+
+
+register(
+    Exercise(
+        name="g_prime",
+        lesson=LESSON,
+        reference=g_prime,
+        replaces=(),   # nothing in the package computes g′; its sigmoid_prime stays, for graded_with below
+        properties={"values": _w_cases},
+        points={"values": 1},
+        descriptions={"values": "w between -4 and 4, arrays of many shapes"},
+        mistakes=(
+            Mistake("chain_inner_slope_missing", replace=(
+                "return sigmoid_prime(u) * 2.0", "return sigmoid_prime(u)  # the inner link's slope 2 left out")),
+            Mistake("chain_outer_slope_at_w", replace=(
+                "return sigmoid_prime(u) * 2.0",
+                "return sigmoid_prime(np.asarray(w, dtype=float)) * 2.0  # σ′ taken at w, not at u = 2w")),
+        ),
+        # The course's sigmoid and sigmoid_prime under the student's function: a bug in their own (graded above)
+        # is not charged twice.
+        graded_with=("from backprop_core.nn.activations import sigmoid, sigmoid_prime",),
+    )
+)
+
+
 # ----------------------------------------------------------------- central_difference
 def central_difference(f, x, h=1e-5):
     r"""Reference: :math:`\big(f(x + h) - f(x - h)\big) / 2h`, the slope of ``f`` at ``x``.

@@ -1,7 +1,7 @@
 """float32 for the sigmoid and its slope (stable: exp of -|z| only), with sigma'(z) written as
 sigma(z) * sigma(-z); the central difference stays float64 (its precision is the lesson)
 and is written as 0.5 * (f(x+h) - f(x-h)) / h. The predicted slope uses the variant's own
-float32 sigma' and sigmoid for two of its links.
+float32 sigma' and sigmoid for two of its links. g' is 2 sigma'(2w) in float32, with its own sigma'.
 """
 
 # %% central_difference
@@ -21,6 +21,12 @@ def sigmoid(z):
 def sigmoid_prime(z):
     z = np.asarray(z, dtype=np.float32)
     return sigmoid(z) * sigmoid(-z)  # 1 - sigma(z) = sigma(-z)
+
+
+# %% g_prime
+def g_prime(w):
+    u = np.float32(2) * np.asarray(w, dtype=np.float32)  # inner link, slope 2
+    return np.float32(2) * sigmoid_prime(u)
 
 
 # %% predicted_dE_dw6

@@ -1,7 +1,7 @@
 """Loops and the `math` module: the two nudges added up in a loop over the signs, and the
 sigmoid and its slope computed number by number with `math.exp`, choosing the branch that
 cannot overflow. The ``sigmoid_prime`` solution cell is copied in JupyterLab (metadata and all).
-The predicted slope multiplies the chain's links in a loop.
+The predicted slope and g' multiply the chain's links in a loop.
 """
 
 # %% central_difference
@@ -39,6 +39,19 @@ def sigmoid_prime(z):
 
 
 # %% copy of solution_sigmoid_prime
+
+
+# %% g_prime
+def g_prime(w):
+    w = np.asarray(w, dtype=float)
+    slopes = []
+    for v in w.ravel():
+        link_slopes = [2.0, sigmoid_prime(np.array(2.0 * v)).item()]  # u = 2w, then sigma(u) at u
+        product = 1.0
+        for slope in link_slopes:
+            product *= slope
+        slopes.append(product)
+    return np.array(slopes).reshape(w.shape)
 
 
 # %% predicted_dE_dw6

@@ -1,7 +1,7 @@
 """A real notebook's leftovers: a helper in the solution cell, debug prints to stderr, a
 sigmoid made safe by clipping z to [-500, 500] (exp(500) is finite), sigma' through tanh
 (sigma'(z) = (1 - tanh(z/2)^2) / 4). The predicted slope uses a_h2 read off the drawing
-to 4 digits, and prints its links.
+to 4 digits, and prints its links. g' has a helper g beside it and prints to stderr.
 """
 
 # %% central_difference
@@ -30,6 +30,19 @@ def sigmoid(z):
 def sigmoid_prime(z):
     t = np.tanh(np.asarray(z, dtype=float) / 2)
     return 0.25 * (1 - t ** 2)
+
+
+# %% g_prime
+def g(v):
+    """My helper: g itself, to compare by eye."""
+    return sigmoid(2 * v)
+
+
+def g_prime(w):
+    inner = 2 * np.asarray(w, dtype=float)
+    outer_slope = sigmoid_prime(inner)
+    print("g(w) =", g(np.asarray(w, dtype=float)), "slopes:", outer_slope, "x 2", file=sys.stderr)
+    return 2 * outer_slope
 
 
 # %% predicted_dE_dw6

@@ -2,7 +2,8 @@
 ``np.where(z >= 0, 1/(1+np.exp(-z)), np.exp(z)/(1+np.exp(z)))``. Both branches are
 computed, so numpy overflows inside the branch ``np.where`` throws away, but every value
 returned is right and finite. The slope is ``s - s*s``; the central difference a dot product.
-The predicted slope is computed from the network's numbers with the variant's own sigmoid.
+The predicted slope is computed from the network's numbers with the variant's own sigmoid;
+g' from g's own value, 2 s (1 - s) with s = sigmoid(2w).
 """
 
 # %% central_difference
@@ -20,6 +21,12 @@ def sigmoid(z):
 def sigmoid_prime(z):
     s = sigmoid(z)
     return s - s * s
+
+
+# %% g_prime
+def g_prime(w):
+    s = sigmoid(np.multiply(2, w))  # g itself, then its slope from it: d/dw sigma(2w) = 2 s (1 - s)
+    return 2 * (s - s * s)
 
 
 # %% predicted_dE_dw6
