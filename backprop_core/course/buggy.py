@@ -54,7 +54,10 @@ NOT_BACKWARD_PASS_MISTAKES = frozenset(
      # wrong factor between layers, which the gallery's sigma' entry already shows; the other three are a
      # training loop's step size, shuffling and recorded loss
      "sigma_prime_missing_between_layers", "sigma_prime_of_layer_input", "gradient_summed_over_batch",
-     "same_shuffle_every_epoch", "epoch_loss_unweighted_mean"}
+     "same_shuffle_every_epoch", "epoch_loss_unweighted_mean",
+     # named by lesson 03's g_prime grader (issue 22): a slip in the chain of one scalar function, g(w) = sigma(2w),
+     # before any network; the gallery's sigma' entry already shows a wrong sigma' in a backward pass
+     "chain_inner_slope_missing", "chain_outer_slope_at_w"}
 )
 
 
