@@ -14,7 +14,7 @@
 # 4. recognise a common slip — taking $\sigma'$ at the activation instead of the net input — and its cost.
 #
 # You will write `hidden_delta` and `backprop_step`, and answer two questions: `predicted_dE_dw3` (a number to
-# predict) and `old_weights_option` (an order of the steps to choose).
+# predict) and `update_order_option` (an order of the steps to choose).
 
 # %%
 import numpy as np
@@ -96,7 +96,7 @@ def error_with(a_h1_into_o1, a_h1_into_o2):
     return 0.5 * ((sigmoid(z_o1) - target[0]) ** 2 + (sigmoid(z_o2) - target[1]) ** 2)
 
 
-h, a_h1 = 1e-5, a_hidden[0]          # central differences, as in lesson 03: (E(a + h) − E(a − h)) / 2h
+h, a_h1 = 1e-5, a_hidden[0]          # h: the nudge, not a neuron. Central differences, as in lesson 03: (E(a + h) − E(a − h)) / 2h
 only_o1 = (error_with(a_h1 + h, a_h1) - error_with(a_h1 - h, a_h1)) / (2 * h)
 only_o2 = (error_with(a_h1, a_h1 + h) - error_with(a_h1, a_h1 - h)) / (2 * h)
 both = (error_with(a_h1 + h, a_h1 + h) - error_with(a_h1 - h, a_h1 - h)) / (2 * h)
@@ -306,7 +306,7 @@ print("updated W1 (w1 w2 / w3 w4), learning rate α = 0.5:\n", W1_new)
 #
 # We now have two layers to update, and the hidden deltas are sent back through $W^{(2)}$. Does the order matter?
 #
-# ### Exercise `old_weights_option`
+# ### Exercise `update_order_option`
 #
 # After the forward pass (`z_hidden`, `a_hidden`: the hidden layer's net inputs $z^{(1)}$ and activations $a^{(1)}$,
 # as in the code above) and the output deltas `delta_out` ($\delta^{(2)}$, computed with the current `W2`), two orders
@@ -322,7 +322,7 @@ print("updated W1 (w1 w2 / w3 w4), learning rate α = 0.5:\n", W1_new)
 # `return "B"` or `return "C"`. The public test only checks that it reads one of the letters.
 
 # %% solution
-def old_weights_option():
+def update_order_option():
     """Your answer to the question above.
 
     Returns
@@ -337,8 +337,8 @@ def old_weights_option():
 
 # %% public
 # Public test: your answer is one of the letters (whether it is right is graded later).
-with public_test("old_weights_option"):
-    expect_answer(old_weights_option, choices="ABC")
+with public_test("update_order_option"):
+    expect_answer(update_order_option, choices="ABC")
 
 
 # %% [markdown]
@@ -453,6 +453,10 @@ with public_test("backprop_step"):
         elif np.allclose(W1 - W1_step, (W1 - W1_want).T, atol=1e-8):   # the step is the right one, transposed
             hint = (": w1 and w4 are right and the steps of w2 and w3 are swapped, so the W1 gradient is "
                     "transposed. It is `np.outer(delta_hidden, x)`, one row per hidden neuron.")
+        elif np.allclose(W1_step, W1 - 0.5 * np.outer(delta_hidden_ref, a_hidden), atol=1e-8):   # a_hidden, not x
+            hint = (": w5 and w8 are right and so are the hidden deltas, but they multiply the wrong senders. The "
+                    "neurons that send into the hidden layer are the inputs, so the W1 gradient is "
+                    "`np.outer(delta_hidden, x)`, not `np.outer(delta_hidden, a_hidden)`.")
         else:
             hint = (": w5 and w8 are right, so the hidden deltas are wrong. Were they computed with the old W2, "
                     "before its update? And is σ′ taken at the hidden net input (a·(1 − a) with its activation a), "
@@ -521,8 +525,8 @@ print(f"at z = 4: σ′(z) = {saturated[0]:.3f}, σ′(σ(z)) = {saturated[1]:.3
 # h1's slipped delta is 25 % too large, h2's twice the right one: at $z = 2$ the sigmoid has begun to flatten,
 # while $\sigma'(a)$ reads the slope at 0.88, where the curve is still steep.
 #
-# At the output, where the example itself slips, the same slip costs only a few per cent: $\sigma'(0.6) = 0.2288$
-# instead of $\sigma'(z_o) = 0.2387$ (the cell below prints both).
+# At the output, where the example itself slips, the same slip costs only a few per cent: $\sigma'$ of the output's activation as
+# the example prints it, $\sigma'(0.6) = 0.2288$, instead of $\sigma'(z_o) = 0.2387$ (the cell below prints both).
 #
 # </details>
 

@@ -212,16 +212,16 @@ register(
 )
 
 
-def _old_weights_option() -> str:
+def _update_order_option() -> str:
     """The option whose hidden deltas use the output weights from before the step."""
     return "B"  # A updates W2 first and then sends the deltas back through the new W2
 
 
 register(
     question(
-        name="old_weights_option",
+        name="update_order_option",
         lesson=LESSON,
-        answer=_old_weights_option,
+        answer=_update_order_option,
         kind=Choice("ABC"),
         reread="*Old or new output weights?*: the gradient is the slope at one point, the weights before the step",
         wrong_answers=(

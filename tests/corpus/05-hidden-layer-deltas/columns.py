@@ -16,8 +16,8 @@ def predicted_dE_dw3():
     return 0.05 * 0.009954
 
 
-# %% old_weights_option
-def old_weights_option():
+# %% update_order_option
+def update_order_option():
     return "b"
 
 

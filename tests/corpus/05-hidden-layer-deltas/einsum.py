@@ -13,8 +13,8 @@ def predicted_dE_dw3():
     return 0.009954255 * 0.05
 
 
-# %% old_weights_option
-def old_weights_option():
+# %% update_order_option
+def update_order_option():
     return "ABC"[1]
 
 

@@ -25,8 +25,8 @@ def predicted_dE_dw3():
     return delta_h2 * x1
 
 
-# %% old_weights_option
-def old_weights_option():
+# %% update_order_option
+def update_order_option():
     return "(B)"
 
 

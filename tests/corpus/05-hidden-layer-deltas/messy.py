@@ -24,8 +24,8 @@ def predicted_dE_dw3():
     return 0.000497713
 
 
-# %% old_weights_option
-def old_weights_option():
+# %% update_order_option
+def update_order_option():
     answer = "B"  # the deltas before W2 moves
     return answer
 
