@@ -384,6 +384,7 @@ plots.draw_network(net, trace, target=target)
 # This is one entry of the gradient, the array of every weight's slope that lesson 02 defined.
 
 # %%
+# pre_activations: each layer's net inputs z; activations: each layer's a
 a_h1 = trace.activations[0][0]
 z_o1, a_o1 = trace.pre_activations[1][0], trace.activations[1][0]
 dE_da = a_o1 - target[0]
