@@ -177,7 +177,7 @@ for name, value, why in rows:
     print(f"{name:36s} {str(value.shape):8s}  {why}")
 
 # %% [markdown]
-# The batch gradient is the mean of the four one-sample gradients, exactly:
+# Back to Mazur's batch of four: its gradient is the mean of the four one-sample gradients, exactly:
 
 # %%
 one_by_one = [net2.backward(net2.forward(X[n]), T[n]) for n in range(len(X))]
@@ -203,7 +203,7 @@ shapes_explorer(student_dense_forward="dense_forward")
 #
 # ### Exercise `dense_forward`
 #
-# Compute a layer's net inputs for a whole batch, as section 2 describes. `b` may be `None` (a layer without bias, as in hmkcode's example). One line of numpy will do; check the shapes.
+# Compute a layer's net inputs for a whole batch, as section 2 describes. `b` may be `None` (a layer without bias, as in hmkcode's example). One line of numpy, plus the `None` case; check the shapes.
 
 # %% solution
 def dense_forward(x, W, b):
@@ -253,7 +253,7 @@ with public_test("dense_forward"):
 #
 # ### Exercise `dense_backward`
 #
-# Given $dZ = \partial E/\partial z$ for every sample (shape (N, n_out), the $\frac1N$ already in it), the layer's input `x` and its weights `W`, return the three gradients of section 2. Your function never needs $N$ itself. Check each shape against the docstring before you check values.
+# Given $dZ = \partial E/\partial Z$ for every sample (shape (N, n_out), the $\frac1N$ already in it), the layer's input `x` and its weights `W`, return the three gradients of section 2. Your function never needs $N$ itself. Check each shape against the docstring before you check values.
 
 # %% solution
 def dense_backward(dz, x, W):
@@ -317,7 +317,7 @@ with public_test("dense_backward"):
 #
 # ### Exercise `two_layer_backward`
 #
-# Given $dZ_2$ of the output layer and what the forward pass kept (the input `x`, the hidden layer's `W1`, its net input `z1` and activation `a1`, the output layer's `W2`), return the gradients of both layers. Use your `dense_backward` twice, with the σ′ step between the two calls.
+# Given $dZ^{(2)}$ of the output layer and what the forward pass kept (the input `x`, the hidden layer's `W1`, its net input `z1` and activation `a1`, the output layer's `W2`), return the gradients of both layers. Use your `dense_backward` twice, with the σ′ step between the two calls.
 
 # %% solution
 def two_layer_backward(dz2, x, W1, z1, a1, W2):

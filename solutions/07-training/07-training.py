@@ -163,7 +163,7 @@ with public_test("train_online"):
 #
 # ### Exercise `minibatches`
 #
-# For minibatch training, the samples are dealt out in groups of `batch_size`. Write a generator that yields `(X_batch, T_batch)` pairs covering every sample exactly once, the last batch smaller when N is not a multiple of `batch_size`. With `rng=None` keep the order; with an integer `rng`, visit the samples in the order `np.random.default_rng(rng).permutation(N)`, and keep each input with its own target.
+# For minibatch training, the samples are dealt out in groups of `batch_size`. Write a generator (a function that hands out one pair at a time with `yield`; `for X_batch, T_batch in minibatches(...)` loops over them) that yields `(X_batch, T_batch)` pairs covering every sample exactly once, the last batch smaller when N is not a multiple of `batch_size`. With `rng=None` keep the order; with an integer `rng`, visit the samples in the order `np.random.default_rng(rng).permutation(N)`, and keep each input with its own target.
 
 # %% solution
 def minibatches(X, T, batch_size, rng):
@@ -199,18 +199,18 @@ def minibatches(X, T, batch_size, rng):
 # Public test: 10 samples in batches of 4.
 with public_test("minibatches"):
     X10 = np.arange(20.0).reshape(10, 2)
-    Y10 = np.arange(10.0).reshape(10, 1)          # target n belongs to row n
+    T10 = np.arange(10.0).reshape(10, 1)          # target n belongs to row n
     # call_on_copies(f, ...) calls f(...) on copies, and fails if f changes X or T (e.g. shuffles them).
-    batches = list(call_on_copies(minibatches, X10, Y10, 4, None))
+    batches = list(call_on_copies(minibatches, X10, T10, 4, None))
     sizes = [len(xb) for xb, _ in batches]
     hints = {(4, 4): ": the last, smaller batch is missing", (4, 3, 3): ": np.array_split evens out the sizes"}
     assert sizes == [4, 4, 2], f"batch sizes should be [4, 4, 2], got {sizes}{hints.get(tuple(sizes), '')}"
     assert np.array_equal(batches[0][0], X10[:4]), "without rng the first batch is rows 0-3, in order"
-    shuffled = list(call_on_copies(minibatches, X10, Y10, 4, 7))
-    seen = np.concatenate([yb for _, yb in shuffled]).ravel()
+    shuffled = list(call_on_copies(minibatches, X10, T10, 4, 7))
+    seen = np.concatenate([tb for _, tb in shuffled]).ravel()
     assert sorted(seen) == list(range(10)), f"every sample exactly once, got targets {seen}"
-    for xb, yb in shuffled:
-        assert np.array_equal(xb[:, 0] / 2, yb[:, 0]), "each input must stay with its own target"
+    for xb, tb in shuffled:
+        assert np.array_equal(xb[:, 0] / 2, tb[:, 0]), "each input must stay with its own target"
     assert list(seen) == list(np.random.default_rng(7).permutation(10)), "shuffle with np.random.default_rng(rng).permutation(N)"
     print("minibatches passes the public tests.")
 
@@ -260,16 +260,16 @@ def train_xor(rng_seed, epochs, snapshots=()):
     history = train(net, X, T, learning_rate=1.0, epochs=epochs, mode="online", shuffle=False, callback=keep)
     return net, history, copies
 
-net_x, X_xor, Y_xor = examples.xor(seed=1)
+net_x, X_xor, T_xor = examples.xor(seed=1)
 start = time.perf_counter()
 trained, history_x, copies = train_xor(1, 2000, snapshots=(100, 600, 2000))
 print(f"2,000 epochs in {time.perf_counter() - start:.2f} s; outputs now {trained.forward(X_xor).output.ravel()}")
 
 fig, axes = plots.new_figure(9.0, 8.0, ncols=2, nrows=2)
 axes = axes.ravel()
-plots.decision_boundary(net_x, X_xor, Y_xor, ax=axes[0]); axes[0].set_title("random start (rng seed 1)")
+plots.decision_boundary(net_x, X_xor, T_xor, ax=axes[0]); axes[0].set_title("random start (rng seed 1)")
 for ax, epoch in zip(axes[1:], (100, 600, 2000)):
-    panel = plots.decision_boundary(copies[epoch], X_xor, Y_xor, ax=ax)
+    panel = plots.decision_boundary(copies[epoch], X_xor, T_xor, ax=ax)
     ax.set_title(f"after {epoch} epochs")
 panel      # a plot object shows its whole figure
 
@@ -281,7 +281,7 @@ curve
 # %% [markdown]
 # ### Train it yourself
 #
-# The explorer below trains the XOR network live, online and in the samples' given order, as your `train_online` does. It opens on the random start above, which learns: press **train** and watch the loss curve fall and the decision boundary bend around the two squares. Then pick **the XOR-by-hand start** (the blog post's own weights) and train again: does it learn too? (The next section answers.) **another random start** draws fresh weights; **reset** goes back to epoch 0; moving the learning rate starts over too.
+# The explorer below trains the XOR network live, online and in the samples' given order, as your `train_online` does. It opens on the random start above, which learns: press **train** and watch the loss curve fall and the decision boundary bend around the two squares. Then pick **the XOR-by-hand start** (the blog post's own weights) and train again: does it learn too? (The subsection after the explorer answers.) **another random start** draws fresh weights; **reset** goes back to epoch 0; moving the learning rate starts over too.
 #
 # Once your `train_online` (section 3) works, tick the box: the run starts over from the same start with your loop, and a correct loop shows exactly the same numbers as the reference.
 
@@ -299,7 +299,7 @@ start = time.perf_counter()
 final = {}
 for rng_seed in range(6):
     net_s, hist_s, _ = train_xor(rng_seed, 1500)
-    final[rng_seed] = net_s.loss(X_xor, Y_xor)
+    final[rng_seed] = net_s.loss(X_xor, T_xor)
 print(f"(searched in {time.perf_counter() - start:.1f} s)")
 for rng_seed, loss in final.items():
     print(f"random start {rng_seed}: loss after 1,500 epochs {loss:.4f}  {'STUCK' if loss > 0.05 else 'solved'}")
@@ -308,8 +308,8 @@ stuck_seed = min(rng_seed for rng_seed, loss in final.items() if loss > 0.05)
 # %%
 stuck, history_stuck, _ = train_xor(stuck_seed, 2_000)
 trace_stuck = stuck.forward(X_xor)
-grads_stuck = stuck.backward(trace_stuck, Y_xor)
-print(f"random start {stuck_seed} after 2,000 epochs: loss {stuck.loss(X_xor, Y_xor):.4f}")
+grads_stuck = stuck.backward(trace_stuck, T_xor)
+print(f"random start {stuck_seed} after 2,000 epochs: loss {stuck.loss(X_xor, T_xor):.4f}")
 print("outputs for (0,0), (0,1), (1,0), (1,1):", trace_stuck.output.ravel().round(3))
 print("hidden net inputs z (rows = samples):\n", trace_stuck.pre_activations[0].round(1))
 print("hidden activations (rows = samples):\n", trace_stuck.activations[0].round(3))
@@ -318,7 +318,7 @@ print("size of the whole gradient:", np.sqrt(sum(np.sum(g ** 2) for g in grads_s
 
 fig, axes = plots.new_figure(9.0, 3.6, ncols=2)   # the loss first: the colour bar's label then has room on the right
 plots.loss_curve({f"random start {stuck_seed} (stuck)": history_stuck.losses, "random start 1": history_x.losses}, ax=axes[0])
-panel = plots.decision_boundary(stuck, X_xor, Y_xor, ax=axes[1])
+panel = plots.decision_boundary(stuck, X_xor, T_xor, ax=axes[1])
 axes[1].set_title(f"random start {stuck_seed}, 2,000 epochs")
 panel      # a plot object shows its whole figure
 
@@ -439,8 +439,8 @@ panel      # a plot object shows its whole figure
 # Section 7 trained the two-moons network with the course's `train`. Its loop is the four moves of section 1, done once per minibatch, with the batches dealt out by a generator like your `minibatches`. Written out, for epoch $k = 0, 1, \dots$:
 #
 # 1. deal the samples out in a new order, with a new random seed every epoch (the docstring says which), so that the same `seed` gives the same run again;
-# 2. for each batch $b$, the samples $(X_b, T_b)$, $|b|$ of them ($B$, or fewer in the last batch): **forward**, **measure** its mean loss $E_b = \frac{1}{|b|} \sum_{n \in b} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
-# 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_b |b|\, E_b$. Each batch's mean counts with its size, so the last, smaller batch counts less.
+# 2. for each batch $m$, with $n_m$ samples $(X_m, T_m)$ ($B$, or fewer in the last batch): **forward**, **measure** its mean loss $E_m = \frac{1}{n_m} \sum_{n \in m} E_n$ *before* the update, **backward** (the network's backward pass already gives the batch's *mean* gradient), **update** every weight and bias;
+# 3. record the epoch's loss: the mean over all $N$ samples of the loss each one's forward pass measured, $\frac1N \sum_m n_m\, E_m$. Each batch's mean counts with its size, so the last, smaller batch counts less.
 #
 # ### Exercise `train_minibatch`
 #

@@ -266,7 +266,7 @@ gradcheck_explorer()
 # * **σ′ of the activation** and **the wrong sign** break every layer, because the output delta itself is wrong. The sign bug gives relative error exactly 1: where the true gradient is $g$ it returns $-g$, and $|{-g} - g| / (|{-g}| + |g|) = 1$.
 # * **A missing ½**, a backward pass that uses $2(\text{output} - \text{target})$ and so forgets the ½ of the loss $\tfrac12(\text{output} - \text{target})^2$, doubles every gradient (relative error exactly 1/3) and **a missing mean** multiplies them by N = 3 (exactly 1/2): the same error in every layer is the fingerprint of a wrong *scale*.
 # * **A missing transpose** and **the updated output weights** leave the output layer W2, b2 correct and break only the layers below: the bug is in how the error is carried *back*.
-# * **The bias gradient not summed** breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
+# * **The bias gradient not summed** (it keeps the first sample's row, `dZ[0]`, where the sum over the rows belongs) breaks only the biases: weights fine, biases wrong points straight at one line of code. A check that compared the weights alone would call this backward pass correct.
 #
 # The two batch bugs (bias not summed, missing mean) vanish on a single sample: always check on a batch of at least two.
 #

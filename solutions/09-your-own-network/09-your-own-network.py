@@ -77,7 +77,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # $$dZ = \frac{\partial E}{\partial Z} = \frac{P - T}{N}, \qquad Z, P, T \text{ of shape } (N, K).$$
 #
-# **The max shift.** `np.exp(1000)` is `inf` in float64 (anything above about 709 overflows), and `inf / inf` is `nan`. Net inputs that large do happen when a network is very sure. Subtracting the largest $z$ of each row from every $z$ of that row changes nothing mathematically, since $\frac{e^{z_k - m}}{\sum_j e^{z_j - m}} = \frac{e^{-m} e^{z_k}}{e^{-m}\sum_j e^{z_j}}$, but afterwards the largest exponent is $e^0 = 1$ and nothing overflows. For the logarithm, $\log P_c = (z_c - m) - \log \sum_j e^{z_j - m}$ never takes the log of a probability rounded to 0.
+# **The max shift.** `np.exp(1000)` is `inf` in float64 (anything above about 709 overflows), and `inf / inf` is `nan`. Net inputs that large do happen when a network is very sure. Subtracting the largest $z$ of each row, $m$, from every $z$ of that row changes nothing mathematically, since $\frac{e^{z_k - m}}{\sum_j e^{z_j - m}} = \frac{e^{-m} e^{z_k}}{e^{-m}\sum_j e^{z_j}}$, but afterwards the largest exponent is $e^0 = 1$ and nothing overflows. For the logarithm, $\log P_c = (z_c - m) - \log \sum_j e^{z_j - m}$ never takes the log of a probability rounded to 0.
 #
 # ### Exercise `predicted_initial_loss`
 #
@@ -186,7 +186,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # $$Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}, \qquad A^{(l)} = f(Z^{(l)}) \ \ (l < L), \qquad A^{(L)} = \text{softmax}(Z^{(L)}).$$
 #
-# Backwards, write $dZ^{(l)} = \partial E/\partial Z^{(l)}$ (lesson 06's $dZ$, the code's `dZ`), start from section 2's delta and repeat lesson 06's three steps for every layer, from $L$ down to 1:
+# Backwards, write $dZ^{(l)} = \partial E/\partial Z^{(l)}$ (lesson 06's $dZ$, the code's `dZ`), start from section 2's delta and repeat lesson 06's step for one layer (the weight and bias gradients, then the layer below's $dZ^{(l-1)}$ through $f'$) for every layer, from $L$ down to 1:
 #
 # $$dZ^{(L)} = \frac{A^{(L)} - T}{N}, \qquad
 # \frac{\partial E}{\partial W^{(l)}} = dZ^{(l)\top} A^{(l-1)}, \qquad
@@ -375,7 +375,7 @@ except NotImplementedError:
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
 # * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $dZ^{(l)}\, W^{(l)}$). The gradients **vanish**.
-# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$ for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
+# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$, a **variance** $s^2$ (the square of the standard deviation) of $1/n_{in}$, for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance, which means $\sqrt2$ times $s$: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
 # The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
 
@@ -426,7 +426,7 @@ depth_explorer()
 # * tanh at scale 0.01 ×: at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
 # * tanh at scale 1 ×: the loss falls within a few epochs, every layer's gradient of a similar size.
 # * tanh at scale 10 ×: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
-# * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 × it learns, if less smoothly than tanh.
+# * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 × it learns, but bumpily: after one press the loss can even sit above the dotted line. Press a few more times and it comes down, though more slowly than tanh.
 #
 # </details>
 

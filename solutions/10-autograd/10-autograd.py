@@ -163,7 +163,7 @@ with public_test("topological_order"):
 #     return out
 # ```
 #
-# An operation with two parents, such as `__add__(self, other)`, first turns a plain number `other` into a constant Value with `other = as_value(other)` (so `x + 2.0` works), makes `out` with the parents `(self, other)`, and its closure adds a share to each of them.
+# Python turns operators into method calls: it runs `x + y` as `x.__add__(y)`, `2.0 * x` as `x.__rmul__(2.0)` (the "r" for the Value on the right, since a float's own `*` knows no Values) and, later, `model(x)` as `model.__call__(x)`. So writing these methods is what makes `+`, `*` and the rest work on Values. An operation with two parents, such as `__add__(self, other)`, first turns a plain number `other` into a constant Value with `other = as_value(other)` (so `x + 2.0` works), makes `out` with the parents `(self, other)`, and its closure adds a share to each of them.
 #
 # The backward rules you need, with $g$ = `out.grad`:
 #
@@ -870,6 +870,6 @@ backward_stepper()
 #
 # 1. $s$ receives $g / o$ and $o$ receives $-s\,g / o^2$: the product rule gives $s$ the other factor $o^{-1}$, and $o^{-1}$ passes to $o$ the power rule's $-1 \cdot o^{-2}$ times its own `grad`, $s\,g$.
 # 2. Once: a Value runs its rule once, when its `grad` is complete. Before that, `t.grad` receives two shares from the one product (one as each factor), $t \cdot g$ twice, so $2t\,g$.
-# 3. On the first step the accumulated gradient is the true one; on the next it is the sum of two gradients that point roughly the same way, so the steps grow but still go downhill. As the sum of old gradients keeps growing, it stops pointing where the error falls now, and the steps overshoot.
+# 3. The first step uses the true gradient; later ones are dominated by old gradients, which makes a longer step in an older direction: downhill on average at first (remove the zeroing in section 8 and the loss bounces, yet comes down over the first steps), then no longer where the error falls now, and the steps overshoot.
 #
 # </details>
