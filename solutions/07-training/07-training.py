@@ -74,7 +74,7 @@ print(f"loss after 10,000 updates (net.loss):             {net.loss(x, target):.
 #
 # <details><summary>For the curious: the published error after the first update</summary>
 #
-# After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number: it is a rounding slip.
+# After the first update the published example prints 0.291027924; the exact value is 0.291027774, `losses[1]` above. No reading of the algorithm gives the printed number, not even one with Mazur's own rounded weights (lesson 05's box): most likely a copying slip.
 #
 # </details>
 #
@@ -377,7 +377,7 @@ for rate in (0.05, 0.3, 0.5, 0.7, 5.0):
 # Three regimes show up, in both networks:
 #
 # * **Too small** ($\alpha = 0.05$ for Mazur's example): every step is safe but tiny, and 10,000 of them leave the error near $10^{-3}$.
-# * **About right**: larger steps get there faster. For Mazur's example the final error keeps falling as $\alpha$ grows, all the way to about 50, where it reaches the limit of float64 arithmetic ($10^{-31}$).
+# * **About right**: larger steps get there faster. For Mazur's example the final error keeps falling as $\alpha$ grows, all the way to about 50, where it reaches the limit of float64 arithmetic: float64 keeps about 16 significant digits, so an output near its target cannot get closer than about $10^{-15}$ to it, and $E = \tfrac12(10^{-15})^2 \approx 10^{-31}$ (lesson 08 says more about precision).
 # * **Too large**: the step overshoots. hmkcode's linear network has an output that nothing bounds: from $\alpha \approx 0.3$ each step jumps past the minimum to the other side of the valley. At 0.3 the error bounces between the same two values for ever, at 0.5 it jumps around without settling, and from 0.7 on each jump lands higher than the last, so the error grows without limit: the run **diverges** (lesson 02 showed the same on one weight). A sigmoid output cannot run away, since it stays between 0 and 1 and so $E \le 1$; instead, from $\alpha \approx 150$ the very first step throws the outputs deep into the sigmoid's flat tails, to 0 or 1 where the targets are 0.01 and 0.99. There $\sigma' \approx 0$ and the gradient vanishes: the error stops at $5\cdot10^{-5}$ to $10^{-4}$ for good, $10^{26}$ times worse than at $\alpha = 50$.
 #
 # No rate is right for every problem. The usual practice is to try rates a factor 3 to 10 apart and keep the largest that trains smoothly.
