@@ -58,7 +58,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # Each $P_k$ is positive and they sum to 1; the largest $z$ gets the largest probability. The prediction is the class with the largest $P_k$.
 #
-# The squared error of lessons 01–08 could measure the distance to the one-hot target, but for probabilities there is a better loss. Squared error behind a squashing output multiplies the error by the output's slope, and a confidently wrong output sits where that slope is tiny: the saturated sigmoid of lesson 07, which learns slowest exactly when it is most wrong. The **cross-entropy** of one sample is minus the logarithm of the probability the network gives to the right class $c$:
+# The squared error of lessons 01–08 could measure the distance to the one-hot target, but for probabilities there is a better loss. Squared error behind a squashing output multiplies the error by the output's slope, and a confidently wrong output sits where that slope is tiny. Take lesson 04's output delta, $\delta = (a - \text{target})\,a(1 - a)$, for a sigmoid output $a = 0.001$ whose target is 1: $\delta \approx -0.999 \times 0.001 \approx -0.001$. The output that is most wrong gets almost no push, so it learns slowest exactly when it is most wrong. The **cross-entropy** of one sample is minus the logarithm of the probability the network gives to the right class $c$:
 #
 # $$E = -\sum_{k} \text{target}_k \log P_k = -\log P_c .$$
 #
@@ -375,9 +375,9 @@ except NotImplementedError:
 #
 # * **Too large** (say $s = 1$ with $n_{in} = 64$: $z$ of size 8): tanh **saturates**, its outputs stick at ±1 and its slope $1 - \tanh^2$ is nearly 0. Every delta passing back through such a layer is multiplied by that slope.
 # * **Too small** ($s = 0.01$): $z$ is tiny, each layer multiplies the signal by about $s\sqrt{n_{in}} \ll 1$, and the deltas on the way back shrink by the same factor per layer (the $W^{(l)}$ in $dZ^{(l)}\, W^{(l)}$). The gradients **vanish**.
-# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$, a variance $s^2$ of $1/n_{in}$, for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU silences half its inputs, so it needs twice the variance, which means $\sqrt2$ times $s$: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
+# * **About right**: keep $s\sqrt{n_{in}}$ near 1, that is $s = \sqrt{1/n_{in}}$, a variance $s^2$ of $1/n_{in}$, for tanh (LeCun et al., 1998; Glorot and Bengio's version, 2010, averages $n_{in}$ and $n_{out}$, a variance of $2/(n_{in} + n_{out})$, the same for a layer with as many outputs as inputs). ReLU sets the negative half of its net inputs to 0, so only about half the variance passes on: it needs twice the variance, which means $\sqrt2$ times $s$: $s = \sqrt{2/n_{in}}$ (He et al., 2015). Both rules in one: $s = \sqrt{g/n_{in}}$, with the **gain** $g = 1$ for tanh and $g = 2$ for ReLU. The course's `init.init_weights(sizes, hidden, seed)` draws weights this way, and zero biases.
 #
-# The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$ (log scale). Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
+# The picture measures it: a tanh network with six hidden layers of 32 neurons, on 200 training digits, started three ways. Left: the size of each layer's weight gradient $\|\partial E/\partial W^{(l)}\|$, the square root of the sum of its squared entries (`np.linalg.norm`), on a log scale. Right: the share of hidden neurons that are saturated ($|a| > 0.99$).
 
 # %%
 deep_sizes = [64] + [32] * 6 + [10]
@@ -385,7 +385,7 @@ X200, T200 = X_train[:200], T_train[:200]
 starts = {"s = 0.01 (too small)": 0.01, "s = √(1/n_in)": None, "s = 1 (too large)": 1.0}
 fig, axes = plots.new_figure(10.0, 3.6, ncols=2)
 for label, scale in starts.items():
-    weights, biases = init.init_weights(deep_sizes, "tanh", seed=0, scale=scale)
+    weights, biases = init.init_weights(deep_sizes, "tanh", seed=0, scale=scale)  # scale: the standard deviation s itself (None: the rule s = √(g/n_in)); the explorer below uses multiples of the rule
     deep_net = Network(weights, biases, ["tanh"] * 6 + ["softmax"], loss="cross_entropy")
     trace = deep_net.forward(X200)
     grads = deep_net.backward(trace, T200)
@@ -423,10 +423,10 @@ depth_explorer()
 #
 # <details><summary>What you should see</summary>
 #
-# * tanh at scale 0.01 ×: at the start every gradient is below $10^{-15}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
+# * tanh at scale 0.01 ×: at the start every gradient is far below $10^{-12}$, so the plot draws them on its floor at $10^{-12}$; training moves little but the output layer, and the loss stays at $\log 10 \approx 2.30$, the dotted line.
 # * tanh at scale 1 ×: the loss falls within a few epochs, every layer's gradient of a similar size.
 # * tanh at scale 10 ×: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
-# * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees numbers in the hundreds of millions and the run blows up. At scale 1 × it learns, but bumpily: after one press the loss can even sit above the dotted line. Press a few more times and it comes down, though more slowly than tanh.
+# * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees huge net inputs and the run blows up. At scale 1 × it learns, but bumpily: after one press the loss can even sit above the dotted line. Press a few more times and it comes down, though more slowly than tanh.
 #
 # </details>
 
