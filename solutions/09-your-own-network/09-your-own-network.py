@@ -150,6 +150,11 @@ with public_test("softmax_cross_entropy"):
     _, dZ_far = call_on_copies(softmax_cross_entropy, np.vstack([Z1, Z1 - 2000]), np.vstack([T1, T1]))
     assert np.all(np.isfinite(dZ_far)), ("a row 2000 below another gives NaN or inf: subtract each row's own largest z "
                                          "(np.max(Z, axis=1, keepdims=True)), not the whole array's")
+    loss_gap, _ = call_on_copies(softmax_cross_entropy, np.array([[0.0, -1000.0, 3.0]]), T1)
+    assert np.isfinite(loss_gap), ("a class 1000 below the others gives a NaN loss: its probability rounds to 0 and "
+                                   "0 * log(0) is NaN. Take the log in section 2's form, z_c - m - log(sum of exp), "
+                                   "instead of np.log of the probabilities")
+    expect_close(loss_gap, np.log1p(np.exp(-3.0)), "a class 1000 below the others: -log P_c = log(1 + e^-3)")
     loss2, dZ2 = call_on_copies(softmax_cross_entropy, np.vstack([Z1, Z1]), np.vstack([T1, T1]))
     expect_close(loss2, loss1, "the loss of two equal samples (a mean, so the same as one)")
     expect_close(dZ2, np.vstack([dZ1, dZ1]) / 2, "dZ of two equal samples: each row divided by N = 2")
@@ -426,7 +431,7 @@ depth_explorer()
 #
 # * tanh at scale 0.01 ×: at the start every gradient is far below $10^{-12}$, so the plot draws them on its floor at $10^{-12}$; training moves little but the top two layers, and the loss stays at the untrained network's loss (section 2's prediction), the dotted line.
 # * tanh at scale 1 ×: the loss falls within a few epochs, every layer's gradient of a similar size.
-# * tanh at scale 10 ×: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near 2.3.
+# * tanh at scale 10 ×: saturated layers. At the start the gradient next to the input is hundreds of times the output layer's; after one press of **train 3 epochs** the first huge steps pin nearly every tanh neuron at ±1, so the gradients next to the input collapse to about $10^{-7}$ of the output layer's (the ratio the readout prints), and the loss stalls near the dotted line.
 # * ReLU at scale 10 ×: the net inputs grow about tenfold per layer, the softmax sees huge net inputs and the run blows up. At scale 1 × it learns, but bumpily: after one press the loss can even sit above the dotted line. Press a few more times and it comes down, though more slowly than tanh.
 #
 # </details>
@@ -593,7 +598,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # <details><summary>Answers</summary>
 #
-# 1. The softmax: without the max shift, a confident network's large net inputs overflow `np.exp` to inf, and inf / inf is NaN.
+# 1. The softmax: without the max shift, a confident network's large net inputs overflow `np.exp` to inf, and inf / inf is NaN. Or the log: a probability that rounded to 0 has `np.log` of −inf, and 0 · (−inf) in the loss's sum is NaN (section 2's log form never takes the log of a probability).
 # 2. Every gradient is $N$ times too large: the relative error is $(N - 1)/(N + 1)$ in every layer, far above $10^{-6}$. Training behaves as if the learning rate were 32 times larger, and may diverge.
 # 3. Each $P_k$ lies between 0 and 1, so $\log P_c \le 0$ and $-\log P_c \ge 0$; it is 0 only when the network gives the right class probability 1.
 # 4. Its ReLU outputs 0 and its derivative is 0 for every sample, so no gradient ever reaches its weights: it stays silent for good (a "dead" ReLU). Small positive biases or a different start avoid it.
