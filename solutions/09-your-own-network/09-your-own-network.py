@@ -6,7 +6,7 @@
 # * derive why softmax with cross-entropy has the output delta $(P - T)/N$, and compute it without overflow,
 # * write the forward and backward pass of a network of any depth, over a batch, with tanh or ReLU hidden layers,
 # * check your own backward pass with your own gradient check before trusting it,
-# * explain and choose initial weights that keep the gradients of every layer alive, and recognise saturation and vanishing gradients when they are not,
+# * explain and choose initial weights that keep the gradients of every layer alive, and recognise saturation and vanishing gradients when the weights are too large or too small,
 # * train with your own minibatch loop to at least **95 %** accuracy on digits the network never saw, and read a confusion matrix.
 #
 # It uses everything before it: the forward pass (01, 06), the chain rule and deltas (03–05), the batch form (06), minibatches (07) and central differences (08).
@@ -229,9 +229,9 @@ def network_gradients(weights, biases, hidden, X, T):
     loss : float
         The mean cross-entropy of the batch.
     weight_gradients : list of L ndarrays
-        The gradient of the loss with respect to weights[l], shaped like it.
+        The gradient of the loss with respect to weights[i], shaped like it.
     bias_gradients : list of L ndarrays
-        The gradient of the loss with respect to biases[l], shaped like it.
+        The gradient of the loss with respect to biases[i], shaped like it.
     """
     ### BEGIN SOLUTION
     A, zs, As = np.asarray(X, dtype=float), [], []
@@ -580,7 +580,7 @@ fig      # a figure as a cell's last line: the notebook shows it
 #
 # ## Summary
 #
-# * Softmax turns net inputs into probabilities; cross-entropy is $-\log$ of the probability of the right class. Together their delta is $P - T$ per sample, $(P - T)/N$ for the mean over a batch. Subtract each row's maximum before `np.exp`.
+# * Softmax turns net inputs into probabilities; cross-entropy is $-\log$ of the probability of the right class. Together their delta is $P - T$ per sample, $(P - T)/N$ for the mean over a batch. Subtract each row's maximum before `np.exp`, and take the log as $(z_c - m) - \log \sum_j e^{z_j - m}$, never as `np.log` of a probability.
 # * A network of any depth is one loop forward ($Z^{(l)} = A^{(l-1)} W^{(l)\top} + b^{(l)}$) and one loop back ($\partial E/\partial W^{(l)} = dZ^{(l)\top} A^{(l-1)}$, biases summed over the batch, $dZ^{(l-1)} = (dZ^{(l)}\, W^{(l)}) \odot f'(Z^{(l-1)})$). Shapes catch transposes.
 # * tanh saturates on both sides; ReLU has slope 1 or 0, and 0 at the kink by convention.
 # * Check your own backward pass with your own central differences before you train: relative errors below $10^{-6}$.
