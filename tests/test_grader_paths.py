@@ -319,6 +319,29 @@ def test_a_hanging_cell_costs_its_limit_once_per_notebook(quick):
 
 
 @pytest.mark.grading
+def test_a_runaway_loop_after_a_definition_costs_its_limit_once_and_keeps_the_definition(quick):
+    """A solution cell that defines the exercise's function and then loops forever (issue 24, item 4): the first
+    exercise pays the cell's limit; the later ones run only the cell's definitions, so the function is there,
+    the limit is not paid again, and each says what was left out."""
+    budget = SubmissionBudget(600)
+    runaway = {"source": ("def linear_layer(x, W):\n    return np.asarray(x) @ np.asarray(W).T\n\n"
+                          "while True:  # stuck\n    pass\n"), "run": "all"}
+    cells = [{"source": "import numpy as np", "run": "all"}, runaway]
+    texts = []
+    for name in ("linear_layer", "linear_layer", "linear_layer"):
+        exercise = exercises.get(name)
+        judged = judge_exercise(exercise, list(exercise.properties), cells, quick, budget)
+        assert all(j.verdict.passed for j in judged.values()), [j.verdict.text for j in judged.values()]
+        texts.append("\n".join(j.verdict.text for j in judged.values()))
+    assert budget.hung == set() and set(budget.trimmed) == {1}, (budget.hung, budget.trimmed)
+    assert "while" not in budget.trimmed[1] and "def linear_layer" in budget.trimmed[1]
+    assert "ran past its time limit" not in texts[0], texts[0]
+    assert "The cell starting 'def linear_layer(x, W):' was stopped at its time limit" in texts[0], texts[0]
+    for text in texts[1:]:
+        assert "The cell starting 'def linear_layer(x, W):' ran past its time limit" in text, text
+
+
+@pytest.mark.grading
 def test_past_the_budget_the_rest_is_not_graded(quick):
     """A budget of 4 s and a cell that never returns (nor lets the alarm in: it is in C): the first exercise
     is stopped at the budget, not at its own limits, and the next one starts no sandbox at all."""

@@ -110,12 +110,16 @@ class SubmissionBudget:
     ``seconds``: for every sandbox and rerun of every exercise of the notebook; each run gets at most
     what is left, and once it is spent the rest is ``not graded: took too long``. ``hung``: indices
     (in :func:`student_cells`' list, the same cell for every exercise below it) of the cells that
-    stopped a run; later exercises leave them out from the start. ``runs``: sandboxes started.
+    stopped a run; later exercises leave them out from the start. ``trimmed``: index -> source, for a cell
+    stopped at its time limit that also defines names: later exercises run only its definitions
+    (:func:`_definitions_only`), so the student keeps their functions and the limit is paid once.
+    ``runs``: sandboxes started.
     """
 
     seconds: float = 3600.0
     started: float = field(default_factory=time.monotonic)
     hung: set = field(default_factory=set)
+    trimmed: dict = field(default_factory=dict)
     runs: int = 0
 
     def left(self) -> float:
@@ -429,6 +433,8 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
         Seed of the random cases (:mod:`.case_seeds`: one per submission when autograded).
     """
     budget = SubmissionBudget() if budget is None else budget
+    trimmed_before = sorted(i for i in budget.trimmed if i < len(cells))
+    cells = [dict(cell, source=budget.trimmed[i]) if i in budget.trimmed else cell for i, cell in enumerate(cells)]
     cases = {prop: cases_of(exercise, prop, seed) for prop in props}
     judged = {prop: expected_outcomes(exercise, prop, cases[prop]) for prop in props}
     build = exam_build(exercise.replaces, settings.build_cache, withheld=exercise.withheld)
@@ -439,14 +445,19 @@ def judge_exercise(exercise: exercises.Exercise, props: list[str], cells: list[d
         _run_until_done(exercise, cells, cases, settings, build, budget, progress, pending)
     except UnreadableResult as why:
         progress.not_graded = UNREADABLE.format(why=why)
-    # A cell stopped at its time limit (the alarm) is remembered too: it would cost that limit again.
-    # (Only a cell that binds no name: left out, one that also defines what the tests need would cost them it.)
-    budget.hung |= progress.skipped | {i for i, error in progress.reply.cell_errors.items()
-                                       if error.startswith(TIMED_OUT_CELL) and _binds_nothing(cells[i]["source"])}
+    # A cell stopped at its time limit (the alarm) is remembered too: it would cost that limit again. One that
+    # binds no name is left out; one that also defines what the tests need keeps only its definitions.
+    timed_out = {i for i, error in progress.reply.cell_errors.items() if error.startswith(TIMED_OUT_CELL)}
+    budget.hung |= progress.skipped | {i for i in timed_out if _binds_nothing(cells[i]["source"])}
+    for i in sorted(timed_out - budget.hung - set(budget.trimmed)):
+        definitions = _definitions_only(cells[i]["source"])
+        if definitions is not None:
+            budget.trimmed[i] = definitions
     if progress.not_graded:
         return {prop: Judged(Verdict(False, progress.not_graded), not_graded=progress.not_graded) for prop in props}
-    notes = _cell_notes(cells, progress)
-    left_out = _left_out_notes(cells, progress)
+    notes = _cell_notes(cells, progress) + [_trimmed_note(cells[i]["source"]) for i in trimmed_before]
+    left_out = (_left_out_notes(cells, progress) + [_stopped_note(cells[i]["source"]) for i in sorted(timed_out)]
+                + [_trimmed_note(cells[i]["source"]) for i in trimmed_before])
     return {prop: Judged(_with_notes(_judge_property(exercise, prop, cases[prop], judged[prop], progress, settings),
                                      notes, left_out),
                          *progress.reply.printed.get(prop, ("", "")), progress.reply.cpu.get(prop, 0.0))
@@ -524,6 +535,36 @@ def _cell_notes(cells: list[dict], progress: _Progress) -> list[str]:
             if error.startswith(("ModuleNotFoundError", "ImportError")) and "backprop_core" in error:
                 notes.append(NOT_IN_BUILD)
     return notes
+
+
+#: Top-level statements a cell stopped at its time limit keeps for later exercises: what defines names.
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign,
+                ast.AnnAssign)
+
+
+def _definitions_only(source: str) -> str | None:
+    """``source`` without its top-level loops, expressions and other statements that define nothing; None when
+    nothing would be left out (the time went into a definition) or the cell is not plain Python."""
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError):
+        return None
+    kept = [node for node in body if isinstance(node, _DEFINITIONS)]
+    if len(kept) == len(body):
+        return None
+    return ast.unparse(ast.Module(body=kept, type_ignores=[])) or "pass"
+
+
+def _stopped_note(source: str) -> str:
+    first = next((line for line in source.splitlines() if line.strip()), "")[:80]
+    return (f"The cell starting {first!r} was stopped at its time limit; the test ran with what it had defined "
+            "by then. Is there an endless loop in it?")
+
+
+def _trimmed_note(source: str) -> str:
+    first = next((line for line in source.splitlines() if line.strip()), "")[:80]
+    return (f"The cell starting {first!r} ran past its time limit in an earlier test of this notebook: here only "
+            "its definitions (def, class, import, assignments) were run, not its loops or other statements.")
 
 
 def _left_out(first: str) -> str:
