@@ -523,7 +523,7 @@ def _cell_notes(cells: list[dict], progress: _Progress) -> list[str]:
     """Lines on the student's cells that failed or were stopped while this test ran them."""
     notes = []
     for index, cell in enumerate(cells):
-        first = next((line for line in cell["source"].splitlines() if line.strip()), "")[:80]
+        first = _first_line(cell["source"])
         if index in progress.skipped_before:
             notes.append(_left_out(first))
         elif index in progress.skipped:
@@ -555,14 +555,19 @@ def _definitions_only(source: str) -> str | None:
     return ast.unparse(ast.Module(body=kept, type_ignores=[])) or "pass"
 
 
+def _first_line(source: str) -> str:
+    """How a note names a cell: its first line that is not blank, cut at 80 characters."""
+    return next((line for line in source.splitlines() if line.strip()), "")[:80]
+
+
 def _stopped_note(source: str) -> str:
-    first = next((line for line in source.splitlines() if line.strip()), "")[:80]
+    first = _first_line(source)
     return (f"The cell starting {first!r} was stopped at its time limit; the test ran with what it had defined "
             "by then. Is there an endless loop in it?")
 
 
 def _trimmed_note(source: str) -> str:
-    first = next((line for line in source.splitlines() if line.strip()), "")[:80]
+    first = _first_line(source)
     return (f"The cell starting {first!r} ran past its time limit in an earlier test of this notebook: here only "
             "its definitions (def, class, import, assignments) were run, not its loops or other statements.")
 
@@ -574,7 +579,7 @@ def _left_out(first: str) -> str:
 
 def _left_out_notes(cells: list[dict], progress: _Progress) -> list[str]:
     """The notes on cells an earlier exercise found hanging, in the order of the cells."""
-    return [_left_out(next((line for line in cells[i]["source"].splitlines() if line.strip()), "")[:80])
+    return [_left_out(_first_line(cells[i]["source"]))
             for i in sorted(progress.skipped_before)]
 
 
